@@ -1,0 +1,99 @@
+/* prelude.h — what makes one kernel text compile with both the host C
+ * compiler (CPU backend) and NVRTC (CUDA backend).
+ *
+ * Kernel code uses only: CUBIE_DEVICE for functions, cubie_real for the
+ * working precision (time is always double), the cubie_* math names below,
+ * CUBIE_RESTRICT, CUBIE_UNROLL. No VLAs, no compound literals, explicit casts
+ * from void *, no host headers outside the !CUBIE_JIT_PASS guard.
+ *
+ * The host prepends `#define CUBIE_PRECISION_FLOAT32 1` or
+ * `#define CUBIE_PRECISION_FLOAT64 1`, and defines CUBIE_JIT_PASS when the
+ * text goes to NVRTC.
+ */
+#ifndef CUBIE_PRELUDE_H
+#define CUBIE_PRELUDE_H
+
+#if defined(CUBIE_JIT_PASS) || defined(__CUDACC_RTC__) || defined(__CUDACC__)
+#define CUBIE_ON_DEVICE 1
+#define CUBIE_DEVICE static __device__ __forceinline__
+#define CUBIE_DEVICE_NOINLINE static __device__ __noinline__
+#define CUBIE_RESTRICT __restrict__
+#define CUBIE_UNROLL _Pragma("unroll")
+#define CUBIE_EXTERN_C extern "C"
+typedef long long cubie_i64;
+typedef unsigned int cubie_u32;
+#else
+#define CUBIE_ON_DEVICE 0
+#include <math.h>
+#include <stddef.h>
+#include <stdint.h>
+#define CUBIE_DEVICE static inline
+#define CUBIE_DEVICE_NOINLINE static
+#define CUBIE_RESTRICT restrict
+#define CUBIE_UNROLL
+#define CUBIE_EXTERN_C
+typedef int64_t cubie_i64;
+typedef uint32_t cubie_u32;
+#endif
+
+#define CUBIE_NZ(n) ((n) > 0 ? (n) : 1) /* array extent for a possibly empty array */
+
+#if defined(CUBIE_PRECISION_FLOAT32)
+typedef float cubie_real;
+#define CUBIE_REAL_EPSILON 1.1920928955078125e-07
+#define cubie_sin sinf
+#define cubie_cos cosf
+#define cubie_tan tanf
+#define cubie_asin asinf
+#define cubie_acos acosf
+#define cubie_atan atanf
+#define cubie_atan2 atan2f
+#define cubie_sinh sinhf
+#define cubie_cosh coshf
+#define cubie_tanh tanhf
+#define cubie_exp expf
+#define cubie_log logf
+#define cubie_log10 log10f
+#define cubie_sqrt sqrtf
+#define cubie_cbrt cbrtf
+#define cubie_pow powf
+#define cubie_fabs fabsf
+#define cubie_fmin fminf
+#define cubie_fmax fmaxf
+#define cubie_floor floorf
+#define cubie_ceil ceilf
+#elif defined(CUBIE_PRECISION_FLOAT64)
+typedef double cubie_real;
+#define CUBIE_REAL_EPSILON 2.220446049250313e-16
+#define cubie_sin sin
+#define cubie_cos cos
+#define cubie_tan tan
+#define cubie_asin asin
+#define cubie_acos acos
+#define cubie_atan atan
+#define cubie_atan2 atan2
+#define cubie_sinh sinh
+#define cubie_cosh cosh
+#define cubie_tanh tanh
+#define cubie_exp exp
+#define cubie_log log
+#define cubie_log10 log10
+#define cubie_sqrt sqrt
+#define cubie_cbrt cbrt
+#define cubie_pow pow
+#define cubie_fabs fabs
+#define cubie_fmin fmin
+#define cubie_fmax fmax
+#define cubie_floor floor
+#define cubie_ceil ceil
+#else
+#error "define CUBIE_PRECISION_FLOAT32 or CUBIE_PRECISION_FLOAT64 before prelude.h"
+#endif
+
+CUBIE_DEVICE cubie_real cubie_sign(cubie_real x) {
+  return (cubie_real)((x > (cubie_real)0) - (x < (cubie_real)0));
+}
+
+CUBIE_DEVICE int cubie_isfinite(double x) { return isfinite(x); }
+
+#endif

@@ -1,0 +1,11 @@
+/* cli.h — the `cubie` command line: parses arguments, runs the chosen
+ * subcommand, prints errors and the summary line, and maps error codes to
+ * exit statuses (0 success, 1 run-time failure, 2 bad input, 3 interrupted).
+ * It is the only place that decides what the user sees on stderr.
+ */
+#ifndef CUBIE_CLI_H
+#define CUBIE_CLI_H
+
+int cubie_cli_main(int argc, char **argv);
+
+#endif
