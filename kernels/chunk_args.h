@@ -17,6 +17,8 @@
 #ifndef CUBIE_CHUNK_ARGS_H
 #define CUBIE_CHUNK_ARGS_H
 
+#include "types.h"
+
 typedef struct cubie_chunk_args {
   cubie_i64 n_runs;
 

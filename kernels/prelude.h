@@ -13,27 +13,22 @@
 #ifndef CUBIE_PRELUDE_H
 #define CUBIE_PRELUDE_H
 
-#if defined(CUBIE_JIT_PASS) || defined(__CUDACC_RTC__) || defined(__CUDACC__)
-#define CUBIE_ON_DEVICE 1
+#include "types.h"
+
+#if CUBIE_ON_DEVICE
 #define CUBIE_DEVICE static __device__ __forceinline__
 #define CUBIE_DEVICE_NOINLINE static __device__ __noinline__
 #define CUBIE_RESTRICT __restrict__
 #define CUBIE_UNROLL _Pragma("unroll")
 #define CUBIE_EXTERN_C extern "C"
-typedef long long cubie_i64;
-typedef unsigned int cubie_u32;
 #else
-#define CUBIE_ON_DEVICE 0
 #include <math.h>
 #include <stddef.h>
-#include <stdint.h>
 #define CUBIE_DEVICE static inline
 #define CUBIE_DEVICE_NOINLINE static
 #define CUBIE_RESTRICT restrict
 #define CUBIE_UNROLL
 #define CUBIE_EXTERN_C
-typedef int64_t cubie_i64;
-typedef uint32_t cubie_u32;
 #endif
 
 #define CUBIE_NZ(n) ((n) > 0 ? (n) : 1) /* array extent for a possibly empty array */
