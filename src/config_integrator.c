@@ -103,8 +103,7 @@ int cubie_config_read_integrator(cubie_config *cfg, const cubie_deck_section *to
   CUBIE_CALL(read_algorithm(cfg, &s));
   int controller = (int)cubie_algorithm_default_controller(in->algorithm);
   cubie_mark controller_mark = in->algorithm_mark;
-  bool controller_set = cubie_deck_get(&s, "step_control", NULL) &&
-                        !cubie_deck_is_unset(cubie_deck_get(&s, "step_control", NULL));
+  bool controller_set = !cubie_deck_is_unset(cubie_deck_get(&s, "step_control", NULL));
   CUBIE_CALL(cubie_deck_choice(cfg, &s, "step_control", "step_control", controller_names, 5, &controller,
                                &controller_mark));
   in->step_control = (cubie_controller)controller;

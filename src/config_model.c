@@ -80,7 +80,10 @@ int cubie_config_read_model(cubie_config *cfg, const cubie_deck_section *top) {
   if (!model.map) return cubie_deck_missing(cfg, top, "model");
   CUBIE_CALL(cubie_deck_check_keys(cfg, &model, model_keys, (int)(sizeof model_keys / sizeof *model_keys)));
 
-  CUBIE_CALL(cubie_deck_string(cfg, &model, "name", false, &m->name, NULL));
+  cubie_mark name_mark;
+  CUBIE_CALL(cubie_deck_string(cfg, &model, "name", false, &m->name, &name_mark));
+  if (m->name && !m->name[0])
+    return cubie_config_error_at(cfg, name_mark, "model.name must not be empty (leave it out for the file's name)");
   if (!m->name) CUBIE_CALL(default_model_name(cfg->path, &m->name));
   CUBIE_CALL(cubie_deck_string(cfg, &model, "time_units", false, &m->time_units, NULL));
   if (!m->time_units) CUBIE_CALL(cubie_deck_strdup("1", &m->time_units));

@@ -107,7 +107,10 @@ int cubie_config_read_output(cubie_config *cfg, const cubie_deck_section *top) {
   CUBIE_CALL(cubie_deck_section_open(cfg, top, "output", &s));
   CUBIE_CALL(cubie_deck_check_keys(cfg, &s, output_keys, (int)(sizeof output_keys / sizeof *output_keys)));
 
-  CUBIE_CALL(cubie_deck_string(cfg, &s, "file", false, &o->file, NULL));
+  cubie_mark file_mark;
+  CUBIE_CALL(cubie_deck_string(cfg, &s, "file", false, &o->file, &file_mark));
+  if (o->file && !o->file[0])
+    return cubie_config_error_at(cfg, file_mark, "output.file must not be empty (leave it out for <model name>.nc)");
   if (!o->file) {
     size_t len = strlen(cfg->model.name) + 4;
     o->file = malloc(len);

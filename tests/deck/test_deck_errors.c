@@ -167,6 +167,8 @@ static const error_case cases[] = {
     {M, "1:1", "missing required section 'integrator'"},
     {"model:\n  states: {x: 1}\n  drivers: {u: [1, 2]}\n  equations: dx = -x\n" I, "3:3", "drivers are not supported yet"},
     {"model:\n  states: {x: 1}\n  drivers: [u]\n  equations: dx = -x\n" I, "3:12", "model.drivers must be a mapping"},
+    {"model:\n  name: ''\n  states: {x: 1}\n  equations: dx = -x\n" I, "2:9", "model.name must not be empty"},
+    {M I "output: {file: \"\"}\n", "6:16", "output.file must not be empty"},
     /* memory_limit */
     {M I "run: {memory_limit: 12XB}\n", "6:21", "run.memory_limit '12XB' is not a valid size: unknown unit"},
     {M I "run: {memory_limit: 0}\n", "6:21", "run.memory_limit '0' is not a valid size: a memory limit must be at least one byte"},
