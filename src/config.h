@@ -145,7 +145,8 @@ int cubie_config_load_text(const char *path, const char *text, const char *const
                            int n_overrides, cubie_config **out);
 void cubie_config_destroy(cubie_config **cfg);
 
-/* Raise CUBIE_ERR_INPUT with "FILE:LINE:COL: " (or "--set #N: ") prefixed to
+/* Raise CUBIE_ERR_INPUT with "FILE:LINE:COL: " (or "--set 'ARG': " for a
+ * mark from the N-th --set argument, "FILE: " for line 0) prefixed to
  * the formatted message; for use by later layers that validate meaning
  * (unknown symbol in a sweep, ...). Returns CUBIE_ERR_INPUT. */
 int cubie_config_error_at(const cubie_config *cfg, cubie_mark mark, const char *fmt, ...)
