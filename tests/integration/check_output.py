@@ -1,0 +1,141 @@
+"""Read a cubie output file back with netCDF4-python and check it.
+
+Usage: check_output.py DECK_NAME FILE
+
+Checks what every file must have (dimensions, coordinates, CF attributes,
+status, counters, provenance, the complete flag), then the deck-specific
+science: analytic solutions for decay and the oscillator, known behaviour
+for Lorenz and van der Pol. Exits 1 with a message on the first mismatch.
+"""
+import sys
+
+import netCDF4
+import numpy as np
+
+FAILURES = []
+
+
+def check(cond, what):
+    if not cond:
+        FAILURES.append(what)
+        print("FAIL:", what, file=sys.stderr)
+
+
+def common(ds, runs, n_time, outputs, inputs, t0=0.0, dt=None):
+    check(ds.getncattr("Conventions") == "CF-1.10", "Conventions is CF-1.10")
+    check(int(ds.getncattr("complete")) == 1, "file is marked complete")
+    check("cubie_deck" in ds.ncattrs() and "model:" in ds.getncattr("cubie_deck"),
+          "the deck text is stored")
+    for attr in ("cubie_version", "cubie_backend", "cubie_host", "history"):
+        check(attr in ds.ncattrs(), "provenance attribute " + attr)
+    check(len(ds.dimensions["run"]) == runs, "run dimension is %d" % runs)
+    check(len(ds.dimensions["time"]) == n_time, "time dimension is %d" % n_time)
+    check(not ds.dimensions["run"].isunlimited() and not ds.dimensions["time"].isunlimited(),
+          "no unlimited dimensions")
+    run = ds["run"][:]
+    check(np.array_equal(run, np.arange(runs)), "run coordinate is 0..runs-1")
+    t = ds["time"][:]
+    if dt is not None:
+        check(np.allclose(t, t0 + dt * np.arange(n_time), rtol=0, atol=1e-12),
+              "time coordinate is t0 + k*save_every")
+    check("units" in ds["time"].ncattrs(), "time has units")
+    for name in outputs:
+        v = ds[name]
+        check(v.dimensions == ("run", "time"), "%s has dims (run, time)" % name)
+        check("units" in v.ncattrs() and "long_name" in v.ncattrs(), "%s has units and long_name" % name)
+        data = np.asarray(v[:])
+        check(np.all(np.isfinite(data)), "%s is finite everywhere" % name)
+    for name in inputs:
+        check(ds[name].dimensions == ("run",), "%s is a per-run input" % name)
+    status = np.asarray(ds["status"][:])
+    check(np.all(status & 1 == 1), "every run reached the end (status success bit)")
+    check(np.all(status & 0x1E == 0), "no run has a failure bit")
+    acc = np.asarray(ds["accepted_steps"][:])
+    check(np.all(acc > 0), "every run took accepted steps")
+    check(np.all(np.asarray(ds["rhs_evaluations"][:]) >= acc), "rhs evaluations >= accepted steps")
+
+
+def lorenz(ds):
+    common(ds, 256, 1001, ["x", "y", "z", "energy"], ["rho"], dt=0.01)
+    rho = ds["rho"][:]
+    check(np.allclose(rho, np.linspace(0, 50, 256), rtol=0, atol=1e-12), "rho is linspace(0, 50, 256)")
+    x, y, z = (np.asarray(ds[n][:]) for n in "xyz")
+    check(np.all(x[:, 0] == 1) and np.all(y[:, 0] == 0) and np.all(z[:, 0] == 0),
+          "every run starts at (1, 0, 0)")
+    e = np.asarray(ds["energy"][:])
+    check(np.allclose(e, x * x + y * y + z * z, rtol=1e-12), "energy observable = x^2+y^2+z^2")
+    # rho < 1: the origin is a stable fixed point; the runs decay towards it.
+    stable = rho < 0.9
+    check(np.all(np.abs(x[stable, -1]) < 1e-2), "rho < 1 decays to the origin")
+    # 1 < rho < 13.9: convergence to C+ = (sqrt(b(r-1)), sqrt(b(r-1)), r-1).
+    b = 8.0 / 3.0
+    mid = (rho > 2) & (rho < 10)
+    check(np.allclose(z[mid, -1], rho[mid] - 1, atol=2e-2), "1 < rho < 14 settles on C+")
+    check(np.allclose(np.abs(x[mid, -1]), np.sqrt(b * (rho[mid] - 1)), atol=2e-2),
+          "x settles on +-sqrt(b(rho-1))")
+    m = np.asarray(ds["x_mean"][:])
+    check(ds["x_mean"].dimensions == ("run", "summary_time"), "summary dims")
+    check(len(ds.dimensions["summary_time"]) == 10, "10 summary windows")
+    # Window s covers saves s*100+1 .. (s+1)*100.
+    ref = np.stack([x[:, s * 100 + 1:(s + 1) * 100 + 1].mean(axis=1) for s in range(10)], axis=1)
+    check(np.allclose(m, ref, rtol=1e-10, atol=1e-12), "x_mean equals the mean of the saved series")
+    mx = np.asarray(ds["energy_max"][:])
+    ref = np.stack([e[:, s * 100 + 1:(s + 1) * 100 + 1].max(axis=1) for s in range(10)], axis=1)
+    check(np.array_equal(mx, ref), "energy_max equals the max of the saved series")
+
+
+def decay(ds):
+    common(ds, 60, 101, ["y", "exact", "error"], ["k"], dt=0.05)
+    k = np.asarray(ds["k"][:])
+    check(np.allclose(k, np.geomspace(0.1, 10, 60), rtol=1e-13), "k is logspace(0.1, 10, 60)")
+    check(abs(k[0] - 0.1) < 1e-15 and abs(k[-1] - 10.0) < 1e-14, "logspace endpoints are exact")
+    t = np.asarray(ds["time"][:])
+    y = np.asarray(ds["y"][:])
+    exact = np.exp(-np.outer(k, t))
+    # rtol 1e-8, atol 1e-10 with a 5th-order method: the global error stays
+    # within a small multiple of the tolerance times the solution scale.
+    err = np.abs(y - exact)
+    check(err.max() < 2e-7, "y matches exp(-k t) (max error %.3g)" % err.max())
+    check(np.allclose(np.asarray(ds["exact"][:]), exact, rtol=1e-14, atol=1e-15), "exact observable")
+    check(np.allclose(np.asarray(ds["error"][:]), y - exact, atol=1e-15), "error observable = y - exact")
+    check(ds["y"].units == "mol/L" and ds["y"].long_name == "concentration", "y units/long_name")
+    check(ds["k"].units == "1/s", "k units")
+    check(ds["time"].units == "s", "time units")
+    check(float(ds["y_initial"][...]) == 1.0, "fixed initial value recorded as a scalar")
+
+
+def oscillator(ds):
+    common(ds, 192, 101, ["x", "v", "energy"], ["omega", "x_initial"], dt=0.1)
+    omega = np.asarray(ds["omega"][:])
+    x0 = np.asarray(ds["x_initial"][:])
+    # Combinatorial: the last-listed axis (x) varies fastest.
+    check(np.allclose(omega, np.repeat(np.linspace(0.5, 5, 48), 4)), "omega varies slowest")
+    check(np.array_equal(x0, np.tile([0.5, 1.0, 1.5, 2.0], 48)), "x_initial varies fastest")
+    check(list(ds.getncattr("grid_shape")) == [48, 4], "grid_shape attribute")
+    t = np.asarray(ds["time"][:])
+    x = np.asarray(ds["x"][:])
+    exact = x0[:, None] * np.cos(np.outer(omega, t))
+    err = np.abs(x - exact).max()
+    check(err < 1e-6, "x matches x0 cos(omega t) (max error %.3g)" % err)
+    e = np.asarray(ds["energy"][:])
+    check(np.allclose(e, 0.5 * (omega * x0)[:, None] ** 2, rtol=1e-6), "energy is conserved")
+    xmax = np.asarray(ds["x_max"][:])
+    ref = np.stack([x[:, s * 20 + 1:(s + 1) * 20 + 1].max(axis=1) for s in range(5)], axis=1)
+    check(np.array_equal(xmax, ref), "x_max equals the max of the saved series")
+
+
+def vanderpol(ds):
+    common(ds, 128, 401, ["x", "y"], ["mu"], t0=10.0, dt=0.05)
+    x = np.asarray(ds["x"][:])
+    amp = np.abs(x[:, 200:]).max(axis=1)
+    check(np.all((amp > 1.9) & (amp < 2.1)), "every run is on the limit cycle of amplitude ~2")
+    check(abs(float(ds["time"][0]) - 10.0) < 1e-12, "saves start after the settling time")
+
+
+if __name__ == "__main__":
+    name, path = sys.argv[1], sys.argv[2]
+    with netCDF4.Dataset(path) as ds:
+        globals()[name](ds)
+    if FAILURES:
+        sys.exit(1)
+    print("ok: %s" % path)
