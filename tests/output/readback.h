@@ -20,7 +20,7 @@
 
 /* The global `complete` attribute, or -1 when the file cannot be opened or
  * has none. */
-static int readback_complete(const char *path) {
+static inline int readback_complete(const char *path) {
   int ncid, complete = -1;
   if (nc_open(path, NC_NOWRITE, &ncid) != NC_NOERR) return -1;
   if (nc_get_att_int(ncid, NC_GLOBAL, "complete", &complete) != NC_NOERR) complete = -1;
@@ -28,7 +28,7 @@ static int readback_complete(const char *path) {
   return complete;
 }
 
-static long long readback_dim(int ncid, const char *name) {
+static inline long long readback_dim(int ncid, const char *name) {
   int dimid;
   size_t len = 0;
   if (nc_inq_dimid(ncid, name, &dimid) != NC_NOERR) return -1;
@@ -37,7 +37,7 @@ static long long readback_dim(int ncid, const char *name) {
 }
 
 /* Text attribute `att` of `var` equals `want`. */
-static void readback_text(int ncid, const char *var, const char *att, const char *want) {
+static inline void readback_text(int ncid, const char *var, const char *att, const char *want) {
   int varid = NC_GLOBAL;
   if (var && nc_inq_varid(ncid, var, &varid) != NC_NOERR) {
     fprintf(stderr, "readback: no variable '%s'\n", var);
@@ -51,7 +51,7 @@ static void readback_text(int ncid, const char *var, const char *att, const char
   CHECK_STR(text, want);
 }
 
-static nc_type readback_type(int ncid, const char *var) {
+static inline nc_type readback_type(int ncid, const char *var) {
   int varid;
   nc_type type = NC_NAT;
   if (nc_inq_varid(ncid, var, &varid) == NC_NOERR) nc_inq_vartype(ncid, varid, &type);
@@ -60,7 +60,7 @@ static nc_type readback_type(int ncid, const char *var) {
 
 /* Runs [r0, r1) carry the pattern (written); `status` of every run in
  * [u0, u1) is 0 (never written). */
-static void readback_pattern(int ncid, const cubie_output_spec *s, long long r0, long long r1,
+static inline void readback_pattern(int ncid, const cubie_output_spec *s, long long r0, long long r1,
                              long long u0, long long u1) {
   int varid;
   for (int v = 0; v < s->n_outputs; v++) {

@@ -251,6 +251,14 @@ static void test_validation(void) {
   CHECK_FAILS(cubie_output_create(MPI_COMM_WORLD, &s, &o), CUBIE_ERR_INPUT);
   CHECK_CONTAINS(cubie_error_message(), "'x_mean'");
 
+  /* A name NetCDF itself rejects: found in define mode, the half-made
+   * file is removed again. */
+  cubie_output_variable bad_name[2] = {{"x", NULL, NULL}, {"bad/name", NULL, NULL}};
+  s = pattern_spec("invalid.nc", 4, 2, 0, 0);
+  s.outputs = bad_name;
+  CHECK_FAILS(cubie_output_create(MPI_COMM_WORLD, &s, &o), CUBIE_ERR_NETCDF);
+  CHECK_CONTAINS(cubie_error_message(), "cannot define variable 'bad/name' of 'invalid.nc'");
+
   cubie_output_attribute own[1] = {{"complete", "1"}};
   s = pattern_spec("invalid.nc", 4, 2, 0, 0);
   s.attributes = own;
