@@ -96,7 +96,6 @@ static void output_free(cubie_output *o) {
   free(o->summary_vars);
   free(o->input_vars);
   free(o->fixed_vars);
-  free(o->run_index);
   free(o);
 }
 
@@ -109,6 +108,34 @@ static int output_alloc(const cubie_output_spec *spec, cubie_output *o) {
   CUBIE_CHECK(o->path && o->output_vars && o->summary_vars && o->input_vars && o->fixed_vars,
               CUBIE_ERR_MEMORY, "out of memory creating output file '%s'", spec->path);
   return CUBIE_OK;
+}
+
+/* Write one hyperslab (start, count) of each variable in `varids` (all of
+ * rank `ndims` <= 2), the v-th from data + v * (product of count) elements
+ * of `elsize` bytes. Once this rank has failed (`rc` != 0), or when it has
+ * nothing to write, collective mode still makes every call, with an empty
+ * hyperslab, so the other ranks do not wait forever; independent mode
+ * returns at once. Returns the first failure. */
+static int put_variables(cubie_output *o, const int *varids, int n_vars, int ndims,
+                         const size_t *start, const size_t *count, size_t elsize,
+                         const void *data, int rc) {
+  static const size_t none[2] = {0, 0};
+  static const double nothing = 0.0; /* a valid pointer for empty writes */
+  size_t per_var = 1;
+  for (int d = 0; d < ndims; d++) per_var *= count[d];
+  for (int v = 0; v < n_vars; v++) {
+    bool empty = rc || per_var == 0;
+    if (empty && !o->collective) return rc;
+    const void *p = empty ? (const void *)&nothing
+                          : (const char *)data + (size_t)v * per_var * elsize;
+    int status = nc_put_vara(o->ncid, varids[v], empty ? none : start, empty ? none : count, p);
+    if (status != NC_NOERR && !rc) {
+      char name[NC_MAX_NAME + 1] = "?";
+      nc_inq_varname(o->ncid, varids[v], name);
+      rc = cubie_output_netcdf_error(o->path, status, "write", name);
+    }
+  }
+  return rc;
 }
 
 /* NetCDF 4.9.0 answers NC_ENOTVAR to nc_var_par_access(ncid, NC_GLOBAL, ...)
@@ -169,6 +196,36 @@ static int write_coordinates(cubie_output *o, const cubie_output_spec *spec) {
   return rc;
 }
 
+/* The `run` coordinate is known at creation, like `time`: written whole
+ * now, so even a file whose job died half-way has a valid run index (runs
+ * never written have status 0, not a garbage index). Each rank writes an
+ * equal share in pieces of at most RUN_PIECE runs; every rank makes the
+ * same number of calls, as collective access requires. */
+#define RUN_PIECE ((long long)1 << 20)
+static int write_run_coordinate(cubie_output *o) {
+  int size = 1;
+  MPI_Comm_size(o->comm, &size);
+  long long share = (o->total_runs + size - 1) / size;
+  long long mine0 = share * o->rank < o->total_runs ? share * o->rank : o->total_runs;
+  long long mine1 = mine0 + share < o->total_runs ? mine0 + share : o->total_runs;
+  long long piece = share < RUN_PIECE ? share : RUN_PIECE;
+  long long pieces = (share + piece - 1) / piece;
+  long long *index = malloc((size_t)piece * sizeof *index);
+  int rc = index ? CUBIE_OK
+                 : CUBIE_RAISE(CUBIE_ERR_MEMORY, "out of memory writing the run coordinate of '%s'",
+                               o->path);
+  for (long long p = 0; p < pieces; p++) {
+    long long first = mine0 + p * piece;
+    long long n = mine1 - first < piece ? mine1 - first : piece;
+    if (n < 0 || rc) n = 0;
+    for (long long i = 0; i < n; i++) index[i] = first + i;
+    size_t start = n ? (size_t)first : 0, count = (size_t)n;
+    rc = put_variables(o, &o->run_var, 1, 1, &start, &count, sizeof *index, index, rc);
+  }
+  free(index);
+  return rc;
+}
+
 int cubie_output_create(MPI_Comm comm, const cubie_output_spec *spec, cubie_output **out) {
   CUBIE_CHECK(out, CUBIE_ERR_INTERNAL, "cubie_output_create: no place for the result");
   *out = NULL;
@@ -223,6 +280,7 @@ int cubie_output_create(MPI_Comm comm, const cubie_output_spec *spec, cubie_outp
   if (status != NC_NOERR) rc = cubie_output_netcdf_error(spec->path, status, "end define mode of", NULL);
   if (!rc) rc = set_access(o, spec->collective ? NC_COLLECTIVE : NC_INDEPENDENT);
   if (!rc) rc = write_coordinates(o, spec);
+  if (!rc) rc = write_run_coordinate(o);
   if ((rc = agree(o, rc))) {
     nc_close(o->ncid); /* collective; the file stays with complete = 0 */
     goto fail;
@@ -252,43 +310,16 @@ static int check_block(const cubie_output *o, const char *function, long long ru
   return CUBIE_OK;
 }
 
-/* Write one hyperslab (start, count) of each variable in `varids`, the
- * v-th taking `per_var` elements of `elsize` bytes at data + v * per_var.
- * `rc` != 0 (this rank already failed) or a zero count still makes every
- * call in collective mode, with a zero-count hyperslab, so the other ranks
- * do not wait forever; independent mode just returns. */
-static int put_variables(cubie_output *o, const int *varids, int n_vars, const size_t *start,
-                         const size_t *count, size_t per_var, size_t elsize, const void *data,
-                         int rc) {
-  if (!o->collective && (rc || per_var == 0)) return rc;
-  static const double nothing = 0.0; /* a valid pointer for zero-count writes */
-  for (int v = 0; v < n_vars; v++) {
-    const void *p = (rc || per_var == 0) ? (const void *)&nothing
-                                         : (const char *)data + (size_t)v * per_var * elsize;
-    int status = nc_put_vara(o->ncid, varids[v], start, count, p);
-    if (status != NC_NOERR && !rc) {
-      char name[NC_MAX_NAME + 1] = "?";
-      nc_inq_varname(o->ncid, varids[v], name);
-      rc = cubie_output_netcdf_error(o->path, status, "write", name);
-      if (!o->collective) return rc;
-    }
-  }
-  return rc;
-}
-
 int cubie_output_write_saves(cubie_output *o, long long run_start, long long n_runs,
                              long long k0, long long k1, const void *data) {
   CUBIE_CHECK(o, CUBIE_ERR_INTERNAL, "cubie_output_write_saves: no output file");
   int rc = check_block(o, "cubie_output_write_saves", run_start, n_runs, "save points", k0, k1,
                        o->n_saves);
-  size_t per_var = rc ? 0 : (size_t)n_runs * (size_t)(k1 - k0);
-  if (!rc && per_var > 0 && o->n_outputs > 0 && !data)
+  if (!rc && n_runs > 0 && k1 > k0 && o->n_outputs > 0 && !data)
     rc = CUBIE_RAISE(CUBIE_ERR_INTERNAL, "cubie_output_write_saves: no data for '%s'", o->path);
-  if (rc) per_var = 0;
-  size_t start[2] = {rc ? 0 : (size_t)run_start, rc ? 0 : (size_t)k0};
-  size_t count[2] = {rc ? 0 : (size_t)n_runs, rc ? 0 : (size_t)(k1 - k0)};
-  return put_variables(o, o->output_vars, o->n_outputs, start, count, per_var, o->data_size, data,
-                       rc);
+  size_t start[2] = {(size_t)run_start, (size_t)k0};
+  size_t count[2] = {(size_t)n_runs, (size_t)(k1 - k0)};
+  return put_variables(o, o->output_vars, o->n_outputs, 2, start, count, o->data_size, data, rc);
 }
 
 int cubie_output_write_summaries(cubie_output *o, long long run_start, long long n_runs,
@@ -297,26 +328,12 @@ int cubie_output_write_summaries(cubie_output *o, long long run_start, long long
   int rc = check_block(o, "cubie_output_write_summaries", run_start, n_runs, "summary windows",
                        s0, s1, o->n_summaries);
   int n_vars = o->n_outputs * o->n_metrics;
-  size_t per_var = rc ? 0 : (size_t)n_runs * (size_t)(s1 - s0);
-  if (!rc && per_var > 0 && n_vars > 0 && !data)
+  if (!rc && n_runs > 0 && s1 > s0 && n_vars > 0 && !data)
     rc = CUBIE_RAISE(CUBIE_ERR_INTERNAL, "cubie_output_write_summaries: no data for '%s'",
                      o->path);
-  if (rc) per_var = 0;
-  size_t start[2] = {rc ? 0 : (size_t)run_start, rc ? 0 : (size_t)s0};
-  size_t count[2] = {rc ? 0 : (size_t)n_runs, rc ? 0 : (size_t)(s1 - s0)};
-  return put_variables(o, o->summary_vars, n_vars, start, count, per_var, o->data_size, data, rc);
-}
-
-static int fill_run_index(cubie_output *o, long long run_start, long long n_runs) {
-  if (n_runs > o->run_index_capacity) {
-    long long *grown = realloc(o->run_index, (size_t)n_runs * sizeof *grown);
-    CUBIE_CHECK(grown, CUBIE_ERR_MEMORY, "out of memory writing %lld run indices to '%s'", n_runs,
-                o->path);
-    o->run_index = grown;
-    o->run_index_capacity = n_runs;
-  }
-  for (long long i = 0; i < n_runs; i++) o->run_index[i] = run_start + i;
-  return CUBIE_OK;
+  size_t start[2] = {(size_t)run_start, (size_t)s0};
+  size_t count[2] = {(size_t)n_runs, (size_t)(s1 - s0)};
+  return put_variables(o, o->summary_vars, n_vars, 2, start, count, o->data_size, data, rc);
 }
 
 int cubie_output_write_runs(cubie_output *o, long long run_start, long long n_runs,
@@ -328,23 +345,12 @@ int cubie_output_write_runs(cubie_output *o, long long run_start, long long n_ru
     rc = CUBIE_RAISE(CUBIE_ERR_INTERNAL,
                      "cubie_output_write_runs: status, counters or inputs missing for '%s'",
                      o->path);
-  if (!rc && n_runs > 0) rc = fill_run_index(o, run_start, n_runs);
-  size_t per_var = rc ? 0 : (size_t)n_runs;
-  size_t start = rc ? 0 : (size_t)run_start, count = per_var;
-  rc = put_variables(o, &o->run_var, 1, &start, &count, per_var, sizeof(long long), o->run_index,
-                     rc);
-  if (rc && !o->collective) return rc;
-  if (rc) per_var = count = start = 0;
-  rc = put_variables(o, &o->status_var, 1, &start, &count, per_var, sizeof(unsigned int), status,
-                     rc);
-  if (rc && !o->collective) return rc;
-  if (rc) per_var = count = start = 0;
-  rc = put_variables(o, o->counter_vars, CUBIE_N_COUNTERS, &start, &count, per_var,
-                     sizeof(unsigned int), counters, rc);
-  if (rc && !o->collective) return rc;
-  if (rc) per_var = count = start = 0;
-  return put_variables(o, o->input_vars, o->n_inputs, &start, &count, per_var, sizeof(double),
-                       inputs, rc);
+  size_t start = (size_t)run_start, count = (size_t)n_runs;
+  rc = put_variables(o, &o->status_var, 1, 1, &start, &count, sizeof *status, status, rc);
+  rc = put_variables(o, o->counter_vars, CUBIE_N_COUNTERS, 1, &start, &count, sizeof *counters,
+                     counters, rc);
+  return put_variables(o, o->input_vars, o->n_inputs, 1, &start, &count, sizeof *inputs, inputs,
+                       rc);
 }
 
 /* ------------------------------------------------------------------------ */

@@ -38,9 +38,6 @@ struct cubie_output {
   int *input_vars;    /* [n_inputs] */
   int *fixed_vars;    /* [n_fixed] */
   int n_fixed;
-
-  long long *run_index; /* scratch for the `run` coordinate of one write */
-  long long run_index_capacity;
 };
 
 /* True when the spec asks for a summary_time dimension. */

@@ -107,8 +107,9 @@ static inline void readback_pattern(int ncid, const cubie_output_spec *s, long l
     NC_CHECK(nc_get_var1_uint(ncid, varid, &at, &got));
     CHECK_INT(got, pattern_counter(CUBIE_COUNTER_RHS_EVALS, r));
   }
+  /* The run coordinate is whole from creation on, written runs or not. */
   NC_CHECK(nc_inq_varid(ncid, "run", &varid));
-  for (long long r = r0; r < r1; r++) {
+  for (long long r = 0; r < s->total_runs; r++) {
     size_t at = (size_t)r;
     long long got = -1;
     NC_CHECK(nc_get_var1_longlong(ncid, varid, &at, &got));

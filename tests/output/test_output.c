@@ -347,6 +347,22 @@ int main(void) {
           complete == -1 ? "unreadable (or no complete attribute)"
                          : (complete == 0 ? "readable, complete = 0" : "readable, complete = 1"));
   CHECK(complete != 1);
+  int ncid, varid;
+  if (complete == 0 && nc_open("crashed.nc", NC_NOWRITE, &ncid) == NC_NOERR) {
+    /* Readable: then its run index is whole and the runs it never wrote
+     * read as never computed. */
+    long long run[8] = {0};
+    unsigned int status[8] = {0};
+    NC_CHECK(nc_inq_varid(ncid, "run", &varid));
+    NC_CHECK(nc_get_var_longlong(ncid, varid, run));
+    for (int r = 0; r < 8; r++) CHECK_INT(run[r], r);
+    NC_CHECK(nc_inq_varid(ncid, "status", &varid));
+    NC_CHECK(nc_get_var_uint(ncid, varid, status));
+    for (int r = 4; r < 8; r++) CHECK_INT(status[r], 0);
+    fprintf(stderr, "note: its status: %u %u %u %u (runs 0-3 were written before it died)\n",
+            status[0], status[1], status[2], status[3]);
+    nc_close(ncid);
+  }
 
   MPI_Finalize();
   CHECK_DONE();
