@@ -154,11 +154,12 @@ static int set_access(cubie_output *o, int mode) {
  * (a scalar variable has no zero-count hyperslab to join with). */
 static int write_coordinates(cubie_output *o, const cubie_output_spec *spec) {
   int ncid = o->ncid, status;
-  int vars[4] = {o->time_var, o->summary_time_var, o->summary_bounds_var, -1};
-  int n_vars = cubie_output_has_summaries(spec) ? 3 : 1;
-  for (int i = 0; i < n_vars; i++)
-    if ((status = nc_var_par_access(ncid, vars[i], NC_INDEPENDENT)))
-      return cubie_output_netcdf_error(o->path, status, "set the access mode of", "(coordinate)");
+  const int coordinates[3] = {o->time_var, o->summary_time_var, o->summary_bounds_var};
+  int n_coordinates = cubie_output_has_summaries(spec) ? 3 : 1;
+  for (int i = 0; i < n_coordinates; i++)
+    if ((status = nc_var_par_access(ncid, coordinates[i], NC_INDEPENDENT)))
+      return cubie_output_netcdf_error(o->path, status, "set the access mode of",
+                                       i == 0 ? "time" : "summary_time");
   for (int i = 0; i < spec->n_fixed; i++)
     if ((status = nc_var_par_access(ncid, o->fixed_vars[i], NC_INDEPENDENT)))
       return cubie_output_netcdf_error(o->path, status, "set the access mode of",
@@ -202,7 +203,7 @@ static int write_coordinates(cubie_output *o, const cubie_output_spec *spec) {
  * equal share in pieces of at most RUN_PIECE runs; every rank makes the
  * same number of calls, as collective access requires. */
 #define RUN_PIECE ((long long)1 << 20)
-static int write_run_coordinate(cubie_output *o) {
+static int write_run_coordinate(cubie_output *o, int rc) {
   int size = 1;
   MPI_Comm_size(o->comm, &size);
   long long share = (o->total_runs + size - 1) / size;
@@ -210,10 +211,10 @@ static int write_run_coordinate(cubie_output *o) {
   long long mine1 = mine0 + share < o->total_runs ? mine0 + share : o->total_runs;
   long long piece = share < RUN_PIECE ? share : RUN_PIECE;
   long long pieces = (share + piece - 1) / piece;
-  long long *index = malloc((size_t)piece * sizeof *index);
-  int rc = index ? CUBIE_OK
-                 : CUBIE_RAISE(CUBIE_ERR_MEMORY, "out of memory writing the run coordinate of '%s'",
-                               o->path);
+  long long *index = rc ? NULL : malloc((size_t)piece * sizeof *index);
+  if (!rc && !index)
+    rc = CUBIE_RAISE(CUBIE_ERR_MEMORY, "out of memory writing the run coordinate of '%s'",
+                     o->path);
   for (long long p = 0; p < pieces; p++) {
     long long first = mine0 + p * piece;
     long long n = mine1 - first < piece ? mine1 - first : piece;
@@ -277,10 +278,12 @@ int cubie_output_create(MPI_Comm comm, const cubie_output_spec *spec, cubie_outp
     goto fail;
   }
   status = nc_enddef(o->ncid);
-  if (status != NC_NOERR) rc = cubie_output_netcdf_error(spec->path, status, "end define mode of", NULL);
+  if (status != NC_NOERR)
+    rc = cubie_output_netcdf_error(spec->path, status, "end define mode of", NULL);
   if (!rc) rc = set_access(o, spec->collective ? NC_COLLECTIVE : NC_INDEPENDENT);
   if (!rc) rc = write_coordinates(o, spec);
-  if (!rc) rc = write_run_coordinate(o);
+  /* Collective in collective mode: every rank joins, failed or not. */
+  rc = write_run_coordinate(o, rc);
   if ((rc = agree(o, rc))) {
     nc_close(o->ncid); /* collective; the file stays with complete = 0 */
     goto fail;

@@ -39,8 +39,9 @@ static const cubie_output_attribute pattern_attributes[] = {
 #define PATTERN_N_INPUTS 2
 
 /* The spec every output test starts from; callers adjust fields. */
-static inline cubie_output_spec pattern_spec(const char *path, long long total_runs, long long n_saves,
-                                      long long n_summaries, long long summary_every) {
+static inline cubie_output_spec pattern_spec(const char *path, long long total_runs,
+                                             long long n_saves, long long n_summaries,
+                                             long long summary_every) {
   cubie_output_spec s = {0};
   s.path = path;
   s.overwrite = true;
@@ -72,7 +73,8 @@ static inline cubie_output_spec pattern_spec(const char *path, long long total_r
 static inline double pattern_save(int v, long long run, long long k) {
   return 1000.0 * v + (double)run + 0.25 * (double)k;
 }
-static inline double pattern_summary(int j, long long run, long long s) { /* j = v * n_metrics + m */
+/* j = v * n_metrics + m */
+static inline double pattern_summary(int j, long long run, long long s) {
   return -(1000.0 * j + (double)run + 0.5 * (double)s);
 }
 static inline unsigned int pattern_status(long long run) {
@@ -85,9 +87,12 @@ static inline unsigned int pattern_status(long long run) {
 static inline unsigned int pattern_counter(int c, long long run) {
   return 100u * (unsigned int)c + (unsigned int)run + 1u;
 }
-static inline double pattern_input(int i, long long run) { return 0.5 * (double)run + 10.0 * i + 1.0; }
+static inline double pattern_input(int i, long long run) {
+  return 0.5 * (double)run + 10.0 * i + 1.0;
+}
 
-static inline void pattern_store(void *buf, long long at, cubie_precision precision, double value) {
+static inline void pattern_store(void *buf, long long at, cubie_precision precision,
+                                 double value) {
   if (precision == CUBIE_FLOAT32)
     ((float *)buf)[at] = (float)value;
   else
@@ -95,8 +100,8 @@ static inline void pattern_store(void *buf, long long at, cubie_precision precis
 }
 
 /* [n_outputs][n_runs][k1 - k0] in the spec's precision (caller frees). */
-static inline void *pattern_saves(const cubie_output_spec *s, long long r0, long long n, long long k0,
-                           long long k1) {
+static inline void *pattern_saves(const cubie_output_spec *s, long long r0, long long n,
+                                  long long k0, long long k1) {
   size_t el = s->precision == CUBIE_FLOAT32 ? sizeof(float) : sizeof(double);
   long long nk = k1 - k0;
   void *buf = malloc(el * (size_t)(s->n_outputs * n * nk) + 1);
@@ -108,8 +113,8 @@ static inline void *pattern_saves(const cubie_output_spec *s, long long r0, long
 }
 
 /* [n_outputs * n_metrics][n_runs][s1 - s0] (caller frees). */
-static inline void *pattern_summaries(const cubie_output_spec *s, long long r0, long long n, long long s0,
-                               long long s1) {
+static inline void *pattern_summaries(const cubie_output_spec *s, long long r0, long long n,
+                                      long long s0, long long s1) {
   size_t el = s->precision == CUBIE_FLOAT32 ? sizeof(float) : sizeof(double);
   long long ns = s1 - s0, nj = (long long)s->n_outputs * s->n_metrics;
   void *buf = malloc(el * (size_t)(nj * n * ns) + 1);
@@ -123,7 +128,7 @@ static inline void *pattern_summaries(const cubie_output_spec *s, long long r0, 
 
 /* Per-run records of runs [r0, r0 + n) written with cubie_output_write_runs. */
 static inline int pattern_write_runs(cubie_output *o, const cubie_output_spec *s, long long r0,
-                              long long n) {
+                                     long long n) {
   unsigned int *status = malloc(sizeof *status * (size_t)n + 1);
   unsigned int *counters = malloc(sizeof *counters * (size_t)(CUBIE_N_COUNTERS * n) + 1);
   double *inputs = malloc(sizeof *inputs * (size_t)(s->n_inputs * n) + 1);
@@ -142,7 +147,7 @@ static inline int pattern_write_runs(cubie_output *o, const cubie_output_spec *s
 /* Saves in windows [0, k_split) and [k_split, n_saves), all summaries, and
  * the per-run records of runs [r0, r0 + n): 4 write calls, whatever n is. */
 static inline int pattern_write_block(cubie_output *o, const cubie_output_spec *s, long long r0,
-                               long long n, long long k_split) {
+                                      long long n, long long k_split) {
   void *a = pattern_saves(s, r0, n, 0, k_split);
   void *b = pattern_saves(s, r0, n, k_split, s->n_saves);
   long long ns = (s->n_metrics > 0) ? s->n_summaries : 0;

@@ -60,8 +60,8 @@ static inline nc_type readback_type(int ncid, const char *var) {
 
 /* Runs [r0, r1) carry the pattern (written); `status` of every run in
  * [u0, u1) is 0 (never written). */
-static inline void readback_pattern(int ncid, const cubie_output_spec *s, long long r0, long long r1,
-                             long long u0, long long u1) {
+static inline void readback_pattern(int ncid, const cubie_output_spec *s, long long r0,
+                                    long long r1, long long u0, long long u1) {
   int varid;
   for (int v = 0; v < s->n_outputs; v++) {
     NC_CHECK(nc_inq_varid(ncid, s->outputs[v].name, &varid));

@@ -30,7 +30,8 @@ static int crash_child(const char *path) {
   }
   int status = 0;
   if (waitpid(pid, &status, 0) != pid) return -1;
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 100 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+  if (WIFSIGNALED(status)) return 100 + WTERMSIG(status);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 100;
 }
 
 /* A directory the process may not write to. Permission bits do not stop
