@@ -269,8 +269,9 @@ static int def_data_var(const definer *d, const char *name, nc_type type, int nd
   return CUBIE_OK;
 }
 
-/* A small coordinate written once at creation: contiguous, never compressed. */
-static int def_coordinate(const definer *d, const char *name, int ndims, const int *dims,
+/* A small variable written once at creation (a coordinate or a fixed input):
+ * contiguous, never compressed. */
+static int def_contiguous(const definer *d, const char *name, int ndims, const int *dims,
                           int *varid) {
   int ncid = d->o->ncid;
   NC_TRY(d, nc_def_var(ncid, name, NC_DOUBLE, ndims, dims, varid), "define", name);
@@ -302,17 +303,17 @@ static int define_coordinates(definer *d) {
   CUBIE_CALL(def_data_var(d, "run", NC_INT64, 1, &d->dim_run, &run_chunk, &o->run_var));
   CUBIE_CALL(put_units_long_name(d, o->run_var, "run", "1", "run index"));
 
-  CUBIE_CALL(def_coordinate(d, "time", 1, &d->dim_time, &o->time_var));
+  CUBIE_CALL(def_contiguous(d, "time", 1, &d->dim_time, &o->time_var));
   CUBIE_CALL(put_units_long_name(d, o->time_var, "time", spec->time_units, "time"));
   CUBIE_CALL(put_text(d, o->time_var, "time", "axis", "T"));
 
   if (!cubie_output_has_summaries(spec)) return CUBIE_OK;
-  CUBIE_CALL(def_coordinate(d, "summary_time", 1, &d->dim_summary, &o->summary_time_var));
+  CUBIE_CALL(def_contiguous(d, "summary_time", 1, &d->dim_summary, &o->summary_time_var));
   CUBIE_CALL(put_units_long_name(d, o->summary_time_var, "summary_time", spec->time_units,
                                  "end of summary window"));
   CUBIE_CALL(put_text(d, o->summary_time_var, "summary_time", "bounds", "summary_time_bounds"));
   int bounds_dims[2] = {d->dim_summary, d->dim_nv};
-  CUBIE_CALL(def_coordinate(d, "summary_time_bounds", 2, bounds_dims, &o->summary_bounds_var));
+  CUBIE_CALL(def_contiguous(d, "summary_time_bounds", 2, bounds_dims, &o->summary_bounds_var));
   CUBIE_CALL(put_units_long_name(d, o->summary_bounds_var, "summary_time_bounds",
                                  spec->time_units, "start and end of summary window"));
   return CUBIE_OK;
@@ -405,7 +406,7 @@ static int define_per_run(definer *d) {
   }
   for (int i = 0; i < spec->n_fixed; i++) {
     const cubie_output_variable *fx = &spec->fixed[i];
-    CUBIE_CALL(def_coordinate(d, fx->name, 0, NULL, &o->fixed_vars[i]));
+    CUBIE_CALL(def_contiguous(d, fx->name, 0, NULL, &o->fixed_vars[i]));
     CUBIE_CALL(put_units_long_name(d, o->fixed_vars[i], fx->name, fx->units, fx->long_name));
   }
   return CUBIE_OK;
