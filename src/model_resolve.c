@@ -155,7 +155,9 @@ static int substitute(resolver *R, int root, int *out) {
     }
     const cubie_expr_node *node = &raw->nodes[id];
     int mapped[3] = {-1, -1, -1}, pending = 0;
-    for (int c = 0; c < node->n_children; c++) {
+    /* Children pushed last-first are mapped first-first, which keeps the
+     * final graph's ids (and so the printed operand order) as written. */
+    for (int c = node->n_children - 1; c >= 0; c--) {
       mapped[c] = R->memo[node->child[c]];
       if (mapped[c] < 0) {
         CUBIE_CALL(stack_push(&R->walk, node->child[c]));
