@@ -11,7 +11,6 @@
 #include "error.h"
 #include "model_internal.h"
 #include "strbuf.h"
-#include "suggest.h"
 
 static const char *kind_noun(cubie_symbol_kind kind) {
   switch (kind) {
@@ -99,7 +98,7 @@ static int check_derivatives(const cubie_model *m, const cubie_config *cfg) {
     const cubie_model_symbol *state = &m->symbols[CUBIE_SYMBOL_STATE][s];
     char wanted[256];
     snprintf(wanted, sizeof wanted, "d%s", state->name);
-    const char *hint = cubie_suggest(wanted, names, (size_t)n_obs);
+    const char *hint = cubie_symtab_suggest_from(wanted, names, (size_t)n_obs);
     if (hint) {
       const cubie_symtab_entry *e = cubie_symtab_find(&m->table, hint);
       rc = cubie_config_error_at(cfg, state->mark,
@@ -129,7 +128,7 @@ static int attach_observable_metadata(cubie_model *m, const cubie_config *cfg) {
         const char **names = malloc((size_t)(n > 0 ? n : 1) * sizeof *names);
         CUBIE_CHECK(names, CUBIE_ERR_MEMORY, "out of memory checking the model");
         for (int k = 0; k < n; k++) names[k] = m->symbols[CUBIE_SYMBOL_OBSERVABLE][k].name;
-        hint = cubie_suggest(d->name, names, (size_t)n);
+        hint = cubie_symtab_suggest_from(d->name, names, (size_t)n);
         free(names);
       }
       if (e)
@@ -249,14 +248,5 @@ int cubie_model_lookup(const cubie_model *m, const char *name, cubie_symbol_kind
 }
 
 const char *cubie_model_suggest(const cubie_model *m, const char *name) {
-  const cubie_symtab *st = &m->table;
-  const char **names = malloc((size_t)(st->n_entries > 0 ? st->n_entries : 1) * sizeof *names);
-  if (!names || !name) {
-    free(names);
-    return NULL;
-  }
-  for (int i = 0; i < st->n_entries; i++) names[i] = st->entries[i].name;
-  const char *hint = cubie_suggest(name, names, (size_t)st->n_entries);
-  free(names);
-  return hint;
+  return name ? cubie_symtab_suggest(&m->table, name) : NULL;
 }

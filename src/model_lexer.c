@@ -190,7 +190,15 @@ static int lex_all(lexer *lx) {
   for (;;) {
     char c = *lx->pos;
     if (c == '\0') {
-      return lexer_push(lx, CUBIE_TOK_END, lx->pos, 0, NULL);
+      /* After an unfinished last statement, the end is reported where its
+       * last token ends, not on a line past the text. */
+      cubie_token *end;
+      CUBIE_CALL(lexer_push(lx, CUBIE_TOK_END, lx->pos, 0, &end));
+      if (lx->n_tokens > 1 && end[-1].kind != CUBIE_TOK_NEWLINE) {
+        end->line = end[-1].line;
+        end->column = end[-1].column + end[-1].length;
+      }
+      return CUBIE_OK;
     } else if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v') {
       lx->pos++;
     } else if (c == '#') {

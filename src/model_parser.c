@@ -10,7 +10,6 @@
 #include "error.h"
 #include "model_lexer.h"
 #include "strbuf.h"
-#include "suggest.h"
 
 /* Deeper nesting than this is surely a mistake, and bounding it bounds the
  * parser's recursion. */
@@ -184,7 +183,7 @@ static int unknown_function(const parser *P, const cubie_token *name) {
   if (e)
     return parse_error(P, name, "'%s' is %s, not a function (write '%s * (...)' to multiply)",
                        word, kind_word(e->kind), word);
-  const char *hint = cubie_suggest(word, cubie_model_function_names, N_FUNCTIONS);
+  const char *hint = cubie_symtab_suggest_from(word, cubie_model_function_names, N_FUNCTIONS);
   if (hint) return parse_error(P, name, "unknown function '%s' (did you mean '%s'?)", word, hint);
   return parse_error(P, name,
                      "unknown function '%s' (the functions are sin cos tan asin acos atan atan2 "
@@ -276,20 +275,11 @@ static int unknown_symbol(const parser *P, const cubie_token *tok) {
                          "define an observable with its expression and use that",
                          word, word + 1);
   }
-  const cubie_symtab *st = P->symbols;
-  const char **names = malloc((size_t)(st->n_entries > 0 ? st->n_entries : 1) * sizeof *names);
-  CUBIE_CHECK(names, CUBIE_ERR_MEMORY, "out of memory parsing the equations");
-  for (int i = 0; i < st->n_entries; i++) names[i] = st->entries[i].name;
-  const char *hint = cubie_suggest(word, names, (size_t)st->n_entries);
-  int rc;
-  if (hint)
-    rc = parse_error(P, tok, "unknown symbol '%s' (did you mean '%s'?)", word, hint);
-  else
-    rc = parse_error(P, tok,
+  const char *hint = cubie_symtab_suggest(P->symbols, word);
+  if (hint) return parse_error(P, tok, "unknown symbol '%s' (did you mean '%s'?)", word, hint);
+  return parse_error(P, tok,
                      "unknown symbol '%s' (not a state, parameter, constant, observable or 't')",
                      word);
-  free(names);
-  return rc;
 }
 
 static int parse_symbol(parser *P, int *id) {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "suggest.h"
 
 static uint64_t name_hash(const char *s, size_t n) {
   uint64_t h = 1469598103934665603ull;
@@ -77,4 +78,20 @@ int cubie_symtab_insert(cubie_symtab *st, const char *name, cubie_symbol_kind ki
   while (st->slots[s] >= 0) s = (s + 1) & (st->n_slots - 1);
   st->slots[s] = st->n_entries - 1;
   return CUBIE_OK;
+}
+
+const char *cubie_symtab_suggest_from(const char *word, const char *const *candidates,
+                                      size_t n_candidates) {
+  const char *hint = cubie_suggest(word, candidates, n_candidates);
+  if (hint && cubie_edit_distance(word, hint) >= (int)strlen(word)) return NULL;
+  return hint;
+}
+
+const char *cubie_symtab_suggest(const cubie_symtab *st, const char *word) {
+  const char **names = malloc((size_t)(st->n_entries > 0 ? st->n_entries : 1) * sizeof *names);
+  if (!names) return NULL; /* a suggestion is a courtesy: none when out of memory */
+  for (int i = 0; i < st->n_entries; i++) names[i] = st->entries[i].name;
+  const char *hint = cubie_symtab_suggest_from(word, names, (size_t)st->n_entries);
+  free(names);
+  return hint;
 }

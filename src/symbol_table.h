@@ -35,4 +35,11 @@ const cubie_symtab_entry *cubie_symtab_find(const cubie_symtab *st, const char *
 const cubie_symtab_entry *cubie_symtab_find_n(const cubie_symtab *st, const char *name,
                                               size_t length);
 
+/* cubie_suggest, except a "suggestion" that rewrites the whole word ('k'
+ * for 'x') is no suggestion. */
+const char *cubie_symtab_suggest_from(const char *word, const char *const *candidates,
+                                      size_t n_candidates);
+/* The closest name in the table, under the same rule. */
+const char *cubie_symtab_suggest(const cubie_symtab *st, const char *word);
+
 #endif

@@ -134,6 +134,9 @@ static void test_syntax_errors(void) {
               EQ_LINE(1), EQ_COL(12)));
   CHECK(fails("dx = x +\ndy = x\n", "expected an expression after '+', found end of line",
               EQ_LINE(1), EQ_COL(9)));
+  /* An unfinished last line: the end is where its last token ends. */
+  CHECK(fails("dx = y\ndy = (x +\n\n", "expected an expression after '+', found end of the equations",
+              EQ_LINE(2), EQ_COL(10)));
   CHECK(fails("dx = y\ndy =\n", "expected an expression after '=', found end of line", EQ_LINE(2),
               EQ_COL(5)));
   CHECK(fails("dx = x y\ndy = x\n", "unexpected 'y' after the expression (missing operator?)",
@@ -185,6 +188,10 @@ static void test_symbol_errors(void) {
   CHECK(fails("dx = y\n  dy = x + qwerty\n",
               "unknown symbol 'qwerty' (not a state, parameter, constant, observable or 't')",
               EQ_LINE(2), EQ_COL(12)));
+  /* A one-letter name is not "corrected" into another one-letter name. */
+  CHECK(fails("dx = -k * x\ndy = x\n",
+              "unknown symbol 'k' (not a state, parameter, constant, observable or 't')", EQ_LINE(1),
+              EQ_COL(7)));
   CHECK(fails("dx = sine(x)\ndy = x\n", "unknown function 'sine' (did you mean 'sin'?)", EQ_LINE(1),
               EQ_COL(6)));
   CHECK(fails("dx = y\ndy = frobnicate(x)\n", "unknown function 'frobnicate' (the functions are sin",
@@ -285,7 +292,39 @@ static void test_declaration_errors(void) {
   CHECK(m == NULL);
 }
 
+/* Random token soup never crashes and never fails in any other way than
+ * bad input with a deck position. */
+static void test_garbage(void) {
+  static const char *const pieces[] = {"dx", "dy", "x", "y", "sigma", "c", "=", "==", "(", ")", "+",
+                                       "-", "*", "/", "^", "**", ",", "sin", "min", "ifelse",
+                                       "piecewise", "1", "0", "2.5e3", ".5", "0x1F", "\n", "\n",
+                                       "#", "&&", "||", "!", "<", "e", "e", "$", "1e", "t", " "};
+  const int n_pieces = (int)(sizeof pieces / sizeof pieces[0]);
+  unsigned state = 12345u;
+  for (int trial = 0; trial < 3000; trial++) {
+    char text[512] = "";
+    int n = 1 + trial % 40;
+    for (int i = 0; i < n; i++) {
+      state = state * 1103515245u + 12345u;
+      strcat(text, pieces[(state >> 16) % (unsigned)n_pieces]);
+      strcat(text, " ");
+    }
+    test_deck d;
+    standard_deck(&d, text);
+    cubie_model *m = NULL;
+    int rc = test_deck_model(&d, &m);
+    if (rc != CUBIE_OK && (rc != CUBIE_ERR_INPUT || strncmp(cubie_error_message(), "deck.yaml:", 10) != 0)) {
+      fprintf(stderr, "garbage %d: rc %d \"%s\" for:\n%s\n", trial, rc, cubie_error_message(), text);
+      check_failures++;
+    }
+    CHECK((rc == CUBIE_OK) == (m != NULL));
+    cubie_model_destroy(&m);
+    test_deck_free(&d);
+  }
+}
+
 int main(void) {
+  test_garbage();
   test_symbols();
   test_accepted_forms();
   test_syntax_errors();
