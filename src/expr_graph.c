@@ -59,17 +59,19 @@ int cubie_expr_op_is_leaf(cubie_expr_op op) { return op <= CUBIE_EXPR_OBSERVABLE
 
 /* Operand order does not change the IEEE result of these. */
 static int op_is_commutative(cubie_expr_op op) {
-  return op == CUBIE_EXPR_ADD || op == CUBIE_EXPR_MUL || op == CUBIE_EXPR_EQ ||
-         op == CUBIE_EXPR_NE;
+  return op == CUBIE_EXPR_ADD || op == CUBIE_EXPR_MUL || op == CUBIE_EXPR_EQ || op == CUBIE_EXPR_NE;
 }
 
 static uint64_t node_hash(const cubie_expr_node *n) {
   uint64_t bits;
   memcpy(&bits, &n->value, sizeof bits);
   uint64_t h = 1469598103934665603ull;
-  uint64_t parts[6] = {(uint64_t)n->op, (uint64_t)(uint32_t)n->child[0],
-                       (uint64_t)(uint32_t)n->child[1], (uint64_t)(uint32_t)n->child[2],
-                       (uint64_t)(uint32_t)n->index, bits};
+  uint64_t parts[6] = {(uint64_t)n->op,
+                       (uint64_t)(uint32_t)n->child[0],
+                       (uint64_t)(uint32_t)n->child[1],
+                       (uint64_t)(uint32_t)n->child[2],
+                       (uint64_t)(uint32_t)n->index,
+                       bits};
   for (int i = 0; i < 6; i++) {
     h ^= parts[i];
     h *= 1099511628211ull;

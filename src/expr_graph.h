@@ -33,8 +33,8 @@
 typedef enum cubie_expr_op {
   /* Leaves. */
   CUBIE_EXPR_LITERAL = 0,
-  CUBIE_EXPR_STATE,      /* index: state */
-  CUBIE_EXPR_PARAMETER,  /* index: parameter */
+  CUBIE_EXPR_STATE,     /* index: state */
+  CUBIE_EXPR_PARAMETER, /* index: parameter */
   CUBIE_EXPR_TIME,
   CUBIE_EXPR_OBSERVABLE, /* index: observable; only while parsing, before substitution */
   /* Arithmetic. */
@@ -54,7 +54,7 @@ typedef enum cubie_expr_op {
   CUBIE_EXPR_AND,
   CUBIE_EXPR_OR,
   CUBIE_EXPR_NOT,
-  CUBIE_EXPR_SELECT,     /* child[0] != 0 ? child[1] : child[2] */
+  CUBIE_EXPR_SELECT, /* child[0] != 0 ? child[1] : child[2] */
   /* Functions. */
   CUBIE_EXPR_SIN,
   CUBIE_EXPR_COS,
@@ -98,8 +98,8 @@ typedef struct cubie_expr_graph {
   cubie_expr_node *nodes; /* ascending index = topological order */
   int n_nodes;
   int capacity;
-  int *slots;             /* open-addressing intern table: node index or -1 */
-  size_t n_slots;         /* a power of two, at least twice n_nodes */
+  int *slots;     /* open-addressing intern table: node index or -1 */
+  size_t n_slots; /* a power of two, at least twice n_nodes */
 } cubie_expr_graph;
 
 const cubie_expr_op_info *cubie_expr_op_get_info(cubie_expr_op op);

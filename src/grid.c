@@ -14,10 +14,10 @@ typedef struct grid_axis {
   int index;
   char *name;
   cubie_sweep_kind sweep;
-  double *values;         /* CUBIE_SWEEP_VALUES */
-  double start, stop;     /* LINSPACE / LOGSPACE */
+  double *values;     /* CUBIE_SWEEP_VALUES */
+  double start, stop; /* LINSPACE / LOGSPACE */
   long long n;
-  long long stride;       /* combinatorial: runs between consecutive values */
+  long long stride; /* combinatorial: runs between consecutive values */
 } grid_axis;
 
 struct cubie_grid {
@@ -25,12 +25,14 @@ struct cubie_grid {
   long long total_runs;
   grid_axis *axes;
   int n_axes;
-  double *defaults;       /* n_states initial values, then n_parameters parameter values */
+  double *defaults; /* n_states initial values, then n_parameters parameter values */
   int n_states, n_parameters;
 };
 
 static const char *sweep_kind_name(cubie_sweep_kind kind) {
-  return kind == CUBIE_SWEEP_LINSPACE ? "linspace" : kind == CUBIE_SWEEP_LOGSPACE ? "logspace" : "values";
+  return kind == CUBIE_SWEEP_LINSPACE   ? "linspace"
+         : kind == CUBIE_SWEEP_LOGSPACE ? "logspace"
+                                        : "values";
 }
 
 /* Which model quantity sweep `s` varies; errors say what to do instead. */
@@ -40,8 +42,8 @@ static int check_target(const cubie_config *cfg, const cubie_model *model, const
   if (!cubie_model_lookup(model, name, kind, index)) {
     const char *hint = cubie_model_suggest(model, name);
     if (hint)
-      return cubie_config_error_at(cfg, s->mark, "cannot sweep unknown symbol '%s' (did you mean '%s'?)",
-                                   name, hint);
+      return cubie_config_error_at(
+          cfg, s->mark, "cannot sweep unknown symbol '%s' (did you mean '%s'?)", name, hint);
     return cubie_config_error_at(cfg, s->mark,
                                  "cannot sweep unknown symbol '%s' (only states and parameters can "
                                  "be swept)",
@@ -72,11 +74,10 @@ static int check_target(const cubie_config *cfg, const cubie_model *model, const
 static int check_values(const cubie_config *cfg, const cubie_sweep *s) {
   const char *kind = sweep_kind_name(s->kind);
   if (s->n < 1)
-    return cubie_config_error_at(cfg, s->mark, "sweep '%s' has no values (%s needs n >= 1, got %lld)",
-                                 s->name, kind, s->n);
+    return cubie_config_error_at(
+        cfg, s->mark, "sweep '%s' has no values (%s needs n >= 1, got %lld)", s->name, kind, s->n);
   if (s->kind == CUBIE_SWEEP_VALUES) {
-    if (!s->values)
-      return cubie_config_error_at(cfg, s->mark, "sweep '%s' has no values", s->name);
+    if (!s->values) return cubie_config_error_at(cfg, s->mark, "sweep '%s' has no values", s->name);
     for (long long i = 0; i < s->n; i++)
       if (!isfinite(s->values[i]))
         return cubie_config_error_at(cfg, s->mark, "sweep '%s': value %lld is not a finite number",
@@ -162,7 +163,8 @@ int cubie_grid_create(const cubie_config *cfg, const cubie_model *model, cubie_g
   g->axes = calloc((size_t)(g->n_axes > 0 ? g->n_axes : 1), sizeof *g->axes);
   g->defaults = malloc((size_t)(g->n_states + g->n_parameters + 1) * sizeof *g->defaults);
   int rc = CUBIE_OK;
-  if (!g->axes || !g->defaults) rc = CUBIE_RAISE(CUBIE_ERR_MEMORY, "out of memory building the batch grid");
+  if (!g->axes || !g->defaults)
+    rc = CUBIE_RAISE(CUBIE_ERR_MEMORY, "out of memory building the batch grid");
   for (int i = 0; !rc && i < g->n_states; i++)
     g->defaults[i] = cubie_model_default_value(model, CUBIE_SYMBOL_STATE, i);
   for (int i = 0; !rc && i < g->n_parameters; i++)
@@ -211,8 +213,8 @@ double cubie_grid_axis_value(const cubie_grid *g, int axis, long long run) {
   const grid_axis *a = &g->axes[axis];
   /* Unsigned arithmetic keeps the index in range even for a run outside
    * [0, total_runs), which callers must not pass. */
-  unsigned long long i = (unsigned long long)run / (unsigned long long)a->stride %
-                         (unsigned long long)a->n;
+  unsigned long long i =
+      (unsigned long long)run / (unsigned long long)a->stride % (unsigned long long)a->n;
   return axis_point(a, (long long)i);
 }
 

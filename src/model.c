@@ -62,14 +62,14 @@ static int declare(cubie_model *m, const cubie_config *cfg, cubie_symbol_kind ki
                                    "not starting with a digit)",
                                    d->name ? d->name : "", kind_noun(kind));
     if (strcmp(d->name, "t") == 0)
-      return cubie_config_error_at(cfg, d->mark,
-                                   "'t' is reserved for time and cannot be declared as a %s",
-                                   kind_noun(kind));
+      return cubie_config_error_at(
+          cfg, d->mark, "'t' is reserved for time and cannot be declared as a %s", kind_noun(kind));
     const cubie_symtab_entry *e = cubie_symtab_find(&m->table, d->name);
     if (e) {
       cubie_mark first = m->symbols[e->kind][e->index].mark;
-      return cubie_config_error_at(cfg, d->mark, "'%s' is declared twice: as a %s (line %d) and as a %s",
-                                   d->name, kind_noun(e->kind), first.line, kind_noun(kind));
+      return cubie_config_error_at(cfg, d->mark,
+                                   "'%s' is declared twice: as a %s (line %d) and as a %s", d->name,
+                                   kind_noun(e->kind), first.line, kind_noun(kind));
     }
     if (kind == CUBIE_SYMBOL_CONSTANT && !isfinite(d->value))
       return cubie_config_error_at(cfg, d->mark, "constant '%s' must be a finite number", d->name);
@@ -104,7 +104,8 @@ static int check_derivatives(const cubie_model *m, const cubie_config *cfg) {
       rc = cubie_config_error_at(cfg, state->mark,
                                  "state '%s' has no derivative: no line '%s = ...' (did you mean "
                                  "'%s' at line %d?)",
-                                 state->name, wanted, hint, p->defs[p->observable_def[e->index]].mark.line);
+                                 state->name, wanted, hint,
+                                 p->defs[p->observable_def[e->index]].mark.line);
     } else {
       rc = cubie_config_error_at(cfg, state->mark,
                                  "state '%s' has no derivative: add a line '%s = ...' to the "
@@ -172,7 +173,8 @@ int cubie_model_create(const cubie_config *cfg, cubie_model **out) {
   if (!rc) rc = cubie_model_parse_equations(cfg, &m->table, &m->parse);
   if (!rc) {
     int n = m->parse.n_observables;
-    m->symbols[CUBIE_SYMBOL_OBSERVABLE] = calloc((size_t)(n > 0 ? n : 1), sizeof(cubie_model_symbol));
+    m->symbols[CUBIE_SYMBOL_OBSERVABLE] =
+        calloc((size_t)(n > 0 ? n : 1), sizeof(cubie_model_symbol));
     if (!m->symbols[CUBIE_SYMBOL_OBSERVABLE])
       rc = CUBIE_RAISE(CUBIE_ERR_MEMORY, "out of memory building the model");
     m->n_symbols[CUBIE_SYMBOL_OBSERVABLE] = n;
@@ -210,10 +212,13 @@ void cubie_model_destroy(cubie_model **model) {
 
 int cubie_model_n_states(const cubie_model *m) { return m->n_symbols[CUBIE_SYMBOL_STATE]; }
 int cubie_model_n_parameters(const cubie_model *m) { return m->n_symbols[CUBIE_SYMBOL_PARAMETER]; }
-int cubie_model_n_observables(const cubie_model *m) { return m->n_symbols[CUBIE_SYMBOL_OBSERVABLE]; }
+int cubie_model_n_observables(const cubie_model *m) {
+  return m->n_symbols[CUBIE_SYMBOL_OBSERVABLE];
+}
 const char *cubie_model_name(const cubie_model *m) { return m->name; }
 
-static const cubie_model_symbol *symbol_at(const cubie_model *m, cubie_symbol_kind kind, int index) {
+static const cubie_model_symbol *symbol_at(const cubie_model *m, cubie_symbol_kind kind,
+                                           int index) {
   if (kind > CUBIE_SYMBOL_OBSERVABLE || index < 0 || index >= m->n_symbols[kind]) return NULL;
   return &m->symbols[kind][index];
 }
@@ -239,7 +244,8 @@ double cubie_model_default_value(const cubie_model *m, cubie_symbol_kind kind, i
   return s && kind != CUBIE_SYMBOL_OBSERVABLE ? s->value : 0.0;
 }
 
-int cubie_model_lookup(const cubie_model *m, const char *name, cubie_symbol_kind *kind, int *index) {
+int cubie_model_lookup(const cubie_model *m, const char *name, cubie_symbol_kind *kind,
+                       int *index) {
   const cubie_symtab_entry *e = name ? cubie_symtab_find(&m->table, name) : NULL;
   if (!e) return 0;
   if (kind) *kind = e->kind;

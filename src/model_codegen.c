@@ -23,21 +23,21 @@
 typedef struct emitter {
   const cubie_model *m;
   const cubie_expr_graph *g;
-  char *reachable; /* per node */
-  int *uses;       /* per node: how often the printed text names it */
-  int *temp;       /* per node: temporary number, or -1 */
-  int *depth;      /* per node: nesting of its inlined text */
+  char *reachable;    /* per node */
+  int *uses;          /* per node: how often the printed text names it */
+  int *temp;          /* per node: temporary number, or -1 */
+  int *depth;         /* per node: nesting of its inlined text */
   int *observable_of; /* per node: the observable whose value it is, or -1 */
   cubie_strbuf *out;
 } emitter;
 
 /* x^e with a literal e: how the power is printed. */
 typedef enum power_form {
-  POWER_CALL = 0,   /* cubie_pow(x, e) */
-  POWER_ONE,        /* e == 0: 1 */
-  POWER_BASE,       /* e == 1: x */
-  POWER_PRODUCT,    /* e in 2..4: x*x..., or 1/(x*x...) for -4..-1 */
-  POWER_SQRT        /* e == +-0.5: cubie_sqrt(x), or 1/cubie_sqrt(x) */
+  POWER_CALL = 0, /* cubie_pow(x, e) */
+  POWER_ONE,      /* e == 0: 1 */
+  POWER_BASE,     /* e == 1: x */
+  POWER_PRODUCT,  /* e in 2..4: x*x..., or 1/(x*x...) for -4..-1 */
+  POWER_SQRT      /* e == +-0.5: cubie_sqrt(x), or 1/cubie_sqrt(x) */
 } power_form;
 
 static power_form power_form_of(const cubie_expr_graph *g, const cubie_expr_node *n, int *count,
@@ -45,7 +45,8 @@ static power_form power_form_of(const cubie_expr_graph *g, const cubie_expr_node
   double e;
   *count = 1;
   *reciprocal = 0;
-  if (n->op != CUBIE_EXPR_POW || !cubie_expr_graph_is_literal(g, n->child[1], &e)) return POWER_CALL;
+  if (n->op != CUBIE_EXPR_POW || !cubie_expr_graph_is_literal(g, n->child[1], &e))
+    return POWER_CALL;
   *reciprocal = e < 0;
   double a = fabs(e);
   if (e == 0) return POWER_ONE;
@@ -181,9 +182,7 @@ static void plan(emitter *E, const int *roots, int n_roots) {
 
 static int print_expr(emitter *E, int id);
 
-static int op_is_boolean(cubie_expr_op op) {
-  return op >= CUBIE_EXPR_LT && op <= CUBIE_EXPR_NOT;
-}
+static int op_is_boolean(cubie_expr_op op) { return op >= CUBIE_EXPR_LT && op <= CUBIE_EXPR_NOT; }
 
 /* `id` as a C condition (int), without the round trip through cubie_real
  * when it is an inlined comparison. */
@@ -345,7 +344,8 @@ static int emit_rhs(emitter *E) {
   int n_states = m->n_symbols[CUBIE_SYMBOL_STATE];
   cubie_strbuf *out = E->out;
   plan(E, m->derivative, n_states);
-  CUBIE_CALL(cubie_strbuf_printf(out, "CUBIE_DEVICE void cubie_model_rhs%sdydt) {\n", signature_head));
+  CUBIE_CALL(
+      cubie_strbuf_printf(out, "CUBIE_DEVICE void cubie_model_rhs%sdydt) {\n", signature_head));
   CUBIE_CALL(cubie_strbuf_append(out, "  (void)t;\n  (void)y;\n  (void)p;\n"));
   CUBIE_CALL(print_temporaries(E));
   for (int s = 0; s < n_states; s++) {
@@ -365,10 +365,12 @@ static int emit_outputs(emitter *E, const cubie_model_output *outputs, int n_out
   CUBIE_CHECK(roots, CUBIE_ERR_MEMORY, "out of memory generating the model code");
   int n_roots = 0;
   for (int k = 0; k < n_outputs; k++)
-    if (outputs[k].kind == CUBIE_SYMBOL_OBSERVABLE) roots[n_roots++] = m->observable[outputs[k].index];
+    if (outputs[k].kind == CUBIE_SYMBOL_OBSERVABLE)
+      roots[n_roots++] = m->observable[outputs[k].index];
   plan(E, roots, n_roots);
   free(roots);
-  CUBIE_CALL(cubie_strbuf_printf(out, "CUBIE_DEVICE void cubie_model_outputs%sout) {\n", signature_head));
+  CUBIE_CALL(
+      cubie_strbuf_printf(out, "CUBIE_DEVICE void cubie_model_outputs%sout) {\n", signature_head));
   CUBIE_CALL(cubie_strbuf_append(out, "  (void)t;\n  (void)y;\n  (void)p;\n  (void)out;\n"));
   CUBIE_CALL(print_temporaries(E));
   for (int k = 0; k < n_outputs; k++) {
@@ -412,7 +414,8 @@ int cubie_model_generate(const cubie_model *m, const cubie_model_output *outputs
     cubie_symbol_kind kind = outputs[k].kind;
     CUBIE_CHECK((kind == CUBIE_SYMBOL_STATE || kind == CUBIE_SYMBOL_OBSERVABLE) &&
                     outputs[k].index >= 0 && outputs[k].index < m->n_symbols[kind],
-                CUBIE_ERR_INTERNAL, "cubie_model_generate: output %d is not a state or observable", k);
+                CUBIE_ERR_INTERNAL, "cubie_model_generate: output %d is not a state or observable",
+                k);
   }
   emitter E;
   int rc = emitter_init(&E, m, src);

@@ -22,13 +22,13 @@ struct cubie_model {
   char *name;
   cubie_model_symbol *symbols[4]; /* by cubie_symbol_kind: STATE .. OBSERVABLE */
   int n_symbols[4];
-  char **owned_strings;           /* copies of the deck's names, units, long names */
+  char **owned_strings; /* copies of the deck's names, units, long names */
   int n_owned_strings;
-  cubie_symtab table;             /* every name, plus `t` */
-  cubie_model_parse parse;        /* definitions (its graph is freed once substituted) */
-  cubie_expr_graph *graph;        /* the final graph: no observable leaves */
-  int *derivative;                /* per state: node of d(state)/dt */
-  int *observable;                /* per observable: node of its value */
+  cubie_symtab table;      /* every name, plus `t` */
+  cubie_model_parse parse; /* definitions (its graph is freed once substituted) */
+  cubie_expr_graph *graph; /* the final graph: no observable leaves */
+  int *derivative;         /* per state: node of d(state)/dt */
+  int *observable;         /* per observable: node of its value */
 };
 
 /* Order the observables (reporting a cycle among them), substitute them

@@ -108,8 +108,8 @@ static int lex_number(lexer *lx) {
     while (is_name_char(*p) || *p == '.') p++;
   }
   cubie_token *tok;
-  CUBIE_CALL(lexer_push(lx, problem ? CUBIE_TOK_BAD : CUBIE_TOK_NUMBER, start,
-                        (int)(p - start), &tok));
+  CUBIE_CALL(
+      lexer_push(lx, problem ? CUBIE_TOK_BAD : CUBIE_TOK_NUMBER, start, (int)(p - start), &tok));
   tok->value = value;
   tok->problem = problem;
   lx->pos = p;

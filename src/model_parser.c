@@ -17,9 +17,9 @@
 
 /* How a function name is written and what it becomes. */
 typedef enum function_form {
-  FUNCTION_PLAIN = 0,  /* fixed arity: one graph op */
-  FUNCTION_FOLD,       /* min/max: two or more arguments, folded left */
-  FUNCTION_PIECEWISE   /* c1, v1, c2, v2, ..., default: nested SELECTs */
+  FUNCTION_PLAIN = 0, /* fixed arity: one graph op */
+  FUNCTION_FOLD,      /* min/max: two or more arguments, folded left */
+  FUNCTION_PIECEWISE  /* c1, v1, c2, v2, ..., default: nested SELECTs */
 } function_form;
 
 typedef struct function_info {
@@ -29,6 +29,7 @@ typedef struct function_info {
   function_form form;
 } function_info;
 
+// clang-format off
 static const function_info functions[] = {
     {"sin", CUBIE_EXPR_SIN, 1, FUNCTION_PLAIN},       {"cos", CUBIE_EXPR_COS, 1, FUNCTION_PLAIN},
     {"tan", CUBIE_EXPR_TAN, 1, FUNCTION_PLAIN},       {"asin", CUBIE_EXPR_ASIN, 1, FUNCTION_PLAIN},
@@ -44,19 +45,15 @@ static const function_info functions[] = {
     {"sign", CUBIE_EXPR_SIGN, 1, FUNCTION_PLAIN},     {"ifelse", CUBIE_EXPR_SELECT, 3, FUNCTION_PLAIN},
     {"piecewise", CUBIE_EXPR_SELECT, 3, FUNCTION_PIECEWISE},
 };
+// clang-format on
 #define N_FUNCTIONS ((int)(sizeof functions / sizeof functions[0]))
-
-const char *const cubie_model_function_names[] = {
-    "sin",  "cos",  "tan",  "asin", "acos", "atan",  "atan2", "sinh",  "cosh", "tanh",
-    "exp",  "log",  "log10", "sqrt", "cbrt", "pow",  "abs",   "fabs",  "min",  "max",
-    "floor", "ceil", "sign", "ifelse", "piecewise", NULL};
 
 /* One statement: tokens [first, end), and what pass 1 learnt about it. */
 typedef struct statement {
   int first, end;
-  int def;                           /* its definition, or -1 */
-  int duplicate_of;                  /* the earlier definition of the same name, or -1 */
-  const cubie_symtab_entry *input;   /* it assigns to a state/parameter/constant/t */
+  int def;                         /* its definition, or -1 */
+  int duplicate_of;                /* the earlier definition of the same name, or -1 */
+  const cubie_symtab_entry *input; /* it assigns to a state/parameter/constant/t */
 } statement;
 
 typedef struct parser {
@@ -65,9 +62,9 @@ typedef struct parser {
   cubie_model_parse *out;
   cubie_token *tokens;
   int n_tokens;
-  int pos;   /* current token */
-  int end;   /* end of the current statement */
-  int depth; /* nesting, against PARSER_MAX_DEPTH */
+  int pos;      /* current token */
+  int end;      /* end of the current statement */
+  int depth;    /* nesting, against PARSER_MAX_DEPTH */
   int n_marked; /* node_marks filled for nodes [0, n_marked) */
   int marks_capacity;
 } parser;
@@ -99,7 +96,9 @@ static void describe(const cubie_token *tok, char *buf, size_t size) {
 
 /* The token at the parser's position; the statement's end reads as its
  * terminator (newline or end of text). */
-static const cubie_token *peek(const parser *P) { return &P->tokens[P->pos < P->end ? P->pos : P->end]; }
+static const cubie_token *peek(const parser *P) {
+  return &P->tokens[P->pos < P->end ? P->pos : P->end];
+}
 
 /* Record the deck position of nodes created since the last call. */
 static int mark_new_nodes(parser *P, const cubie_token *tok) {
@@ -129,10 +128,8 @@ static int report_bad_token(const parser *P, const cubie_token *tok) {
       return parse_error(P, tok, "number '%.*s' is out of range", tok->length, tok->text);
     case CUBIE_TOKEN_LONE_AMPERSAND:
       return parse_error(P, tok, "unexpected '&' (did you mean '&&'?)");
-    case CUBIE_TOKEN_LONE_BAR:
-      return parse_error(P, tok, "unexpected '|' (did you mean '||'?)");
-    default:
-      return parse_error(P, tok, "unexpected character '%.*s'", tok->length, tok->text);
+    case CUBIE_TOKEN_LONE_BAR: return parse_error(P, tok, "unexpected '|' (did you mean '||'?)");
+    default: return parse_error(P, tok, "unexpected character '%.*s'", tok->length, tok->text);
   }
 }
 
@@ -181,9 +178,11 @@ static int unknown_function(const parser *P, const cubie_token *name) {
   snprintf(word, sizeof word, "%.*s", name->length > 100 ? 100 : name->length, name->text);
   const cubie_symtab_entry *e = cubie_symtab_find(P->symbols, word);
   if (e)
-    return parse_error(P, name, "'%s' is %s, not a function (write '%s * (...)' to multiply)",
-                       word, kind_word(e->kind), word);
-  const char *hint = cubie_symtab_suggest_from(word, cubie_model_function_names, N_FUNCTIONS);
+    return parse_error(P, name, "'%s' is %s, not a function (write '%s * (...)' to multiply)", word,
+                       kind_word(e->kind), word);
+  const char *names[N_FUNCTIONS];
+  for (int i = 0; i < N_FUNCTIONS; i++) names[i] = functions[i].name;
+  const char *hint = cubie_symtab_suggest_from(word, names, N_FUNCTIONS);
   if (hint) return parse_error(P, name, "unknown function '%s' (did you mean '%s'?)", word, hint);
   return parse_error(P, name,
                      "unknown function '%s' (the functions are sin cos tan asin acos atan atan2 "
@@ -221,8 +220,9 @@ static int parse_call(parser *P, int *id) {
   if (peek(P)->kind != CUBIE_TOK_RPAREN) {
     char found[64];
     describe(peek(P), found, sizeof found);
-    rc = parse_error(P, peek(P), "expected ',' or ')' in the call of '%s' opened at %d:%d, found %s",
-                     fn->name, token_mark(P, open).line, token_mark(P, open).column, found);
+    rc =
+        parse_error(P, peek(P), "expected ',' or ')' in the call of '%s' opened at %d:%d, found %s",
+                    fn->name, token_mark(P, open).line, token_mark(P, open).column, found);
     goto done;
   }
   P->pos++;
@@ -264,9 +264,8 @@ done:
 static int unknown_symbol(const parser *P, const cubie_token *tok) {
   char word[128];
   snprintf(word, sizeof word, "%.*s", tok->length > 100 ? 100 : tok->length, tok->text);
-  for (int i = 0; cubie_model_function_names[i]; i++)
-    if (strcmp(word, cubie_model_function_names[i]) == 0)
-      return parse_error(P, tok, "'%s' is a function: call it as %s(...)", word, word);
+  if (find_function(tok))
+    return parse_error(P, tok, "'%s' is a function: call it as %s(...)", word, word);
   if (word[0] == 'd') {
     const cubie_symtab_entry *e = cubie_symtab_find(P->symbols, word + 1);
     if (e && e->kind == CUBIE_SYMBOL_STATE)
@@ -277,9 +276,8 @@ static int unknown_symbol(const parser *P, const cubie_token *tok) {
   }
   const char *hint = cubie_symtab_suggest(P->symbols, word);
   if (hint) return parse_error(P, tok, "unknown symbol '%s' (did you mean '%s'?)", word, hint);
-  return parse_error(P, tok,
-                     "unknown symbol '%s' (not a state, parameter, constant, observable or 't')",
-                     word);
+  return parse_error(
+      P, tok, "unknown symbol '%s' (not a state, parameter, constant, observable or 't')", word);
 }
 
 static int parse_symbol(parser *P, int *id) {
@@ -288,7 +286,9 @@ static int parse_symbol(parser *P, int *id) {
   if (!e) return unknown_symbol(P, tok);
   cubie_expr_graph *g = P->out->graph;
   switch (e->kind) {
-    case CUBIE_SYMBOL_STATE: CUBIE_CALL(cubie_expr_graph_leaf(g, CUBIE_EXPR_STATE, e->index, id)); break;
+    case CUBIE_SYMBOL_STATE:
+      CUBIE_CALL(cubie_expr_graph_leaf(g, CUBIE_EXPR_STATE, e->index, id));
+      break;
     case CUBIE_SYMBOL_PARAMETER:
       CUBIE_CALL(cubie_expr_graph_leaf(g, CUBIE_EXPR_PARAMETER, e->index, id));
       break;
@@ -357,7 +357,8 @@ static int parse_unary(parser *P, int *id) {
     *id = operand;
     return CUBIE_OK;
   }
-  return build(P, tok, tok->kind == CUBIE_TOK_MINUS ? CUBIE_EXPR_NEG : CUBIE_EXPR_NOT, &operand, id);
+  return build(P, tok, tok->kind == CUBIE_TOK_MINUS ? CUBIE_EXPR_NEG : CUBIE_EXPR_NOT, &operand,
+               id);
 }
 
 /* Binary operators by precedence, loosest first; all left-associative. */
@@ -370,7 +371,9 @@ static const binary_op binary_levels[][4] = {
     {{CUBIE_TOK_OR, CUBIE_EXPR_OR}},
     {{CUBIE_TOK_AND, CUBIE_EXPR_AND}},
     {{CUBIE_TOK_EQ, CUBIE_EXPR_EQ}, {CUBIE_TOK_NE, CUBIE_EXPR_NE}},
-    {{CUBIE_TOK_LT, CUBIE_EXPR_LT}, {CUBIE_TOK_LE, CUBIE_EXPR_LE}, {CUBIE_TOK_GT, CUBIE_EXPR_GT},
+    {{CUBIE_TOK_LT, CUBIE_EXPR_LT},
+     {CUBIE_TOK_LE, CUBIE_EXPR_LE},
+     {CUBIE_TOK_GT, CUBIE_EXPR_GT},
      {CUBIE_TOK_GE, CUBIE_EXPR_GE}},
     {{CUBIE_TOK_PLUS, CUBIE_EXPR_ADD}, {CUBIE_TOK_MINUS, CUBIE_EXPR_SUB}},
     {{CUBIE_TOK_STAR, CUBIE_EXPR_MUL}, {CUBIE_TOK_SLASH, CUBIE_EXPR_DIV}},
@@ -508,8 +511,7 @@ static int parse_statement(parser *P, const statement *s) {
                            "cannot assign to state '%s' (write 'd%s = ...' to define its "
                            "derivative)",
                            name, name);
-      case CUBIE_SYMBOL_TIME:
-        return parse_error(P, lhs, "cannot assign to time 't'");
+      case CUBIE_SYMBOL_TIME: return parse_error(P, lhs, "cannot assign to time 't'");
       default:
         return parse_error(P, lhs,
                            "cannot assign to %s '%s' (its value comes from the deck; only "
@@ -534,7 +536,8 @@ static int parse_statement(parser *P, const statement *s) {
     const cubie_token *extra = peek(P);
     if (extra->kind == CUBIE_TOK_BAD) return report_bad_token(P, extra);
     describe(extra, found, sizeof found);
-    if (extra->kind == CUBIE_TOK_RPAREN) return parse_error(P, extra, "unexpected ')' (no '(' to close)");
+    if (extra->kind == CUBIE_TOK_RPAREN)
+      return parse_error(P, extra, "unexpected ')' (no '(' to close)");
     if (extra->kind == CUBIE_TOK_ASSIGN)
       return parse_error(P, extra, "unexpected '=' (write '==' to compare)");
     return parse_error(P, extra, "unexpected %s after the expression (missing operator?)", found);
@@ -574,7 +577,8 @@ static int parse_all(parser *P) {
                                "state)");
     goto done;
   }
-  for (int i = 0; i < n_statements; i++) CUBIE_CALL_GOTO(rc, parse_statement(P, &statements[i]), done);
+  for (int i = 0; i < n_statements; i++)
+    CUBIE_CALL_GOTO(rc, parse_statement(P, &statements[i]), done);
 done:
   free(statements);
   return rc;
@@ -589,8 +593,8 @@ int cubie_model_parse_equations(const cubie_config *cfg, cubie_symtab *symbols,
   P.symbols = symbols;
   P.out = out;
   int rc = cubie_expr_graph_create(&out->graph);
-  if (!rc) rc = cubie_model_lex(cfg->model.equations ? cfg->model.equations : "", &P.tokens,
-                                &P.n_tokens);
+  if (!rc)
+    rc = cubie_model_lex(cfg->model.equations ? cfg->model.equations : "", &P.tokens, &P.n_tokens);
   if (!rc) rc = parse_all(&P);
   free(P.tokens);
   if (rc) cubie_model_parse_free(out);

@@ -24,18 +24,18 @@ typedef struct cubie_model_definition {
   char *name;        /* the left-hand side as written (owned) */
   int is_derivative; /* 1: `dNAME` of state `index`; 0: observable `index` */
   int index;
-  int root;          /* the right-hand side in the parse graph */
-  cubie_mark mark;   /* deck position of the left-hand side */
+  int root;        /* the right-hand side in the parse graph */
+  cubie_mark mark; /* deck position of the left-hand side */
 } cubie_model_definition;
 
 typedef struct cubie_model_parse {
-  cubie_expr_graph *graph;        /* observables appear as leaves */
-  cubie_mark *node_marks;         /* deck position where each node was first written */
-  cubie_model_definition *defs;   /* in line order */
+  cubie_expr_graph *graph;      /* observables appear as leaves */
+  cubie_mark *node_marks;       /* deck position where each node was first written */
+  cubie_model_definition *defs; /* in line order */
   int n_defs;
-  int *derivative_def;            /* per state: index into defs, or -1 */
-  int *observable_def;            /* per observable: index into defs */
-  int n_observables;              /* observables are numbered in line order */
+  int *derivative_def; /* per state: index into defs, or -1 */
+  int *observable_def; /* per observable: index into defs */
+  int n_observables;   /* observables are numbered in line order */
 } cubie_model_parse;
 
 /* `symbols` holds the declared states, parameters, constants and `t` on
@@ -44,8 +44,5 @@ typedef struct cubie_model_parse {
 int cubie_model_parse_equations(const cubie_config *cfg, cubie_symtab *symbols,
                                 cubie_model_parse *out);
 void cubie_model_parse_free(cubie_model_parse *p);
-
-/* The language's function names, for suggestions (NULL-terminated). */
-extern const char *const cubie_model_function_names[];
 
 #endif

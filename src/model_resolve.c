@@ -42,8 +42,8 @@ typedef struct resolver {
   /* Observable i uses observables deps[dep_start[i] .. dep_start[i+1]). */
   int *dep_start;
   int_stack deps;
-  int_stack order;   /* observables, each after those it uses */
-  int *memo;         /* parse-graph node -> final-graph node, or -1 */
+  int_stack order; /* observables, each after those it uses */
+  int *memo;       /* parse-graph node -> final-graph node, or -1 */
   int_stack walk;
 } resolver;
 
@@ -167,7 +167,9 @@ static int substitute(resolver *R, int root, int *out) {
     if (pending) continue;
     int result = -1;
     switch (node->op) {
-      case CUBIE_EXPR_LITERAL: CUBIE_CALL(cubie_expr_graph_literal(m->graph, node->value, &result)); break;
+      case CUBIE_EXPR_LITERAL:
+        CUBIE_CALL(cubie_expr_graph_literal(m->graph, node->value, &result));
+        break;
       case CUBIE_EXPR_OBSERVABLE:
         result = m->observable[node->index];
         CUBIE_CHECK(result >= 0, CUBIE_ERR_INTERNAL, "observable %d used before it was resolved",
@@ -175,7 +177,9 @@ static int substitute(resolver *R, int root, int *out) {
         break;
       case CUBIE_EXPR_STATE:
       case CUBIE_EXPR_PARAMETER:
-      case CUBIE_EXPR_TIME: CUBIE_CALL(cubie_expr_graph_leaf(m->graph, node->op, node->index, &result)); break;
+      case CUBIE_EXPR_TIME:
+        CUBIE_CALL(cubie_expr_graph_leaf(m->graph, node->op, node->index, &result));
+        break;
       default: {
         double divisor;
         if (node->op == CUBIE_EXPR_DIV &&

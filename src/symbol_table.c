@@ -60,8 +60,7 @@ const cubie_symtab_entry *cubie_symtab_find(const cubie_symtab *st, const char *
 }
 
 int cubie_symtab_insert(cubie_symtab *st, const char *name, cubie_symbol_kind kind, int index) {
-  CUBIE_CHECK(!cubie_symtab_find(st, name), CUBIE_ERR_INTERNAL,
-              "symbol '%s' inserted twice", name);
+  CUBIE_CHECK(!cubie_symtab_find(st, name), CUBIE_ERR_INTERNAL, "symbol '%s' inserted twice", name);
   if (st->n_entries == st->capacity) {
     int cap = st->capacity ? 2 * st->capacity : 32;
     cubie_symtab_entry *grown = realloc(st->entries, (size_t)cap * sizeof *grown);

@@ -21,7 +21,7 @@ typedef struct cubie_symtab_entry {
 typedef struct cubie_symtab {
   cubie_symtab_entry *entries; /* insertion order */
   int n_entries, capacity;
-  int *slots;                  /* open addressing: entry index or -1 */
+  int *slots; /* open addressing: entry index or -1 */
   size_t n_slots;
 } cubie_symtab;
 

@@ -47,10 +47,22 @@ void test_deck_free(test_deck *d) {
 static void section(test_deck *d, cubie_symbol_kind kind, cubie_symbol_decl ***decls, int **n) {
   cubie_model_config *m = &d->cfg.model;
   switch (kind) {
-    case CUBIE_SYMBOL_STATE: *decls = &m->states; *n = &m->n_states; break;
-    case CUBIE_SYMBOL_PARAMETER: *decls = &m->parameters; *n = &m->n_parameters; break;
-    case CUBIE_SYMBOL_CONSTANT: *decls = &m->constants; *n = &m->n_constants; break;
-    default: *decls = &m->observables; *n = &m->n_observables; break;
+    case CUBIE_SYMBOL_STATE:
+      *decls = &m->states;
+      *n = &m->n_states;
+      break;
+    case CUBIE_SYMBOL_PARAMETER:
+      *decls = &m->parameters;
+      *n = &m->n_parameters;
+      break;
+    case CUBIE_SYMBOL_CONSTANT:
+      *decls = &m->constants;
+      *n = &m->n_constants;
+      break;
+    default:
+      *decls = &m->observables;
+      *n = &m->n_observables;
+      break;
   }
 }
 
@@ -151,8 +163,8 @@ int test_error_is(const test_deck *d, int rc, const char *needle, int line, int 
   int ok = rc == CUBIE_ERR_INPUT && strncmp(msg, prefix, strlen(prefix)) == 0 &&
            strstr(msg, needle) != NULL;
   if (!ok)
-    fprintf(stderr, "  expected CUBIE_ERR_INPUT \"%s...%s...\"\n  got rc=%d \"%s\"\n", prefix, needle,
-            rc, msg);
+    fprintf(stderr, "  expected CUBIE_ERR_INPUT \"%s...%s...\"\n  got rc=%d \"%s\"\n", prefix,
+            needle, rc, msg);
   return ok;
 }
 

@@ -227,17 +227,22 @@ static int sweep_fails(const char *name, cubie_sweep_kind kind, double start, do
 }
 
 static void test_errors(void) {
-  CHECK(sweep_fails("rhoo", CUBIE_SWEEP_VALUES, 0, 0, 3, "cannot sweep unknown symbol 'rhoo' (did you mean 'rho'?)"));
+  CHECK(sweep_fails("rhoo", CUBIE_SWEEP_VALUES, 0, 0, 3,
+                    "cannot sweep unknown symbol 'rhoo' (did you mean 'rho'?)"));
   CHECK(sweep_fails("nothing_like_it", CUBIE_SWEEP_VALUES, 0, 0, 3,
                     "cannot sweep unknown symbol 'nothing_like_it' (only states and parameters"));
   CHECK(sweep_fails("g", CUBIE_SWEEP_VALUES, 0, 0, 3,
-                    "cannot sweep constant 'g' (constants are baked into the compiled model; declare it under model.parameters"));
+                    "cannot sweep constant 'g' (constants are baked into the compiled model; "
+                    "declare it under model.parameters"));
   CHECK(sweep_fails("energy", CUBIE_SWEEP_VALUES, 0, 0, 3, "cannot sweep observable 'energy'"));
   CHECK(sweep_fails("t", CUBIE_SWEEP_VALUES, 0, 0, 3, "cannot sweep time 't'"));
   CHECK(sweep_fails("rho", CUBIE_SWEEP_VALUES, 0, 0, 0, "sweep 'rho' has no values"));
-  CHECK(sweep_fails("rho", CUBIE_SWEEP_LINSPACE, 0, 1, 0, "sweep 'rho' has no values (linspace needs n >= 1"));
-  CHECK(sweep_fails("rho", CUBIE_SWEEP_VALUES, NAN, 0, 3, "sweep 'rho': value 1 is not a finite number"));
-  CHECK(sweep_fails("rho", CUBIE_SWEEP_LINSPACE, 0, INFINITY, 3, "linspace endpoints must be finite"));
+  CHECK(sweep_fails("rho", CUBIE_SWEEP_LINSPACE, 0, 1, 0,
+                    "sweep 'rho' has no values (linspace needs n >= 1"));
+  CHECK(sweep_fails("rho", CUBIE_SWEEP_VALUES, NAN, 0, 3,
+                    "sweep 'rho': value 1 is not a finite number"));
+  CHECK(sweep_fails("rho", CUBIE_SWEEP_LINSPACE, 0, INFINITY, 3,
+                    "linspace endpoints must be finite"));
   CHECK(sweep_fails("rho", CUBIE_SWEEP_LOGSPACE, 0, 10, 3, "logspace endpoints must be > 0"));
   CHECK(sweep_fails("rho", CUBIE_SWEEP_LOGSPACE, 1, -10, 3, "logspace endpoints must be > 0"));
 

@@ -82,7 +82,8 @@ static void teardown(codegen_case *c) {
 /* Compile the case in one precision, feed it n_points points of
  * (t, y[n_states], p[n_parameters]) and read back n_points rows of
  * (dydt[n_states], out[n_outputs]). Returns 1 on success. */
-static int run_case(codegen_case *c, int float32, const double *points, int n_points, double *rows) {
+static int run_case(codegen_case *c, int float32, const double *points, int n_points,
+                    double *rows) {
   char dir[1024], source[1200], exe[1200], input[1200], output[1200], cmd[4096];
   snprintf(dir, sizeof dir, "%s/tests/model/generated", CUBIE_BINARY_DIR);
   mkdir(dir, 0755);
@@ -94,34 +95,38 @@ static int run_case(codegen_case *c, int float32, const double *points, int n_po
 
   FILE *f = fopen(source, "w");
   if (!f) return 0;
-  fprintf(f, "#define CUBIE_PRECISION_%s 1\n#include \"prelude.h\"\n\n%s\n", float32 ? "FLOAT32" : "FLOAT64",
-          c->text);
-  fprintf(f,
-          "#include <stdio.h>\n"
-          "int main(void) {\n"
-          "  double t;\n"
-          "  while (scanf(\"%%lf\", &t) == 1) {\n"
-          "    cubie_real y[CUBIE_NZ(CUBIE_N_STATES)] = {0}, p[CUBIE_NZ(CUBIE_N_PARAMETERS)] = {0};\n"
-          "    cubie_real dydt[CUBIE_NZ(CUBIE_N_STATES)] = {0}, out[CUBIE_NZ(CUBIE_N_OUTPUTS)] = {0};\n"
-          "    int i;\n"
-          "    double v;\n"
-          "    for (i = 0; i < CUBIE_N_STATES; i++) { if (scanf(\"%%lf\", &v) != 1) return 2; y[i] = (cubie_real)v; }\n"
-          "    for (i = 0; i < CUBIE_N_PARAMETERS; i++) { if (scanf(\"%%lf\", &v) != 1) return 2; p[i] = (cubie_real)v; }\n"
-          "    cubie_model_rhs(t, y, p, dydt);\n"
-          "    cubie_model_outputs(t, y, p, out);\n"
-          "    for (i = 0; i < CUBIE_N_STATES; i++) printf(\"%%.17g\\n\", (double)dydt[i]);\n"
-          "    for (i = 0; i < CUBIE_N_OUTPUTS; i++) printf(\"%%.17g\\n\", (double)out[i]);\n"
-          "  }\n"
-          "  return 0;\n"
-          "}\n");
+  fprintf(f, "#define CUBIE_PRECISION_%s 1\n#include \"prelude.h\"\n\n%s\n",
+          float32 ? "FLOAT32" : "FLOAT64", c->text);
+  fprintf(
+      f,
+      "#include <stdio.h>\n"
+      "int main(void) {\n"
+      "  double t;\n"
+      "  while (scanf(\"%%lf\", &t) == 1) {\n"
+      "    cubie_real y[CUBIE_NZ(CUBIE_N_STATES)] = {0}, p[CUBIE_NZ(CUBIE_N_PARAMETERS)] = {0};\n"
+      "    cubie_real dydt[CUBIE_NZ(CUBIE_N_STATES)] = {0}, out[CUBIE_NZ(CUBIE_N_OUTPUTS)] = {0};\n"
+      "    int i;\n"
+      "    double v;\n"
+      "    for (i = 0; i < CUBIE_N_STATES; i++) { if (scanf(\"%%lf\", &v) != 1) return 2; y[i] = "
+      "(cubie_real)v; }\n"
+      "    for (i = 0; i < CUBIE_N_PARAMETERS; i++) { if (scanf(\"%%lf\", &v) != 1) return 2; p[i] "
+      "= (cubie_real)v; }\n"
+      "    cubie_model_rhs(t, y, p, dydt);\n"
+      "    cubie_model_outputs(t, y, p, out);\n"
+      "    for (i = 0; i < CUBIE_N_STATES; i++) printf(\"%%.17g\\n\", (double)dydt[i]);\n"
+      "    for (i = 0; i < CUBIE_N_OUTPUTS; i++) printf(\"%%.17g\\n\", (double)out[i]);\n"
+      "  }\n"
+      "  return 0;\n"
+      "}\n");
   fclose(f);
 
   /* -Wdouble-promotion and -Wconversion catch double arithmetic sneaking
    * into float32 code (slow on GPUs) and implicit narrowing. */
-  snprintf(cmd, sizeof cmd,
-           "%s -std=c99 -pedantic -O2 -Wall -Wextra -Wshadow -Wdouble-promotion -Wconversion -Werror "
-           "-I%s/kernels -o %s %s -lm",
-           CUBIE_TEST_CC, CUBIE_SOURCE_DIR, exe, source);
+  snprintf(
+      cmd, sizeof cmd,
+      "%s -std=c99 -pedantic -O2 -Wall -Wextra -Wshadow -Wdouble-promotion -Wconversion -Werror "
+      "-I%s/kernels -o %s %s -lm",
+      CUBIE_TEST_CC, CUBIE_SOURCE_DIR, exe, source);
   if (system(cmd) != 0) {
     fprintf(stderr, "%s: generated code (%s) does not compile: %s\n", c->label, prec, source);
     return 0;
@@ -206,7 +211,10 @@ static void test_lorenz(void) {
       CHECK(strstr(c.text, "#define CUBIE_N_STATES 3\n") != NULL);
       CHECK(strstr(c.text, "#define CUBIE_N_PARAMETERS 3\n") != NULL);
       CHECK(strstr(c.text, "#define CUBIE_N_OUTPUTS 4\n") != NULL);
-      CHECK(strstr(c.text, "CUBIE_DEVICE void cubie_model_rhs(double t, const cubie_real *CUBIE_RESTRICT y") != NULL);
+      CHECK(strstr(
+                c.text,
+                "CUBIE_DEVICE void cubie_model_rhs(double t, const cubie_real *CUBIE_RESTRICT y") !=
+            NULL);
       CHECK(strstr(c.text, "CUBIE_DEVICE void cubie_model_outputs(double t") != NULL);
       CHECK(strstr(c.text, "dydt[0] = (p[0] * (y[1] - y[0])); /* dx */") != NULL);
       CHECK(strstr(c.text, "/* energy */") != NULL);
@@ -214,8 +222,8 @@ static void test_lorenz(void) {
       const char *outputs_fn = strstr(c.text, "cubie_model_outputs");
       CHECK(outputs_fn && count_occurrences(outputs_fn, "(y[2] * y[2])") == 1);
       CHECK(count_occurrences(c.text, "(y[2] * y[2])") == 1);
-      double points[] = {0.0, 1.0, 0.5, 0.25, 10.0, 28.0, 2.5,
-                         3.5, -7.25, 12.5, 30.0, 9.5, 21.0, 2.75};
+      double points[] = {0.0, 1.0,   0.5,  0.25, 10.0, 28.0, 2.5,
+                         3.5, -7.25, 12.5, 30.0, 9.5,  21.0, 2.75};
       check_case(&c, points, 2, lorenz_ref);
     }
     /* 2 + 3 + 3 operations. */
@@ -263,18 +271,18 @@ static void test_every_function(void) {
   if (setup(&c, "every_function", "a=0.25 b=0.75", "k=2.5", NULL, every_function_equations)) {
     output_everything(&c);
     if (generate(&c)) {
-      const char *names[] = {"cubie_sin(", "cubie_cos(", "cubie_tan(", "cubie_asin(", "cubie_acos(",
-                             "cubie_atan(", "cubie_atan2(", "cubie_sinh(", "cubie_cosh(", "cubie_tanh(",
-                             "cubie_exp(", "cubie_log(", "cubie_log10(", "cubie_sqrt(", "cubie_cbrt(",
-                             "cubie_pow(", "cubie_fabs(", "cubie_fmin(", "cubie_fmax(", "cubie_floor(",
-                             "cubie_ceil(", "cubie_sign("};
-      for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) CHECK(strstr(c.text, names[i]) != NULL);
+      const char *names[] = {"cubie_sin(",   "cubie_cos(",  "cubie_tan(",   "cubie_asin(",
+                             "cubie_acos(",  "cubie_atan(", "cubie_atan2(", "cubie_sinh(",
+                             "cubie_cosh(",  "cubie_tanh(", "cubie_exp(",   "cubie_log(",
+                             "cubie_log10(", "cubie_sqrt(", "cubie_cbrt(",  "cubie_pow(",
+                             "cubie_fabs(",  "cubie_fmin(", "cubie_fmax(",  "cubie_floor(",
+                             "cubie_ceil(",  "cubie_sign("};
+      for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        CHECK(strstr(c.text, names[i]) != NULL);
       /* Only prelude names: no bare libm call. */
       CHECK(strstr(c.text, " sin(") == NULL && strstr(c.text, "(sin(") == NULL);
       CHECK(strstr(c.text, "(cubie_real)t") != NULL);
-      double points[] = {0.5, 0.25, 0.75, 2.5,
-                         2.0, -0.5, 0.5, 1.5,
-                         -1.0, 0.75, 0.25, 4.0};
+      double points[] = {0.5, 0.25, 0.75, 2.5, 2.0, -0.5, 0.5, 1.5, -1.0, 0.75, 0.25, 4.0};
       check_case(&c, points, 3, every_function_ref);
     }
   }
@@ -290,8 +298,10 @@ static void conditions_ref(const double *pt, double *row) {
   row[2] = a;
   row[3] = b;
   row[4] = a < 0.25 ? 10 : a < 0.5 ? 20 : 30;
-  row[5] = (a < b) + 2.0 * (a <= b) + 4.0 * (a > b) + 8.0 * (a >= b) + 16.0 * (a == b) + 32.0 * (a != b);
-  row[6] = (double)((a < b) && (b < 1)) + 2.0 * (double)((a > b) || (b > 10)) + 4.0 * (double)!(a > b);
+  row[5] =
+      (a < b) + 2.0 * (a <= b) + 4.0 * (a > b) + 8.0 * (a >= b) + 16.0 * (a == b) + 32.0 * (a != b);
+  row[6] =
+      (double)((a < b) && (b < 1)) + 2.0 * (double)((a > b) || (b > 10)) + 4.0 * (double)!(a > b);
   row[7] = (a != 0 && b != 0) ? a : b;
   row[8] = a < 0.25 ? (a < 0.125 ? 1 : 2) : 3;
   row[9] = (a > 0) * a + ((a > 0) ? 1.0 : 0.0);
@@ -311,8 +321,8 @@ static void test_conditions(void) {
     output_everything(&c);
     if (generate(&c)) {
       CHECK(strstr(c.text, " ? ") != NULL);
-      double points[] = {0, 0.25, 0.75,  0, 0.0625, 0.0625, 0, 0.375, 0.125,
-                         0, 0.875, 0.5,  0, 0.0, 2.0,       0, -1.5, 0.0};
+      double points[] = {0, 0.25,  0.75, 0, 0.0625, 0.0625, 0, 0.375, 0.125,
+                         0, 0.875, 0.5,  0, 0.0,    2.0,    0, -1.5,  0.0};
       check_case(&c, points, 6, conditions_ref);
     }
   }
@@ -327,9 +337,23 @@ static void powers_ref(const double *pt, double *row) {
   row[1] = -(x * x);
   row[2] = x;
   row[3] = y;
-  double v[] = {1.0, x, x * x, x * x * x, x * x * x * x, 1 / x, 1 / (x * x), 1 / (x * x * x),
-                1 / (x * x * x * x), sqrt(fabs(x)), 1 / sqrt(fabs(x)), pow(fabs(x), 2.5), pow(fabs(x), y),
-                pow(2.0, x), pow(x + 1, 3), pow(y, 2.0), pow(y, 3.0)};
+  double v[] = {1.0,
+                x,
+                x * x,
+                x * x * x,
+                x * x * x * x,
+                1 / x,
+                1 / (x * x),
+                1 / (x * x * x),
+                1 / (x * x * x * x),
+                sqrt(fabs(x)),
+                1 / sqrt(fabs(x)),
+                pow(fabs(x), 2.5),
+                pow(fabs(x), y),
+                pow(2.0, x),
+                pow(x + 1, 3),
+                pow(y, 2.0),
+                pow(y, 3.0)};
   for (int i = 0; i < 17; i++) row[4 + i] = v[i];
 }
 
@@ -363,7 +387,7 @@ static void test_powers(void) {
         free(text);
       }
       CHECK_INT(count_occurrences(c.text, "(y[0] + (cubie_real)1)"), 1);
-      double points[] = {0, 1.5, 2.0,  0, -2.0, 0.5,  0, 0.25, 3.0};
+      double points[] = {0, 1.5, 2.0, 0, -2.0, 0.5, 0, 0.25, 3.0};
       check_case(&c, points, 3, powers_ref);
     }
   }
@@ -414,7 +438,7 @@ static void test_intermediates(void) {
         free(rhs);
         CHECK(strstr(outputs_fn, "cubie_exp") != NULL);
       }
-      double points[] = {0, 1.5, -2.25, 3.0,  0, -0.5, 0.75, 0.25};
+      double points[] = {0, 1.5, -2.25, 3.0, 0, -0.5, 0.75, 0.25};
       check_case(&c, points, 2, intermediates_ref);
     }
   }

@@ -32,8 +32,10 @@ int main(void) {
   cubie_model *m = NULL;
   CHECK_OK(test_deck_model(&d, &m));
   if (!m) CHECK_DONE();
-  cubie_model_output outputs[] = {{CUBIE_SYMBOL_STATE, 2}, {CUBIE_SYMBOL_OBSERVABLE, 0},
-                                  {CUBIE_SYMBOL_OBSERVABLE, 1}, {CUBIE_SYMBOL_OBSERVABLE, 2}};
+  cubie_model_output outputs[] = {{CUBIE_SYMBOL_STATE, 2},
+                                  {CUBIE_SYMBOL_OBSERVABLE, 0},
+                                  {CUBIE_SYMBOL_OBSERVABLE, 1},
+                                  {CUBIE_SYMBOL_OBSERVABLE, 2}};
   cubie_strbuf sb;
   CHECK_OK(cubie_strbuf_init(&sb));
   CHECK_OK(cubie_model_generate(m, outputs, 4, &sb));
@@ -48,14 +50,15 @@ int main(void) {
     FILE *f = fopen(source, "w");
     CHECK(f != NULL);
     if (!f) continue;
-    fprintf(f,
-            "#define CUBIE_PRECISION_%s 1\n#include \"prelude.h\"\n\n%s\n"
-            "extern \"C\" __global__ void probe(double t, const cubie_real *y, const cubie_real *p,\n"
-            "                                  cubie_real *dydt, cubie_real *out) {\n"
-            "  cubie_model_rhs(t, y, p, dydt);\n"
-            "  cubie_model_outputs(t, y, p, out);\n"
-            "}\n",
-            float32 ? "FLOAT32" : "FLOAT64", sb.data);
+    fprintf(
+        f,
+        "#define CUBIE_PRECISION_%s 1\n#include \"prelude.h\"\n\n%s\n"
+        "extern \"C\" __global__ void probe(double t, const cubie_real *y, const cubie_real *p,\n"
+        "                                  cubie_real *dydt, cubie_real *out) {\n"
+        "  cubie_model_rhs(t, y, p, dydt);\n"
+        "  cubie_model_outputs(t, y, p, out);\n"
+        "}\n",
+        float32 ? "FLOAT32" : "FLOAT64", sb.data);
     fclose(f);
     snprintf(cmd, sizeof cmd,
              "%s -x cu -arch=sm_80 -std=c++17 -Werror all-warnings -I%s/kernels -c %s -o %s",

@@ -43,7 +43,8 @@ static int parses(const char *equations) {
   standard_deck(&d, equations);
   cubie_model *m = NULL;
   int rc = test_deck_model(&d, &m);
-  if (rc) fprintf(stderr, "  unexpected error: %s\n  equations:\n%s\n", cubie_error_message(), equations);
+  if (rc)
+    fprintf(stderr, "  unexpected error: %s\n  equations:\n%s\n", cubie_error_message(), equations);
   cubie_model_destroy(&m);
   test_deck_free(&d);
   return rc == CUBIE_OK;
@@ -89,9 +90,12 @@ static void test_symbols(void) {
   cubie_symbol_kind kind;
   int index;
   CHECK(cubie_model_lookup(m, "y", &kind, &index) && kind == CUBIE_SYMBOL_STATE && index == 1);
-  CHECK(cubie_model_lookup(m, "sigma", &kind, &index) && kind == CUBIE_SYMBOL_PARAMETER && index == 0);
-  CHECK(cubie_model_lookup(m, "zero", &kind, &index) && kind == CUBIE_SYMBOL_CONSTANT && index == 1);
-  CHECK(cubie_model_lookup(m, "dq", &kind, &index) && kind == CUBIE_SYMBOL_OBSERVABLE && index == 1);
+  CHECK(cubie_model_lookup(m, "sigma", &kind, &index) && kind == CUBIE_SYMBOL_PARAMETER &&
+        index == 0);
+  CHECK(cubie_model_lookup(m, "zero", &kind, &index) && kind == CUBIE_SYMBOL_CONSTANT &&
+        index == 1);
+  CHECK(cubie_model_lookup(m, "dq", &kind, &index) && kind == CUBIE_SYMBOL_OBSERVABLE &&
+        index == 1);
   CHECK(cubie_model_lookup(m, "t", &kind, &index) && kind == CUBIE_SYMBOL_TIME);
   CHECK(!cubie_model_lookup(m, "dx", &kind, &index));
   CHECK(!cubie_model_lookup(m, "sigm", &kind, &index));
@@ -107,17 +111,20 @@ static void test_accepted_forms(void) {
   /* Observables in any order, chained. */
   CHECK(parses("dx = b\ndy = a\nb = a * 2\na = x + 1\n"));
   /* Continuation lines inside parentheses, comments inside them too. */
-  CHECK(parses("dx = sigma * (y   # first part\n"
-               "      - x)\n"
-               "dy = max(x,\n   y, 3)\n"));
+  CHECK(
+      parses("dx = sigma * (y   # first part\n"
+             "      - x)\n"
+             "dy = max(x,\n   y, 3)\n"));
   /* Every number form, every operator, every function. */
-  CHECK(parses("dx = 123 + 1.5 + .5 + 5. + 1e-3 + 1.5E+2 + 0x1F + 2.5f + 3F + 1e3f\n"
-               "dy = -x^2 + x**-2 + +y - !x + (x < y) + (x <= y) + (x > y) + (x >= y)"
-               " + (x == y) + (x != y) + (x && y) + (x || !y)\n"
-               "f1 = sin(x) + cos(x) + tan(x) + asin(x) + acos(x) + atan(x) + atan2(x, y)\n"
-               "f2 = sinh(x) + cosh(x) + tanh(x) + exp(x) + log(x) + log10(x) + sqrt(x)\n"
-               "f3 = cbrt(x) + pow(x, y) + abs(x) + fabs(x) + min(x, y) + max(x, y, 1)\n"
-               "f4 = floor(x) + ceil(x) + sign(x) + ifelse(x > 0, 1, 2) + piecewise(x < 0, -1, x < 1, 0, 1)\n"));
+  CHECK(
+      parses("dx = 123 + 1.5 + .5 + 5. + 1e-3 + 1.5E+2 + 0x1F + 2.5f + 3F + 1e3f\n"
+             "dy = -x^2 + x**-2 + +y - !x + (x < y) + (x <= y) + (x > y) + (x >= y)"
+             " + (x == y) + (x != y) + (x && y) + (x || !y)\n"
+             "f1 = sin(x) + cos(x) + tan(x) + asin(x) + acos(x) + atan(x) + atan2(x, y)\n"
+             "f2 = sinh(x) + cosh(x) + tanh(x) + exp(x) + log(x) + log10(x) + sqrt(x)\n"
+             "f3 = cbrt(x) + pow(x, y) + abs(x) + fabs(x) + min(x, y) + max(x, y, 1)\n"
+             "f4 = floor(x) + ceil(x) + sign(x) + ifelse(x > 0, 1, 2) + piecewise(x < 0, -1, x < "
+             "1, 0, 1)\n"));
   /* Windows line ends and a missing final newline. */
   CHECK(parses("dx = y\r\ndy = x"));
   /* Names that are C keywords or look like generated identifiers are fine
@@ -135,8 +142,9 @@ static void test_syntax_errors(void) {
   CHECK(fails("dx = x +\ndy = x\n", "expected an expression after '+', found end of line",
               EQ_LINE(1), EQ_COL(9)));
   /* An unfinished last line: the end is where its last token ends. */
-  CHECK(fails("dx = y\ndy = (x +\n\n", "expected an expression after '+', found end of the equations",
-              EQ_LINE(2), EQ_COL(10)));
+  CHECK(fails("dx = y\ndy = (x +\n\n",
+              "expected an expression after '+', found end of the equations", EQ_LINE(2),
+              EQ_COL(10)));
   CHECK(fails("dx = y\ndy =\n", "expected an expression after '=', found end of line", EQ_LINE(2),
               EQ_COL(5)));
   CHECK(fails("dx = x y\ndy = x\n", "unexpected 'y' after the expression (missing operator?)",
@@ -146,8 +154,10 @@ static void test_syntax_errors(void) {
   CHECK(fails("dx = 1e+\ndy = x\n", "malformed number '1e+'", EQ_LINE(1), EQ_COL(6)));
   CHECK(fails("dx = 1e999\ndy = x\n", "number '1e999' is out of range", EQ_LINE(1), EQ_COL(6)));
   CHECK(fails("dx = x $ y\ndy = x\n", "unexpected character '$'", EQ_LINE(1), EQ_COL(8)));
-  CHECK(fails("dx = x & y\ndy = x\n", "unexpected '&' (did you mean '&&'?)", EQ_LINE(1), EQ_COL(8)));
-  CHECK(fails("dx = x | y\ndy = x\n", "unexpected '|' (did you mean '||'?)", EQ_LINE(1), EQ_COL(8)));
+  CHECK(
+      fails("dx = x & y\ndy = x\n", "unexpected '&' (did you mean '&&'?)", EQ_LINE(1), EQ_COL(8)));
+  CHECK(
+      fails("dx = x | y\ndy = x\n", "unexpected '|' (did you mean '||'?)", EQ_LINE(1), EQ_COL(8)));
   CHECK(fails("dx x\ndy = x\n", "expected '=' after 'dx', found 'x'", EQ_LINE(1), EQ_COL(4)));
   CHECK(fails("dx == x\ndy = x\n", "expected '=' after 'dx', found '=='", EQ_LINE(1), EQ_COL(4)));
   CHECK(fails("dx = y\n  (x) = 1\n", "expected a definition 'NAME = expression', found '('",
@@ -183,19 +193,19 @@ static void test_symbol_errors(void) {
   CHECK(fails("dx = sigmaa * (y - x)\ndy = x\n", "unknown symbol 'sigmaa' (did you mean 'sigma'?)",
               EQ_LINE(1), EQ_COL(6)));
   /* Observables defined anywhere are candidates too. */
-  CHECK(fails("dx = enrgy\ndy = x\nenergy = x * x\n", "unknown symbol 'enrgy' (did you mean 'energy'?)",
-              EQ_LINE(1), EQ_COL(6)));
+  CHECK(fails("dx = enrgy\ndy = x\nenergy = x * x\n",
+              "unknown symbol 'enrgy' (did you mean 'energy'?)", EQ_LINE(1), EQ_COL(6)));
   CHECK(fails("dx = y\n  dy = x + qwerty\n",
               "unknown symbol 'qwerty' (not a state, parameter, constant, observable or 't')",
               EQ_LINE(2), EQ_COL(12)));
   /* A one-letter name is not "corrected" into another one-letter name. */
   CHECK(fails("dx = -k * x\ndy = x\n",
-              "unknown symbol 'k' (not a state, parameter, constant, observable or 't')", EQ_LINE(1),
-              EQ_COL(7)));
+              "unknown symbol 'k' (not a state, parameter, constant, observable or 't')",
+              EQ_LINE(1), EQ_COL(7)));
   CHECK(fails("dx = sine(x)\ndy = x\n", "unknown function 'sine' (did you mean 'sin'?)", EQ_LINE(1),
               EQ_COL(6)));
-  CHECK(fails("dx = y\ndy = frobnicate(x)\n", "unknown function 'frobnicate' (the functions are sin",
-              EQ_LINE(2), EQ_COL(6)));
+  CHECK(fails("dx = y\ndy = frobnicate(x)\n",
+              "unknown function 'frobnicate' (the functions are sin", EQ_LINE(2), EQ_COL(6)));
   CHECK(fails("dx = sigma(x)\ndy = x\n", "'sigma' is a parameter, not a function", EQ_LINE(1),
               EQ_COL(6)));
   CHECK(fails("dx = sin + x\ndy = x\n", "'sin' is a function: call it as sin(...)", EQ_LINE(1),
@@ -206,7 +216,8 @@ static void test_symbol_errors(void) {
               EQ_COL(6)));
   CHECK(fails("dx = y\ndy = sin(x, y)\n", "'sin' takes 1 argument, but 2 were given", EQ_LINE(2),
               EQ_COL(6)));
-  CHECK(fails("dx = y\ndy = exp()\n", "'exp' takes 1 argument, but 0 were given", EQ_LINE(2), EQ_COL(6)));
+  CHECK(fails("dx = y\ndy = exp()\n", "'exp' takes 1 argument, but 0 were given", EQ_LINE(2),
+              EQ_COL(6)));
   CHECK(fails("dx = min(x)\ndy = x\n", "'min' takes at least 2 arguments, but 1 was given",
               EQ_LINE(1), EQ_COL(6)));
   CHECK(fails("dx = ifelse(x > 0, 1)\ndy = x\n", "'ifelse' takes 3 arguments, but 2 were given",
@@ -219,20 +230,24 @@ static void test_symbol_errors(void) {
 static void test_definition_errors(void) {
   /* A missing derivative points at the state's declaration. */
   CHECK(fails("dx = y\n", "state 'y' has no derivative: add a line 'dy = ...'", 2, 6));
-  CHECK(fails("dx = y\ndyy = x\n", "state 'y' has no derivative: no line 'dy = ...' (did you mean 'dyy' at line 7?)",
-              2, 6));
+  CHECK(fails("dx = y\ndyy = x\n",
+              "state 'y' has no derivative: no line 'dy = ...' (did you mean 'dyy' at line 7?)", 2,
+              6));
   CHECK(fails("dx = y\ndy = x\ndx = 1\n",
-              "the derivative of state 'x' is defined twice (first at line 6)", EQ_LINE(3), EQ_COL(1)));
-  CHECK(fails("e = x\ndx = e\ndy = x\n  e = y\n", "observable 'e' is defined twice (first at line 6)",
-              EQ_LINE(4), EQ_COL(3)));
-  CHECK(fails("sigma = 1\ndx = y\ndy = x\n", "cannot assign to parameter 'sigma'", EQ_LINE(1), EQ_COL(1)));
+              "the derivative of state 'x' is defined twice (first at line 6)", EQ_LINE(3),
+              EQ_COL(1)));
+  CHECK(fails("e = x\ndx = e\ndy = x\n  e = y\n",
+              "observable 'e' is defined twice (first at line 6)", EQ_LINE(4), EQ_COL(3)));
+  CHECK(fails("sigma = 1\ndx = y\ndy = x\n", "cannot assign to parameter 'sigma'", EQ_LINE(1),
+              EQ_COL(1)));
   CHECK(fails("dx = y\ndy = x\nc = 3\n", "cannot assign to constant 'c'", EQ_LINE(3), EQ_COL(1)));
   CHECK(fails("dx = y\nx = 1\ndy = x\n", "cannot assign to state 'x' (write 'dx = ...'", EQ_LINE(2),
               EQ_COL(1)));
   CHECK(fails("dx = y\ndy = x\nt = 1\n", "cannot assign to time 't'", EQ_LINE(3), EQ_COL(1)));
   /* Errors come in line order: the syntax error on line 1 is reported
    * before the duplicate on line 3. */
-  CHECK(fails("dx = y +\ndy = x\ndy = 2\n", "expected an expression after '+'", EQ_LINE(1), EQ_COL(9)));
+  CHECK(fails("dx = y +\ndy = x\ndy = 2\n", "expected an expression after '+'", EQ_LINE(1),
+              EQ_COL(9)));
 
   /* Cycles are named and reported at the first definition in the cycle. */
   CHECK(fails("dx = a\ndy = b\na = b + 1\nb = 2 * a\n",
@@ -256,7 +271,8 @@ static void test_declaration_errors(void) {
   cubie_model *m = NULL;
   standard_deck(&d, "dx = y\ndy = x\n");
   test_deck_declare(&d, CUBIE_SYMBOL_PARAMETER, "x", 1.0, 3, 20);
-  CHECK(test_error_is(&d, test_deck_model(&d, &m), "'x' is declared twice: as a state (line 2) and as a parameter", 3, 20));
+  CHECK(test_error_is(&d, test_deck_model(&d, &m),
+                      "'x' is declared twice: as a state (line 2) and as a parameter", 3, 20));
   test_deck_free(&d);
 
   standard_deck(&d, "dx = y\ndy = x\n");
@@ -271,13 +287,15 @@ static void test_declaration_errors(void) {
 
   standard_deck(&d, "dx = y\ndy = x\n");
   test_deck_declare(&d, CUBIE_SYMBOL_CONSTANT, "big", HUGE_VAL, 4, 20);
-  CHECK(test_error_is(&d, test_deck_model(&d, &m), "constant 'big' must be a finite number", 4, 20));
+  CHECK(
+      test_error_is(&d, test_deck_model(&d, &m), "constant 'big' must be a finite number", 4, 20));
   test_deck_free(&d);
 
   standard_deck(&d, "dx = y\ndy = x\nenergy = x * y\n");
   test_deck_declare(&d, CUBIE_SYMBOL_OBSERVABLE, "enrgy", 0.0, 5, 9);
   CHECK(test_error_is(&d, test_deck_model(&d, &m),
-                      "observable 'enrgy' is not defined by the equations (did you mean 'energy'?)", 5, 9));
+                      "observable 'enrgy' is not defined by the equations (did you mean 'energy'?)",
+                      5, 9));
   test_deck_free(&d);
 
   standard_deck(&d, "dx = y\ndy = x\n");
@@ -295,10 +313,11 @@ static void test_declaration_errors(void) {
 /* Random token soup never crashes and never fails in any other way than
  * bad input with a deck position. */
 static void test_garbage(void) {
-  static const char *const pieces[] = {"dx", "dy", "x", "y", "sigma", "c", "=", "==", "(", ")", "+",
-                                       "-", "*", "/", "^", "**", ",", "sin", "min", "ifelse",
-                                       "piecewise", "1", "0", "2.5e3", ".5", "0x1F", "\n", "\n",
-                                       "#", "&&", "||", "!", "<", "e", "e", "$", "1e", "t", " "};
+  static const char *const pieces[] = {
+      "dx",        "dy", "x", "y",     "sigma", "c",    "=",  "==",  "(",   ")",
+      "+",         "-",  "*", "/",     "^",     "**",   ",",  "sin", "min", "ifelse",
+      "piecewise", "1",  "0", "2.5e3", ".5",    "0x1F", "\n", "\n",  "#",   "&&",
+      "||",        "!",  "<", "e",     "e",     "$",    "1e", "t",   " "};
   const int n_pieces = (int)(sizeof pieces / sizeof pieces[0]);
   unsigned state = 12345u;
   for (int trial = 0; trial < 3000; trial++) {
@@ -313,8 +332,10 @@ static void test_garbage(void) {
     standard_deck(&d, text);
     cubie_model *m = NULL;
     int rc = test_deck_model(&d, &m);
-    if (rc != CUBIE_OK && (rc != CUBIE_ERR_INPUT || strncmp(cubie_error_message(), "deck.yaml:", 10) != 0)) {
-      fprintf(stderr, "garbage %d: rc %d \"%s\" for:\n%s\n", trial, rc, cubie_error_message(), text);
+    if (rc != CUBIE_OK &&
+        (rc != CUBIE_ERR_INPUT || strncmp(cubie_error_message(), "deck.yaml:", 10) != 0)) {
+      fprintf(stderr, "garbage %d: rc %d \"%s\" for:\n%s\n", trial, rc, cubie_error_message(),
+              text);
       check_failures++;
     }
     CHECK((rc == CUBIE_OK) == (m != NULL));
