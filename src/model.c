@@ -256,3 +256,48 @@ int cubie_model_lookup(const cubie_model *m, const char *name, cubie_symbol_kind
 const char *cubie_model_suggest(const cubie_model *m, const char *name) {
   return name ? cubie_symtab_suggest(&m->table, name) : NULL;
 }
+
+int cubie_model_select_outputs(const cubie_model *m, const cubie_config *cfg,
+                               cubie_model_output **outputs, int *n_outputs) {
+  *outputs = NULL;
+  *n_outputs = 0;
+  const cubie_output_config *o = &cfg->output;
+  cubie_model_output *list = malloc((size_t)(o->n_save > 0 ? o->n_save : 1) * sizeof *list);
+  CUBIE_CHECK(list, CUBIE_ERR_MEMORY, "out of memory listing the saved outputs");
+  for (int k = 0; k < o->n_save; k++) {
+    const char *name = o->save[k] ? o->save[k] : "";
+    cubie_mark mark = o->save_marks ? o->save_marks[k] : cfg->model.equations_mark;
+    cubie_symbol_kind kind;
+    int index, rc = CUBIE_OK;
+    if (!cubie_model_lookup(m, name, &kind, &index)) {
+      const char *hint = cubie_model_suggest(m, name);
+      if (hint)
+        rc = cubie_config_error_at(cfg, mark, "cannot save unknown symbol '%s' (did you mean '%s'?)",
+                                   name, hint);
+      else
+        rc = cubie_config_error_at(cfg, mark,
+                                   "cannot save unknown symbol '%s' (only states and observables "
+                                   "can be saved)",
+                                   name);
+    } else if (kind == CUBIE_SYMBOL_TIME) {
+      rc = cubie_config_error_at(cfg, mark,
+                                 "'t' need not be saved: the output file always has the time "
+                                 "coordinate");
+    } else if (kind == CUBIE_SYMBOL_PARAMETER || kind == CUBIE_SYMBOL_CONSTANT) {
+      rc = cubie_config_error_at(cfg, mark,
+                                 "cannot save %s '%s': it does not change during a run (swept "
+                                 "parameters are stored once per run); only states and observables "
+                                 "are saved",
+                                 kind_noun(kind), name);
+    }
+    if (rc) {
+      free(list);
+      return rc;
+    }
+    list[k].kind = kind;
+    list[k].index = index;
+  }
+  *outputs = list;
+  *n_outputs = o->n_save;
+  return CUBIE_OK;
+}

@@ -41,6 +41,9 @@ void test_deck_free(test_deck *d) {
     free(d->cfg.batch.sweeps[i].values);
   }
   free(d->cfg.batch.sweeps);
+  for (int i = 0; i < d->cfg.output.n_save; i++) free(d->cfg.output.save[i]);
+  free(d->cfg.output.save);
+  free(d->cfg.output.save_marks);
   memset(d, 0, sizeof *d);
 }
 
@@ -154,6 +157,17 @@ void test_deck_sweep_space(test_deck *d, const char *name, cubie_sweep_kind kind
   s->start = start;
   s->stop = stop;
   s->n = n;
+}
+
+void test_deck_save(test_deck *d, const char *name, int line, int column) {
+  cubie_output_config *o = &d->cfg.output;
+  o->save = realloc(o->save, (size_t)(o->n_save + 1) * sizeof *o->save);
+  o->save_marks = realloc(o->save_marks, (size_t)(o->n_save + 1) * sizeof *o->save_marks);
+  o->save[o->n_save] = copy(name);
+  o->save_marks[o->n_save].line = line;
+  o->save_marks[o->n_save].column = column;
+  o->save_marks[o->n_save].override = 0;
+  o->n_save++;
 }
 
 int test_error_is(const test_deck *d, int rc, const char *needle, int line, int column) {

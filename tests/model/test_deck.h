@@ -36,6 +36,9 @@ void test_deck_sweep_values(test_deck *d, const char *name, const double *values
 void test_deck_sweep_space(test_deck *d, const char *name, cubie_sweep_kind kind, double start,
                            double stop, long long n, int line, int column);
 
+/* Add `name` to output.save, written at line:column. */
+void test_deck_save(test_deck *d, const char *name, int line, int column);
+
 /* Check that the last error is CUBIE_ERR_INPUT at "path:line:column: " and
  * contains `needle`; prints what differs and returns 0 otherwise. */
 int test_error_is(const test_deck *d, int rc, const char *needle, int line, int column);

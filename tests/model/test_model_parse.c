@@ -310,6 +310,55 @@ static void test_declaration_errors(void) {
   CHECK(m == NULL);
 }
 
+/* output.save resolved against the model. */
+static int save_fails(const char *name, const char *needle) {
+  test_deck d;
+  standard_deck(&d, "dx = y\ndy = x\nenergy = x * y\n");
+  test_deck_save(&d, "x", 30, 11);
+  test_deck_save(&d, name, 30, 14);
+  cubie_model *m = NULL;
+  cubie_model_output *outputs = NULL;
+  int n = -1, ok = 0;
+  CHECK_OK(test_deck_model(&d, &m));
+  if (m) {
+    int rc = cubie_model_select_outputs(m, &d.cfg, &outputs, &n);
+    ok = test_error_is(&d, rc, needle, 30, 14) && outputs == NULL && n == 0;
+  }
+  cubie_model_destroy(&m);
+  test_deck_free(&d);
+  return ok;
+}
+
+static void test_select_outputs(void) {
+  test_deck d;
+  standard_deck(&d, "dx = y\ndy = x\nenergy = x * y\npower = energy * 2\n");
+  test_deck_save(&d, "power", 30, 11);
+  test_deck_save(&d, "y", 30, 18);
+  test_deck_save(&d, "energy", 30, 21);
+  cubie_model *m = NULL;
+  cubie_model_output *outputs = NULL;
+  int n = 0;
+  CHECK_OK(test_deck_model(&d, &m));
+  if (m) {
+    CHECK_OK(cubie_model_select_outputs(m, &d.cfg, &outputs, &n));
+    CHECK_INT(n, 3);
+    if (outputs && n == 3) {
+      CHECK(outputs[0].kind == CUBIE_SYMBOL_OBSERVABLE && outputs[0].index == 1);
+      CHECK(outputs[1].kind == CUBIE_SYMBOL_STATE && outputs[1].index == 1);
+      CHECK(outputs[2].kind == CUBIE_SYMBOL_OBSERVABLE && outputs[2].index == 0);
+    }
+    free(outputs);
+  }
+  cubie_model_destroy(&m);
+  test_deck_free(&d);
+
+  CHECK(save_fails("enrgy", "cannot save unknown symbol 'enrgy' (did you mean 'energy'?)"));
+  CHECK(save_fails("qwerty", "cannot save unknown symbol 'qwerty' (only states and observables"));
+  CHECK(save_fails("sigma", "cannot save parameter 'sigma'"));
+  CHECK(save_fails("c", "cannot save constant 'c'"));
+  CHECK(save_fails("t", "'t' need not be saved"));
+}
+
 /* Random token soup never crashes and never fails in any other way than
  * bad input with a deck position. */
 static void test_garbage(void) {
@@ -346,6 +395,7 @@ static void test_garbage(void) {
 
 int main(void) {
   test_garbage();
+  test_select_outputs();
   test_symbols();
   test_accepted_forms();
   test_syntax_errors();
