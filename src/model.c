@@ -27,8 +27,9 @@ static const char *kind_noun(cubie_symbol_kind kind) {
 static int own_string(cubie_model *m, const char *text, const char **out) {
   *out = NULL;
   if (!text) return CUBIE_OK;
-  char **grown = realloc(m->owned_strings, (size_t)(m->n_owned_strings + 1) * sizeof *grown);
-  CUBIE_CHECK(grown, CUBIE_ERR_MEMORY, "out of memory building the model");
+  void *grown;
+  CUBIE_CALL(
+      cubie_model_grow(m->owned_strings, m->n_owned_strings, sizeof *m->owned_strings, &grown));
   m->owned_strings = grown;
   size_t n = strlen(text) + 1;
   char *copy = malloc(n);
@@ -272,8 +273,8 @@ int cubie_model_select_outputs(const cubie_model *m, const cubie_config *cfg,
     if (!cubie_model_lookup(m, name, &kind, &index)) {
       const char *hint = cubie_model_suggest(m, name);
       if (hint)
-        rc = cubie_config_error_at(cfg, mark, "cannot save unknown symbol '%s' (did you mean '%s'?)",
-                                   name, hint);
+        rc = cubie_config_error_at(
+            cfg, mark, "cannot save unknown symbol '%s' (did you mean '%s'?)", name, hint);
       else
         rc = cubie_config_error_at(cfg, mark,
                                    "cannot save unknown symbol '%s' (only states and observables "

@@ -422,11 +422,21 @@ static int parse_expression(parser *P, int *id) {
 
 /* ---- statements --------------------------------------------------------- */
 
+int cubie_model_grow(void *array, int n, size_t element_size, void **grown) {
+  *grown = array;
+  if (n != 0 && (n < 8 || (n & (n - 1)) != 0)) return CUBIE_OK;
+  CUBIE_CHECK(n < (1 << 29), CUBIE_ERR_MEMORY, "the equations are too large");
+  void *bigger = realloc(array, (size_t)(n == 0 ? 8 : 2 * n) * element_size);
+  CUBIE_CHECK(bigger, CUBIE_ERR_MEMORY, "out of memory reading the equations");
+  *grown = bigger;
+  return CUBIE_OK;
+}
+
 static int add_definition(parser *P, const cubie_token *lhs, int is_derivative, int index,
                           int *def) {
   cubie_model_parse *out = P->out;
-  cubie_model_definition *grown = realloc(out->defs, (size_t)(out->n_defs + 1) * sizeof *grown);
-  CUBIE_CHECK(grown, CUBIE_ERR_MEMORY, "out of memory parsing the equations");
+  void *grown;
+  CUBIE_CALL(cubie_model_grow(out->defs, out->n_defs, sizeof *out->defs, &grown));
   out->defs = grown;
   cubie_model_definition *d = &out->defs[out->n_defs];
   memset(d, 0, sizeof *d);
@@ -473,8 +483,9 @@ static int collect_definition(parser *P, statement *s) {
   } else if (e) {
     s->input = e;
   } else {
-    int *grown = realloc(out->observable_def, (size_t)(out->n_observables + 1) * sizeof *grown);
-    CUBIE_CHECK(grown, CUBIE_ERR_MEMORY, "out of memory parsing the equations");
+    void *grown;
+    CUBIE_CALL(cubie_model_grow(out->observable_def, out->n_observables,
+                                sizeof *out->observable_def, &grown));
     out->observable_def = grown;
     CUBIE_CALL(add_definition(P, lhs, 0, out->n_observables, &s->def));
     out->observable_def[out->n_observables] = s->def;
@@ -558,11 +569,9 @@ static int parse_all(parser *P) {
     int end = i;
     while (P->tokens[end].kind != CUBIE_TOK_NEWLINE && P->tokens[end].kind != CUBIE_TOK_END) end++;
     if (end > i) {
-      statement *grown = realloc(statements, (size_t)(n_statements + 1) * sizeof *grown);
-      if (!grown) {
-        rc = CUBIE_RAISE(CUBIE_ERR_MEMORY, "out of memory parsing the equations");
-        goto done;
-      }
+      void *grown;
+      CUBIE_CALL_GOTO(rc, cubie_model_grow(statements, n_statements, sizeof *statements, &grown),
+                      done);
       statements = grown;
       statements[n_statements].first = i;
       statements[n_statements].end = end;

@@ -45,4 +45,9 @@ int cubie_model_parse_equations(const cubie_config *cfg, cubie_symtab *symbols,
                                 cubie_model_parse *out);
 void cubie_model_parse_free(cubie_model_parse *p);
 
+/* Make room for element `n` of a growable array that holds n elements;
+ * *grown receives the (possibly moved) array. Capacity doubles at powers
+ * of two, so appending stays linear overall. */
+int cubie_model_grow(void *array, int n, size_t element_size, void **grown);
+
 #endif
