@@ -64,9 +64,11 @@ def lorenz(ds):
           "every run starts at (1, 0, 0)")
     e = np.asarray(ds["energy"][:])
     check(np.allclose(e, x * x + y * y + z * z, rtol=1e-12), "energy observable = x^2+y^2+z^2")
-    # rho < 1: the origin is a stable fixed point; the runs decay towards it.
-    stable = rho < 0.9
-    check(np.all(np.abs(x[stable, -1]) < 1e-2), "rho < 1 decays to the origin")
+    # rho < 1: the origin is stable, but the slow eigenvalue
+    # -(s+1)/2 + sqrt((s+1)^2/4 + s(rho-1)) is only -0.68 at rho = 0.3 (and
+    # -> 0 as rho -> 1), so over t = 10 only rho < 0.3 is certainly below 1e-2.
+    stable = rho < 0.3
+    check(np.all(np.abs(x[stable, -1]) < 1e-2), "rho < 0.3 decays to the origin")
     # 1 < rho < 13.9: convergence to C+ = (sqrt(b(r-1)), sqrt(b(r-1)), r-1).
     b = 8.0 / 3.0
     mid = (rho > 2) & (rho < 10)
