@@ -134,6 +134,24 @@ def vanderpol(ds):
     check(abs(float(ds["time"][0]) - 10.0) < 1e-12, "saves start after the settling time")
 
 
+def kepler(ds):
+    common(ds, 8, 100001, ["qx", "qy", "energy", "angular_momentum"], ["e", "qx_initial", "py_initial"],
+           dt=np.pi / 500)
+    e = np.asarray(ds["e"][:])
+    energy = np.asarray(ds["energy"][:])
+    h = np.asarray(ds["angular_momentum"][:])
+    # Semi-major axis 1: energy -1/2; angular momentum sqrt(1 - e^2). With
+    # rtol = atol = 1e-10 over 100 orbits the drift stays far below 1e-6.
+    check(np.abs(energy + 0.5).max() < 1e-6, "energy stays -1/2 (max drift %.2g)" % np.abs(energy + 0.5).max())
+    check(np.abs(h - np.sqrt(1 - e ** 2)[:, None]).max() < 1e-6, "angular momentum is conserved")
+    qx = np.asarray(ds["qx"][:])
+    # After 100 whole periods every orbit is back at periapsis (1 - e, 0).
+    check(np.abs(qx[:, -1] - (1 - e)).max() < 1e-5, "back at periapsis after 100 orbits")
+    check(len(ds.dimensions["summary_time"]) == 100, "one summary per orbit")
+    qmax = np.asarray(ds["qx_max"][:])
+    check(np.allclose(qmax, 1 - e[:, None], atol=1e-4), "per-orbit max of qx is the periapsis distance")
+
+
 if __name__ == "__main__":
     name, path = sys.argv[1], sys.argv[2]
     with netCDF4.Dataset(path) as ds:
