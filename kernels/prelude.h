@@ -91,4 +91,13 @@ CUBIE_DEVICE cubie_real cubie_sign(cubie_real x) {
 
 CUBIE_DEVICE int cubie_isfinite(double x) { return isfinite(x); }
 
+/* A quiet NaN in the working precision (what a failed run's saves hold). */
+CUBIE_DEVICE cubie_real cubie_nan(void) {
+#if CUBIE_ON_DEVICE
+  return (cubie_real)__int_as_float(0x7fc00000);
+#else
+  return (cubie_real)NAN;
+#endif
+}
+
 #endif
