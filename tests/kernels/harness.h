@@ -164,16 +164,28 @@ static inline int harness_run(harness *h) {
   return harness_run_windows(h, bounds, 2);
 }
 
-/* Byte equality of everything a run leaves (saves, summaries, status,
- * counters) between two harnesses of the same shape. */
+/* Bitwise equality of everything a run leaves (saves, summaries, status,
+ * counters) between two harnesses of the same shape, whatever their layouts. */
 static inline int harness_identical(const harness *x, const harness *y) {
-  const int nm = CUBIE_N_METRICS > 0 ? CUBIE_N_METRICS : 1;
-  const size_t n_saves = (size_t)(x->n_runs * x->n_saves * CUBIE_N_OUTPUTS);
-  const size_t n_sum = (size_t)(x->n_runs * (x->n_summaries + 1) * CUBIE_N_OUTPUTS * nm);
-  return memcmp(x->saves, y->saves, n_saves * sizeof(cubie_real)) == 0 &&
-         memcmp(x->summaries, y->summaries, n_sum * sizeof(cubie_real)) == 0 &&
-         memcmp(x->status, y->status, (size_t)x->n_runs * sizeof(cubie_u32)) == 0 &&
-         memcmp(x->counters, y->counters, (size_t)(x->n_runs * CUBIE_N_COUNTERS) * sizeof(cubie_u32)) == 0;
+  int same = x->n_runs == y->n_runs && x->n_saves == y->n_saves && x->n_summaries == y->n_summaries;
+  for (cubie_i64 r = 0; same && r < x->n_runs; r++) {
+    same = same && x->status[r] == y->status[r];
+    for (int c = 0; c < CUBIE_N_COUNTERS; c++)
+      same = same && harness_counter(x, r, c) == harness_counter(y, r, c);
+    for (int v = 0; v < CUBIE_N_OUTPUTS; v++) {
+      for (cubie_i64 j = 0; j < x->n_saves; j++) {
+        const cubie_real a = (cubie_real)harness_save(x, r, v, j), b = (cubie_real)harness_save(y, r, v, j);
+        same = same && memcmp(&a, &b, sizeof a) == 0;
+      }
+      for (int m = 0; m < CUBIE_N_METRICS; m++)
+        for (cubie_i64 s = 0; s < x->n_summaries; s++) {
+          const cubie_real a = (cubie_real)harness_summary(x, r, v, m, s);
+          const cubie_real b = (cubie_real)harness_summary(y, r, v, m, s);
+          same = same && memcmp(&a, &b, sizeof a) == 0;
+        }
+    }
+  }
+  return same;
 }
 
 #endif
