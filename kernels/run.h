@@ -135,6 +135,7 @@ CUBIE_DEVICE void cubie_run_persist_store(const cubie_chunk_args *a, cubie_i64 r
   base[CUBIE_PERSIST_LOG_E1 * fs] = (double)s->ctl.log_e1;
   base[CUBIE_PERSIST_LOG_E2 * fs] = (double)s->ctl.log_e2;
   base[CUBIE_PERSIST_REJECTED * fs] = (double)s->ctl.rejected_last;
+  CUBIE_UNROLL
   for (int c = 0; c < CUBIE_N_COUNTERS; c++)
     base[(CUBIE_PERSIST_COUNTERS + c) * fs] = (double)s->counters[c];
   CUBIE_UNROLL
@@ -163,6 +164,7 @@ CUBIE_DEVICE void cubie_run_persist_load(const cubie_chunk_args *a, cubie_i64 r,
   s->ctl.log_e1 = (cubie_real)base[CUBIE_PERSIST_LOG_E1 * fs];
   s->ctl.log_e2 = (cubie_real)base[CUBIE_PERSIST_LOG_E2 * fs];
   s->ctl.rejected_last = (int)base[CUBIE_PERSIST_REJECTED * fs];
+  CUBIE_UNROLL
   for (int c = 0; c < CUBIE_N_COUNTERS; c++)
     s->counters[c] = (cubie_i64)base[(CUBIE_PERSIST_COUNTERS + c) * fs];
   CUBIE_UNROLL
@@ -179,6 +181,7 @@ CUBIE_DEVICE void cubie_run_persist_load(const cubie_chunk_args *a, cubie_i64 r,
 CUBIE_DEVICE void cubie_run_write_status(const cubie_chunk_args *a, cubie_i64 r,
                                          const cubie_run_state *s) {
   a->status[r] = s->status;
+  CUBIE_UNROLL
   for (int c = 0; c < CUBIE_N_COUNTERS; c++) {
     const cubie_i64 v = s->counters[c];
     a->counters[c * a->counter_slot_stride + r * a->counter_run_stride] =
@@ -359,6 +362,7 @@ CUBIE_DEVICE void cubie_integrate_run(const cubie_chunk_args *a, cubie_i64 r,
     s.dt = a->dt0;
     s.next_save = 0;
     s.grid_index = 1;
+    CUBIE_UNROLL
     for (int c = 0; c < CUBIE_N_COUNTERS; c++) s.counters[c] = 0;
     s.status = 0u;
     s.have_k0 = 0;
