@@ -218,7 +218,8 @@ CUBIE_DEVICE void cubie_run_adaptive_attempt(const cubie_chunk_args *a, cubie_i6
 #endif
   double h = dt_proposed;
   int lands = 0;
-  if (t + CUBIE_LANDING_STRETCH * h >= target) {
+  const int may_stretch = a->dt_max <= 0.0 || target - t <= a->dt_max;
+  if (t + h >= target || (may_stretch && t + CUBIE_LANDING_STRETCH * h >= target)) {
     h = target - t;
     lands = 1;
   }

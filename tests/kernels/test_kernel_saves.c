@@ -57,6 +57,21 @@ static void exact(int r, double t, double t0, double *x, double *v) {
   *v = -x0 * w * sin(w * s) + v0 * cos(w * s);
 }
 
+/* Every right-hand-side evaluation is counted: the first-step estimate (2,
+ * adaptive with dt0 = 0) or the first k_0 (1), the stages of every attempt,
+ * FSAL stages evaluated after acceptance (DOP853), and k_0 at the start of
+ * every step after an accepted one for methods without FSAL. */
+static void check_evaluation_count(const harness *h, int r) {
+  const long accepted = (long)harness_counter(h, r, CUBIE_COUNTER_ACCEPTED);
+  const long attempts = accepted + (long)harness_counter(h, r, CUBIE_COUNTER_REJECTED);
+  const long start = (CUBIE_ADAPTIVE && h->a.dt0 <= 0.0) ? 2 : 1;
+  const long per_attempt = CUBIE_RK_BODY_STAGES - 1 + CUBIE_RK_FSAL_IN_ATTEMPT;
+  const long after_accept = (CUBIE_RK_FSAL && !CUBIE_RK_FSAL_IN_ATTEMPT) ? accepted : 0;
+  const long restart = CUBIE_RK_FSAL ? 0 : accepted - 1;
+  CHECK_INT(harness_counter(h, r, CUBIE_COUNTER_RHS_EVALS),
+            start + per_attempt * attempts + after_accept + restart);
+}
+
 /* Settling 1.25 after t0 = 0.5; saves every 0.1 up to t_end = 4.75. */
 static void check_settling_and_save_times(void) {
   const double t0 = 0.5, t_save_start = 1.75, every = 0.1, t_end = 4.75;
@@ -78,6 +93,7 @@ static void check_settling_and_save_times(void) {
     CHECK(fabs(harness_save(&h, r, 0, 0) - X0[r][0]) > 0.01 ||
           fabs(harness_save(&h, r, 1, 0) - X0[r][1]) > 0.01);
     CHECK(harness_counter(&h, r, CUBIE_COUNTER_ACCEPTED) > 0);
+    check_evaluation_count(&h, r);
   }
   harness_free(&h);
 }

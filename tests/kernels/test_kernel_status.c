@@ -182,7 +182,8 @@ static void check_max_steps(void) {
 
 #if CUBIE_ADAPTIVE
 /* A step the controller wants below dt_min is raised to it and flagged; the
- * run still succeeds when steps of dt_min are accurate enough. */
+ * run still succeeds when steps of dt_min are accurate enough. dt_max caps
+ * steps. */
 static void check_dt_min_clamp(void) {
   const int healthy[1] = {0};
   harness h;
@@ -201,6 +202,16 @@ static void check_dt_min_clamp(void) {
   CHECK_INT(free_run.status[0], CUBIE_RUN_SUCCESS);
   CHECK(harness_counter(&free_run, 0, CUBIE_COUNTER_ACCEPTED) >
         harness_counter(&h, 0, CUBIE_COUNTER_ACCEPTED));
+  /* dt_max caps every step: at least 2 / 0.05 steps, and more than free. */
+  harness capped;
+  setup(&capped, healthy, 1);
+  capped.a.dt_max = 0.05;
+  CHECK_INT(harness_run(&capped), 0);
+  CHECK(capped.status[0] & CUBIE_RUN_SUCCESS);
+  CHECK(harness_counter(&capped, 0, CUBIE_COUNTER_ACCEPTED) >= 40);
+  CHECK(harness_counter(&free_run, 0, CUBIE_COUNTER_ACCEPTED) < 40);
+  CHECK_NEAR(harness_save(&capped, 0, 0, N_SAVES - 1), exact_healthy(2.0), 2e-5);
+  harness_free(&capped);
   harness_free(&free_run);
   harness_free(&h);
 }
