@@ -40,6 +40,7 @@ typedef struct cubie_chunk_timing {
   double compute;   /* main thread: fill inputs, kernels, copies back */
   double write;     /* writer thread: NetCDF writes */
   double wait;      /* main thread waiting for a free buffer set */
+  double kernel;    /* inside kernels (the backend's kernel_seconds; part of compute) */
 } cubie_chunk_timing;
 
 typedef struct cubie_chunk_loop {

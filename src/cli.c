@@ -9,6 +9,7 @@
 
 #include "backend.h"
 #include "chunk_loop.h"
+#include "cuda_driver.h"
 #include "error.h"
 #include "job.h"
 #include "runner.h"
@@ -224,10 +225,11 @@ static int command_run(const cli_args *a, MPI_Comm comm, int rank, char *command
   if (rank == 0) {
     if (a->timing)
       fprintf(stderr,
-              "cubie: timing (rank 0): compile %.3f s%s, compute %.3f s, write %.3f s, "
-              "waiting for the writer %.3f s\n",
+              "cubie: timing (rank 0): compile %.3f s%s, compute %.3f s (kernel %.6f s), "
+              "write %.3f s, waiting for the writer %.3f s\n",
               report.compile_seconds, report.compiled_from_cache ? " (cached)" : "",
-              report.timing.compute, report.timing.write, report.timing.wait);
+              report.timing.compute, report.timing.kernel, report.timing.write,
+              report.timing.wait);
     printf("cubie: %lld runs, %lld failed, %.2f s, %s on %d rank%s -> %s\n", report.total_runs,
            report.failed_runs, report.seconds, report.backend, report.n_ranks,
            report.n_ranks == 1 ? "" : "s", report.file);
@@ -248,7 +250,21 @@ static int command_info(int rank) {
   printf("cpu:  available (host C compiler: %s)\n",
          getenv("CUBIE_CC") ? getenv("CUBIE_CC") : CUBIE_JIT_CC);
   bool cuda = cubie_backend_cuda_ops.available(why, sizeof why);
-  printf("cuda: %s\n", cuda ? why : why);
+  printf("cuda: %s%s\n", cuda ? "available: " : "not available: ", why);
+  cubie_strbuf devices;
+  if (cubie_strbuf_init(&devices) == CUBIE_OK) {
+    if (cubie_cuda_describe_devices(&devices) != CUBIE_OK) {
+      cubie_strbuf_printf(&devices, "devices cannot be listed: %s\n", cubie_error_message());
+      cubie_error_clear();
+    }
+    for (char *line = devices.data; *line;) {
+      char *end = strchr(line, '\n');
+      if (!end) end = line + strlen(line);
+      printf("      %.*s\n", (int)(end - line), line);
+      line = *end ? end + 1 : end;
+    }
+    cubie_strbuf_free(&devices);
+  }
   return CUBIE_EXIT_SUCCESS;
 }
 
