@@ -150,6 +150,10 @@ static int command_check(const cli_args *a, MPI_Comm comm, int rank) {
   cubie_strbuf text;
   cubie_strbuf_init(&text);
   rc = cubie_plan_describe(job->plan, job->cfg, job->model, job->grid, &text);
+  cubie_buffer_registry *buffers = NULL;
+  if (!rc) rc = cubie_runner_buffer_layout(job, &buffers);
+  if (!rc) rc = cubie_buffer_registry_describe(buffers, job->plan->real_size, &text);
+  cubie_buffer_registry_destroy(&buffers);
   const cubie_backend_ops *ops = NULL;
   char why[512] = "";
   if (!rc) rc = cubie_backend_select(job->cfg->run.backend, &ops, why, sizeof why);
