@@ -210,7 +210,10 @@ static int cpu_load(void *impl, const cubie_binary *bin) {
   /* A rank on another node receives the bytes; place them atomically. */
   if (access(so_path, R_OK) != 0) CUBIE_CALL(cubie_file_write_atomic(so_path, bin->data, bin->size));
   if (b->handle) dlclose(b->handle);
-  b->handle = dlopen(so_path, RTLD_NOW | RTLD_LOCAL);
+  /* Never unmapped: OpenMP's idle worker threads may still be spinning in
+   * the runtime the kernel brought in (libgomp) when we close it, and would
+   * crash in unmapped code at exit. */
+  b->handle = dlopen(so_path, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
   CUBIE_CHECK(b->handle, CUBIE_ERR_BACKEND, "cannot load the compiled kernel %s: %s", so_path,
               dlerror());
   void *sym = dlsym(b->handle, "cubie_cpu_run_chunk");
