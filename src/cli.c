@@ -255,8 +255,12 @@ static int command_info(int rank) {
          getenv("CUBIE_CC") ? getenv("CUBIE_CC") : CUBIE_JIT_CC);
   bool cuda = cubie_backend_cuda_ops.available(why, sizeof why);
   printf("cuda: %s%s\n", cuda ? "available: " : "not available: ", why);
+  /* Devices are listed whenever the driver sees any, even when the backend
+   * is unusable for another reason (no NVRTC). */
+  char no_device[512];
   cubie_strbuf devices;
-  if (cubie_strbuf_init(&devices) == CUBIE_OK) {
+  if (cubie_cuda_device_count(no_device, sizeof no_device) > 0 &&
+      cubie_strbuf_init(&devices) == CUBIE_OK) {
     if (cubie_cuda_describe_devices(&devices) != CUBIE_OK) {
       cubie_strbuf_printf(&devices, "devices cannot be listed: %s\n", cubie_error_message());
       cubie_error_clear();
