@@ -239,11 +239,11 @@ static int command_run(const cli_args *a, MPI_Comm comm, int rank, char *command
   if (rank == 0) {
     if (a->timing)
       fprintf(stderr,
-              "cubie: timing (rank 0): compile %.3f s%s, chunk loop %.3f s: compute %.3f s "
-              "(kernel %.6f s), write %.3f s, waiting for the writer %.3f s\n",
+              "cubie: timing (rank 0): compile %.3f s%s, chunk loop %.3f s: compute %.3f s, "
+              "write %.3f s, waiting for the writer %.3f s; in kernels %.6f s\n",
               report.compile_seconds, report.compiled_from_cache ? " (cached)" : "",
-              report.timing.loop, report.timing.compute, report.timing.kernel,
-              report.timing.write, report.timing.wait);
+              report.timing.loop, report.timing.compute, report.timing.write, report.timing.wait,
+              report.timing.kernel);
     printf("cubie: %lld runs, %lld failed, %.2f s, %s on %d rank%s -> %s\n", report.total_runs,
            report.failed_runs, report.seconds, report.backend, report.n_ranks,
            report.n_ranks == 1 ? "" : "s", report.file);
