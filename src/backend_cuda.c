@@ -27,6 +27,7 @@
 #define SHARED_SYMBOL "cubie_cuda_shared_bytes_per_run"
 /* Dynamic shared memory every block may use without opting in. */
 #define DEFAULT_SHARED_LIMIT (48 * 1024)
+#define TIMING_SLOTS 4
 
 typedef struct cuda_backend {
   const cubie_cuda_driver *d;
@@ -36,8 +37,11 @@ typedef struct cuda_backend {
   cubie_cu_context ctx;
   bool ctx_retained;
   cubie_cu_stream compute, copy;
-  cubie_cu_event kernel_start, kernel_stop, inputs_copied;
-  bool kernel_pending;     /* kernel_stop recorded, its time not yet added */
+  /* Timing events of launches whose time is not added yet: a small ring,
+   * so launching never waits for an earlier kernel unless it is full. */
+  cubie_cu_event kernel_start[TIMING_SLOTS], kernel_stop[TIMING_SLOTS];
+  int timing_first, timing_count;
+  cubie_cu_event inputs_copied;
   double kernel_seconds;
 
   char name[256];
@@ -85,8 +89,10 @@ static void cuda_destroy(void *impl) {
     if (b->compute) d->StreamSynchronize(b->compute);
     if (b->copy) d->StreamSynchronize(b->copy);
     if (b->module) d->ModuleUnload(b->module);
-    if (b->kernel_start) d->EventDestroy(b->kernel_start);
-    if (b->kernel_stop) d->EventDestroy(b->kernel_stop);
+    for (int i = 0; i < TIMING_SLOTS; i++) {
+      if (b->kernel_start[i]) d->EventDestroy(b->kernel_start[i]);
+      if (b->kernel_stop[i]) d->EventDestroy(b->kernel_stop[i]);
+    }
     if (b->inputs_copied) d->EventDestroy(b->inputs_copied);
     if (b->compute) d->StreamDestroy(b->compute);
     if (b->copy) d->StreamDestroy(b->copy);
@@ -131,8 +137,10 @@ static int cuda_setup(cuda_backend *b, const cubie_backend_options *opts) {
   CUBIE_CALL(query_device(b));
   CUBIE_CU_CALL(d, d->StreamCreate(&b->compute, CUBIE_CU_STREAM_NON_BLOCKING), "cuStreamCreate");
   CUBIE_CU_CALL(d, d->StreamCreate(&b->copy, CUBIE_CU_STREAM_NON_BLOCKING), "cuStreamCreate");
-  CUBIE_CU_CALL(d, d->EventCreate(&b->kernel_start, CUBIE_CU_EVENT_DEFAULT), "cuEventCreate");
-  CUBIE_CU_CALL(d, d->EventCreate(&b->kernel_stop, CUBIE_CU_EVENT_DEFAULT), "cuEventCreate");
+  for (int i = 0; i < TIMING_SLOTS; i++) {
+    CUBIE_CU_CALL(d, d->EventCreate(&b->kernel_start[i], CUBIE_CU_EVENT_DEFAULT), "cuEventCreate");
+    CUBIE_CU_CALL(d, d->EventCreate(&b->kernel_stop[i], CUBIE_CU_EVENT_DEFAULT), "cuEventCreate");
+  }
   CUBIE_CU_CALL(d, d->EventCreate(&b->inputs_copied, CUBIE_CU_EVENT_DISABLE_TIMING),
                 "cuEventCreate");
   const cubie_nvrtc *nv = NULL;
@@ -336,15 +344,18 @@ static int cuda_copy_to_host(void *impl, void *dst, const void *src, size_t byte
   return cuda_synchronize_copies(impl);
 }
 
-/* Add the finished kernel's event time to the total. */
-static int collect_kernel_time(cuda_backend *b) {
-  if (!b->kernel_pending) return CUBIE_OK;
+/* Add the oldest pending launch's event time to the total (waiting for
+ * that kernel to finish). */
+static int collect_oldest(cuda_backend *b) {
   const cubie_cuda_driver *d = b->d;
-  CUBIE_CU_CALL(d, d->EventSynchronize(b->kernel_stop), "the CUDA kernel failed");
+  int i = b->timing_first;
+  CUBIE_CU_CALL(d, d->EventSynchronize(b->kernel_stop[i]), "the CUDA kernel failed");
   float ms = 0.0f;
-  CUBIE_CU_CALL(d, d->EventElapsedTime(&ms, b->kernel_start, b->kernel_stop), "cuEventElapsedTime");
+  CUBIE_CU_CALL(d, d->EventElapsedTime(&ms, b->kernel_start[i], b->kernel_stop[i]),
+                "cuEventElapsedTime");
   b->kernel_seconds += (double)ms * 1e-3;
-  b->kernel_pending = false;
+  b->timing_first = (i + 1) % TIMING_SLOTS;
+  b->timing_count--;
   return CUBIE_OK;
 }
 
@@ -354,7 +365,7 @@ static int cuda_launch(void *impl, const cubie_chunk_args *args) {
   CUBIE_CHECK(b->entry && b->block > 0, CUBIE_ERR_INTERNAL, "cuda backend: launch before load");
   if (args->n_runs <= 0) return CUBIE_OK;
   CUBIE_CALL(bind(b));
-  CUBIE_CALL(collect_kernel_time(b)); /* one pair of timing events in flight */
+  if (b->timing_count == TIMING_SLOTS) CUBIE_CALL(collect_oldest(b));
   long long grid = (args->n_runs + b->block - 1) / b->block;
   CUBIE_CHECK(grid <= 0x7fffffffLL, CUBIE_ERR_INTERNAL, "%lld runs in one chunk exceed the grid limit",
               (long long)args->n_runs);
@@ -363,12 +374,13 @@ static int cuda_launch(void *impl, const cubie_chunk_args *args) {
    * driver copies it at the launch, so a local copy is enough. */
   cubie_chunk_args copy = *args;
   void *params[] = {&copy};
-  CUBIE_CU_CALL(d, d->EventRecord(b->kernel_start, b->compute), "cuEventRecord");
+  int slot = (b->timing_first + b->timing_count) % TIMING_SLOTS;
+  CUBIE_CU_CALL(d, d->EventRecord(b->kernel_start[slot], b->compute), "cuEventRecord");
   CUBIE_CU_CALL(d, d->LaunchKernel(b->entry, (unsigned)grid, 1, 1, (unsigned)b->block, 1, 1,
                                    (unsigned)shared, b->compute, params, NULL),
                 "launching the CUDA kernel");
-  CUBIE_CU_CALL(d, d->EventRecord(b->kernel_stop, b->compute), "cuEventRecord");
-  b->kernel_pending = true;
+  CUBIE_CU_CALL(d, d->EventRecord(b->kernel_stop[slot], b->compute), "cuEventRecord");
+  b->timing_count++;
   return CUBIE_OK;
 }
 
@@ -376,7 +388,8 @@ static int cuda_synchronize(void *impl) {
   cuda_backend *b = impl;
   CUBIE_CALL(bind(b));
   CUBIE_CU_CALL(b->d, b->d->StreamSynchronize(b->compute), "the CUDA kernel failed");
-  return collect_kernel_time(b);
+  while (b->timing_count > 0) CUBIE_CALL(collect_oldest(b));
+  return CUBIE_OK;
 }
 
 static int cuda_kernel_seconds(void *impl, double *seconds) {

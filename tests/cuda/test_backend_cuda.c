@@ -160,12 +160,19 @@ static void test_device(void *lib) {
   double seconds = 0;
   CHECK_OK(b->ops->kernel_seconds(b->impl, &seconds));
   CHECK_NEAR(seconds, 1.5e-3, 1e-9); /* the fake's event time */
+  /* Launches queue without waiting for each other; synchronize adds up
+   * every one of them. */
+  none.n_runs = 10;
+  for (int i = 0; i < 6; i++) CHECK_OK(b->ops->launch(b->impl, &none));
+  CHECK_OK(b->ops->synchronize(b->impl));
+  CHECK_OK(b->ops->kernel_seconds(b->impl, &seconds));
+  CHECK_NEAR(seconds, 7 * 1.5e-3, 1e-9);
   /* An empty chunk launches nothing. */
   none.n_runs = 0;
   CHECK_OK(b->ops->launch(b->impl, &none));
   CHECK_OK(b->ops->synchronize(b->impl));
   CHECK_OK(b->ops->kernel_seconds(b->impl, &seconds));
-  CHECK_NEAR(seconds, 1.5e-3, 1e-9);
+  CHECK_NEAR(seconds, 7 * 1.5e-3, 1e-9);
   cubie_backend_destroy(&b);
 
   /* 1000 B of shared memory per run: the block is limited by what the
