@@ -186,6 +186,15 @@ static void unknown_message(const cubie_buffer_registry *reg, const char *full, 
   if (names) {
     for (int i = 0; i < reg->n_buffers; i++) names[i] = reg->buffers[i].full;
     best = cubie_suggest(full, names, (size_t)reg->n_buffers);
+    /* A wrong owner with a right buffer ("algorithm.stages"): match the
+     * part after the dot alone. */
+    const char *dot = strchr(full, '.');
+    if (!best && dot && dot[1]) {
+      for (int i = 0; i < reg->n_buffers; i++) names[i] = reg->buffers[i].name;
+      const char *hit = cubie_suggest(dot + 1, names, (size_t)reg->n_buffers);
+      for (int i = 0; hit && i < reg->n_buffers; i++)
+        if (names[i] == hit) best = reg->buffers[i].full;
+    }
   }
   if (best) {
     snprintf(text, size, "unknown buffer '%s' (did you mean '%s'?)", full, best);

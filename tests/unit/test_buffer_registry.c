@@ -189,6 +189,10 @@ static void test_unknown_names(void) {
   CHECK_STR(cubie_error_message(), "unknown buffer 'loop.stat' (did you mean 'loop.state'?)");
   CHECK_FAILS(cubie_buffer_registry_set_location(reg, "zzz", CUBIE_LOCATION_SHARED), CUBIE_ERR_INPUT);
   CHECK_CONTAINS(cubie_error_message(), "unknown buffer 'zzz' (known buffers: loop.state loop.proposal");
+  /* The right buffer under a wrong owner. */
+  CHECK_FAILS(cubie_buffer_registry_set_location(reg, "algorithm.stages", CUBIE_LOCATION_SHARED),
+              CUBIE_ERR_INPUT);
+  CHECK_STR(cubie_error_message(), "unknown buffer 'algorithm.stages' (did you mean 'step.stages'?)");
   cubie_buffer_slot s;
   CHECK_FAILS(cubie_buffer_registry_slot(reg, "step.stage", &s), CUBIE_ERR_INPUT);
   CHECK_CONTAINS(cubie_error_message(), "did you mean 'step.stages'?");
