@@ -1,0 +1,41 @@
+/* signals.h — stopping a job cleanly on SIGTERM / SIGUSR1.
+ *
+ * Slurm warns a job before its time limit with a signal (sbatch
+ * --signal=B:USR1@120, forwarded to the ranks by slurm/run.sbatch) and
+ * scancel sends SIGTERM. The handlers installed here only record the
+ * signal in a sig_atomic_t flag; nothing else is safe in a handler. At the
+ * next chunk boundary the ranks agree (MPI_Allreduce, MAX) whether any of
+ * them caught one, so all stop together after the same chunk, close the
+ * file as resumable and exit with CUBIE_EXIT_INTERRUPTED (3). This module
+ * never prints, never exits, and never touches files.
+ */
+#ifndef CUBIE_SIGNALS_H
+#define CUBIE_SIGNALS_H
+
+#include <mpi.h>
+
+/* Install the flag-setting handlers for SIGTERM and SIGUSR1 (SA_RESTART,
+ * so interrupted system calls resume) and clear the flag. Call once, after
+ * MPI_Init_thread (some MPI launchers install their own handlers while
+ * initialising). */
+int cubie_signals_install(void);
+
+/* Put back the handlers that were there before cubie_signals_install. */
+void cubie_signals_restore(void);
+
+/* The last signal this process caught since install/clear, or 0. Local. */
+int cubie_signals_caught(void);
+
+void cubie_signals_clear(void);
+
+/* Collective over `comm`: *stop_signal = 0 on every rank when no rank has
+ * caught a signal, else the (largest) signal number caught by any rank,
+ * the same on every rank. Every rank must call it at the same points (a
+ * chunk boundary every rank passes in the same order). */
+int cubie_signals_agree_stop(MPI_Comm comm, int *stop_signal);
+
+/* Raise CUBIE_ERR_INTERRUPTED with the message the user sees: which signal
+ * stopped the job and that `cubie run --resume` continues it. */
+int cubie_signals_interrupted(int signum);
+
+#endif
