@@ -20,7 +20,7 @@ int cubie_mpi_agree(MPI_Comm comm, int rc) {
   if (first == INT_MAX) return CUBIE_OK;
   int code = rc;
   MPI_Bcast(&code, 1, MPI_INT, first, comm);
-  char message[2048] = "";
+  char message[4096] = "";
   if (rank == first) snprintf(message, sizeof message, "%s", cubie_error_message());
   MPI_Bcast(message, (int)sizeof message, MPI_CHAR, first, comm);
   if (rc) return rc;

@@ -3,6 +3,7 @@
  * blocks as fast as it can) every run is claimed exactly once; after a
  * cancel every further claim on every rank is empty; the automatic block
  * length follows its documented formula. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,6 +23,32 @@ static void block_length_rules(void) {
   CHECK_INT(cubie_decomposer_dynamic_block_length(1000000, 4, 5000, 0, 4096), 4096);
 }
 
+typedef struct claimer {
+  cubie_run_counter *counter;
+  long long total, block, cap, n_mine;
+  long long *mine; /* [start, count] pairs */
+  int rc;
+} claimer;
+
+static void *claim_until_empty(void *arg) {
+  claimer *c = arg;
+  for (;;) {
+    cubie_run_block b;
+    c->rc = cubie_run_counter_claim(c->counter, &b);
+    if (c->rc) return NULL;
+    if (b.count == 0) {
+      CHECK_INT(b.start, c->total);
+      return NULL;
+    }
+    CHECK(b.count <= c->block && b.start + b.count <= c->total && b.start % c->block == 0);
+    if (c->n_mine < c->cap) {
+      c->mine[2 * c->n_mine] = b.start;
+      c->mine[2 * c->n_mine + 1] = b.count;
+    }
+    c->n_mine++;
+  }
+}
+
 /* Claim until empty with blocks of `block` runs; gather every claimed
  * block on rank 0 and check each of `total` runs was claimed once. */
 static void claim_all(long long total, long long block) {
@@ -30,22 +57,15 @@ static void claim_all(long long total, long long block) {
   MPI_Comm_size(MPI_COMM_WORLD, &n);
   cubie_run_counter *counter = NULL;
   CHECK_OK(cubie_run_counter_create(MPI_COMM_WORLD, total, block, &counter));
-  long long cap = total / block + 2, n_mine = 0;
-  long long *mine = malloc(sizeof *mine * 2 * (size_t)cap);
-  for (;;) {
-    cubie_run_block b;
-    CHECK_OK(cubie_run_counter_claim(counter, &b));
-    if (b.count == 0) {
-      CHECK_INT(b.start, total);
-      break;
-    }
-    CHECK(b.count <= block && b.start + b.count <= total && b.start % block == 0);
-    if (n_mine < cap) {
-      mine[2 * n_mine] = b.start;
-      mine[2 * n_mine + 1] = b.count;
-    }
-    n_mine++;
-  }
+  long long cap = total / block + 2;
+  claimer c = {counter, total, block, cap, 0, malloc(sizeof(long long) * 2 * (size_t)cap), 0};
+  /* Claims come from a second thread, as they would from the chunk
+   * loop's writer thread (MPI_THREAD_SERIALIZED: one thread at a time). */
+  pthread_t thread;
+  CHECK(pthread_create(&thread, NULL, claim_until_empty, &c) == 0);
+  pthread_join(thread, NULL);
+  CHECK_OK(c.rc);
+  long long n_mine = c.n_mine, *mine = c.mine;
   CHECK(n_mine < cap);
   CHECK_INT(cubie_run_counter_claimed(counter), n_mine);
   /* Exhausted stays exhausted. */
@@ -108,7 +128,9 @@ static void cancel_stops_everyone(void) {
 }
 
 int main(int argc, char **argv) {
-  MPI_Init(&argc, &argv);
+  int provided = 0;
+  MPI_Init_thread(&argc, &argv, MPI_THREAD_SERIALIZED, &provided);
+  CHECK(provided >= MPI_THREAD_SERIALIZED);
   block_length_rules();
   claim_all(1000, 1);    /* a thousand one-run claims racing */
   claim_all(10007, 3);   /* dangling last block of 2 runs */

@@ -3,6 +3,7 @@
  * `interval` seconds of a fake clock when not a terminal, redrawn with a
  * carriage return on a terminal, never with no stream; the text has done,
  * total, percent, rate and ETA. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,6 +27,19 @@ static int count_char(const char *s, char c) {
   return n;
 }
 
+/* As in the chunk loop: the adds come from a second thread (the writer),
+ * the only thread making MPI calls meanwhile (MPI_THREAD_SERIALIZED). */
+typedef struct adder {
+  cubie_progress *p;
+  int rank, rc;
+} adder;
+
+static void *add_from_writer(void *arg) {
+  adder *a = arg;
+  for (int i = 0; i < 3000 && !a->rc; i++) a->rc = cubie_progress_add(a->p, 1 + (a->rank + i) % 7);
+  return NULL;
+}
+
 /* Every rank adds 1..7 runs 3000 times, batched (push_interval 0: every
  * add tries to send) — the exact sum must arrive. */
 static void exact_total(int rank, int n) {
@@ -47,10 +61,14 @@ static void exact_total(int rank, int n) {
   CHECK_OK(cubie_progress_destroy(&p));
   CHECK(p == NULL);
 
-  /* The default batching (1 s) loses nothing either. */
+  /* The default batching (1 s) loses nothing either, from a writer thread. */
   o = cubie_progress_defaults(expect_total, NULL);
   CHECK_OK(cubie_progress_create(MPI_COMM_WORLD, &o, &p));
-  for (int i = 0; i < 3000; i++) CHECK_OK(cubie_progress_add(p, 1 + (rank + i) % 7));
+  adder a = {p, rank, 0};
+  pthread_t writer;
+  CHECK(pthread_create(&writer, NULL, add_from_writer, &a) == 0);
+  pthread_join(writer, NULL);
+  CHECK_OK(a.rc);
   CHECK_OK(cubie_progress_finish(p, &done));
   CHECK_INT(done, rank == 0 ? expect_total : 0);
   CHECK_OK(cubie_progress_destroy(&p));
@@ -150,7 +168,9 @@ static void formatting(void) {
 }
 
 int main(int argc, char **argv) {
-  MPI_Init(&argc, &argv);
+  int provided = 0;
+  MPI_Init_thread(&argc, &argv, MPI_THREAD_SERIALIZED, &provided);
+  CHECK(provided >= MPI_THREAD_SERIALIZED);
   int rank, n;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &n);
