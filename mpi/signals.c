@@ -48,6 +48,22 @@ int cubie_signals_agree_stop(MPI_Comm comm, int *stop_signal) {
   return CUBIE_OK;
 }
 
+void cubie_stop_point_init(cubie_stop_point *stop) {
+  stop->last_item = CUBIE_NO_STOP;
+  stop->signal = 0;
+}
+
+int cubie_signals_agree_after_item(MPI_Comm comm, long long item, int depth,
+                                   cubie_stop_point *stop) {
+  int signum = 0;
+  CUBIE_CALL(cubie_signals_agree_stop(comm, &signum));
+  if (signum && stop->last_item == CUBIE_NO_STOP) {
+    stop->last_item = item + (depth > 0 ? depth : 0);
+    stop->signal = signum;
+  }
+  return CUBIE_OK;
+}
+
 int cubie_signals_interrupted(int signum) {
   const char *name = signum == SIGTERM ? "SIGTERM" : signum == SIGUSR1 ? "SIGUSR1" : "a signal";
   return CUBIE_RAISE(CUBIE_ERR_INTERRUPTED,

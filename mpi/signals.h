@@ -34,6 +34,33 @@ void cubie_signals_clear(void);
  * chunk boundary every rank passes in the same order). */
 int cubie_signals_agree_stop(MPI_Comm comm, int *stop_signal);
 
+/* Where a pipelined chunk loop stops. The agreement is made by the thread
+ * that writes (the writer thread: the only one inside MPI during the loop)
+ * after each work item it has written; every rank writes the same items in
+ * the same order, so every rank agrees at the same items. The compute
+ * thread may be `depth` items ahead of the writer (1 with double buffering,
+ * 0 when compute and write take turns). A stop agreed after item k
+ * therefore means: items up to k + depth are computed and written, no item
+ * after that — the same last item on every rank, whichever rank's compute
+ * thread was ahead. Rule for the compute thread: before computing item j
+ * (after its buffer is free), read last_item under the writer's lock and
+ * stop if j > last_item. Rule for the writer: agree before marking the
+ * item's buffer free (so the compute thread, waiting for that buffer,
+ * sees the result). */
+typedef struct cubie_stop_point {
+  long long last_item; /* CUBIE_NO_STOP until a stop is agreed */
+  int signal;          /* the agreed signal, 0 while none */
+} cubie_stop_point;
+
+#define CUBIE_NO_STOP 0x7fffffffffffffffLL
+
+void cubie_stop_point_init(cubie_stop_point *stop);
+
+/* Collective: cubie_signals_agree_stop after item `item` was written;
+ * the first agreed stop sets last_item = item + depth, later ones keep it. */
+int cubie_signals_agree_after_item(MPI_Comm comm, long long item, int depth,
+                                   cubie_stop_point *stop);
+
 /* Raise CUBIE_ERR_INTERRUPTED with the message the user sees: which signal
  * stopped the job and that `cubie run --resume` continues it. */
 int cubie_signals_interrupted(int signum);
