@@ -173,6 +173,8 @@ long long cubie_decomposer_dynamic_block_length(long long total_runs, int n_rank
 
 struct cubie_run_counter {
   MPI_Win win;
+  MPI_Comm poll_comm; /* private: nothing is ever sent on it */
+  int rank;
   long long *value; /* rank 0: the number of blocks handed out (or more) */
   long long total_runs, block_runs, n_blocks;
   long long claimed;
@@ -188,6 +190,7 @@ int cubie_run_counter_create(MPI_Comm comm, long long total_runs, long long bloc
   CUBIE_MPI_CALL(MPI_Comm_rank(comm, &rank));
   cubie_run_counter *c = calloc(1, sizeof *c);
   CUBIE_CHECK(c, CUBIE_ERR_MEMORY, "out of memory creating the run counter");
+  c->rank = rank;
   c->total_runs = total_runs;
   c->block_runs = block_runs;
   c->n_blocks = (total_runs + block_runs - 1) / block_runs;
@@ -204,7 +207,8 @@ int cubie_run_counter_create(MPI_Comm comm, long long total_runs, long long bloc
     *c->value = 0;
     CUBIE_MPI_CALL(MPI_Win_unlock(0, c->win));
   }
-  CUBIE_MPI_CALL(MPI_Barrier(comm));
+  CUBIE_MPI_CALL(MPI_Comm_dup(comm, &c->poll_comm));
+  CUBIE_MPI_CALL(MPI_Barrier(comm)); /* the zero is in place before any claim */
   CUBIE_MPI_CALL(MPI_Win_lock_all(MPI_MODE_NOCHECK, c->win));
   *counter = c;
   return CUBIE_OK;
@@ -245,6 +249,13 @@ int cubie_run_counter_cancel(cubie_run_counter *c) {
   return CUBIE_OK;
 }
 
+int cubie_run_counter_poll(cubie_run_counter *c) {
+  if (c->rank != 0) return CUBIE_OK;
+  int flag = 0;
+  CUBIE_MPI_CALL(MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, c->poll_comm, &flag, MPI_STATUS_IGNORE));
+  return CUBIE_OK;
+}
+
 long long cubie_run_counter_claimed(const cubie_run_counter *c) { return c ? c->claimed : 0; }
 
 int cubie_run_counter_destroy(cubie_run_counter **counter) {
@@ -253,6 +264,7 @@ int cubie_run_counter_destroy(cubie_run_counter **counter) {
   *counter = NULL;
   int rc1 = MPI_Win_unlock_all(c->win);
   int rc2 = MPI_Win_free(&c->win);
+  MPI_Comm_free(&c->poll_comm);
   free(c);
   if (rc1 != MPI_SUCCESS) return cubie_mpi_error(rc1, "MPI_Win_unlock_all of the run counter", __FILE__, __LINE__, __func__);
   if (rc2 != MPI_SUCCESS) return cubie_mpi_error(rc2, "MPI_Win_free of the run counter", __FILE__, __LINE__, __func__);

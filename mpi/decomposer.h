@@ -101,6 +101,17 @@ int cubie_run_counter_create(MPI_Comm comm, long long total_runs, long long bloc
  * collective; call from the one thread that makes MPI calls. */
 int cubie_run_counter_claim(cubie_run_counter *counter, cubie_run_block *block);
 
+/* Let MPI serve the other ranks' claims now. With hardware atomics (UCX,
+ * shared memory) a claim never waits for rank 0; with software one-sided
+ * MPI (Open MPI's osc/pt2pt, e.g. over TCP) it waits until rank 0 next
+ * enters the MPI library. So the thread that makes rank 0's MPI calls
+ * calls this whenever it would otherwise sit idle for long (the writer
+ * thread waiting for the next item: wait on its condition variable with a
+ * timeout of about 1 ms and poll on every timeout). One MPI_Iprobe on a
+ * private communicator nothing is ever sent on: it only drives progress.
+ * Cheap (microseconds); a no-op on other ranks. Not collective. */
+int cubie_run_counter_poll(cubie_run_counter *counter);
+
 /* Exhaust the counter (MPI_Fetch_and_op with MPI_REPLACE of the block
  * count) so every rank's next claim comes back empty: how a rank that
  * caught SIGTERM/SIGUSR1 stops the whole dynamic job without a collective.
