@@ -84,8 +84,9 @@ static int find_sharing(cubie_binding *b) {
           snprintf(ranks + used, sizeof ranks - used, "%s%d", k > i ? ", " : "", keys[k].b->rank);
         }
         size_t used = strlen(b->warning);
-        snprintf(b->warning + used, sizeof b->warning - used, "%s: device %s is shared by ranks %s; ",
-                 keys[i].b->host, keys[i].b->physical, ranks);
+        snprintf(b->warning + used, sizeof b->warning - used,
+                 "%s: device %s is shared by ranks %s; ", keys[i].b->host, keys[i].b->physical,
+                 ranks);
       }
     }
     i = j;
@@ -125,7 +126,8 @@ int cubie_binding_create_on_nodes(MPI_Comm comm, MPI_Comm node, int n_devices,
   int rc = CUBIE_OK;
   if (rank == 0) {
     b->ranks = calloc((size_t)n_ranks, sizeof *b->ranks);
-    if (!b->ranks) rc = CUBIE_RAISE(CUBIE_ERR_MEMORY, "out of memory gathering %d bindings", n_ranks);
+    if (!b->ranks)
+      rc = CUBIE_RAISE(CUBIE_ERR_MEMORY, "out of memory gathering %d bindings", n_ranks);
   }
   rc = cubie_mpi_agree(comm, rc);
   if (rc) return rc;
@@ -150,14 +152,17 @@ int cubie_binding_create(MPI_Comm comm, int n_devices, const char *visible_devic
 }
 
 int cubie_binding_format(const cubie_binding *b, cubie_strbuf *text) {
-  CUBIE_CHECK(b->n_ranks > 0, CUBIE_ERR_INTERNAL, "binding table without ranks (format it on rank 0)");
+  CUBIE_CHECK(b->n_ranks > 0, CUBIE_ERR_INTERNAL,
+              "binding table without ranks (format it on rank 0)");
   CUBIE_CALL(cubie_strbuf_printf(text, "%6s %5s %-24s %5s %6s  %s\n", "rank", "node", "host",
                                  "local", "device", "CUDA_VISIBLE_DEVICES"));
   for (int r = 0; r < b->n_ranks; r++) {
     const cubie_rank_binding *x = &b->ranks[r];
     char device[16];
-    if (x->device < 0) snprintf(device, sizeof device, "cpu");
-    else snprintf(device, sizeof device, "%d", x->device);
+    if (x->device < 0)
+      snprintf(device, sizeof device, "cpu");
+    else
+      snprintf(device, sizeof device, "%d", x->device);
     CUBIE_CALL(cubie_strbuf_printf(text, "%6d %5d %-24s %5d %6s  %s\n", x->rank, x->node, x->host,
                                    x->local_rank, device,
                                    x->visible_devices[0] ? x->visible_devices : "(unset)"));

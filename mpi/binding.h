@@ -23,23 +23,23 @@
 
 typedef struct cubie_rank_binding {
   int rank;
-  int node;        /* nodes numbered 0.. in the order of their lowest rank */
-  int local_rank;  /* rank among the ranks of this node */
-  int local_size;  /* ranks on this node */
-  int n_devices;   /* devices this rank sees */
-  int device;      /* ordinal among them: local_rank % n_devices; -1 = none (cpu) */
-  char host[CUBIE_BINDING_TEXT];            /* MPI_Get_processor_name, truncated */
+  int node;                      /* nodes numbered 0.. in the order of their lowest rank */
+  int local_rank;                /* rank among the ranks of this node */
+  int local_size;                /* ranks on this node */
+  int n_devices;                 /* devices this rank sees */
+  int device;                    /* ordinal among them: local_rank % n_devices; -1 = none (cpu) */
+  char host[CUBIE_BINDING_TEXT]; /* MPI_Get_processor_name, truncated */
   char visible_devices[CUBIE_BINDING_TEXT]; /* CUDA_VISIBLE_DEVICES; "" when unset */
   char physical[CUBIE_BINDING_TEXT];        /* the device's entry in the visible list,
                                                or its ordinal when the list is unset */
 } cubie_rank_binding;
 
 typedef struct cubie_binding {
-  cubie_rank_binding self;  /* this rank: pass self.device to the backend */
-  int n_ranks;              /* rank 0: length of `ranks`; 0 elsewhere */
+  cubie_rank_binding self;   /* this rank: pass self.device to the backend */
+  int n_ranks;               /* rank 0: length of `ranks`; 0 elsewhere */
   cubie_rank_binding *ranks; /* rank 0: every rank's record, in rank order */
-  int shared_devices;       /* rank 0: physical devices used by more than one rank */
-  char warning[2048];       /* rank 0: "" or which ranks share which device */
+  int shared_devices;        /* rank 0: physical devices used by more than one rank */
+  char warning[2048];        /* rank 0: "" or which ranks share which device */
 } cubie_binding;
 
 /* Collective over `comm`. `n_devices` is the number of devices this rank

@@ -34,7 +34,8 @@ static int by_fraction_desc(const void *a, const void *b) {
 int cubie_decomposer_weighted_blocks(long long total_runs, int n_ranks, const double *weights,
                                      cubie_run_block *blocks) {
   CUBIE_CHECK(n_ranks >= 1, CUBIE_ERR_INTERNAL, "weighted decomposition over %d ranks", n_ranks);
-  CUBIE_CHECK(total_runs >= 0, CUBIE_ERR_INTERNAL, "weighted decomposition of %lld runs", total_runs);
+  CUBIE_CHECK(total_runs >= 0, CUBIE_ERR_INTERNAL, "weighted decomposition of %lld runs",
+              total_runs);
   double largest = 0.0;
   for (int r = 0; r < n_ranks; r++) {
     CUBIE_CHECK(isfinite(weights[r]) && weights[r] >= 0.0, CUBIE_ERR_INTERNAL,
@@ -43,7 +44,8 @@ int cubie_decomposer_weighted_blocks(long long total_runs, int n_ranks, const do
     if (weights[r] > largest) largest = weights[r];
   }
   if (largest == 0.0) {
-    for (int r = 0; r < n_ranks; r++) blocks[r] = cubie_decomposer_static_block(total_runs, n_ranks, r);
+    for (int r = 0; r < n_ranks; r++)
+      blocks[r] = cubie_decomposer_static_block(total_runs, n_ranks, r);
     return CUBIE_OK;
   }
   share_remainder *rem = malloc(sizeof *rem * (size_t)n_ranks);
@@ -97,12 +99,13 @@ int cubie_decomposer_weighted_block(MPI_Comm comm, long long total_runs, double 
   CUBIE_MPI_CALL(MPI_Comm_size(comm, &n_ranks));
   double *weights = malloc(sizeof *weights * (size_t)n_ranks);
   cubie_run_block *blocks = malloc(sizeof *blocks * (size_t)n_ranks);
-  int rc = weights && blocks ? CUBIE_OK
-                             : CUBIE_RAISE(CUBIE_ERR_MEMORY, "out of memory gathering %d weights", n_ranks);
+  int rc = weights && blocks
+               ? CUBIE_OK
+               : CUBIE_RAISE(CUBIE_ERR_MEMORY, "out of memory gathering %d weights", n_ranks);
   rc = cubie_mpi_agree(comm, rc);
   if (!rc) {
     int mpi_rc = MPI_Allgather(&weight, 1, MPI_DOUBLE, weights, 1, MPI_DOUBLE, comm);
-    if (mpi_rc != MPI_SUCCESS) rc = cubie_mpi_error(mpi_rc, "MPI_Allgather of the weights", __FILE__, __LINE__, __func__);
+    if (mpi_rc != MPI_SUCCESS) rc = CUBIE_MPI_ERROR(mpi_rc, "MPI_Allgather of the weights");
   }
   /* Every rank computes the same blocks from the same gathered weights
    * (same binary, C11 without FP contraction), so no second exchange is
@@ -150,7 +153,8 @@ int cubie_decomposer_calibrate(MPI_Comm comm, long long total_runs, long long sa
   cubie_run_block sample = cubie_decomposer_calibration_sample(total_runs, sample_runs);
   double rate = 0.0;
   int rc = CUBIE_OK;
-  if (sample.count > 0) rc = cubie_decomposer_measure_rate(compute, ctx, sample.start, sample.count, &rate);
+  if (sample.count > 0)
+    rc = cubie_decomposer_measure_rate(compute, ctx, sample.start, sample.count, &rate);
   rc = cubie_mpi_agree(comm, rc);
   if (rc) return rc;
   return cubie_decomposer_weighted_block(comm, total_runs, rate, block, rates_out);
@@ -178,7 +182,7 @@ struct cubie_run_counter {
   long long *value; /* rank 0: the number of blocks handed out (or more) */
   long long total_runs, block_runs, n_blocks;
   long long claimed;
-  int exhausted;    /* this rank has seen the counter pass n_blocks */
+  int exhausted; /* this rank has seen the counter pass n_blocks */
 };
 
 int cubie_run_counter_create(MPI_Comm comm, long long total_runs, long long block_runs,
@@ -195,10 +199,11 @@ int cubie_run_counter_create(MPI_Comm comm, long long total_runs, long long bloc
   c->block_runs = block_runs;
   c->n_blocks = (total_runs + block_runs - 1) / block_runs;
   MPI_Aint size = rank == 0 ? (MPI_Aint)sizeof(long long) : 0;
-  int mpi_rc = MPI_Win_allocate(size, (int)sizeof(long long), MPI_INFO_NULL, comm, &c->value, &c->win);
+  int mpi_rc =
+      MPI_Win_allocate(size, (int)sizeof(long long), MPI_INFO_NULL, comm, &c->value, &c->win);
   if (mpi_rc != MPI_SUCCESS) {
     free(c);
-    return cubie_mpi_error(mpi_rc, "MPI_Win_allocate of the run counter", __FILE__, __LINE__, __func__);
+    return CUBIE_MPI_ERROR(mpi_rc, "MPI_Win_allocate of the run counter");
   }
   /* Rank 0 zeroes the counter inside an exclusive epoch so the store is in
    * the window's public copy before anyone's first fetch-and-add. */
@@ -234,8 +239,8 @@ int cubie_run_counter_claim(cubie_run_counter *c, cubie_run_block *block) {
     return CUBIE_OK;
   }
   block->start = index * c->block_runs;
-  block->count = c->total_runs - block->start < c->block_runs ? c->total_runs - block->start
-                                                               : c->block_runs;
+  block->count =
+      c->total_runs - block->start < c->block_runs ? c->total_runs - block->start : c->block_runs;
   c->claimed++;
   return CUBIE_OK;
 }
@@ -266,7 +271,7 @@ int cubie_run_counter_destroy(cubie_run_counter **counter) {
   int rc2 = MPI_Win_free(&c->win);
   MPI_Comm_free(&c->poll_comm);
   free(c);
-  if (rc1 != MPI_SUCCESS) return cubie_mpi_error(rc1, "MPI_Win_unlock_all of the run counter", __FILE__, __LINE__, __func__);
-  if (rc2 != MPI_SUCCESS) return cubie_mpi_error(rc2, "MPI_Win_free of the run counter", __FILE__, __LINE__, __func__);
+  if (rc1 != MPI_SUCCESS) return CUBIE_MPI_ERROR(rc1, "MPI_Win_unlock_all of the run counter");
+  if (rc2 != MPI_SUCCESS) return CUBIE_MPI_ERROR(rc2, "MPI_Win_free of the run counter");
   return CUBIE_OK;
 }

@@ -23,10 +23,14 @@ int cubie_mpi_agree(MPI_Comm comm, int rc);
 /* Raise CUBIE_ERR_MPI naming `what` and MPI's error string. */
 int cubie_mpi_error(int mpi_rc, const char *what, const char *file, int line, const char *func);
 
-#define CUBIE_MPI_CALL(expr)                                                  \
-  do {                                                                        \
-    int cubie_mpi_rc_ = (expr);                                               \
-    if (cubie_mpi_rc_ != MPI_SUCCESS)                                         \
+/* The error of a failed MPI call whose code the caller keeps (cleanup first). */
+#define CUBIE_MPI_ERROR(mpi_rc, what) \
+  cubie_mpi_error((mpi_rc), (what), __FILE__, __LINE__, __func__)
+
+#define CUBIE_MPI_CALL(expr)                                                      \
+  do {                                                                            \
+    int cubie_mpi_rc_ = (expr);                                                   \
+    if (cubie_mpi_rc_ != MPI_SUCCESS)                                             \
       return cubie_mpi_error(cubie_mpi_rc_, #expr, __FILE__, __LINE__, __func__); \
   } while (0)
 

@@ -17,17 +17,19 @@ struct cubie_progress {
   MPI_Comm comm;
   int rank;
   MPI_Win win;
-  long long *counter;       /* rank 0: runs finished on all ranks (as delivered) */
-  long long pending;        /* this rank: finished but not yet sent */
-  long long in_flight;      /* origin buffer of the outstanding MPI_Raccumulate */
-  MPI_Request request;      /* MPI_REQUEST_NULL when none is outstanding */
+  long long *counter;  /* rank 0: runs finished on all ranks (as delivered) */
+  long long pending;   /* this rank: finished but not yet sent */
+  long long in_flight; /* origin buffer of the outstanding MPI_Raccumulate */
+  MPI_Request request; /* MPI_REQUEST_NULL when none is outstanding */
   double start, last_push, last_report;
   cubie_progress_options opt;
   int terminal;
-  int printed;              /* rank 0 has printed something */
+  int printed; /* rank 0 has printed something */
 };
 
-static double now(const cubie_progress *p) { return p->opt.clock ? p->opt.clock() : cubie_timing_now(); }
+static double now(const cubie_progress *p) {
+  return p->opt.clock ? p->opt.clock() : cubie_timing_now();
+}
 
 cubie_progress_options cubie_progress_defaults(long long total_runs, FILE *stream) {
   cubie_progress_options o;
@@ -47,14 +49,18 @@ static void format_duration(char *buf, size_t size, double seconds) {
     return;
   }
   long long s = (long long)(seconds + 0.5);
-  if (s < 60) snprintf(buf, size, "%llds", s);
-  else if (s < 3600) snprintf(buf, size, "%lldm%02llds", s / 60, s % 60);
-  else if (s < 86400) snprintf(buf, size, "%lldh%02lldm", s / 3600, (s % 3600) / 60);
-  else snprintf(buf, size, "%lldd%02lldh", s / 86400, (s % 86400) / 3600);
+  if (s < 60)
+    snprintf(buf, size, "%llds", s);
+  else if (s < 3600)
+    snprintf(buf, size, "%lldm%02llds", s / 60, s % 60);
+  else if (s < 86400)
+    snprintf(buf, size, "%lldh%02lldm", s / 3600, (s % 3600) / 60);
+  else
+    snprintf(buf, size, "%lldd%02lldh", s / 86400, (s % 86400) / 3600);
 }
 
-void cubie_progress_format(char *buf, size_t size, long long done, long long total,
-                           double elapsed, bool final) {
+void cubie_progress_format(char *buf, size_t size, long long done, long long total, double elapsed,
+                           bool final) {
   double percent = total > 0 ? 100.0 * (double)done / (double)total : 100.0;
   double rate = elapsed > 0.0 ? (double)done / elapsed : 0.0;
   char when[32];
@@ -64,8 +70,10 @@ void cubie_progress_format(char *buf, size_t size, long long done, long long tot
              when, rate);
     return;
   }
-  if (rate > 0.0) format_duration(when, sizeof when, (double)(total - done) / rate);
-  else snprintf(when, sizeof when, "?");
+  if (rate > 0.0)
+    format_duration(when, sizeof when, (double)(total - done) / rate);
+  else
+    snprintf(when, sizeof when, "?");
   snprintf(buf, size, "cubie: %lld / %lld runs (%.1f%%), %.4g runs/s, ETA %s", done, total, percent,
            rate, when);
 }
@@ -74,7 +82,8 @@ int cubie_progress_create(MPI_Comm comm, const cubie_progress_options *options,
                           cubie_progress **progress) {
   *progress = NULL;
   cubie_progress *p = calloc(1, sizeof *p);
-  int rc = p ? CUBIE_OK : CUBIE_RAISE(CUBIE_ERR_MEMORY, "out of memory creating the progress counter");
+  int rc =
+      p ? CUBIE_OK : CUBIE_RAISE(CUBIE_ERR_MEMORY, "out of memory creating the progress counter");
   /* Everyone must reach MPI_Win_allocate, or nobody. */
   rc = cubie_mpi_agree(comm, rc);
   if (rc) {
@@ -86,10 +95,11 @@ int cubie_progress_create(MPI_Comm comm, const cubie_progress_options *options,
   p->request = MPI_REQUEST_NULL;
   CUBIE_MPI_CALL(MPI_Comm_rank(comm, &p->rank));
   MPI_Aint size = p->rank == 0 ? (MPI_Aint)sizeof(long long) : 0;
-  int mpi_rc = MPI_Win_allocate(size, (int)sizeof(long long), MPI_INFO_NULL, comm, &p->counter, &p->win);
+  int mpi_rc =
+      MPI_Win_allocate(size, (int)sizeof(long long), MPI_INFO_NULL, comm, &p->counter, &p->win);
   if (mpi_rc != MPI_SUCCESS) {
     free(p);
-    return cubie_mpi_error(mpi_rc, "MPI_Win_allocate of the progress counter", __FILE__, __LINE__, __func__);
+    return CUBIE_MPI_ERROR(mpi_rc, "MPI_Win_allocate of the progress counter");
   }
   if (p->rank == 0) {
     CUBIE_MPI_CALL(MPI_Win_lock(MPI_LOCK_EXCLUSIVE, 0, 0, p->win));
@@ -136,8 +146,10 @@ static void draw(cubie_progress *p, long long done, bool final) {
   if (!p->opt.stream) return;
   char line[256];
   cubie_progress_format(line, sizeof line, done, p->opt.total_runs, now(p) - p->start, final);
-  if (p->terminal) fprintf(p->opt.stream, "\r%s\033[K%s", line, final ? "\n" : "");
-  else fprintf(p->opt.stream, "%s\n", line);
+  if (p->terminal)
+    fprintf(p->opt.stream, "\r%s\033[K%s", line, final ? "\n" : "");
+  else
+    fprintf(p->opt.stream, "%s\n", line);
   fflush(p->opt.stream);
   p->printed = 1;
 }
@@ -174,17 +186,17 @@ int cubie_progress_finish(cubie_progress *p, long long *done) {
   /* Everything this rank counted goes out, then completes at rank 0. */
   if (p->request != MPI_REQUEST_NULL) {
     int mpi_rc = MPI_Wait(&p->request, MPI_STATUS_IGNORE);
-    if (mpi_rc != MPI_SUCCESS) rc = cubie_mpi_error(mpi_rc, "MPI_Wait", __FILE__, __LINE__, __func__);
+    if (mpi_rc != MPI_SUCCESS) rc = CUBIE_MPI_ERROR(mpi_rc, "MPI_Wait");
   }
   if (!rc && p->pending) {
     long long mine = p->pending, unused = 0;
     p->pending = 0;
     int mpi_rc = MPI_Fetch_and_op(&mine, &unused, MPI_LONG_LONG, 0, 0, MPI_SUM, p->win);
-    if (mpi_rc != MPI_SUCCESS) rc = cubie_mpi_error(mpi_rc, "MPI_Fetch_and_op", __FILE__, __LINE__, __func__);
+    if (mpi_rc != MPI_SUCCESS) rc = CUBIE_MPI_ERROR(mpi_rc, "MPI_Fetch_and_op");
   }
   if (!rc) {
     int mpi_rc = MPI_Win_flush(0, p->win);
-    if (mpi_rc != MPI_SUCCESS) rc = cubie_mpi_error(mpi_rc, "MPI_Win_flush", __FILE__, __LINE__, __func__);
+    if (mpi_rc != MPI_SUCCESS) rc = CUBIE_MPI_ERROR(mpi_rc, "MPI_Win_flush");
   }
   /* Agreeing is also the barrier that orders every flush before rank 0's read. */
   rc = cubie_mpi_agree(p->comm, rc);
@@ -205,7 +217,7 @@ int cubie_progress_destroy(cubie_progress **progress) {
   int rc1 = MPI_Win_unlock_all(p->win);
   int rc2 = MPI_Win_free(&p->win);
   free(p);
-  if (rc1 != MPI_SUCCESS) return cubie_mpi_error(rc1, "MPI_Win_unlock_all of the progress counter", __FILE__, __LINE__, __func__);
-  if (rc2 != MPI_SUCCESS) return cubie_mpi_error(rc2, "MPI_Win_free of the progress counter", __FILE__, __LINE__, __func__);
+  if (rc1 != MPI_SUCCESS) return CUBIE_MPI_ERROR(rc1, "MPI_Win_unlock_all of the progress counter");
+  if (rc2 != MPI_SUCCESS) return CUBIE_MPI_ERROR(rc2, "MPI_Win_free of the progress counter");
   return CUBIE_OK;
 }

@@ -31,13 +31,13 @@
 typedef struct cubie_progress cubie_progress;
 
 typedef struct cubie_progress_options {
-  long long total_runs;   /* runs this job computes (the denominator) */
-  double interval;        /* seconds between lines when not a terminal (run.progress_interval) */
-  FILE *stream;           /* rank 0: where to print (stderr); NULL prints nothing (--quiet) */
-  int terminal;           /* -1: isatty(fileno(stream)); 0: periodic lines; 1: redrawn line */
-  double push_interval;   /* seconds a rank other than 0 batches its count between
-                             accumulates (0: every add); bounds rank 0's traffic */
-  double (*clock)(void);  /* NULL: cubie_timing_now; tests pass a fake clock */
+  long long total_runs;  /* runs this job computes (the denominator) */
+  double interval;       /* seconds between lines when not a terminal (run.progress_interval) */
+  FILE *stream;          /* rank 0: where to print (stderr); NULL prints nothing (--quiet) */
+  int terminal;          /* -1: isatty(fileno(stream)); 0: periodic lines; 1: redrawn line */
+  double push_interval;  /* seconds a rank other than 0 batches its count between
+                            accumulates (0: every add); bounds rank 0's traffic */
+  double (*clock)(void); /* NULL: cubie_timing_now; tests pass a fake clock */
 } cubie_progress_options;
 
 /* Defaults: interval 30 s, terminal -1, push_interval 1 s. */
@@ -63,7 +63,7 @@ int cubie_progress_destroy(cubie_progress **progress);
 /* The text of one report (no newline, no carriage return):
  * "cubie: 1234 / 10000 runs (12.3%), 456 runs/s, ETA 19s", or with `final`
  * "cubie: 10000 / 10000 runs (100.0%) in 21s, 476 runs/s". */
-void cubie_progress_format(char *buf, size_t size, long long done, long long total,
-                           double elapsed, bool final);
+void cubie_progress_format(char *buf, size_t size, long long done, long long total, double elapsed,
+                           bool final);
 
 #endif

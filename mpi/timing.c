@@ -46,7 +46,8 @@ int cubie_timing_gather(MPI_Comm comm, int root, const cubie_rank_timing *mine,
       table->seconds[p] = malloc(sizeof(double) * (size_t)n_ranks);
     int ok = rows && table->runs;
     for (int p = 0; p < CUBIE_TIMING_N_PHASES; p++) ok = ok && table->seconds[p];
-    if (!ok) rc = CUBIE_RAISE(CUBIE_ERR_MEMORY, "out of memory gathering %d timing records", n_ranks);
+    if (!ok)
+      rc = CUBIE_RAISE(CUBIE_ERR_MEMORY, "out of memory gathering %d timing records", n_ranks);
   }
   /* The root's failure must not leave the others in MPI_Gather alone. */
   rc = cubie_mpi_agree(comm, rc);
@@ -55,7 +56,7 @@ int cubie_timing_gather(MPI_Comm comm, int root, const cubie_rank_timing *mine,
                             CUBIE_TIMING_N_PHASES, MPI_DOUBLE, root, comm);
     if (mpi_rc == MPI_SUCCESS)
       mpi_rc = MPI_Gather(&mine->runs, 1, MPI_LONG_LONG, table->runs, 1, MPI_LONG_LONG, root, comm);
-    if (mpi_rc != MPI_SUCCESS) rc = cubie_mpi_error(mpi_rc, "MPI_Gather of the timing records", __FILE__, __LINE__, __func__);
+    if (mpi_rc != MPI_SUCCESS) rc = CUBIE_MPI_ERROR(mpi_rc, "MPI_Gather of the timing records");
   }
   if (!rc && rank == root) {
     table->n_ranks = n_ranks;

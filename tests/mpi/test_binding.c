@@ -39,7 +39,10 @@ static void devices(int n_devices, int rank, int n) {
   CHECK_INT(b.self.device, n_devices > 0 ? rank % n_devices : -1);
   CHECK_STR(b.self.visible_devices, "");
   if (rank == 0) {
-    int expect_shared = n_devices == 0 ? 0 : (n > n_devices ? (n - n_devices < n_devices ? n - n_devices : n_devices) : 0);
+    int expect_shared =
+        n_devices == 0
+            ? 0
+            : (n > n_devices ? (n - n_devices < n_devices ? n - n_devices : n_devices) : 0);
     CHECK_INT(b.shared_devices, expect_shared);
     if (expect_shared) {
       CHECK_CONTAINS(b.warning, "device 0 is shared by ranks 0, ");
@@ -53,8 +56,10 @@ static void devices(int n_devices, int rank, int n) {
     CHECK_OK(cubie_binding_format(&b, &text));
     CHECK_CONTAINS(text.data, "CUDA_VISIBLE_DEVICES");
     CHECK_CONTAINS(text.data, n_devices == 0 ? "cpu" : "(unset)");
-    if (expect_shared) CHECK_CONTAINS(text.data, "warning: ");
-    else CHECK(strstr(text.data, "warning") == NULL);
+    if (expect_shared)
+      CHECK_CONTAINS(text.data, "warning: ");
+    else
+      CHECK(strstr(text.data, "warning") == NULL);
     cubie_strbuf_free(&text);
   }
   cubie_binding_free(&b);

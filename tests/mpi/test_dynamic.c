@@ -132,10 +132,10 @@ int main(int argc, char **argv) {
   MPI_Init_thread(&argc, &argv, MPI_THREAD_SERIALIZED, &provided);
   CHECK(provided >= MPI_THREAD_SERIALIZED);
   block_length_rules();
-  claim_all(1000, 1);    /* a thousand one-run claims racing */
-  claim_all(10007, 3);   /* dangling last block of 2 runs */
-  claim_all(5, 100);     /* one block shorter than the block length */
-  claim_all(0, 4);       /* nothing to claim */
+  claim_all(1000, 1);  /* a thousand one-run claims racing */
+  claim_all(10007, 3); /* dangling last block of 2 runs */
+  claim_all(5, 100);   /* one block shorter than the block length */
+  claim_all(0, 4);     /* nothing to claim */
   cancel_stops_everyone();
   MPI_Finalize();
   CHECK_DONE();

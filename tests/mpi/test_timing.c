@@ -28,7 +28,8 @@ int main(int argc, char **argv) {
   mine.runs = 1000LL * (rank + 1) + 7;
   double t0 = cubie_timing_now();
   cubie_timing_add_since(&mine, CUBIE_TIMING_WAIT, t0);
-  CHECK(mine.seconds[CUBIE_TIMING_WAIT] >= value(rank, CUBIE_TIMING_WAIT)); /* monotonic: never negative */
+  CHECK(mine.seconds[CUBIE_TIMING_WAIT] >=
+        value(rank, CUBIE_TIMING_WAIT)); /* monotonic: never negative */
 
   int root = n - 1; /* any root works; not just 0 */
   cubie_timing_table table;
@@ -43,7 +44,8 @@ int main(int argc, char **argv) {
     cubie_strbuf text;
     cubie_strbuf_init(&text);
     CHECK_OK(cubie_timing_format(&table, 0, &text));
-    CHECK_CONTAINS(text.data, "  rank    compile    compute   transfer      write       wait      total");
+    CHECK_CONTAINS(text.data,
+                   "  rank    compile    compute   transfer      write       wait      total");
     /* rank 0's row: 0, 0.25, 0.5, ... and 1007 runs at 1007 / 0.25 runs/s */
     CHECK_CONTAINS(text.data, "     0      0.000      0.250      0.500      0.750");
     CHECK_CONTAINS(text.data, "         1007         4028\n");

@@ -33,11 +33,12 @@ static void check_blocks(long long total, int n, const double *w) {
 }
 
 static void pure_arithmetic(void) {
-  const long long totals[] = {0, 1, 2, 3, 7, 100, 103, 1000, 999983, 1000000007LL, 123456789012345LL};
+  const long long totals[] = {
+      0, 1, 2, 3, 7, 100, 103, 1000, 999983, 1000000007LL, 123456789012345LL};
   const double sets[][4] = {
-      {1, 1, 1, 1},        {1, 2, 3, 4},           {4, 3, 2, 1},        {1, 0, 0, 1},
-      {1e-300, 1, 1, 1},   {1, 1e-12, 1, 1},       {1e300, 1e-300, 1, 0}, {0.1, 0.2, 0.3, 0.4},
-      {3, 3, 3, 1e-9},     {1000, 2000, 1500, 1}, {2.5, 2.5, 2.5, 2.5}, {0, 0, 0, 7},
+      {1, 1, 1, 1},      {1, 2, 3, 4},          {4, 3, 2, 1},          {1, 0, 0, 1},
+      {1e-300, 1, 1, 1}, {1, 1e-12, 1, 1},      {1e300, 1e-300, 1, 0}, {0.1, 0.2, 0.3, 0.4},
+      {3, 3, 3, 1e-9},   {1000, 2000, 1500, 1}, {2.5, 2.5, 2.5, 2.5},  {0, 0, 0, 7},
   };
   for (size_t t = 0; t < sizeof totals / sizeof totals[0]; t++)
     for (size_t s = 0; s < sizeof sets / sizeof sets[0]; s++)
@@ -151,12 +152,14 @@ static void collective(void) {
 
   /* An invalid weight on one rank fails every rank alike. */
   double bad = rank == n - 1 ? -1.0 : 1.0;
-  CHECK_FAILS(cubie_decomposer_weighted_block(MPI_COMM_WORLD, 10, bad, &mine, NULL), CUBIE_ERR_INTERNAL);
+  CHECK_FAILS(cubie_decomposer_weighted_block(MPI_COMM_WORLD, 10, bad, &mine, NULL),
+              CUBIE_ERR_INTERNAL);
 
   /* Calibration: warm-up then the timed sample, each on every rank. */
   sample_ctx ctx = {0, 0, 0, 0.0};
   double *rates = malloc(sizeof *rates * (size_t)n);
-  CHECK_OK(cubie_decomposer_calibrate(MPI_COMM_WORLD, 5000, 300, compute_sample, &ctx, &mine, rates));
+  CHECK_OK(
+      cubie_decomposer_calibrate(MPI_COMM_WORLD, 5000, 300, compute_sample, &ctx, &mine, rates));
   CHECK_INT(ctx.calls, 2);
   CHECK_INT(ctx.runs, CUBIE_CALIBRATE_WARMUP_RUNS + 300);
   for (int r = 0; r < n; r++) CHECK(rates[r] > 0.0 && isfinite(rates[r]));
@@ -164,9 +167,11 @@ static void collective(void) {
 
   /* A callback failing on the last rank fails the calibration everywhere. */
   sample_ctx failing = {0, 0, rank == n - 1, 0.0};
-  int rc = cubie_decomposer_calibrate(MPI_COMM_WORLD, 5000, 300, compute_sample, &failing, &mine, NULL);
+  int rc =
+      cubie_decomposer_calibrate(MPI_COMM_WORLD, 5000, 300, compute_sample, &failing, &mine, NULL);
   CHECK_INT(rc, CUBIE_ERR_BACKEND);
-  if (rank != n - 1 && n > 1) CHECK_CONTAINS(cubie_error_message(), "device lost while calibrating");
+  if (rank != n - 1 && n > 1)
+    CHECK_CONTAINS(cubie_error_message(), "device lost while calibrating");
   free(weights);
   free(expect);
   free(rates);
