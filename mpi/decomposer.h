@@ -50,8 +50,8 @@ int cubie_decomposer_weighted_block(MPI_Comm comm, long long total_runs, double 
 
 /* Calibration for `weighted`: computes runs [start, start + count) through
  * the caller's callback and measures this rank's rate. The callback must
- * compute and discard those runs and make no MPI calls (it runs on one rank
- * only). It is called twice: once untimed on at most
+ * compute and discard those runs and make no MPI calls (each rank calls it
+ * on its own, at its own pace). It is called twice: once untimed on at most
  * CUBIE_CALIBRATE_WARMUP_RUNS runs (first launch, page faults, lazy module
  * loads), then timed on all `count`. *runs_per_second > 0 on success.
  * Local: no MPI calls. */
@@ -61,9 +61,11 @@ int cubie_decomposer_measure_rate(cubie_calibrate_fn compute, void *ctx, long lo
                                   long long count, double *runs_per_second);
 
 /* The sample every rank times during calibration: the same runs on every
- * rank (so the rates compare devices, not runs), spread over the sweep by
- * taking them from its middle, min(total_runs, requested) long; requested 0
- * means auto = min(total_runs, max(256, total_runs / 1000)). */
+ * rank (so the rates compare devices, not runs), taken from the middle of
+ * the sweep, min(total_runs, requested) long; requested 0 means
+ * min(total_runs, max(256, total_runs / 1000)). Pass one chunk's runs
+ * (the plan's run_chunk) so the sample fills the device as the real
+ * chunks will. */
 cubie_run_block cubie_decomposer_calibration_sample(long long total_runs, long long requested);
 
 /* Collective: measure this rank's rate on the calibration sample, agree
