@@ -37,6 +37,7 @@ for step in $steps; do
       timeout 300 ctest --test-dir build-gpu -L gpu --output-on-failure > "$out/ctest-gpu.log" 2>&1
       echo "ctest -L gpu: $?" >> "$out/summary.txt" ;;
     bench)
+      # shellcheck disable=SC2086  # BENCH_ARGS is a list of options
       timeout "${BENCH_TIMEOUT:-420}" python3 tests/bench/gpu_anchor.py build-gpu/cubie /tmp/anchor \
         --min-exp "${BENCH_MIN_EXP:-10}" --max-exp "${BENCH_MAX_EXP:-23}" --repeat "${BENCH_REPEAT:-3}" \
         ${BENCH_ARGS:-} --csv "$out/gpu_anchor.csv" > "$out/gpu_anchor.md" 2> "$out/gpu_anchor.err"
