@@ -27,6 +27,7 @@ for step in $steps; do
   case $step in
     build)
       { mpicc --showme && mpiexec -n 2 hostname; } > "$out/mpi.log" 2>&1
+      rm -rf build-gpu
       timeout 300 bash -c "cmake -S . -B build-gpu -DCMAKE_BUILD_TYPE=Release -DCUBIE_NCDUMP=/bin/true \
         -DCUBIE_PYTHON=$(command -v python3) && cmake --build build-gpu -j16" > "$out/build.log" 2>&1
       echo "build: $?" >> "$out/summary.txt" ;;
