@@ -227,14 +227,11 @@ static int write_run_coordinate(cubie_output *o, int rc) {
   return rc;
 }
 
-int cubie_output_create(MPI_Comm comm, const cubie_output_spec *spec, cubie_output **out) {
-  CUBIE_CHECK(out, CUBIE_ERR_INTERNAL, "cubie_output_create: no place for the result");
-  *out = NULL;
-  /* Same spec on every rank, so a bad spec fails everywhere without talking. */
-  CUBIE_CALL(cubie_output_validate(spec));
-
+/* The handle both create and open start from: sizes from the spec, our own
+ * communicator (errors returned, not fatal). */
+static int output_init(MPI_Comm comm, const cubie_output_spec *spec, cubie_output **out) {
   cubie_output *o = calloc(1, sizeof *o);
-  CUBIE_CHECK(o, CUBIE_ERR_MEMORY, "out of memory creating output file '%s'", spec->path);
+  CUBIE_CHECK(o, CUBIE_ERR_MEMORY, "out of memory opening output file '%s'", spec->path);
   o->comm = MPI_COMM_NULL;
   o->ncid = -1;
   o->collective = spec->collective;
@@ -248,7 +245,6 @@ int cubie_output_create(MPI_Comm comm, const cubie_output_spec *spec, cubie_outp
   o->n_inputs = spec->n_inputs;
   o->n_fixed = spec->n_fixed;
   o->summary_time_var = o->summary_bounds_var = -1;
-
   int status = MPI_Comm_dup(comm, &o->comm);
   if (status != MPI_SUCCESS) {
     o->comm = MPI_COMM_NULL;
@@ -257,6 +253,18 @@ int cubie_output_create(MPI_Comm comm, const cubie_output_spec *spec, cubie_outp
   }
   MPI_Comm_set_errhandler(o->comm, MPI_ERRORS_RETURN);
   MPI_Comm_rank(o->comm, &o->rank);
+  *out = o;
+  return CUBIE_OK;
+}
+
+int cubie_output_create(MPI_Comm comm, const cubie_output_spec *spec, cubie_output **out) {
+  CUBIE_CHECK(out, CUBIE_ERR_INTERNAL, "cubie_output_create: no place for the result");
+  *out = NULL;
+  /* Same spec on every rank, so a bad spec fails everywhere without talking. */
+  CUBIE_CALL(cubie_output_validate(spec));
+  cubie_output *o = NULL;
+  CUBIE_CALL(output_init(comm, spec, &o));
+  int status;
 
   int rc = output_alloc(spec, o);
   if (!rc && o->rank == 0) rc = check_path(spec);
@@ -284,8 +292,87 @@ int cubie_output_create(MPI_Comm comm, const cubie_output_spec *spec, cubie_outp
   if (!rc) rc = write_coordinates(o, spec);
   /* Collective in collective mode: every rank joins, failed or not. */
   rc = write_run_coordinate(o, rc);
+  /* Put the metadata on disk now: from here on only raw data is written,
+   * so a job killed later leaves a readable file (complete = 0). */
+  if (!rc && (status = nc_sync(o->ncid)) != NC_NOERR)
+    rc = cubie_output_netcdf_error(spec->path, status, "flush", NULL);
   if ((rc = agree(o, rc))) {
     nc_close(o->ncid); /* collective; the file stays with complete = 0 */
+    goto fail;
+  }
+  *out = o;
+  return CUBIE_OK;
+
+fail:
+  output_free(o);
+  return rc;
+}
+
+/* The id of variable `name`, checking its dimension lengths. */
+static int lookup_var(cubie_output *o, const char *name, int ndims, const long long *lengths,
+                      int *varid) {
+  int status = nc_inq_varid(o->ncid, name, varid);
+  if (status != NC_NOERR)
+    return CUBIE_RAISE(CUBIE_ERR_INPUT,
+                       "cannot resume '%s': it has no variable '%s' (was it written by "
+                       "another deck?)",
+                       o->path, name);
+  int have = -1, dims[NC_MAX_VAR_DIMS];
+  nc_inq_varndims(o->ncid, *varid, &have);
+  CUBIE_CHECK(have == ndims, CUBIE_ERR_INPUT, "cannot resume '%s': variable '%s' has %d dimensions, not %d",
+              o->path, name, have, ndims);
+  nc_inq_vardimid(o->ncid, *varid, dims);
+  for (int d = 0; d < ndims; d++) {
+    size_t len = 0;
+    nc_inq_dimlen(o->ncid, dims[d], &len);
+    CUBIE_CHECK((long long)len == lengths[d], CUBIE_ERR_INPUT,
+                "cannot resume '%s': variable '%s' has extent %zu along dimension %d where "
+                "this deck needs %lld",
+                o->path, name, len, d, lengths[d]);
+  }
+  return CUBIE_OK;
+}
+
+static int lookup_all(cubie_output *o, const cubie_output_spec *spec) {
+  long long run_time[2] = {o->total_runs, o->n_saves};
+  long long run_sum[2] = {o->total_runs, o->n_summaries};
+  CUBIE_CALL(lookup_var(o, "run", 1, run_time, &o->run_var));
+  CUBIE_CALL(lookup_var(o, "time", 1, run_time + 1, &o->time_var));
+  CUBIE_CALL(lookup_var(o, "status", 1, run_time, &o->status_var));
+  static const char *const counters[CUBIE_N_COUNTERS] = {
+      "accepted_steps", "rejected_steps", "rhs_evaluations", "newton_iterations",
+      "linear_iterations"};
+  for (int c = 0; c < CUBIE_N_COUNTERS; c++)
+    CUBIE_CALL(lookup_var(o, counters[c], 1, run_time, &o->counter_vars[c]));
+  for (int v = 0; v < o->n_outputs; v++)
+    CUBIE_CALL(lookup_var(o, spec->outputs[v].name, 2, run_time, &o->output_vars[v]));
+  for (int v = 0; v < o->n_outputs && o->n_metrics; v++)
+    for (int m = 0; m < o->n_metrics; m++) {
+      char name[NC_MAX_NAME + 1];
+      snprintf(name, sizeof name, "%s_%s", spec->outputs[v].name, spec->metric_names[m]);
+      CUBIE_CALL(lookup_var(o, name, 2, run_sum, &o->summary_vars[v * o->n_metrics + m]));
+    }
+  for (int i = 0; i < o->n_inputs; i++)
+    CUBIE_CALL(lookup_var(o, spec->inputs[i].name, 1, run_time, &o->input_vars[i]));
+  return CUBIE_OK;
+}
+
+int cubie_output_open(MPI_Comm comm, const cubie_output_spec *spec, cubie_output **out) {
+  CUBIE_CHECK(out, CUBIE_ERR_INTERNAL, "cubie_output_open: no place for the result");
+  *out = NULL;
+  CUBIE_CALL(cubie_output_validate(spec));
+  cubie_output *o = NULL;
+  CUBIE_CALL(output_init(comm, spec, &o));
+  int rc = output_alloc(spec, o);
+  if ((rc = agree(o, rc))) goto fail;
+  int status = nc_open_par(spec->path, NC_WRITE, o->comm, MPI_INFO_NULL, &o->ncid);
+  if (status != NC_NOERR) rc = cubie_output_netcdf_error(spec->path, status, "reopen", NULL);
+  if ((rc = agree(o, rc))) goto fail;
+  /* Looking names up reads metadata every rank has: the same answer everywhere. */
+  rc = lookup_all(o, spec);
+  if (!rc) rc = set_access(o, spec->collective ? NC_COLLECTIVE : NC_INDEPENDENT);
+  if ((rc = agree(o, rc))) {
+    nc_close(o->ncid);
     goto fail;
   }
   *out = o;
@@ -363,10 +450,15 @@ int cubie_output_write_runs(cubie_output *o, long long run_start, long long n_ru
 /* Rank 0, after the collective close: reopen serially and flip the flag.
  * The attribute already exists with the same type and size, so this only
  * rewrites it in place. */
-static int mark_complete(const char *path) {
+static int mark_complete(const char *path, const cubie_output_rank_records *records) {
   int ncid, status;
   if ((status = nc_open(path, NC_WRITE, &ncid)))
     return cubie_output_netcdf_error(path, status, "reopen (to mark it complete)", NULL);
+  int rc = cubie_output_write_rank_records(ncid, path, records);
+  if (rc) {
+    nc_close(ncid);
+    return rc;
+  }
   int complete = 1;
   if (!(status = nc_redef(ncid)))
     status = nc_put_att_int(ncid, NC_GLOBAL, "complete", NC_INT, 1, &complete);
@@ -380,6 +472,11 @@ static int mark_complete(const char *path) {
 }
 
 int cubie_output_close(cubie_output **po, bool complete) {
+  return cubie_output_close_with_records(po, complete, NULL);
+}
+
+int cubie_output_close_with_records(cubie_output **po, bool complete,
+                                    const cubie_output_rank_records *records) {
   if (!po || !*po) return CUBIE_OK;
   cubie_output *o = *po;
   *po = NULL;
@@ -388,7 +485,7 @@ int cubie_output_close(cubie_output **po, bool complete) {
   if (status != NC_NOERR) rc = cubie_output_netcdf_error(o->path, status, "close", NULL);
   rc = agree(o, rc);
   if (!rc && complete) {
-    if (o->rank == 0) rc = mark_complete(o->path);
+    if (o->rank == 0) rc = mark_complete(o->path, records);
     /* The agreement waits for rank 0, so no rank returns before the flag
      * is on disk (or before it knows why it is not). */
     rc = agree(o, rc);

@@ -65,6 +65,8 @@ typedef struct cubie_output_spec {
   int n_grid_axes;                /* combinatorial grid shape, slowest axis first (0: verbatim) */
   const long long *grid_shape;
 
+  int n_ranks;                    /* > 0: per-rank timing and binding variables (dim `rank`) */
+
   int n_attributes;               /* provenance and settings: global text attributes */
   const cubie_output_attribute *attributes;
 } cubie_output_spec;
@@ -95,8 +97,31 @@ int cubie_output_write_runs(cubie_output *o, long long run_start, long long n_ru
                             const unsigned int *status, const unsigned int *counters,
                             const double *inputs);
 
+/* Collective. Reopen an existing file for writing (cubie run --resume): the
+ * variables of `spec` must be there with the same extents; nothing is
+ * defined or written. */
+int cubie_output_open(MPI_Comm comm, const cubie_output_spec *spec, cubie_output **out);
+
 /* Collective. Close the file; when `complete`, mark it complete (only after
  * it was closed cleanly). *o is set to NULL either way. */
 int cubie_output_close(cubie_output **o, bool complete);
+
+/* What a job records per rank (docs/scaling.md §4), gathered on rank 0. */
+#define CUBIE_OUTPUT_TIMING_PHASES 6 /* compile compute transfer write wait total */
+typedef struct cubie_output_rank_records {
+  int n_ranks;
+  const double *seconds[CUBIE_OUTPUT_TIMING_PHASES]; /* seconds[phase][rank] */
+  const long long *runs;
+  const int *node, *local_rank, *device;
+  const char *const *host, *const *visible_devices;
+  const double *weight;          /* NULL unless the decomposition was weighted */
+} cubie_output_rank_records;
+
+/* cubie_output_close that, when the file is completed, also has rank 0
+ * write `records` (used on rank 0 only; may be NULL) into the rank
+ * variables — skipped when the file's `rank` dimension has another length
+ * (a resumed file written by another rank count). */
+int cubie_output_close_with_records(cubie_output **o, bool complete,
+                                    const cubie_output_rank_records *records);
 
 #endif

@@ -103,7 +103,7 @@ static int add_name(named *list, int *n, const char *name, const char *suffix, c
  * define mode with a bare "NC_ENAMEINUSE"; say which two collide instead. */
 static int check_unique_names(const cubie_output_spec *spec) {
   int capacity = 5 + CUBIE_N_COUNTERS + spec->n_outputs * (1 + spec->n_metrics) +
-                 spec->n_inputs + spec->n_fixed;
+                 spec->n_inputs + spec->n_fixed + 16;
   named *list = calloc((size_t)capacity, sizeof *list);
   CUBIE_CHECK(list, CUBIE_ERR_MEMORY, "out of memory listing output variable names");
   int n = 0, rc = CUBIE_OK;
@@ -121,6 +121,8 @@ static int check_unique_names(const cubie_output_spec *spec) {
     rc = add_name(list, &n, spec->inputs[i].name, NULL, "a swept input");
   for (int i = 0; i < spec->n_fixed && !rc; i++)
     rc = add_name(list, &n, spec->fixed[i].name, NULL, "a fixed input");
+  for (int i = 0; spec->n_ranks > 0 && cubie_output_rank_vars[i].name && !rc; i++)
+    rc = add_name(list, &n, cubie_output_rank_vars[i].name, NULL, "a per-rank record");
   if (!rc) {
     qsort(list, (size_t)n, sizeof *list, compare_named);
     for (int i = 1; i < n && !rc; i++)
@@ -422,6 +424,28 @@ static int define_per_run(definer *d) {
   return CUBIE_OK;
 }
 
+/* Per-rank timing and binding (docs/scaling.md §4): defined now, written
+ * by rank 0 when the file is completed. */
+static int define_ranks(definer *d) {
+  const cubie_output_spec *spec = d->spec;
+  if (spec->n_ranks <= 0) return CUBIE_OK;
+  int ncid = d->o->ncid, dim_rank, dim_str, varid;
+  NC_TRY(d, nc_def_dim(ncid, "rank", (size_t)spec->n_ranks, &dim_rank), "define dimension", "rank");
+  NC_TRY(d, nc_def_dim(ncid, "rank_strlen", CUBIE_OUTPUT_RANK_STRLEN, &dim_str), "define dimension",
+         "rank_strlen");
+  int dims[2] = {dim_rank, dim_str};
+  for (int i = 0; cubie_output_rank_vars[i].name; i++) {
+    const cubie_output_rank_var *rv = &cubie_output_rank_vars[i];
+    NC_TRY(d, nc_def_var(ncid, rv->name, rv->type, rv->type == NC_CHAR ? 2 : 1, dims, &varid),
+           "define", rv->name);
+    if (rv->type == NC_CHAR) /* text: a long_name, no units */
+      CUBIE_CALL(put_text(d, varid, rv->name, "long_name", rv->long_name));
+    else
+      CUBIE_CALL(put_units_long_name(d, varid, rv->name, rv->units, rv->long_name));
+  }
+  return CUBIE_OK;
+}
+
 static int define_global_attributes(definer *d) {
   const cubie_output_spec *spec = d->spec;
   int ncid = d->o->ncid;
@@ -453,6 +477,7 @@ int cubie_output_define(cubie_output *o, const cubie_output_spec *spec) {
   CUBIE_CALL(define_coordinates(&d));
   CUBIE_CALL(define_outputs(&d));
   CUBIE_CALL(define_per_run(&d));
+  CUBIE_CALL(define_ranks(&d));
   CUBIE_CALL(define_global_attributes(&d));
   return CUBIE_OK;
 }

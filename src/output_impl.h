@@ -52,6 +52,22 @@ int cubie_output_validate(const cubie_output_spec *spec);
  * nc_enddef. */
 int cubie_output_define(cubie_output *o, const cubie_output_spec *spec);
 
+/* The per-rank variables (output_ranks.c), terminated by a NULL name. */
+#define CUBIE_OUTPUT_RANK_STRLEN 128
+typedef struct cubie_output_rank_var {
+  const char *name;
+  int type;            /* nc_type */
+  const char *units;
+  const char *long_name;
+} cubie_output_rank_var;
+extern const cubie_output_rank_var cubie_output_rank_vars[];
+
+/* Rank 0, serially, in a file open in data mode: write `records` into the
+ * rank variables (nothing when the file has no `rank` dimension of that
+ * length). */
+int cubie_output_write_rank_records(int ncid, const char *path,
+                                    const cubie_output_rank_records *records);
+
 /* Raise CUBIE_ERR_NETCDF for a failed NetCDF call: the action, the variable
  * (NULL: the file itself), the path and nc_strerror(status). */
 int cubie_output_netcdf_error(const char *path, int status, const char *action,

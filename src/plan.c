@@ -13,7 +13,10 @@
  * collide with them get a trailing underscore in the file. */
 static const char *const reserved_names[] = {
     "run", "time", "summary_time", "summary_time_bounds", "nv", "status", "accepted_steps",
-    "rejected_steps", "rhs_evaluations", "newton_iterations", "linear_iterations", NULL};
+    "rejected_steps", "rhs_evaluations", "newton_iterations", "linear_iterations", "rank",
+    "timing_compile", "timing_compute", "timing_transfer", "timing_write", "timing_wait",
+    "timing_total", "rank_runs", "rank_node", "rank_local_rank", "rank_device", "rank_host",
+    "rank_visible_devices", "rank_weight", NULL};
 
 static bool name_taken(const char *name, char **names, int n) {
   for (int i = 0; reserved_names[i]; i++)
