@@ -22,6 +22,8 @@
 #include "job.h"
 #include "memory_manager.h"
 #include "output.h"
+#include "progress.h"
+#include "run_set.h"
 
 typedef struct cubie_chunk_plan {
   cubie_chunk_axis axis;        /* resolved: RUN or TIME */
@@ -37,7 +39,8 @@ typedef struct cubie_chunk_plan {
 } cubie_chunk_plan;
 
 typedef struct cubie_chunk_timing {
-  double compute;   /* main thread: fill inputs, kernels, copies back */
+  double compute;   /* main thread: fill inputs, kernels */
+  double transfer;  /* main thread: host <-> device copies and reordering */
   double write;     /* writer thread: NetCDF writes */
   double wait;      /* main thread waiting for a free buffer set */
   double loop;      /* wall time of the whole chunk loop */
@@ -56,7 +59,10 @@ typedef struct cubie_chunk_loop {
   cubie_backend *backend;
   cubie_output *output;          /* NULL: plan only (cubie check) */
   MPI_Comm comm;
-  cubie_run_block block;
+  const cubie_run_set *runs;     /* the job's runs, indexed 0..M-1 (virtual) */
+  cubie_run_block block;         /* this rank's virtual runs (dynamic: the planning size) */
+  cubie_run_counter *counter;    /* dynamic decomposition: blocks are claimed; else NULL */
+  cubie_progress *progress;      /* may be NULL */
   bool pipelined;                /* writer thread + double buffering */
   cubie_bench_phase phase;
 
@@ -65,13 +71,22 @@ typedef struct cubie_chunk_loop {
   cubie_memory_manager *mm;
   cubie_array_manager inputs, outputs, summaries, records;
   cubie_chunk_timing timing;
+
+  /* Results of cubie_chunk_loop_run. */
+  long long runs_done;           /* runs whose records this rank wrote */
+  int stop_signal;               /* the agreed signal when interrupted; 0 otherwise */
 } cubie_chunk_loop;
 
 /* Decide the chunking (collective: every rank gets the same plan) and, when
  * `allocate`, allocate every array. */
 int cubie_chunk_loop_prepare(cubie_chunk_loop *loop, bool allocate);
-/* Run every work item; *failed receives this rank's number of failed runs. */
+/* Run every work item; *failed receives this rank's number of failed runs.
+ * Stops early, at an item every rank agrees on, when a stop signal arrives
+ * (loop->stop_signal is then set). */
 int cubie_chunk_loop_run(cubie_chunk_loop *loop, long long *failed);
+/* Compute virtual runs [v_start, v_start + count) into the first buffer
+ * set without writing anything (weighted decomposition's calibration). */
+int cubie_chunk_loop_compute_only(cubie_chunk_loop *loop, long long v_start, long long count);
 void cubie_chunk_loop_free(cubie_chunk_loop *loop);
 
 #endif

@@ -13,6 +13,7 @@
 #include "error.h"
 #include "job.h"
 #include "runner.h"
+#include "signals.h"
 
 static const char usage_text[] =
     "usage: cubie run DECK [options]     integrate every run of DECK into one NetCDF file\n"
@@ -26,9 +27,11 @@ static const char usage_text[] =
     "  --backend B         cpu, cuda or auto (overrides run.backend)\n"
     "  --threads N         OpenMP threads of the cpu backend (overrides run.threads)\n"
     "  --force             overwrite an existing output file\n"
+    "  --resume            continue an interrupted file: compute only the runs it lacks\n"
+    "                      (the deck and --set arguments must be the ones it was written with)\n"
     "  --sequential        compute and write in turn instead of overlapping them\n"
-    "  -q, --quiet         print only errors and the summary line\n"
-    "  --timing            print this job's timing breakdown\n"
+    "  -q, --quiet         no progress line; only errors and the summary\n"
+    "  --timing            print the per-rank timing table and device binding\n"
     "\n"
     "Run it under MPI to spread the runs over ranks: mpiexec -n 4 cubie run DECK\n"
     "Exit status: 0 success, 1 run-time failure, 2 bad input, 3 interrupted (resumable).\n"
@@ -42,7 +45,7 @@ typedef struct cli_args {
   int n_set;
   int backend;
   int threads;
-  int force, sequential, quiet, timing;
+  int force, sequential, quiet, timing, resume;
   int phase;
 } cli_args;
 
@@ -89,6 +92,8 @@ static int parse_args(int argc, char **argv, cli_args *a) {
       i++;
     } else if (strcmp(arg, "--force") == 0) {
       a->force = 1;
+    } else if (strcmp(arg, "--resume") == 0) {
+      a->resume = 1;
     } else if (strcmp(arg, "--bench-phase") == 0) {
       /* Developer option for tests/bench: time one half of the pipeline. */
       CUBIE_CHECK(next, CUBIE_ERR_INPUT, "--bench-phase needs compute, write or both");
@@ -224,17 +229,40 @@ static int command_run(const cli_args *a, MPI_Comm comm, int rank, char *command
   cubie_job_overrides ov = overrides_of(a);
   int rc = cubie_job_prepare(a->deck, &ov, &job);
   if (rc) return report_error(rank, rc);
+  if (a->resume && a->force) {
+    cubie_job_destroy(&job);
+    if (rank == 0)
+      fprintf(stderr, "cubie: error: --resume continues a file and --force replaces it; use one\n");
+    return CUBIE_EXIT_BAD_INPUT;
+  }
   cubie_run_settings settings = {.overwrite = a->force, .sequential = a->sequential,
+                                 .resume = a->resume, .quiet = a->quiet,
                                  .phase = (cubie_bench_phase)a->phase,
                                  .command_line = command_line};
   cubie_run_report report;
   rc = cubie_runner_run(job, comm, &settings, &report);
-  if (rank == 0 && !a->quiet && rc == CUBIE_OK)
+  if (rank == 0 && !a->quiet && report.backend[0])
     fprintf(stderr, "cubie: backend %s\n", report.backend_reason);
+  if (rank == 0 && !a->quiet && report.binding_warning[0])
+    fprintf(stderr, "cubie: warning: %s\n", report.binding_warning);
+  if (rank == 0 && a->timing && report.binding_table.data && report.binding_table.length)
+    fprintf(stderr, "%s", report.binding_table.data);
+  if (rank == 0 && a->timing && report.timing_table.data && report.timing_table.length)
+    fprintf(stderr, "%s", report.timing_table.data);
+  if (rank == 0 && report.resumed && !report.already_complete)
+    fprintf(stderr, "cubie: resumed %s: %lld of %lld runs were missing; computed %lld\n",
+            report.file, report.missing_runs, report.total_runs, report.computed_runs);
   if (rc) {
     int status = report_error(rank, rc);
+    cubie_run_report_free(&report);
     cubie_job_destroy(&job);
     return status;
+  }
+  if (rank == 0 && report.already_complete) {
+    printf("cubie: %s is already complete; nothing to do\n", report.file);
+    cubie_run_report_free(&report);
+    cubie_job_destroy(&job);
+    return CUBIE_EXIT_SUCCESS;
   }
   if (rank == 0) {
     if (a->timing)
@@ -253,6 +281,7 @@ static int command_run(const cli_args *a, MPI_Comm comm, int rank, char *command
               "(see docs/output.md)\n",
               report.failed_runs);
   }
+  cubie_run_report_free(&report);
   cubie_job_destroy(&job);
   return CUBIE_EXIT_SUCCESS;
 }
@@ -314,7 +343,11 @@ int cubie_cli_main(int argc, char **argv) {
       status = CUBIE_EXIT_BAD_INPUT;
     } else if (strcmp(a.command, "run") == 0) {
       if (provided < MPI_THREAD_SERIALIZED) a.sequential = 1;
+      /* SIGTERM / SIGUSR1 only set a flag; the chunk loop stops at an item
+       * every rank agrees on and leaves a resumable file (exit 3). */
+      cubie_signals_install();
       status = command_run(&a, MPI_COMM_WORLD, rank, command_line);
+      cubie_signals_restore();
     } else {
       status = command_check(&a, MPI_COMM_WORLD, rank);
     }

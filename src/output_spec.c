@@ -84,15 +84,10 @@ static int add_provenance(const cubie_job *job, const cubie_run_report *report,
   CUBIE_CALL(add_attribute(s, "cubie_atol", v));
   CUBIE_CALL(add_attribute(s, "cubie_deck_path", cfg->path));
   CUBIE_CALL(add_attribute(s, "cubie_deck", cfg->text));
-  /* The --set arguments, one per line, so the run can be repeated exactly. */
-  size_t len = 1;
-  for (int i = 0; i < cfg->n_overrides; i++) len += strlen(cfg->overrides[i]) + 1;
-  char *joined = calloc(len, 1);
+  /* The --set arguments, one per line, so the run can be repeated exactly
+   * (and --resume can tell it is the same job). */
+  char *joined = cubie_output_spec_overrides(cfg);
   CUBIE_CHECK(joined, CUBIE_ERR_MEMORY, "out of memory");
-  for (int i = 0; i < cfg->n_overrides; i++) {
-    strcat(joined, cfg->overrides[i]);
-    strcat(joined, "\n");
-  }
   CUBIE_CALL(own(s, joined, &v));
   CUBIE_CALL(add_attribute(s, "cubie_overrides", v));
   return CUBIE_OK;
@@ -180,4 +175,16 @@ void cubie_output_spec_free(cubie_output_spec_storage *s) {
   free(s->inputs);
   free(s->fixed);
   memset(s, 0, sizeof *s);
+}
+
+char *cubie_output_spec_overrides(const cubie_config *cfg) {
+  size_t len = 1;
+  for (int i = 0; i < cfg->n_overrides; i++) len += strlen(cfg->overrides[i]) + 1;
+  char *joined = calloc(len, 1);
+  if (!joined) return NULL;
+  for (int i = 0; i < cfg->n_overrides; i++) {
+    strcat(joined, cfg->overrides[i]);
+    strcat(joined, "\n");
+  }
+  return joined;
 }

@@ -26,4 +26,8 @@ int cubie_output_spec_build(const cubie_job *job, const cubie_run_report *report
                             cubie_output_spec_storage *s);
 void cubie_output_spec_free(cubie_output_spec_storage *s);
 
+/* The --set arguments as stored in the file (one per line); the caller
+ * frees it. NULL when out of memory. */
+char *cubie_output_spec_overrides(const cubie_config *cfg);
+
 #endif

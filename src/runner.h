@@ -17,10 +17,13 @@
 #include "buffer_registry.h"
 #include "chunk_loop.h"
 #include "job.h"
+#include "strbuf.h"
 
 typedef struct cubie_run_settings {
   bool overwrite;            /* --force */
   bool sequential;           /* no writer thread: compute and write take turns */
+  bool resume;               /* --resume: compute only the runs the file lacks */
+  bool quiet;                /* no progress line */
   cubie_bench_phase phase;   /* benchmarks only: one half of the pipeline; never complete */
   const char *command_line;  /* recorded as provenance */
 } cubie_run_settings;
@@ -36,11 +39,18 @@ typedef struct cubie_run_report {
   char device[256];
   char backend_reason[512];  /* why this backend (auto selection) */
   char file[4096];
+  bool resumed;              /* an existing file was reopened */
+  bool already_complete;     /* --resume found a complete file: nothing was run */
+  long long missing_runs;    /* resumed: runs the file lacked */
+  long long computed_runs;   /* runs computed (and written) by this job, all ranks */
+  cubie_strbuf timing_table; /* rank 0: per-rank timing table (--timing) */
+  cubie_strbuf binding_table;/* rank 0: rank -> device table */
+  char binding_warning[2048];/* rank 0: ranks sharing a device, or "" */
   cubie_chunk_plan plan;     /* this rank's chunking (the same on every rank) */
   cubie_chunk_timing timing; /* this rank's compute / write / wait seconds */
 } cubie_run_report;
 
-/* Collective over `comm`. */
+/* Collective over `comm`. Free the report with cubie_run_report_free. */
 int cubie_runner_run(const cubie_job *job, MPI_Comm comm, const cubie_run_settings *settings,
                      cubie_run_report *report);
 
@@ -56,5 +66,7 @@ int cubie_runner_kernel_source(const cubie_job *job, cubie_buffer_registry *buff
 /* Agree on an error across ranks: returns the first failing rank's code on
  * every rank (ranks that did not fail get a message naming that rank). */
 int cubie_runner_agree(MPI_Comm comm, int rc);
+
+void cubie_run_report_free(cubie_run_report *report);
 
 #endif

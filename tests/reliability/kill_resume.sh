@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Kill one rank of a 2-rank job with SIGKILL half-way, then `cubie run
+# --resume`: the file must end up byte-identical to an uninterrupted run, and
+# the resumed job must have computed only the runs the file lacked.
+# Usage: kill_resume.sh MPIEXEC NPFLAG CUBIE PYTHON SOURCE_DIR WORK_DIR
+set -euo pipefail
+mpiexec=$1 npflag=$2 cubie=$3 python=$4 src=$5 work=$6
+rm -rf "$work" && mkdir -p "$work" && cd "$work"
+deck="$src/tests/reliability/long_lorenz.yaml"
+two=("$mpiexec" "$npflag" 2)
+if [ "$(nproc)" -lt 2 ]; then two+=(--oversubscribe); fi
+
+"${two[@]}" "$cubie" run "$deck" -o reference.nc -q
+
+"${two[@]}" "$cubie" run "$deck" -o killed.nc -q > run.log 2>&1 &
+launcher=$!
+# Wait until some runs are on disk, then kill one rank (not the launcher).
+for _ in $(seq 1 300); do
+  sleep 0.1
+  if [ -f killed.nc ] && "$python" "$src/tests/reliability/count_done.py" killed.nc --at-least 2000 2>/dev/null; then
+    break
+  fi
+done
+victim=$(pgrep -f "$cubie run $deck -o killed.nc" | grep -v "^$launcher\$" | tail -n 1)
+kill -9 "$victim"
+wait "$launcher" && { echo "the killed job exited 0"; exit 1; }
+done_before=$("$python" "$src/tests/reliability/count_done.py" killed.nc --complete 0)
+echo "after the kill: $done_before runs on disk"
+
+"${two[@]}" "$cubie" run "$deck" -o killed.nc --resume -q > resume.log 2>&1
+cat resume.log
+missing=$(sed -n 's/.*: \([0-9]*\) of \([0-9]*\) runs were missing; computed \([0-9]*\)$/\1 \2 \3/p' resume.log)
+read -r lacked total computed <<< "$missing"
+[ "$lacked" -eq $((total - done_before)) ] || { echo "resume saw $lacked missing, expected $((total - done_before))"; exit 1; }
+[ "$computed" -eq "$lacked" ] || { echo "resume computed $computed runs, but $lacked were missing"; exit 1; }
+"$python" "$src/tests/integration/compare_data.py" reference.nc killed.nc
