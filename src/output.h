@@ -72,7 +72,9 @@ typedef struct cubie_output_spec {
 typedef struct cubie_output cubie_output;
 
 /* Collective over `comm`. Creates the file with every dimension, variable
- * and attribute, `complete = 0`, and the `time` / `summary_time` coordinates. */
+ * and attribute, `complete = 0`, and the `run`, `time` and `summary_time`
+ * coordinates (`run` whole, so a file left by a dead job still has a valid
+ * run index). */
 int cubie_output_create(MPI_Comm comm, const cubie_output_spec *spec, cubie_output **out);
 
 /* Saved outputs of runs [run_start, run_start + n_runs) at save points
@@ -87,7 +89,7 @@ int cubie_output_write_saves(cubie_output *o, long long run_start, long long n_r
 int cubie_output_write_summaries(cubie_output *o, long long run_start, long long n_runs,
                                  long long s0, long long s1, const void *data);
 
-/* Per-run records of those runs: the `run` coordinate, status[n_runs],
+/* Per-run records of those runs: status[n_runs],
  * counters[CUBIE_N_COUNTERS][n_runs] and the swept inputs[n_inputs][n_runs]. */
 int cubie_output_write_runs(cubie_output *o, long long run_start, long long n_runs,
                             const unsigned int *status, const unsigned int *counters,
