@@ -219,9 +219,10 @@ def fmt_err(e):
     return "pending" if e is None else f"{e:.1e}"
 
 
-def markdown(results, sizes, thread_counts, repeats, model, cores, ref_spread, notes):
+def markdown(results, sizes, thread_counts, repeats, model, cores, ref_spread, notes, load):
     lines = [f"Machine: {model}, {cores} usable cores. Date: {datetime.date.today().isoformat()}. "
-             f"Median of {repeats} timed runs after one warm-up each (cubie: warm JIT cache).", ""]
+             f"Median of {repeats} timed runs after one warm-up each (cubie: warm JIT cache). "
+             f"Load average (1 min) at start / end: {load[0]:.2f} / {load[1]:.2f}.", ""]
     lines += ["| runs N | threads | cubie wall | cubie compute | ARKODE wall | ARKODE compute | "
               "hand wall | hand compute | cubie vs ARKODE (compute / wall) | "
               "cubie vs hand (compute / wall) |",
@@ -300,6 +301,7 @@ def main():
     print(f"machine: {model}, {cores} usable cores; sizes {sizes}, threads {thread_counts}, "
           f"{a.repeats} repeats", flush=True)
 
+    load_start = os.getloadavg()[0]
     results = {}
     ref_spread = 0.0
     ok = True
@@ -350,8 +352,10 @@ def main():
                          err_max=float(np.max(err)), err_median=float(np.median(err)))
                 if c == "cubie":
                     drho = float(np.max(np.abs(counts["rho"] - rho)))
-                    if drho > 0:
-                        notes.append(f"N={n}: cubie's rho differs from numpy.linspace by up to {drho:.1e}")
+                    note = (f"N={n}: cubie's rho values differ from numpy.linspace's by up to "
+                            f"{drho:.1e} (rounding of the linspace formula; the reference uses numpy's)")
+                    if drho > 0 and note not in notes:
+                        notes.append(note)
                 results[(n, t, c)] = r
                 bad = []
                 if r["failed"]:
@@ -379,7 +383,8 @@ def main():
                         " ".join(f"{x:.6f}" for x in r["computes"]),
                         f"{r['err_max']:.3e}", f"{r['err_median']:.3e}",
                         r["accepted"], r["rejected"], r["rhs"], r["failed"]])
-    text = markdown(results, sizes, thread_counts, a.repeats, model, cores, ref_spread, notes)
+    load = (load_start, os.getloadavg()[0])
+    text = markdown(results, sizes, thread_counts, a.repeats, model, cores, ref_spread, notes, load)
     print()
     print(text)
     if a.markdown:
