@@ -301,6 +301,17 @@ def main():
     print(f"machine: {model}, {cores} usable cores; sizes {sizes}, threads {thread_counts}, "
           f"{a.repeats} repeats", flush=True)
 
+    if "cubie" in contenders:
+        # What any cubie command costs before it integrates anything (process
+        # start, MPI_Init/MPI_Finalize, backend probe): the floor under its
+        # end-to-end wall time.
+        try:
+            floor = statistics.median(timed([a.cubie, "info"])[0] for _ in range(a.repeats))
+            notes.append(f"cubie's fixed start-up cost (`cubie info`: process start, MPI_Init and "
+                         f"MPI_Finalize, backend probe): {floor * 1e3:.0f} ms median; it is part of "
+                         f"every cubie wall time")
+        except RuntimeError as e:
+            print(f"cubie info failed: {e}", file=sys.stderr)
     load_start = os.getloadavg()[0]
     results = {}
     ref_spread = 0.0
