@@ -57,6 +57,13 @@ int cubie_model_lookup(const cubie_model *m, const char *name, cubie_symbol_kind
 /* The closest known name to `name` (for "did you mean"), or NULL. */
 const char *cubie_model_suggest(const cubie_model *m, const char *name);
 
+/* The outputs the deck saves (cfg->output.save, in that order), checked
+ * against the model: unknown names (with a suggestion), parameters,
+ * constants and `t` are errors at the name's deck position. The caller
+ * frees *outputs. */
+int cubie_model_select_outputs(const cubie_model *m, const cubie_config *cfg,
+                               cubie_model_output **outputs, int *n_outputs);
+
 /* Append the model's part of a kernel translation unit to `src`:
  *   #define CUBIE_N_STATES, CUBIE_N_PARAMETERS, CUBIE_N_OUTPUTS
  *   CUBIE_DEVICE void cubie_model_rhs(double t, const cubie_real *y,

@@ -35,51 +35,14 @@ static int unique_name(const char *base, char **names, int n, char **out) {
 }
 
 static int resolve_outputs(cubie_plan *p, const cubie_config *cfg, const cubie_model *model) {
-  const cubie_output_config *oc = &cfg->output;
-  int n = oc->n_save > 0 ? oc->n_save : cubie_model_n_states(model);
-  p->outputs = calloc((size_t)n, sizeof *p->outputs);
-  p->output_names = calloc((size_t)n, sizeof *p->output_names);
-  CUBIE_CHECK(p->outputs && p->output_names, CUBIE_ERR_MEMORY, "out of memory");
-  for (int i = 0; i < n; i++) {
-    if (oc->n_save == 0) {
-      p->outputs[i].kind = CUBIE_SYMBOL_STATE;
-      p->outputs[i].index = i;
-    } else {
-      const char *name = oc->save[i];
-      cubie_mark mark = oc->save_marks ? oc->save_marks[i] : (cubie_mark){0, 0, 0};
-      cubie_symbol_kind kind;
-      int index;
-      if (!cubie_model_lookup(model, name, &kind, &index)) {
-        const char *hint = cubie_model_suggest(model, name);
-        if (hint)
-          return cubie_config_error_at(cfg, mark,
-                                       "output.save: unknown quantity '%s' (did you mean '%s'?)",
-                                       name, hint);
-        return cubie_config_error_at(cfg, mark,
-                                     "output.save: unknown quantity '%s' (not a state or "
-                                     "observable of model '%s')",
-                                     name, cubie_model_name(model));
-      }
-      if (kind == CUBIE_SYMBOL_PARAMETER || kind == CUBIE_SYMBOL_CONSTANT)
-        return cubie_config_error_at(
-            cfg, mark,
-            "output.save: '%s' is a %s and does not change during a run; only states and "
-            "observables are saved (swept parameters are written per run automatically)",
-            name, kind == CUBIE_SYMBOL_PARAMETER ? "parameter" : "constant");
-      if (kind == CUBIE_SYMBOL_TIME)
-        return cubie_config_error_at(cfg, mark,
-                                     "output.save: 't' is written as the 'time' coordinate; "
-                                     "remove it from the save list");
-      for (int j = 0; j < i; j++)
-        if (p->outputs[j].kind == kind && p->outputs[j].index == index)
-          return cubie_config_error_at(cfg, mark, "output.save: '%s' is listed twice", name);
-      p->outputs[i].kind = kind;
-      p->outputs[i].index = index;
-    }
+  /* The model checks the names (unknown, parameter, constant, t, twice). */
+  CUBIE_CALL(cubie_model_select_outputs(model, cfg, &p->outputs, &p->n_outputs));
+  p->output_names = calloc((size_t)p->n_outputs + 1, sizeof *p->output_names);
+  CUBIE_CHECK(p->output_names, CUBIE_ERR_MEMORY, "out of memory");
+  for (int i = 0; i < p->n_outputs; i++) {
     const char *base = cubie_model_symbol_name(model, p->outputs[i].kind, p->outputs[i].index);
     CUBIE_CALL(unique_name(base, p->output_names, i, &p->output_names[i]));
   }
-  p->n_outputs = n;
   return CUBIE_OK;
 }
 
