@@ -63,7 +63,7 @@ static int cpu_create(const cubie_backend_options *opts, void **impl) {
 static void cpu_destroy(void *impl) {
   cpu_backend *b = impl;
   if (!b) return;
-  if (b->handle) dlclose(b->handle);
+  if (b->handle) dlclose(b->handle); /* a no-op for the mapping (RTLD_NODELETE) */
   free(b);
 }
 
@@ -207,8 +207,10 @@ static int cpu_load(void *impl, const cubie_binary *bin) {
   snprintf(so_path, sizeof so_path, "%s/cpu-%s.so", b->cache_dir, bin->key);
   /* A rank on another node receives the bytes; place them atomically. */
   if (access(so_path, R_OK) != 0) CUBIE_CALL(cubie_file_write_atomic(so_path, bin->data, bin->size));
-  if (b->handle) dlclose(b->handle);
-  b->handle = dlopen(so_path, RTLD_NOW | RTLD_LOCAL);
+  /* RTLD_NODELETE: the kernel pulls in libgomp, whose idle worker threads
+   * outlive any dlclose; unloading their code under them crashes the
+   * process at exit. The object stays mapped until the process ends. */
+  b->handle = dlopen(so_path, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
   CUBIE_CHECK(b->handle, CUBIE_ERR_BACKEND, "cannot load the compiled kernel %s: %s", so_path,
               dlerror());
   void *sym = dlsym(b->handle, "cubie_cpu_run_chunk");

@@ -40,7 +40,15 @@ typedef struct cubie_chunk_timing {
   double compute;   /* main thread: fill inputs, kernels, copies back */
   double write;     /* writer thread: NetCDF writes */
   double wait;      /* main thread waiting for a free buffer set */
+  double loop;      /* wall time of the whole chunk loop */
 } cubie_chunk_timing;
+
+/* For benchmarks: run only one half of the pipeline. */
+typedef enum cubie_bench_phase {
+  CUBIE_PHASE_BOTH = 0,     /* normal */
+  CUBIE_PHASE_COMPUTE_ONLY, /* launch and copy back, never write */
+  CUBIE_PHASE_WRITE_ONLY    /* write the buffers as they are, never launch */
+} cubie_bench_phase;
 
 typedef struct cubie_chunk_loop {
   const cubie_job *job;
@@ -49,6 +57,7 @@ typedef struct cubie_chunk_loop {
   MPI_Comm comm;
   cubie_run_block block;
   bool pipelined;                /* writer thread + double buffering */
+  cubie_bench_phase phase;
 
   cubie_chunk_plan plan;
   cubie_array_response response; /* the memory manager's decision */

@@ -42,6 +42,7 @@ typedef struct cli_args {
   int backend;
   int threads;
   int force, sequential, quiet, timing;
+  int phase;
 } cli_args;
 
 static int parse_int(const char *text, int *out) {
@@ -87,6 +88,14 @@ static int parse_args(int argc, char **argv, cli_args *a) {
       i++;
     } else if (strcmp(arg, "--force") == 0) {
       a->force = 1;
+    } else if (strcmp(arg, "--bench-phase") == 0) {
+      /* Developer option for tests/bench: time one half of the pipeline. */
+      CUBIE_CHECK(next, CUBIE_ERR_INPUT, "--bench-phase needs compute, write or both");
+      if (strcmp(next, "compute") == 0) a->phase = CUBIE_PHASE_COMPUTE_ONLY;
+      else if (strcmp(next, "write") == 0) a->phase = CUBIE_PHASE_WRITE_ONLY;
+      else if (strcmp(next, "both") == 0) a->phase = CUBIE_PHASE_BOTH;
+      else return CUBIE_RAISE(CUBIE_ERR_INPUT, "--bench-phase: '%s' is not compute, write or both", next);
+      i++;
     } else if (strcmp(arg, "--sequential") == 0) {
       a->sequential = 1;
     } else if (strcmp(arg, "-q") == 0 || strcmp(arg, "--quiet") == 0) {
@@ -211,6 +220,7 @@ static int command_run(const cli_args *a, MPI_Comm comm, int rank, char *command
   int rc = cubie_job_prepare(a->deck, &ov, &job);
   if (rc) return report_error(rank, rc);
   cubie_run_settings settings = {.overwrite = a->force, .sequential = a->sequential,
+                                 .phase = (cubie_bench_phase)a->phase,
                                  .command_line = command_line};
   cubie_run_report report;
   rc = cubie_runner_run(job, comm, &settings, &report);
@@ -224,10 +234,10 @@ static int command_run(const cli_args *a, MPI_Comm comm, int rank, char *command
   if (rank == 0) {
     if (a->timing)
       fprintf(stderr,
-              "cubie: timing (rank 0): compile %.3f s%s, compute %.3f s, write %.3f s, "
-              "waiting for the writer %.3f s\n",
+              "cubie: timing (rank 0): compile %.3f s%s, chunk loop %.3f s: compute %.3f s, "
+              "write %.3f s, waiting for the writer %.3f s\n",
               report.compile_seconds, report.compiled_from_cache ? " (cached)" : "",
-              report.timing.compute, report.timing.write, report.timing.wait);
+              report.timing.loop, report.timing.compute, report.timing.write, report.timing.wait);
     printf("cubie: %lld runs, %lld failed, %.2f s, %s on %d rank%s -> %s\n", report.total_runs,
            report.failed_runs, report.seconds, report.backend, report.n_ranks,
            report.n_ranks == 1 ? "" : "s", report.file);

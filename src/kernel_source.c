@@ -6,6 +6,7 @@
 
 #include "error.h"
 #include "kernel_files.h"
+#include "status.h"
 
 int cubie_kernel_file_count(void) {
   int n = 0;
@@ -141,7 +142,9 @@ int cubie_kernel_source_build(const cubie_plan *plan, const cubie_model *model,
 }
 
 int cubie_kernel_persist_fields(const cubie_plan *plan, int n_states) {
-  /* TODO(kernels merge): mirror CUBIE_PERSIST_FIELDS from kernels/run.h. */
-  (void)plan;
-  return 16 + 2 * n_states;
+  /* kernels/run.h: 10 scalars (t, dt, status, next save, grid index, FSAL
+   * flag, controller history), CUBIE_N_COUNTERS counters, the state, the
+   * FSAL derivative, and CUBIE_N_OUTPUTS x CUBIE_N_METRICS accumulators.
+   * tests/kernels checks this against CUBIE_PERSIST_FIELDS. */
+  return 10 + CUBIE_N_COUNTERS + 2 * n_states + plan->n_outputs * plan->n_metrics;
 }

@@ -134,6 +134,7 @@ int cubie_runner_run(const cubie_job *job, MPI_Comm comm, const cubie_run_settin
   loop.comm = comm;
   loop.block = cubie_decomposer_static_block(job->plan->total_runs, n_ranks, rank);
   loop.pipelined = settings ? !settings->sequential : true;
+  loop.phase = settings ? settings->phase : CUBIE_PHASE_BOTH;
   if (!rc) rc = cubie_chunk_loop_prepare(&loop, true);
   if (!rc) {
     rc = cubie_output_spec_build(job, report, settings, loop.plan.run_chunk, &spec);
@@ -149,7 +150,9 @@ int cubie_runner_run(const cubie_job *job, MPI_Comm comm, const cubie_run_settin
     report->timing = loop.timing;
   }
   if (output) {
-    int close_rc = cubie_output_close(&output, rc == CUBIE_OK);
+    /* A benchmark that ran half the pipeline did not produce a result. */
+    bool complete = rc == CUBIE_OK && loop.phase == CUBIE_PHASE_BOTH;
+    int close_rc = cubie_output_close(&output, complete);
     if (!rc) rc = close_rc;
   }
   long long failed_total = 0;

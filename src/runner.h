@@ -20,6 +20,7 @@
 typedef struct cubie_run_settings {
   bool overwrite;            /* --force */
   bool sequential;           /* no writer thread: compute and write take turns */
+  cubie_bench_phase phase;   /* benchmarks only: one half of the pipeline; never complete */
   const char *command_line;  /* recorded as provenance */
 } cubie_run_settings;
 
