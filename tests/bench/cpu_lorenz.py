@@ -185,16 +185,17 @@ def run_cubie(exe, deck, nc_path, threads, n, cache_dir):
     cmd = [exe, "run", deck, "-o", nc_path, "--force", "--timing", "--backend", "cpu",
            "--threads", str(threads), "--set", f"batch.sweep.rho.linspace=[0,21,{n}]"]
     wall, proc = timed(cmd, env)
-    m = re.search(r"compile ([0-9.eE+-]+) s( \(cached\))?, compute ([0-9.eE+-]+) s", proc.stderr)
-    if not m:
-        raise RuntimeError(f"cubie --timing printed no compute time:\n{proc.stderr}")
+    compile_m = re.search(r"timing \(rank 0\): compile [0-9.]+ s( \(cached\))?", proc.stderr)
+    compute_m = re.search(r"compute ([0-9.]+) s", proc.stderr)
+    if not compile_m or not compute_m:
+        raise RuntimeError(f"cubie --timing printed no compile and compute times:\n{proc.stderr}")
     with netCDF4.Dataset(nc_path) as nc:
         nc.set_auto_mask(False)
         if int(nc.getncattr("complete")) != 1:
             raise RuntimeError(f"{nc_path} is not complete")
         states = np.stack([nc[v][:, -1] for v in ("x", "y", "z")], axis=1).astype(np.float64)
         status = np.asarray(nc["status"][:])
-        c = {"compute": float(m.group(3)), "cached": bool(m.group(2)), "threads": threads,
+        c = {"compute": float(compute_m.group(1)), "cached": bool(compile_m.group(1)), "threads": threads,
              "runs": len(status),
              "accepted": int(np.sum(nc["accepted_steps"][:], dtype=np.int64)),
              "rejected": int(np.sum(nc["rejected_steps"][:], dtype=np.int64)),
