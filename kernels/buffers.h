@@ -46,7 +46,10 @@
  *   LOOP_PARAMETERS                                          CUBIE_N_PARAMETERS
  *   LOOP_OUTPUTS                                             CUBIE_N_OUTPUTS
  *   LOOP_ACCUMULATORS                                        CUBIE_N_OUTPUTS * CUBIE_N_METRICS
- *   STEP_STAGES                                              CUBIE_RK_STAGES * CUBIE_N_STATES */
+ *   STEP_STAGES                                              CUBIE_RK_STAGES * CUBIE_N_STATES
+ * (CUBIE_RK_STAGES includes the FSAL stage: dop853 13, src/algorithm.c's
+ * `stages`.) The explicit kernels never declare LOOP_ERROR: the error norm is
+ * fused into the stage pass (rk_step.h), so it needs no space (size 0). */
 
 #ifndef CUBIE_BUF_LOOP_STATE_LOC
 #define CUBIE_BUF_LOOP_STATE_LOC CUBIE_LOC_LOCAL

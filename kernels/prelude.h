@@ -27,7 +27,9 @@
 #define CUBIE_DEVICE static inline
 #define CUBIE_DEVICE_NOINLINE static
 #define CUBIE_RESTRICT restrict
-#define CUBIE_UNROLL
+/* Stage loops must unroll on the host too, so zero Butcher coefficients
+ * vanish (measured: DOP853 2x faster per RHS evaluation than with -O2 alone). */
+#define CUBIE_UNROLL _Pragma("GCC unroll 32")
 #define CUBIE_EXTERN_C
 #endif
 
@@ -90,5 +92,14 @@ CUBIE_DEVICE cubie_real cubie_sign(cubie_real x) {
 }
 
 CUBIE_DEVICE int cubie_isfinite(double x) { return isfinite(x); }
+
+/* A quiet NaN in the working precision (what a failed run's saves hold). */
+CUBIE_DEVICE cubie_real cubie_nan(void) {
+#if CUBIE_ON_DEVICE
+  return (cubie_real)__int_as_float(0x7fc00000);
+#else
+  return (cubie_real)NAN;
+#endif
+}
 
 #endif

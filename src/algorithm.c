@@ -14,7 +14,7 @@ static const cubie_algorithm_info algorithms[] = {
     {"tsit5", "tsitouras", "Tsitouras 5(4)", "CUBIE_ALGORITHM_TSIT5", 7, 5, 4, true, 4},
     {"cash-karp", "cashkarp", "Cash-Karp 5(4)", "CUBIE_ALGORITHM_CASH_KARP", 6, 5, 4, false, 0},
     {"rkf45", "fehlberg", "Runge-Kutta-Fehlberg 4(5)", "CUBIE_ALGORITHM_RKF45", 6, 4, 4, false, 0},
-    {"dop853", "dormand-prince-8", "Dormand-Prince 8(5,3)", "CUBIE_ALGORITHM_DOP853", 12, 8, 7, false, 0},
+    {"dop853", "dormand-prince-8", "Dormand-Prince 8(5,3)", "CUBIE_ALGORITHM_DOP853", 13, 8, 7, true, 0},
     {"vern7", "verner-7", "Verner 7(6) (efficient)", "CUBIE_ALGORITHM_VERN7", 10, 7, 6, false, 0},
 };
 
@@ -78,8 +78,12 @@ int cubie_controller_gain_count(cubie_controller c) {
 /* Gains are the exponents beta_i applied as
  *   factor = safety * prod_i (1 / E_{n-i})^(beta_i / k),  k = error_order + 1,
  * (error_order is the controller order q of algorithm.h, 1/(q+1) the classic exponent)
- * (Gustafsson additionally multiplies by h_n / h_{n-1}); see
- * kernels/controllers.h and docs/deck.md for the formulas and sources. */
+ * (Gustafsson additionally multiplies by h_n / h_{n-1} and takes the minimum
+ * with the elementary factor); see kernels/controllers.h and
+ * docs/algorithms.md for the formulas and sources. In the asymptotic model
+ * E = C h^k the closed loop log h_{n+1} = log h_n - sum beta_i log h_{n-i}
+ * has poles: I (1) 0; PI (0.7, -0.4) 0.8, -0.5; PID (0.58, -0.21, 0.10)
+ * |z| <= 0.47; Gustafsson (2, -1) 0 (deadbeat) -- all stable. */
 void cubie_controller_default_gains(cubie_controller c, const cubie_algorithm_info *a,
                                     double gains[3]) {
   (void)a;
@@ -88,8 +92,14 @@ void cubie_controller_default_gains(cubie_controller c, const cubie_algorithm_in
     case CUBIE_CONTROLLER_FIXED: break;
     case CUBIE_CONTROLLER_I: gains[0] = 1.0; break;
     case CUBIE_CONTROLLER_PI: gains[0] = 0.7; gains[1] = -0.4; break;     /* Gustafsson/Hairer PI */
-    case CUBIE_CONTROLLER_PID: gains[0] = 0.25; gains[1] = 0.5; gains[2] = 0.25; break; /* Soderlind H312 */
-    case CUBIE_CONTROLLER_GUSTAFSSON: gains[0] = 1.0; gains[1] = 1.0; break;
+    /* SUNDIALS ARKODE's default PID (k1, k2, k3) = (0.58, 0.21, 0.10), in
+     * the sign convention above (the earlier 0.25/0.5/0.25 had poles at
+     * |z| = 0.91: slowly decaying step-size oscillations). */
+    case CUBIE_CONTROLLER_PID: gains[0] = 0.58; gains[1] = -0.21; gains[2] = 0.10; break;
+    /* Gustafsson's predictive controller as in Hairer's RADAU5:
+     * (1/E_n)^(2/k) * E_{n-1}^(1/k) * h_n/h_{n-1}. (1, 1) in this convention
+     * would be unstable (poles |z| = 1.41). */
+    case CUBIE_CONTROLLER_GUSTAFSSON: gains[0] = 2.0; gains[1] = -1.0; break;
   }
 }
 

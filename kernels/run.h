@@ -1,0 +1,416 @@
+/* run.h — the per-run loop: integrate run r of a chunk over the save points
+ * [window_start, window_end) and leave its outputs, summaries, status,
+ * counters and (between windows) its persisted state (design.md §8).
+ *
+ * Responsible for time: where steps start and end, which save points a step
+ * covers, when a run stops and why. Arithmetic of a step is rk_step.h's,
+ * step-size decisions are controllers.h's, statistics summaries.h's. It
+ * never reads another run's data and never stops other runs.
+ *
+ * Time is double everywhere (also in float32 runs). Save point j is at
+ * t_save_start + j·save_every computed from j (the last one is t_end
+ * exactly). Adaptive methods with dense output step freely and interpolate
+ * save points inside a step (the last step is shortened to end at t_end);
+ * adaptive methods without dense output shorten the step that reaches the
+ * next save point so that it ends exactly there. A step within 1% of its
+ * target is stretched to it (as Hairer's codes treat x_end). After an
+ * accepted shortened step the next proposal is at least the one before
+ * shortening (Boost.Odeint's integrate_times rule), so dense save grids do
+ * not shrink steps. Fixed step: step n ends at t0 + n·dt0 computed from n;
+ * a save point between grid points ends a (shorter) step there and the grid
+ * continues; a save point within 1e-9·dt (or rounding) of a grid point is
+ * that grid point.
+ *
+ * Time windows. A step is committed to a window only if every save point it
+ * covers is < window_end. When an accepted step also covers a save point >=
+ * window_end, the saves < window_end are emitted (and accumulated), the step
+ * is not committed, and the state from just before the attempt is persisted
+ * together with next_save = window_end and the updated accumulators; the next
+ * window redoes that attempt bit for bit. Between windows only committed
+ * state is persisted, so results (saves, summaries, status, counters) are
+ * byte-identical to a single window [0, n_saves) wherever the boundaries are.
+ *
+ * Persisted fields (doubles; run r field f at persist[f·persist_field_stride
+ * + r·persist_run_stride]), CUBIE_PERSIST_FIELDS in all:
+ *   0 t            current time              5 have_k0     k_0 = f(t, y) valid
+ *   1 dt           next proposed step        6 h_prev      controller: last accepted step
+ *   2 status       CUBIE_RUN_* bits          7 log_e1      controller: log E_{n-1}
+ *   3 next_save    first save not emitted    8 log_e2      controller: log E_{n-2}
+ *   4 grid_index   fixed step: next grid n   9 rejected    controller: last attempt rejected
+ *   10 .. 10+CUBIE_N_COUNTERS-1                             counters (status.h order)
+ *   CUBIE_PERSIST_STATE        + i, i < CUBIE_N_STATES      y
+ *   CUBIE_PERSIST_K0           + i, i < CUBIE_N_STATES      k_0 (the FSAL derivative)
+ *   CUBIE_PERSIST_ACCUMULATORS + i, i < CUBIE_N_OUTPUTS·CUBIE_N_METRICS  summary accumulators
+ * Parameters are read from `parameters` in every window.
+ */
+#ifndef CUBIE_RUN_H
+#define CUBIE_RUN_H
+
+#include "tableaus.h"
+#include "rk_step.h"
+#include "dense_output.h"
+#include "controllers.h"
+#include "summaries.h"
+
+#define CUBIE_USE_DENSE (CUBIE_ADAPTIVE && CUBIE_RK_DENSE_DEGREE > 0)
+
+#define CUBIE_PERSIST_T 0
+#define CUBIE_PERSIST_DT 1
+#define CUBIE_PERSIST_STATUS 2
+#define CUBIE_PERSIST_NEXT_SAVE 3
+#define CUBIE_PERSIST_GRID_INDEX 4
+#define CUBIE_PERSIST_HAVE_K0 5
+#define CUBIE_PERSIST_H_PREV 6
+#define CUBIE_PERSIST_LOG_E1 7
+#define CUBIE_PERSIST_LOG_E2 8
+#define CUBIE_PERSIST_REJECTED 9
+#define CUBIE_PERSIST_COUNTERS 10
+#define CUBIE_PERSIST_STATE (CUBIE_PERSIST_COUNTERS + CUBIE_N_COUNTERS)
+#define CUBIE_PERSIST_K0 (CUBIE_PERSIST_STATE + CUBIE_N_STATES)
+#define CUBIE_PERSIST_ACCUMULATORS (CUBIE_PERSIST_K0 + CUBIE_N_STATES)
+#define CUBIE_PERSIST_FIELDS (CUBIE_PERSIST_ACCUMULATORS + CUBIE_N_ACCUMULATORS)
+
+/* A step within this fraction of its target is stretched to reach it. */
+#define CUBIE_LANDING_STRETCH 1.01
+
+/* The loop's view of one run between attempts. */
+typedef struct cubie_run_state {
+  double t;
+  double dt;
+  cubie_i64 next_save;
+  cubie_i64 grid_index;
+  cubie_i64 counters[CUBIE_N_COUNTERS];
+  cubie_u32 status;
+  int have_k0;
+  cubie_controller_state ctl;
+} cubie_run_state;
+
+/* Time of save point j. */
+CUBIE_DEVICE double cubie_save_time(const cubie_chunk_args *a, cubie_i64 j) {
+  return (j >= a->n_saves - 1) ? a->t_end : a->t_save_start + (double)j * a->save_every;
+}
+
+/* Emit save point j of run r from the state y_at at its time: outputs,
+ * saves array, summaries. */
+CUBIE_DEVICE void cubie_emit_save(const cubie_chunk_args *a, cubie_i64 r, cubie_i64 j,
+                                  const cubie_real *CUBIE_RESTRICT y_at,
+                                  const cubie_real *CUBIE_RESTRICT p,
+                                  cubie_real *CUBIE_RESTRICT out,
+                                  cubie_real *CUBIE_RESTRICT acc) {
+  if (j < a->window_start || j >= a->window_end) return;
+  cubie_model_outputs(cubie_save_time(a, j), y_at, p, out);
+  cubie_real *saves = (cubie_real *)a->saves + r * a->save_run_stride +
+                      (j - a->window_start) * a->save_time_stride;
+  CUBIE_UNROLL
+  for (int v = 0; v < CUBIE_N_OUTPUTS; v++) saves[v * a->save_var_stride] = out[v];
+  cubie_summary_add(a, r, j, out, acc);
+}
+
+/* A failed run: NaN for every save point of this window from `from` on and
+ * for the summary windows it can no longer complete. */
+CUBIE_DEVICE void cubie_fill_failed(const cubie_chunk_args *a, cubie_i64 r, cubie_i64 from) {
+  if (from < a->window_start) from = a->window_start;
+  for (cubie_i64 j = from; j < a->window_end; j++) {
+    cubie_real *saves = (cubie_real *)a->saves + r * a->save_run_stride +
+                        (j - a->window_start) * a->save_time_stride;
+    for (int v = 0; v < CUBIE_N_OUTPUTS; v++) saves[v * a->save_var_stride] = cubie_nan();
+  }
+  cubie_summary_fill_nan(a, r, from);
+}
+
+CUBIE_DEVICE void cubie_run_persist_store(const cubie_chunk_args *a, cubie_i64 r,
+                                          const cubie_run_state *s,
+                                          const cubie_real *CUBIE_RESTRICT y,
+                                          const cubie_real *CUBIE_RESTRICT k0,
+                                          const cubie_real *CUBIE_RESTRICT acc) {
+  double *base = a->persist + r * a->persist_run_stride;
+  const cubie_i64 fs = a->persist_field_stride;
+  base[CUBIE_PERSIST_T * fs] = s->t;
+  base[CUBIE_PERSIST_DT * fs] = s->dt;
+  base[CUBIE_PERSIST_STATUS * fs] = (double)s->status;
+  base[CUBIE_PERSIST_NEXT_SAVE * fs] = (double)s->next_save;
+  base[CUBIE_PERSIST_GRID_INDEX * fs] = (double)s->grid_index;
+  base[CUBIE_PERSIST_HAVE_K0 * fs] = (double)s->have_k0;
+  base[CUBIE_PERSIST_H_PREV * fs] = s->ctl.h_prev;
+  base[CUBIE_PERSIST_LOG_E1 * fs] = (double)s->ctl.log_e1;
+  base[CUBIE_PERSIST_LOG_E2 * fs] = (double)s->ctl.log_e2;
+  base[CUBIE_PERSIST_REJECTED * fs] = (double)s->ctl.rejected_last;
+  CUBIE_UNROLL
+  for (int c = 0; c < CUBIE_N_COUNTERS; c++)
+    base[(CUBIE_PERSIST_COUNTERS + c) * fs] = (double)s->counters[c];
+  CUBIE_UNROLL
+  for (int n = 0; n < CUBIE_N_STATES; n++) {
+    base[(CUBIE_PERSIST_STATE + n) * fs] = (double)y[n];
+    base[(CUBIE_PERSIST_K0 + n) * fs] = (double)k0[n];
+  }
+  CUBIE_UNROLL
+  for (int i = 0; i < CUBIE_N_ACCUMULATORS; i++)
+    base[(CUBIE_PERSIST_ACCUMULATORS + i) * fs] = (double)acc[i];
+}
+
+CUBIE_DEVICE void cubie_run_persist_load(const cubie_chunk_args *a, cubie_i64 r,
+                                         cubie_run_state *s, cubie_real *CUBIE_RESTRICT y,
+                                         cubie_real *CUBIE_RESTRICT k0,
+                                         cubie_real *CUBIE_RESTRICT acc) {
+  const double *base = a->persist + r * a->persist_run_stride;
+  const cubie_i64 fs = a->persist_field_stride;
+  s->t = base[CUBIE_PERSIST_T * fs];
+  s->dt = base[CUBIE_PERSIST_DT * fs];
+  s->status = (cubie_u32)base[CUBIE_PERSIST_STATUS * fs];
+  s->next_save = (cubie_i64)base[CUBIE_PERSIST_NEXT_SAVE * fs];
+  s->grid_index = (cubie_i64)base[CUBIE_PERSIST_GRID_INDEX * fs];
+  s->have_k0 = (int)base[CUBIE_PERSIST_HAVE_K0 * fs];
+  s->ctl.h_prev = base[CUBIE_PERSIST_H_PREV * fs];
+  s->ctl.log_e1 = (cubie_real)base[CUBIE_PERSIST_LOG_E1 * fs];
+  s->ctl.log_e2 = (cubie_real)base[CUBIE_PERSIST_LOG_E2 * fs];
+  s->ctl.rejected_last = (int)base[CUBIE_PERSIST_REJECTED * fs];
+  CUBIE_UNROLL
+  for (int c = 0; c < CUBIE_N_COUNTERS; c++)
+    s->counters[c] = (cubie_i64)base[(CUBIE_PERSIST_COUNTERS + c) * fs];
+  CUBIE_UNROLL
+  for (int n = 0; n < CUBIE_N_STATES; n++) {
+    y[n] = (cubie_real)base[(CUBIE_PERSIST_STATE + n) * fs];
+    k0[n] = (cubie_real)base[(CUBIE_PERSIST_K0 + n) * fs];
+  }
+  CUBIE_UNROLL
+  for (int i = 0; i < CUBIE_N_ACCUMULATORS; i++)
+    acc[i] = (cubie_real)base[(CUBIE_PERSIST_ACCUMULATORS + i) * fs];
+}
+
+/* Status word and counters (saturated to 32 bits) of run r. */
+CUBIE_DEVICE void cubie_run_write_status(const cubie_chunk_args *a, cubie_i64 r,
+                                         const cubie_run_state *s) {
+  a->status[r] = s->status;
+  CUBIE_UNROLL
+  for (int c = 0; c < CUBIE_N_COUNTERS; c++) {
+    const cubie_i64 v = s->counters[c];
+    a->counters[c * a->counter_slot_stride + r * a->counter_run_stride] =
+        v > (cubie_i64)0xffffffffu ? 0xffffffffu : (cubie_u32)v;
+  }
+}
+
+/* Copy the accepted proposal into the state. */
+CUBIE_DEVICE void cubie_run_commit_state(cubie_real *CUBIE_RESTRICT y,
+                                         const cubie_real *CUBIE_RESTRICT y_new) {
+  CUBIE_UNROLL
+  for (int n = 0; n < CUBIE_N_STATES; n++) y[n] = y_new[n];
+}
+
+#if CUBIE_ADAPTIVE
+/* One attempt of an adaptive run. It either commits the attempt, or records
+ * a rejection, or sets a failure bit, or (an accepted step reaching past
+ * window_end) emits the saves of this window and leaves the pre-attempt
+ * state untouched; the loop's checks then say what happens next. */
+CUBIE_DEVICE void cubie_run_adaptive_attempt(const cubie_chunk_args *a, cubie_i64 r,
+                                            cubie_run_state *s, cubie_real *CUBIE_RESTRICT y,
+                                            cubie_real *CUBIE_RESTRICT y_new,
+                                            const cubie_real *CUBIE_RESTRICT p,
+                                            cubie_real *CUBIE_RESTRICT k,
+                                            cubie_real *CUBIE_RESTRICT stage,
+                                            cubie_real *CUBIE_RESTRICT out,
+                                            cubie_real *CUBIE_RESTRICT acc) {
+  const double t = s->t;
+  const double dt_proposed = s->dt;
+#if CUBIE_USE_DENSE
+  const double target = a->t_end;
+#else
+  const double target = cubie_save_time(a, s->next_save);
+#endif
+  double h = dt_proposed;
+  int lands = 0;
+  const int may_stretch = a->dt_max <= 0.0 || target - t <= a->dt_max;
+  if (t + h >= target || (may_stretch && t + CUBIE_LANDING_STRETCH * h >= target)) {
+    h = target - t;
+    lands = 1;
+  }
+  if (!(t + h > t)) { /* below the resolution of time */
+    s->status |= (s->ctl.rejected_last == 2) ? CUBIE_RUN_NONFINITE : CUBIE_RUN_STEP_TOO_SMALL;
+    return;
+  }
+  if (!s->have_k0) {
+    cubie_model_rhs(t, y, p, k);
+    s->counters[CUBIE_COUNTER_RHS_EVALS] += 1;
+    s->have_k0 = 1;
+  }
+  const int evals = cubie_rk_attempt(t, h, y, p, k, stage, y_new);
+  const cubie_real err = cubie_rk_error_norm(h, y, y_new, k, (cubie_real)a->atol, (cubie_real)a->rtol);
+  cubie_controller_state ctl = s->ctl;
+  cubie_real factor;
+  if (!cubie_controller_judge(&ctl, err, h, a, &factor)) {
+    s->counters[CUBIE_COUNTER_REJECTED] += 1;
+    s->counters[CUBIE_COUNTER_RHS_EVALS] += evals;
+    s->ctl = ctl;
+    if (err < (cubie_real)0) s->ctl.rejected_last = 2; /* remember why */
+    if (a->dt_min > 0.0 && dt_proposed <= a->dt_min) {
+      s->status |= (err < (cubie_real)0) ? CUBIE_RUN_NONFINITE : CUBIE_RUN_STEP_TOO_SMALL;
+      return;
+    }
+    s->dt = cubie_controller_limit(h * (double)factor, a, &s->status);
+    return;
+  }
+  const double t_new = lands ? target : t + h;
+#if CUBIE_USE_DENSE
+  while (s->next_save < a->n_saves) {
+    const cubie_i64 j = s->next_save;
+    const double ts = cubie_save_time(a, j);
+    if (ts > t_new) break;
+    if (j >= a->window_end) return; /* not committed: the next window redoes it */
+    if (ts == t_new) {
+      cubie_emit_save(a, r, j, y_new, p, out, acc);
+    } else {
+      cubie_dense_eval((ts - t) / h, h, y, k, stage);
+      cubie_emit_save(a, r, j, stage, p, out, acc);
+    }
+    s->next_save = j + 1;
+  }
+#else
+  if (lands) { /* a landing step never covers a save beyond the window (see the loop) */
+    cubie_emit_save(a, r, s->next_save, y_new, p, out, acc);
+    s->next_save += 1;
+  }
+#endif
+  s->counters[CUBIE_COUNTER_ACCEPTED] += 1;
+  s->counters[CUBIE_COUNTER_RHS_EVALS] += evals;
+  s->have_k0 = cubie_rk_finish_fsal(t_new, y_new, p, k, &s->counters[CUBIE_COUNTER_RHS_EVALS]);
+  cubie_run_commit_state(y, y_new);
+  s->t = t_new;
+  s->ctl = ctl;
+  double dt_next = h * (double)factor;
+  if (lands && dt_next < dt_proposed) dt_next = dt_proposed;
+  s->dt = cubie_controller_limit(dt_next, a, &s->status);
+}
+#else
+/* One step of a fixed-step run (or a failure bit). */
+CUBIE_DEVICE void cubie_run_fixed_step(const cubie_chunk_args *a, cubie_i64 r, cubie_run_state *s,
+                                      cubie_real *CUBIE_RESTRICT y,
+                                      cubie_real *CUBIE_RESTRICT y_new,
+                                      const cubie_real *CUBIE_RESTRICT p,
+                                      cubie_real *CUBIE_RESTRICT k,
+                                      cubie_real *CUBIE_RESTRICT stage,
+                                      cubie_real *CUBIE_RESTRICT out,
+                                      cubie_real *CUBIE_RESTRICT acc) {
+  const double t = s->t;
+  const double dt = a->dt0;
+  const double t_grid = a->t0 + (double)s->grid_index * dt;
+  const double t_save = cubie_save_time(a, s->next_save);
+  /* Rounding of t0 + n·dt against t_save_start + j·save_every. */
+  const double tol = 1e-9 * dt + 16.0 * 2.220446049250313e-16 * fabs(t_grid);
+  double t_new = t_grid;
+  int on_grid = 1, on_save = 0;
+  if (t_save <= t_grid + tol) {
+    t_new = t_save;
+    on_save = 1;
+    on_grid = (t_save >= t_grid - tol);
+  }
+  const double h = t_new - t;
+  if (!(h > 0.0) || !(t + h > t)) {
+    s->status |= CUBIE_RUN_STEP_TOO_SMALL;
+    return;
+  }
+  if (!s->have_k0) {
+    cubie_model_rhs(t, y, p, k);
+    s->counters[CUBIE_COUNTER_RHS_EVALS] += 1;
+    s->have_k0 = 1;
+  }
+  s->counters[CUBIE_COUNTER_RHS_EVALS] += cubie_rk_attempt(t, h, y, p, k, stage, y_new);
+  if (!cubie_rk_all_finite(y_new)) {
+    s->status |= CUBIE_RUN_NONFINITE;
+    return;
+  }
+  s->counters[CUBIE_COUNTER_ACCEPTED] += 1;
+  s->have_k0 = cubie_rk_finish_fsal(t_new, y_new, p, k, &s->counters[CUBIE_COUNTER_RHS_EVALS]);
+  cubie_run_commit_state(y, y_new);
+  s->t = t_new;
+  if (on_grid) s->grid_index += 1;
+  if (on_save) {
+    cubie_emit_save(a, r, s->next_save, y, p, out, acc);
+    s->next_save += 1;
+  }
+}
+#endif
+
+/* Integrate run r of the chunk over save points [window_start, window_end).
+ * shared_scratch is this run's CUBIE_SHARED_PER_RUN slice of shared memory. */
+CUBIE_DEVICE void cubie_integrate_run(const cubie_chunk_args *a, cubie_i64 r,
+                                      cubie_real *shared_scratch) {
+  cubie_real persistent_scratch[CUBIE_NZ(CUBIE_PERSISTENT_PER_RUN)];
+  CUBIE_BUFFER(LOOP_STATE, y, CUBIE_N_STATES);
+  CUBIE_BUFFER(LOOP_PROPOSAL, y_new, CUBIE_N_STATES);
+  CUBIE_BUFFER(LOOP_PARAMETERS, p, CUBIE_N_PARAMETERS);
+  CUBIE_BUFFER(LOOP_OUTPUTS, out, CUBIE_N_OUTPUTS);
+  CUBIE_BUFFER(LOOP_ACCUMULATORS, acc, CUBIE_N_ACCUMULATORS);
+  CUBIE_BUFFER(STEP_STAGES, k, CUBIE_RK_STAGES * CUBIE_N_STATES);
+  CUBIE_BUFFER(STEP_STAGE_STATE, stage, CUBIE_N_STATES);
+  (void)shared_scratch;
+  (void)persistent_scratch;
+
+  const cubie_real *params = (const cubie_real *)a->parameters;
+  CUBIE_UNROLL
+  for (int i = 0; i < CUBIE_N_PARAMETERS; i++)
+    p[i] = params[i * a->in_var_stride + r * a->in_run_stride];
+
+  cubie_run_state s;
+  if (a->window_start == 0) {
+    const cubie_real *y0 = (const cubie_real *)a->initial_values;
+    CUBIE_UNROLL
+    for (int n = 0; n < CUBIE_N_STATES; n++) {
+      y[n] = y0[n * a->in_var_stride + r * a->in_run_stride];
+      k[n] = (cubie_real)0;
+    }
+    CUBIE_UNROLL
+    for (int i = 0; i < CUBIE_N_ACCUMULATORS; i++) acc[i] = (cubie_real)0;
+    s.t = a->t0;
+    s.dt = a->dt0;
+    s.next_save = 0;
+    s.grid_index = 1;
+    CUBIE_UNROLL
+    for (int c = 0; c < CUBIE_N_COUNTERS; c++) s.counters[c] = 0;
+    s.status = 0u;
+    s.have_k0 = 0;
+    cubie_controller_init(&s.ctl);
+    if (a->n_saves > 0 && cubie_save_time(a, 0) == s.t) {
+      cubie_emit_save(a, r, 0, y, p, out, acc);
+      s.next_save = 1;
+    }
+    if (s.t < a->t_end) {
+#if CUBIE_ADAPTIVE
+      if (!(s.dt > 0.0)) {
+        cubie_model_rhs(s.t, y, p, k);
+        s.have_k0 = 1;
+        s.dt = cubie_initial_step(s.t, a->t_end, y, p, k, k + CUBIE_N_STATES, stage, a);
+        s.counters[CUBIE_COUNTER_RHS_EVALS] += 2;
+      }
+      s.dt = cubie_controller_limit(s.dt, a, &s.status);
+#else
+      if (!(a->dt0 > 0.0)) s.status |= CUBIE_RUN_STEP_TOO_SMALL;
+#endif
+    }
+  } else {
+    cubie_run_persist_load(a, r, &s, y, k, acc);
+  }
+
+  for (;;) {
+    if (s.status & CUBIE_RUN_FAILURE_MASK) break;
+    if (s.t >= a->t_end) {
+      s.status |= CUBIE_RUN_SUCCESS;
+      break;
+    }
+    if (s.next_save >= a->window_end || s.next_save >= a->n_saves) break;
+    if (a->max_steps > 0 &&
+        s.counters[CUBIE_COUNTER_ACCEPTED] + s.counters[CUBIE_COUNTER_REJECTED] >= a->max_steps) {
+      s.status |= CUBIE_RUN_MAX_STEPS;
+      break;
+    }
+#if CUBIE_ADAPTIVE
+    cubie_run_adaptive_attempt(a, r, &s, y, y_new, p, k, stage, out, acc);
+#else
+    cubie_run_fixed_step(a, r, &s, y, y_new, p, k, stage, out, acc);
+#endif
+  }
+
+  if (s.status & CUBIE_RUN_FAILURE_MASK) cubie_fill_failed(a, r, s.next_save);
+  cubie_run_write_status(a, r, &s);
+  if (a->persist) cubie_run_persist_store(a, r, &s, y, k, acc);
+}
+
+#endif
