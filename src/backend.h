@@ -59,10 +59,21 @@ typedef struct cubie_backend_ops {
   int (*memory_budget)(void *impl, size_t *bytes);
   int (*alloc)(void *impl, cubie_memory_kind kind, size_t bytes, void **ptr);
   void (*release)(void *impl, cubie_memory_kind kind, void *ptr);
+  /* Host → device; ordered before every later launch. `src` must not
+   * change before the next synchronize or synchronize_copies. */
   int (*copy_to_device)(void *impl, void *dst, const void *src, size_t bytes);
+  /* Device → host, complete on return. */
   int (*copy_to_host)(void *impl, void *dst, const void *src, size_t bytes);
+  /* Device → host on the backend's copy stream: it overlaps kernels launched
+   * after it. The caller has synchronized the kernel that wrote `src`, and
+   * reads `dst` only after synchronize_copies. */
+  int (*copy_to_host_async)(void *impl, void *dst, const void *src, size_t bytes);
+  int (*synchronize_copies)(void *impl);
   int (*launch)(void *impl, const cubie_chunk_args *args);
   int (*synchronize)(void *impl);
+  /* Seconds spent in kernels since create (device events on cuda, wall
+   * time of the entry point on cpu); complete after synchronize. */
+  int (*kernel_seconds)(void *impl, double *seconds);
   /* true: arrays are laid out run-fastest (GPU coalescing); false:
    * variable-/time-fastest per run (CPU cache lines). */
   bool run_fastest;

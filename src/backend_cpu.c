@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "backend.h"
@@ -32,6 +33,7 @@ typedef struct cpu_backend {
   int block_size;
   void *handle;
   cpu_entry_fn entry;
+  double kernel_seconds;
 } cpu_backend;
 
 /* Flags every kernel is compiled with; CUBIE_CFLAGS appends (e.g.
@@ -260,16 +262,30 @@ static int cpu_copy(void *impl, void *dst, const void *src, size_t bytes) {
   return CUBIE_OK;
 }
 
+static double wall_seconds(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
 static int cpu_launch(void *impl, const cubie_chunk_args *args) {
   cpu_backend *b = impl;
   CUBIE_CHECK(b->entry, CUBIE_ERR_INTERNAL, "cpu backend: launch before load");
+  double t = wall_seconds();
   int rc = b->entry(args, b->threads, b->block_size);
+  b->kernel_seconds += wall_seconds() - t;
   CUBIE_CHECK(rc == 0, CUBIE_ERR_BACKEND, "the cpu kernel failed (code %d)", rc);
   return CUBIE_OK;
 }
 
 static int cpu_synchronize(void *impl) {
   (void)impl;
+  return CUBIE_OK;
+}
+
+static int cpu_kernel_seconds(void *impl, double *seconds) {
+  cpu_backend *b = impl;
+  *seconds = b->kernel_seconds;
   return CUBIE_OK;
 }
 
@@ -287,8 +303,11 @@ const cubie_backend_ops cubie_backend_cpu_ops = {
     .release = cpu_release,
     .copy_to_device = cpu_copy,
     .copy_to_host = cpu_copy,
+    .copy_to_host_async = cpu_copy,        /* memcpy: complete on return */
+    .synchronize_copies = cpu_synchronize, /* nothing in flight */
     .launch = cpu_launch,
     .synchronize = cpu_synchronize,
+    .kernel_seconds = cpu_kernel_seconds,
     .run_fastest = false,
     .host_is_device = true,
 };

@@ -397,6 +397,8 @@ int cubie_chunk_loop_run(cubie_chunk_loop *loop, long long *failed) {
   work_item stop = {.stop = true};
   submit(loop, &w, &stop);
   if (loop->pipelined) pthread_join(w.thread, NULL);
+  if (loop->backend->ops->kernel_seconds && !local_rc)
+    local_rc = loop->backend->ops->kernel_seconds(loop->backend->impl, &loop->timing.kernel);
   rc = local_rc ? local_rc : w.rc;
   writer_free(&w);
   loop->timing.loop = now() - loop_start;

@@ -41,6 +41,7 @@ typedef struct cubie_chunk_timing {
   double write;     /* writer thread: NetCDF writes */
   double wait;      /* main thread waiting for a free buffer set */
   double loop;      /* wall time of the whole chunk loop */
+  double kernel;    /* inside kernels (the backend's kernel_seconds; part of compute) */
 } cubie_chunk_timing;
 
 /* For benchmarks: run only one half of the pipeline. */

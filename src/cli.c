@@ -9,6 +9,7 @@
 
 #include "backend.h"
 #include "chunk_loop.h"
+#include "cuda_driver.h"
 #include "error.h"
 #include "job.h"
 #include "runner.h"
@@ -158,6 +159,10 @@ static int command_check(const cli_args *a, MPI_Comm comm, int rank) {
   cubie_strbuf text;
   cubie_strbuf_init(&text);
   rc = cubie_plan_describe(job->plan, job->cfg, job->model, job->grid, &text);
+  cubie_buffer_registry *buffers = NULL;
+  if (!rc) rc = cubie_runner_buffer_layout(job, &buffers);
+  if (!rc) rc = cubie_buffer_registry_describe(buffers, job->plan->real_size, &text);
+  cubie_buffer_registry_destroy(&buffers);
   const cubie_backend_ops *ops = NULL;
   char why[512] = "";
   if (!rc) rc = cubie_backend_select(job->cfg->run.backend, &ops, why, sizeof why);
@@ -235,9 +240,10 @@ static int command_run(const cli_args *a, MPI_Comm comm, int rank, char *command
     if (a->timing)
       fprintf(stderr,
               "cubie: timing (rank 0): compile %.3f s%s, chunk loop %.3f s: compute %.3f s, "
-              "write %.3f s, waiting for the writer %.3f s\n",
+              "write %.3f s, waiting for the writer %.3f s; in kernels %.6f s\n",
               report.compile_seconds, report.compiled_from_cache ? " (cached)" : "",
-              report.timing.loop, report.timing.compute, report.timing.write, report.timing.wait);
+              report.timing.loop, report.timing.compute, report.timing.write, report.timing.wait,
+              report.timing.kernel);
     printf("cubie: %lld runs, %lld failed, %.2f s, %s on %d rank%s -> %s\n", report.total_runs,
            report.failed_runs, report.seconds, report.backend, report.n_ranks,
            report.n_ranks == 1 ? "" : "s", report.file);
@@ -258,7 +264,25 @@ static int command_info(int rank) {
   printf("cpu:  available (host C compiler: %s)\n",
          getenv("CUBIE_CC") ? getenv("CUBIE_CC") : CUBIE_JIT_CC);
   bool cuda = cubie_backend_cuda_ops.available(why, sizeof why);
-  printf("cuda: %s\n", cuda ? why : why);
+  printf("cuda: %s%s\n", cuda ? "available: " : "not available: ", why);
+  /* Devices are listed whenever the driver sees any, even when the backend
+   * is unusable for another reason (no NVRTC). */
+  char no_device[512];
+  cubie_strbuf devices;
+  if (cubie_cuda_device_count(no_device, sizeof no_device) > 0 &&
+      cubie_strbuf_init(&devices) == CUBIE_OK) {
+    if (cubie_cuda_describe_devices(&devices) != CUBIE_OK) {
+      cubie_strbuf_printf(&devices, "devices cannot be listed: %s\n", cubie_error_message());
+      cubie_error_clear();
+    }
+    for (char *line = devices.data; *line;) {
+      char *end = strchr(line, '\n');
+      if (!end) end = line + strlen(line);
+      printf("      %.*s\n", (int)(end - line), line);
+      line = *end ? end + 1 : end;
+    }
+    cubie_strbuf_free(&devices);
+  }
   return CUBIE_EXIT_SUCCESS;
 }
 

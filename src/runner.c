@@ -12,6 +12,7 @@
 #include "chunk_loop.h"
 #include "decomposer.h"
 #include "error.h"
+#include "kernel_buffers.h"
 #include "kernel_source.h"
 #include "output.h"
 #include "output_spec.h"
@@ -69,6 +70,35 @@ static int compile_and_load(cubie_backend *b, const char *source, MPI_Comm comm,
   return rc;
 }
 
+int cubie_runner_buffer_layout(const cubie_job *job, cubie_buffer_registry **out) {
+  const cubie_plan *p = job->plan;
+  cubie_kernel_dims dims = {.n_states = cubie_model_n_states(job->model),
+                            .n_parameters = cubie_model_n_parameters(job->model),
+                            .n_outputs = p->n_outputs,
+                            .n_metrics = p->n_metrics,
+                            .stages = p->algorithm->stages,
+                            .real_size = p->real_size};
+  return cubie_kernel_buffers_create(&dims, job->cfg, out);
+}
+
+int cubie_runner_kernel_source(const cubie_job *job, cubie_buffer_registry *buffers,
+                               const cubie_backend *backend, char **source) {
+  *source = NULL;
+  cubie_strbuf prologue, epilogue;
+  CUBIE_CALL(cubie_strbuf_init(&prologue));
+  int rc = cubie_strbuf_init(&epilogue);
+  if (!rc) rc = cubie_buffer_registry_emit(buffers, &prologue);
+  if (!rc) rc = cubie_kernel_buffers_checks(buffers, &epilogue);
+  if (!rc) rc = cubie_strbuf_append(&epilogue, backend->ops->source_epilogue(backend->impl));
+  if (!rc) {
+    cubie_kernel_source_options kopts = {.prologue = prologue.data, .epilogue = epilogue.data};
+    rc = cubie_kernel_source_build(job->plan, job->model, &kopts, source);
+  }
+  cubie_strbuf_free(&prologue);
+  cubie_strbuf_free(&epilogue);
+  return rc;
+}
+
 static int choose_backend(const cubie_job *job, MPI_Comm comm, cubie_backend **backend,
                           cubie_run_report *report) {
   const cubie_backend_ops *ops = NULL;
@@ -119,12 +149,12 @@ int cubie_runner_run(const cubie_job *job, MPI_Comm comm, const cubie_run_settin
   cubie_output_spec_storage spec;
   memset(&spec, 0, sizeof spec);
 
-  int rc = choose_backend(job, comm, &backend, report);
-  if (!rc) {
-    cubie_kernel_source_options kopts = {.prologue = NULL,
-                                         .epilogue = backend->ops->source_epilogue(backend->impl)};
-    rc = cubie_runner_agree(comm, cubie_kernel_source_build(job->plan, job->model, &kopts, &source));
-  }
+  /* The layout is an input decision (the deck's buffers: section): every
+   * rank finds the same error before any backend work starts. */
+  cubie_buffer_registry *buffers = NULL;
+  int rc = cubie_runner_agree(comm, cubie_runner_buffer_layout(job, &buffers));
+  if (!rc) rc = choose_backend(job, comm, &backend, report);
+  if (!rc) rc = cubie_runner_agree(comm, cubie_runner_kernel_source(job, buffers, backend, &source));
   if (!rc) rc = compile_and_load(backend, source, comm, report);
 
   cubie_chunk_loop loop;
@@ -163,6 +193,7 @@ int cubie_runner_run(const cubie_job *job, MPI_Comm comm, const cubie_run_settin
   cubie_chunk_loop_free(&loop);
   cubie_output_spec_free(&spec);
   free(source);
+  cubie_buffer_registry_destroy(&buffers);
   cubie_backend_destroy(&backend);
   return rc;
 }

@@ -14,6 +14,7 @@
 #include <mpi.h>
 #include <stdbool.h>
 
+#include "buffer_registry.h"
 #include "chunk_loop.h"
 #include "job.h"
 
@@ -42,6 +43,15 @@ typedef struct cubie_run_report {
 /* Collective over `comm`. */
 int cubie_runner_run(const cubie_job *job, MPI_Comm comm, const cubie_run_settings *settings,
                      cubie_run_report *report);
+
+/* The kernel's buffer registry for this job (every kernel buffer with its
+ * size, the deck's buffers: section applied, then the default heuristic). */
+int cubie_runner_buffer_layout(const cubie_job *job, cubie_buffer_registry **out);
+
+/* The kernel translation unit for `backend`: the buffer layout as its
+ * prologue; the size checks and the backend's entry point as its epilogue. */
+int cubie_runner_kernel_source(const cubie_job *job, cubie_buffer_registry *buffers,
+                               const cubie_backend *backend, char **source);
 
 /* Agree on an error across ranks: returns the first failing rank's code on
  * every rank (ranks that did not fail get a message naming that rank). */

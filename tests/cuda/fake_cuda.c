@@ -1,0 +1,271 @@
+/* fake_cuda.c — a stand-in libcuda.so.1 for testing the CUDA backend's
+ * host logic on machines without a GPU (CUBIE_CUDA_LIBRARY=path/to/this).
+ *
+ * "Device" memory is host memory, copies are memcpy, a launch only records
+ * its configuration and argument block (nothing executes). Controlled by the
+ * environment: FAKE_CUDA_DEVICES (default 1; 0 makes cuInit fail with
+ * CUDA_ERROR_NO_DEVICE), FAKE_CUDA_SHARED_BYTES (what the module reports as
+ * shared memory per run), FAKE_CUDA_FAIL_LAUNCH=1 (the launch fails).
+ * fake_cuda_* functions let a test read what the backend did.
+ */
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chunk_args.h"
+
+typedef int CUresult;
+typedef size_t (*block_to_smem)(int);
+
+#define OK 0
+#define ERR_INVALID_VALUE 1
+#define ERR_NO_DEVICE 100
+#define ERR_INVALID_DEVICE 101
+#define ERR_NOT_FOUND 500
+#define ERR_LAUNCH_FAILED 719
+
+#define FAKE_SHARED_OPTIN 232448 /* an H100's opt-in shared memory per block */
+
+static int fake_context, fake_module, fake_function, fake_stream, fake_event;
+static long long shared_bytes;
+static struct {
+  unsigned grid, block, smem;
+  int launches;
+  cubie_chunk_args args;
+  int max_dynamic_shared;
+  int pinned_allocs, device_allocs, frees;
+} rec;
+
+static int env_int(const char *name, int fallback) {
+  const char *v = getenv(name);
+  return (v && *v) ? atoi(v) : fallback;
+}
+
+/* Accessors for the tests. */
+int fake_cuda_launches(void) { return rec.launches; }
+void fake_cuda_last_launch(unsigned *grid, unsigned *block, unsigned *smem, cubie_chunk_args *args) {
+  *grid = rec.grid;
+  *block = rec.block;
+  *smem = rec.smem;
+  *args = rec.args;
+}
+int fake_cuda_max_dynamic_shared(void) { return rec.max_dynamic_shared; }
+int fake_cuda_allocations(void) { return rec.device_allocs + rec.pinned_allocs - rec.frees; }
+
+CUresult cuInit(unsigned flags) {
+  (void)flags;
+  return env_int("FAKE_CUDA_DEVICES", 1) > 0 ? OK : ERR_NO_DEVICE;
+}
+CUresult cuDriverGetVersion(int *v) {
+  *v = 13000;
+  return OK;
+}
+CUresult cuGetErrorName(CUresult r, const char **name) {
+  switch (r) {
+    case OK: *name = "CUDA_SUCCESS"; return OK;
+    case ERR_INVALID_VALUE: *name = "CUDA_ERROR_INVALID_VALUE"; return OK;
+    case ERR_NO_DEVICE: *name = "CUDA_ERROR_NO_DEVICE"; return OK;
+    case ERR_INVALID_DEVICE: *name = "CUDA_ERROR_INVALID_DEVICE"; return OK;
+    case ERR_NOT_FOUND: *name = "CUDA_ERROR_NOT_FOUND"; return OK;
+    case ERR_LAUNCH_FAILED: *name = "CUDA_ERROR_LAUNCH_FAILED"; return OK;
+  }
+  *name = NULL;
+  return ERR_INVALID_VALUE;
+}
+CUresult cuGetErrorString(CUresult r, const char **text) {
+  switch (r) {
+    case ERR_NO_DEVICE: *text = "no CUDA-capable device is detected"; return OK;
+    case ERR_LAUNCH_FAILED: *text = "unspecified launch failure"; return OK;
+    default: *text = "fake error"; return OK;
+  }
+}
+CUresult cuDeviceGetCount(int *n) {
+  *n = env_int("FAKE_CUDA_DEVICES", 1);
+  return OK;
+}
+CUresult cuDeviceGet(int *dev, int ordinal) {
+  if (ordinal < 0 || ordinal >= env_int("FAKE_CUDA_DEVICES", 1)) return ERR_INVALID_DEVICE;
+  *dev = ordinal;
+  return OK;
+}
+CUresult cuDeviceGetName(char *name, int len, int dev) {
+  snprintf(name, (size_t)len, "Fake GPU %d", dev);
+  return OK;
+}
+CUresult cuDeviceGetAttribute(int *value, int attribute, int dev) {
+  (void)dev;
+  switch (attribute) {
+    case 1: *value = 1024; return OK;                 /* max threads per block */
+    case 8: *value = 49152; return OK;                /* shared per block */
+    case 16: *value = 132; return OK;                 /* SMs */
+    case 75: *value = 9; return OK;                   /* compute capability */
+    case 76: *value = 0; return OK;
+    case 97: *value = FAKE_SHARED_OPTIN; return OK;   /* opt-in shared per block */
+  }
+  return ERR_INVALID_VALUE;
+}
+CUresult cuDeviceTotalMem_v2(size_t *bytes, int dev) {
+  (void)dev;
+  *bytes = (size_t)85e9; /* 79.2 GiB */
+  return OK;
+}
+CUresult cuDevicePrimaryCtxRetain(void **ctx, int dev) {
+  (void)dev;
+  *ctx = &fake_context;
+  return OK;
+}
+CUresult cuDevicePrimaryCtxRelease_v2(int dev) {
+  (void)dev;
+  return OK;
+}
+CUresult cuCtxSetCurrent(void *ctx) { return ctx == &fake_context ? OK : ERR_INVALID_VALUE; }
+CUresult cuCtxSynchronize(void) { return OK; }
+CUresult cuStreamCreate(void **s, unsigned flags) {
+  (void)flags;
+  *s = &fake_stream;
+  return OK;
+}
+CUresult cuStreamDestroy_v2(void *s) {
+  (void)s;
+  return OK;
+}
+CUresult cuStreamSynchronize(void *s) {
+  (void)s;
+  return OK;
+}
+CUresult cuStreamWaitEvent(void *s, void *e, unsigned flags) {
+  (void)s;
+  (void)e;
+  (void)flags;
+  return OK;
+}
+CUresult cuEventCreate(void **e, unsigned flags) {
+  (void)flags;
+  *e = &fake_event;
+  return OK;
+}
+CUresult cuEventDestroy_v2(void *e) {
+  (void)e;
+  return OK;
+}
+CUresult cuEventRecord(void *e, void *s) {
+  (void)e;
+  (void)s;
+  return OK;
+}
+CUresult cuEventSynchronize(void *e) {
+  (void)e;
+  return env_int("FAKE_CUDA_FAIL_LAUNCH", 0) ? ERR_LAUNCH_FAILED : OK;
+}
+CUresult cuEventElapsedTime_v2(float *ms, void *a, void *b) {
+  (void)a;
+  (void)b;
+  *ms = 1.5f; /* every kernel takes 1.5 ms */
+  return OK;
+}
+CUresult cuModuleLoadData(void **m, const void *image) {
+  if (!image) return ERR_INVALID_VALUE;
+  *m = &fake_module;
+  shared_bytes = env_int("FAKE_CUDA_SHARED_BYTES", 0);
+  return OK;
+}
+CUresult cuModuleUnload(void *m) {
+  (void)m;
+  return OK;
+}
+CUresult cuModuleGetFunction(void **fn, void *m, const char *name) {
+  (void)m;
+  if (strcmp(name, "cubie_cuda_run_chunk") != 0) return ERR_NOT_FOUND;
+  *fn = &fake_function;
+  return OK;
+}
+CUresult cuModuleGetGlobal_v2(unsigned long long *ptr, size_t *bytes, void *m, const char *name) {
+  (void)m;
+  if (strcmp(name, "cubie_cuda_shared_bytes_per_run") != 0) return ERR_NOT_FOUND;
+  *ptr = (unsigned long long)(size_t)&shared_bytes;
+  *bytes = sizeof shared_bytes;
+  return OK;
+}
+CUresult cuFuncGetAttribute(int *value, int attribute, void *fn) {
+  (void)fn;
+  *value = attribute == 1 ? 0 : 32; /* no static shared memory; 32 registers */
+  return OK;
+}
+CUresult cuFuncSetAttribute(void *fn, int attribute, int value) {
+  (void)fn;
+  if (attribute != 8 || value > FAKE_SHARED_OPTIN) return ERR_INVALID_VALUE;
+  rec.max_dynamic_shared = value;
+  return OK;
+}
+/* The largest multiple of 32 up to 256 (and `limit`) whose shared memory
+ * fits in what the kernel is allowed; like the real one it consults the
+ * callback. */
+CUresult cuOccupancyMaxPotentialBlockSize(int *min_grid, int *block, void *fn, block_to_smem cb,
+                                          size_t smem, int limit) {
+  (void)fn;
+  int allowed = rec.max_dynamic_shared > 49152 ? rec.max_dynamic_shared : 49152;
+  *block = 0;
+  for (int b = 32; b <= 256 && b <= limit; b += 32) {
+    size_t need = cb ? cb(b) : smem;
+    if (need <= (size_t)allowed) *block = b;
+  }
+  *min_grid = 132;
+  return *block ? OK : ERR_INVALID_VALUE;
+}
+CUresult cuLaunchKernel(void *fn, unsigned gx, unsigned gy, unsigned gz, unsigned bx, unsigned by,
+                        unsigned bz, unsigned smem, void *stream, void **params, void **extra) {
+  (void)fn;
+  (void)stream;
+  (void)extra;
+  if (gy != 1 || gz != 1 || by != 1 || bz != 1 || !params) return ERR_INVALID_VALUE;
+  if (smem > 49152 && (int)smem > rec.max_dynamic_shared) return ERR_INVALID_VALUE;
+  rec.grid = gx;
+  rec.block = bx;
+  rec.smem = smem;
+  memcpy(&rec.args, params[0], sizeof rec.args);
+  rec.launches++;
+  return OK;
+}
+CUresult cuMemAlloc_v2(unsigned long long *p, size_t bytes) {
+  if (bytes == 0) return ERR_INVALID_VALUE; /* as the real driver */
+  void *m = malloc(bytes);
+  *p = (unsigned long long)(size_t)m;
+  rec.device_allocs++;
+  return m ? OK : 2;
+}
+CUresult cuMemFree_v2(unsigned long long p) {
+  free((void *)(size_t)p);
+  rec.frees++;
+  return OK;
+}
+CUresult cuMemAllocHost_v2(void **p, size_t bytes) {
+  if (bytes == 0) return ERR_INVALID_VALUE;
+  *p = malloc(bytes);
+  rec.pinned_allocs++;
+  return *p ? OK : 2;
+}
+CUresult cuMemFreeHost(void *p) {
+  free(p);
+  rec.frees++;
+  return OK;
+}
+CUresult cuMemcpyHtoDAsync_v2(unsigned long long dst, const void *src, size_t n, void *s) {
+  (void)s;
+  memcpy((void *)(size_t)dst, src, n);
+  return OK;
+}
+CUresult cuMemcpyDtoHAsync_v2(void *dst, unsigned long long src, size_t n, void *s) {
+  (void)s;
+  memcpy(dst, (const void *)(size_t)src, n);
+  return OK;
+}
+CUresult cuMemcpyDtoH_v2(void *dst, unsigned long long src, size_t n) {
+  memcpy(dst, (const void *)(size_t)src, n);
+  return OK;
+}
+CUresult cuMemGetInfo_v2(size_t *free_bytes, size_t *total) {
+  *free_bytes = (size_t)10 << 30;
+  *total = (size_t)80 << 30;
+  return OK;
+}

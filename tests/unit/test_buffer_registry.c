@@ -1,0 +1,356 @@
+/* test_buffer_registry — layouts and offsets, parent/child aggregates,
+ * invalidation by version, zero sizes, unknown names (with and without a
+ * deck position), the deck's buffers: section and the default heuristic. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "buffer_registry.h"
+#include "check.h"
+#include "config.h"
+#include "kernel_buffers.h"
+
+static cubie_buffer_slot slot_of(cubie_buffer_registry *reg, const char *name) {
+  cubie_buffer_slot s = {CUBIE_LOCATION_LOCAL, -1, -1};
+  CHECK_OK(cubie_buffer_registry_slot(reg, name, &s));
+  return s;
+}
+
+static long long total(cubie_buffer_registry *reg, cubie_buffer_location loc) {
+  long long n = -1;
+  CHECK_OK(cubie_buffer_registry_total(reg, loc, &n));
+  return n;
+}
+
+/* A parent with two children (one with a grandchild): offsets are
+ * contiguous per location, own buffers first, then one region for all
+ * children in registration order. */
+static void test_layout_and_aggregates(void) {
+  cubie_buffer_registry *reg = NULL;
+  CHECK_OK(cubie_buffer_registry_create(&reg));
+  CHECK_OK(cubie_buffer_registry_add_owner(reg, "loop", NULL));
+  CHECK_OK(cubie_buffer_registry_add_owner(reg, "step", "loop"));
+  CHECK_OK(cubie_buffer_registry_add_owner(reg, "newton", "step"));
+  CHECK_OK(cubie_buffer_registry_add_owner(reg, "summaries", "loop"));
+  CHECK_OK(cubie_buffer_registry_register(reg, "loop", "state", 3, CUBIE_LOCATION_SHARED));
+  CHECK_OK(cubie_buffer_registry_register(reg, "loop", "params", 2, CUBIE_LOCATION_LOCAL));
+  CHECK_OK(cubie_buffer_registry_register(reg, "loop", "out", 4, CUBIE_LOCATION_SHARED));
+  CHECK_OK(cubie_buffer_registry_register(reg, "step", "stages", 21, CUBIE_LOCATION_SHARED));
+  CHECK_OK(cubie_buffer_registry_register(reg, "step", "work", 5, CUBIE_LOCATION_PERSISTENT_LOCAL));
+  CHECK_OK(cubie_buffer_registry_register(reg, "newton", "delta", 3, CUBIE_LOCATION_SHARED));
+  CHECK_OK(cubie_buffer_registry_register(reg, "newton", "resid", 3, CUBIE_LOCATION_PERSISTENT_LOCAL));
+  CHECK_OK(cubie_buffer_registry_register(reg, "summaries", "acc", 8, CUBIE_LOCATION_SHARED));
+
+  /* shared: loop.state 0..3, loop.out 3..7, [children from 7: step.stages
+   * 7..28, newton.delta 28..31, summaries.acc 31..39] */
+  cubie_buffer_slot s = slot_of(reg, "loop.state");
+  CHECK_INT(s.location, CUBIE_LOCATION_SHARED);
+  CHECK_INT(s.offset, 0);
+  CHECK_INT(s.size, 3);
+  CHECK_INT(slot_of(reg, "loop.out").offset, 3);
+  CHECK_INT(slot_of(reg, "step.stages").offset, 7);
+  CHECK_INT(slot_of(reg, "newton.delta").offset, 28);
+  CHECK_INT(slot_of(reg, "summaries.acc").offset, 31);
+  CHECK_INT(slot_of(reg, "loop.params").offset, 0); /* local: no offset */
+  CHECK_INT(total(reg, CUBIE_LOCATION_SHARED), 39);
+  /* persistent: step.work 0..5, newton.resid 5..8 */
+  CHECK_INT(slot_of(reg, "step.work").offset, 0);
+  CHECK_INT(slot_of(reg, "newton.resid").offset, 5);
+  CHECK_INT(total(reg, CUBIE_LOCATION_PERSISTENT_LOCAL), 8);
+
+  long long n = -1, off = -1;
+  CHECK_OK(cubie_buffer_registry_aggregate(reg, "step", CUBIE_LOCATION_SHARED, &n));
+  CHECK_INT(n, 24); /* 21 own + 3 of newton */
+  CHECK_OK(cubie_buffer_registry_children_aggregate(reg, "step", CUBIE_LOCATION_SHARED, &n));
+  CHECK_INT(n, 3);
+  CHECK_OK(cubie_buffer_registry_children_aggregate(reg, "loop", CUBIE_LOCATION_SHARED, &n));
+  CHECK_INT(n, 32); /* step 24 + summaries 8 */
+  CHECK_OK(cubie_buffer_registry_child_region(reg, "loop", CUBIE_LOCATION_SHARED, &off, &n));
+  CHECK_INT(off, 7);
+  CHECK_INT(n, 32);
+  CHECK_OK(cubie_buffer_registry_aggregate(reg, "loop", CUBIE_LOCATION_LOCAL, &n));
+  CHECK_INT(n, 2);
+  CHECK_OK(cubie_buffer_registry_aggregate(reg, "newton", CUBIE_LOCATION_PERSISTENT_LOCAL, &n));
+  CHECK_INT(n, 3);
+  CHECK_FAILS(cubie_buffer_registry_aggregate(reg, "nobody", CUBIE_LOCATION_LOCAL, &n),
+              CUBIE_ERR_INTERNAL);
+
+  /* The emitted lines carry the same numbers. */
+  cubie_strbuf text;
+  CHECK_OK(cubie_strbuf_init(&text));
+  CHECK_OK(cubie_buffer_registry_emit(reg, &text));
+  CHECK_CONTAINS(text.data, "#define CUBIE_SHARED_PER_RUN 39\n");
+  CHECK_CONTAINS(text.data, "#define CUBIE_PERSISTENT_PER_RUN 8\n");
+  CHECK_CONTAINS(text.data, "#define CUBIE_BUF_NEWTON_DELTA_LOC CUBIE_LOC_SHARED\n#define CUBIE_BUF_NEWTON_DELTA_OFFSET 28\n");
+  CHECK_CONTAINS(text.data, "#define CUBIE_BUF_STEP_WORK_LOC CUBIE_LOC_PERSISTENT\n");
+  CHECK_CONTAINS(text.data, "#define CUBIE_BUF_LOOP_PARAMS_LOC CUBIE_LOC_LOCAL\n#define CUBIE_BUF_LOOP_PARAMS_OFFSET 0\n");
+  cubie_strbuf_free(&text);
+  cubie_buffer_registry_destroy(&reg);
+  CHECK(reg == NULL);
+}
+
+/* A change bumps the version and the next query sees the new layout;
+ * setting a buffer to where it already is changes nothing. */
+static void test_invalidation(void) {
+  cubie_buffer_registry *reg = NULL;
+  CHECK_OK(cubie_buffer_registry_create(&reg));
+  CHECK_OK(cubie_buffer_registry_add_owner(reg, "loop", NULL));
+  CHECK_OK(cubie_buffer_registry_add_owner(reg, "step", "loop"));
+  CHECK_OK(cubie_buffer_registry_register(reg, "loop", "a", 4, CUBIE_LOCATION_SHARED));
+  CHECK_OK(cubie_buffer_registry_register(reg, "step", "b", 6, CUBIE_LOCATION_SHARED));
+  CHECK_INT(slot_of(reg, "step.b").offset, 4);
+  long long n = 0;
+  CHECK_OK(cubie_buffer_registry_children_aggregate(reg, "loop", CUBIE_LOCATION_SHARED, &n));
+  CHECK_INT(n, 6);
+
+  unsigned long v = cubie_buffer_registry_version(reg);
+  CHECK_OK(cubie_buffer_registry_set_location(reg, "loop.a", CUBIE_LOCATION_SHARED));
+  CHECK_INT(cubie_buffer_registry_version(reg), v); /* no move, no new layout */
+
+  CHECK_OK(cubie_buffer_registry_set_location(reg, "loop.a", CUBIE_LOCATION_LOCAL));
+  CHECK(cubie_buffer_registry_version(reg) > v);
+  CHECK_INT(slot_of(reg, "step.b").offset, 0); /* the child region moved up */
+  CHECK_INT(total(reg, CUBIE_LOCATION_SHARED), 6);
+
+  /* A child's move changes its parent's reserved region. */
+  v = cubie_buffer_registry_version(reg);
+  CHECK_OK(cubie_buffer_registry_set_location(reg, "step.b", CUBIE_LOCATION_PERSISTENT_LOCAL));
+  CHECK(cubie_buffer_registry_version(reg) > v);
+  CHECK_OK(cubie_buffer_registry_children_aggregate(reg, "loop", CUBIE_LOCATION_SHARED, &n));
+  CHECK_INT(n, 0);
+  CHECK_OK(cubie_buffer_registry_children_aggregate(reg, "loop", CUBIE_LOCATION_PERSISTENT_LOCAL, &n));
+  CHECK_INT(n, 6);
+
+  /* Re-registering replaces the size; unregistering removes it. */
+  v = cubie_buffer_registry_version(reg);
+  CHECK_OK(cubie_buffer_registry_register(reg, "step", "b", 9, CUBIE_LOCATION_SHARED));
+  CHECK(cubie_buffer_registry_version(reg) > v);
+  CHECK_INT(cubie_buffer_registry_count(reg), 2);
+  CHECK_INT(total(reg, CUBIE_LOCATION_SHARED), 9);
+  CHECK_INT(total(reg, CUBIE_LOCATION_PERSISTENT_LOCAL), 0);
+  CHECK_OK(cubie_buffer_registry_unregister(reg, "step", "b"));
+  CHECK_INT(cubie_buffer_registry_count(reg), 1);
+  CHECK_INT(total(reg, CUBIE_LOCATION_SHARED), 0);
+  CHECK_FAILS(cubie_buffer_registry_unregister(reg, "step", "b"), CUBIE_ERR_INTERNAL);
+  cubie_buffer_registry_destroy(&reg);
+}
+
+/* Zero-size buffers are legal, take no room and still get their macros. */
+static void test_zero_sizes(void) {
+  cubie_buffer_registry *reg = NULL;
+  CHECK_OK(cubie_buffer_registry_create(&reg));
+  CHECK_OK(cubie_buffer_registry_add_owner(reg, "loop", NULL));
+  CHECK_OK(cubie_buffer_registry_register(reg, "loop", "empty", 0, CUBIE_LOCATION_SHARED));
+  CHECK_OK(cubie_buffer_registry_register(reg, "loop", "x", 2, CUBIE_LOCATION_SHARED));
+  CHECK_OK(cubie_buffer_registry_register(reg, "loop", "none", 0, CUBIE_LOCATION_PERSISTENT_LOCAL));
+  CHECK_INT(slot_of(reg, "loop.empty").size, 0);
+  CHECK_INT(slot_of(reg, "loop.x").offset, 0);
+  CHECK_INT(total(reg, CUBIE_LOCATION_SHARED), 2);
+  CHECK_INT(total(reg, CUBIE_LOCATION_PERSISTENT_LOCAL), 0);
+  cubie_strbuf text;
+  CHECK_OK(cubie_strbuf_init(&text));
+  CHECK_OK(cubie_buffer_registry_emit(reg, &text));
+  CHECK_CONTAINS(text.data, "#define CUBIE_BUF_LOOP_EMPTY_OFFSET 0\n");
+  CHECK_CONTAINS(text.data, "#define CUBIE_PERSISTENT_PER_RUN 0\n");
+  cubie_strbuf_free(&text);
+  /* Negative sizes and names that cannot be macro names are bugs. */
+  CHECK_FAILS(cubie_buffer_registry_register(reg, "loop", "neg", -1, CUBIE_LOCATION_LOCAL),
+              CUBIE_ERR_INTERNAL);
+  CHECK_FAILS(cubie_buffer_registry_register(reg, "loop", "Bad-Name", 1, CUBIE_LOCATION_LOCAL),
+              CUBIE_ERR_INTERNAL);
+  CHECK_FAILS(cubie_buffer_registry_register(reg, "nobody", "x", 1, CUBIE_LOCATION_LOCAL),
+              CUBIE_ERR_INTERNAL);
+  CHECK_FAILS(cubie_buffer_registry_add_owner(reg, "loop", NULL), CUBIE_ERR_INTERNAL);
+  CHECK_FAILS(cubie_buffer_registry_add_owner(reg, "orphan", "nobody"), CUBIE_ERR_INTERNAL);
+  cubie_buffer_registry_destroy(&reg);
+}
+
+static const cubie_kernel_dims lorenz64 = {.n_states = 3, .n_parameters = 3, .n_outputs = 4,
+                                           .n_metrics = 2, .stages = 7, .real_size = 8};
+
+static cubie_config *deck(const char *buffers) {
+  char text[1024];
+  snprintf(text, sizeof text,
+           "model:\n  states: {x: 1.0}\n  equations: dx = -x\n" /* lines 1-3 */
+           "integrator:\n  duration: 1.0\n"                       /* lines 4-5 */
+           "%s",
+           buffers);
+  cubie_config *cfg = NULL;
+  CHECK_OK(cubie_config_load_text("b.yaml", text, NULL, 0, &cfg));
+  return cfg;
+}
+
+/* Unknown names: a suggestion when one is close, the list otherwise; from
+ * the deck, with the position of the entry. */
+static void test_unknown_names(void) {
+  cubie_buffer_registry *reg = NULL;
+  CHECK_OK(cubie_kernel_buffers_create(&lorenz64, NULL, &reg));
+  CHECK_FAILS(cubie_buffer_registry_set_location(reg, "loop.stat", CUBIE_LOCATION_SHARED),
+              CUBIE_ERR_INPUT);
+  CHECK_STR(cubie_error_message(), "unknown buffer 'loop.stat' (did you mean 'loop.state'?)");
+  CHECK_FAILS(cubie_buffer_registry_set_location(reg, "zzz", CUBIE_LOCATION_SHARED), CUBIE_ERR_INPUT);
+  CHECK_CONTAINS(cubie_error_message(), "unknown buffer 'zzz' (known buffers: loop.state loop.proposal");
+  /* The right buffer under a wrong owner. */
+  CHECK_FAILS(cubie_buffer_registry_set_location(reg, "algorithm.stages", CUBIE_LOCATION_SHARED),
+              CUBIE_ERR_INPUT);
+  CHECK_STR(cubie_error_message(), "unknown buffer 'algorithm.stages' (did you mean 'step.stages'?)");
+  cubie_buffer_slot s;
+  CHECK_FAILS(cubie_buffer_registry_slot(reg, "step.stage", &s), CUBIE_ERR_INPUT);
+  CHECK_CONTAINS(cubie_error_message(), "did you mean 'step.stages'?");
+  cubie_buffer_registry_destroy(&reg);
+
+  cubie_config *cfg = deck("buffers:\n  loop.state: shared\n  step.stagse: local\n");
+  if (cfg) {
+    CHECK_FAILS(cubie_kernel_buffers_create(&lorenz64, cfg, &reg), CUBIE_ERR_INPUT);
+    CHECK_STR(cubie_error_message(),
+              "b.yaml:8:3: unknown buffer 'step.stagse' (did you mean 'step.stages'?)");
+    CHECK(reg == NULL);
+    cubie_config_destroy(&cfg);
+  }
+  /* The same through --set. */
+  const char *set[] = {"buffers.loop.sate=shared"};
+  CHECK_OK(cubie_config_load_text("b.yaml",
+                                  "model:\n  states: {x: 1.0}\n  equations: dx = -x\n"
+                                  "integrator:\n  duration: 1.0\n",
+                                  set, 1, &cfg));
+  if (cfg) {
+    CHECK_FAILS(cubie_kernel_buffers_create(&lorenz64, cfg, &reg), CUBIE_ERR_INPUT);
+    CHECK_CONTAINS(cubie_error_message(), "unknown buffer 'loop.sate' (did you mean 'loop.state'?)");
+    CHECK_CONTAINS(cubie_error_message(), "buffers.loop.sate=shared");
+    cubie_config_destroy(&cfg);
+  }
+}
+
+/* The deck's buffers: section moves buffers and wins over the heuristic. */
+static void test_deck_overrides(void) {
+  cubie_config *cfg = deck("buffers:\n  loop.state: shared\n  step.stages: persistent_local\n"
+                           "  loop.parameters: shared\n");
+  if (!cfg) return;
+  cubie_buffer_registry *reg = NULL;
+  CHECK_OK(cubie_kernel_buffers_create(&lorenz64, cfg, &reg));
+  if (reg) {
+    cubie_buffer_slot s = slot_of(reg, "loop.state");
+    CHECK_INT(s.location, CUBIE_LOCATION_SHARED);
+    CHECK_INT(s.offset, 0);
+    s = slot_of(reg, "loop.parameters");
+    CHECK_INT(s.location, CUBIE_LOCATION_SHARED);
+    CHECK_INT(s.offset, 3); /* registration order: state, proposal, error, parameters */
+    s = slot_of(reg, "step.stages");
+    CHECK_INT(s.location, CUBIE_LOCATION_PERSISTENT_LOCAL);
+    CHECK_INT(s.size, 21);
+    CHECK_INT(total(reg, CUBIE_LOCATION_SHARED), 6);
+    CHECK_INT(total(reg, CUBIE_LOCATION_PERSISTENT_LOCAL), 21);
+    CHECK_INT(slot_of(reg, "loop.proposal").location, CUBIE_LOCATION_LOCAL);
+    int i_state = -1;
+    for (int i = 0; i < cubie_buffer_registry_count(reg); i++)
+      if (strcmp(cubie_buffer_registry_name(reg, i), "loop.state") == 0) i_state = i;
+    CHECK_INT(cubie_buffer_registry_origin(reg, i_state), CUBIE_BUFFER_CHOSEN);
+    cubie_strbuf text;
+    CHECK_OK(cubie_strbuf_init(&text));
+    CHECK_OK(cubie_buffer_registry_describe(reg, 8, &text));
+    CHECK_CONTAINS(text.data, "per run: shared 48 B");
+    CHECK_CONTAINS(text.data, "loop.state");
+    CHECK_CONTAINS(text.data, "shared @0 (chosen)");
+    cubie_strbuf_free(&text);
+    cubie_buffer_registry_destroy(&reg);
+  }
+  cubie_config_destroy(&cfg);
+
+  /* A deck that keeps a large buffer local against the heuristic. */
+  cubie_kernel_dims big = lorenz64;
+  big.n_states = 10;
+  big.stages = 7; /* step.stages = 70 elements */
+  cfg = deck("buffers:\n  step.stages: local\n");
+  if (!cfg) return;
+  CHECK_OK(cubie_kernel_buffers_create(&big, cfg, &reg));
+  if (reg) {
+    CHECK_INT(slot_of(reg, "step.stages").location, CUBIE_LOCATION_LOCAL);
+    CHECK_INT(total(reg, CUBIE_LOCATION_SHARED), 0);
+    cubie_buffer_registry_destroy(&reg);
+  }
+  cubie_config_destroy(&cfg);
+}
+
+/* Default heuristic: small buffers stay local; a buffer above 32 elements
+ * moves to shared while (shared elements) x bytes x 64 threads <= 48 KiB. */
+static void test_heuristic(void) {
+  cubie_buffer_registry *reg = NULL;
+  /* Lorenz with tsit5: every buffer <= 21 elements: all local. */
+  CHECK_OK(cubie_kernel_buffers_create(&lorenz64, NULL, &reg));
+  CHECK_INT(total(reg, CUBIE_LOCATION_SHARED), 0);
+  CHECK_INT(total(reg, CUBIE_LOCATION_PERSISTENT_LOCAL), 0);
+  CHECK_INT(slot_of(reg, "step.stages").size, 21);
+  cubie_buffer_registry_destroy(&reg);
+
+  /* 10 states, 7 stages: step.stages = 70 elements. float64: 70*8*64 =
+   * 35840 B <= 49152: shared. */
+  cubie_kernel_dims d = lorenz64;
+  d.n_states = 10;
+  CHECK_OK(cubie_kernel_buffers_create(&d, NULL, &reg));
+  cubie_buffer_slot s = slot_of(reg, "step.stages");
+  CHECK_INT(s.location, CUBIE_LOCATION_SHARED);
+  CHECK_INT(s.offset, 0);
+  CHECK_INT(total(reg, CUBIE_LOCATION_SHARED), 70);
+  CHECK_INT(slot_of(reg, "loop.state").location, CUBIE_LOCATION_LOCAL);
+  cubie_buffer_registry_destroy(&reg);
+
+  /* 13 states x 7 = 91 elements: 91*8*64 = 46592 fits; 14 x 7 = 98:
+   * 50176 does not (float64) but does in float32 (25088). */
+  d.n_states = 13;
+  CHECK_OK(cubie_kernel_buffers_create(&d, NULL, &reg));
+  CHECK_INT(slot_of(reg, "step.stages").location, CUBIE_LOCATION_SHARED);
+  cubie_buffer_registry_destroy(&reg);
+  d.n_states = 14;
+  CHECK_OK(cubie_kernel_buffers_create(&d, NULL, &reg));
+  CHECK_INT(slot_of(reg, "step.stages").location, CUBIE_LOCATION_LOCAL);
+  cubie_buffer_registry_destroy(&reg);
+  d.real_size = 4;
+  CHECK_OK(cubie_kernel_buffers_create(&d, NULL, &reg));
+  CHECK_INT(slot_of(reg, "step.stages").location, CUBIE_LOCATION_SHARED);
+  cubie_buffer_registry_destroy(&reg);
+
+  /* Largest first, then the next while it fits: 40 states, 1 parameter,
+   * float32, 2 stages: stages 80 (shared: 80*4*64 = 20480), then the four
+   * 40-element buffers: 120*4*64 = 30720, 160 -> 40960, 200 -> 51200 > 49152:
+   * two of them join; the others stay local. */
+  cubie_kernel_dims w = {.n_states = 40, .n_parameters = 1, .n_outputs = 1, .n_metrics = 0,
+                         .stages = 2, .real_size = 4};
+  CHECK_OK(cubie_kernel_buffers_create(&w, NULL, &reg));
+  CHECK_INT(slot_of(reg, "step.stages").location, CUBIE_LOCATION_SHARED);
+  CHECK_INT(total(reg, CUBIE_LOCATION_SHARED), 80 + 2 * 40);
+  int shared = 0;
+  const char *forty[] = {"loop.state", "loop.proposal", "loop.error", "step.stage_state"};
+  for (int i = 0; i < 4; i++) shared += slot_of(reg, forty[i]).location == CUBIE_LOCATION_SHARED;
+  CHECK_INT(shared, 2);
+  /* Ties go to the earliest registered: loop.state, then loop.proposal. */
+  CHECK_INT(slot_of(reg, "loop.proposal").location, CUBIE_LOCATION_SHARED);
+  CHECK_INT(slot_of(reg, "loop.error").location, CUBIE_LOCATION_LOCAL);
+  CHECK_INT(slot_of(reg, "step.stage_state").location, CUBIE_LOCATION_LOCAL);
+  CHECK_INT(slot_of(reg, "loop.parameters").location, CUBIE_LOCATION_LOCAL);
+  CHECK_INT(slot_of(reg, "loop.accumulators").size, 0);
+  cubie_buffer_registry_destroy(&reg);
+}
+
+/* The size checks name every buffer with the kernels' expression. */
+static void test_checks(void) {
+  cubie_buffer_registry *reg = NULL;
+  CHECK_OK(cubie_kernel_buffers_create(&lorenz64, NULL, &reg));
+  cubie_strbuf text;
+  CHECK_OK(cubie_strbuf_init(&text));
+  CHECK_OK(cubie_kernel_buffers_checks(reg, &text));
+  CHECK_CONTAINS(text.data, "#if (CUBIE_RK_STAGES * CUBIE_N_STATES) != 21\n#error");
+  CHECK_CONTAINS(text.data, "#if (CUBIE_N_OUTPUTS * CUBIE_N_METRICS) != 8\n");
+  CHECK_CONTAINS(text.data, "#if CUBIE_N_PARAMETERS != 3\n");
+  cubie_strbuf_free(&text);
+  cubie_buffer_registry_destroy(&reg);
+}
+
+int main(void) {
+  test_layout_and_aggregates();
+  test_invalidation();
+  test_zero_sizes();
+  test_unknown_names();
+  test_deck_overrides();
+  test_heuristic();
+  test_checks();
+  CHECK_DONE();
+}
