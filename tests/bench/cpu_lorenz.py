@@ -273,7 +273,7 @@ def main():
     p.add_argument("--work-dir", required=True, help="scratch directory (decks, outputs, JIT cache)")
     p.add_argument("--csv", required=True, help="CSV file to write")
     p.add_argument("--markdown", help="also write the markdown tables here")
-    p.add_argument("--sizes", default="1024,4096,16384", help="comma-separated run counts")
+    p.add_argument("--sizes", default="1024,4096,16384,65536", help="comma-separated run counts")
     p.add_argument("--threads", default=None,
                    help="comma-separated thread counts (default: 1 and all usable cores)")
     p.add_argument("--repeats", type=int, default=5)
