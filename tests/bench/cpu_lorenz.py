@@ -169,8 +169,24 @@ def parse_counts(stdout):
             "accepted": int(v[3]), "rejected": int(v[4]), "rhs": int(v[5]), "failed": int(v[6])}
 
 
-def run_baseline(exe, rho_path, out_path, threads, rtol, atol, n):
-    wall, proc = timed([exe, rho_path, out_path, str(threads), repr(rtol), repr(atol), repr(T_END)])
+def thread_env(threads, bind, extra=None):
+    """The environment of one contender's run: OMP_PROC_BIND=true pins each
+    OpenMP thread to a core. Without it, a program whose parallel region
+    starts right after process start (the baselines) sometimes has both
+    threads share one core for several milliseconds (on this 2-core VM the
+    hand loop on 1024 runs took 6 or 16 ms at random; pinned: 5-6 ms every
+    time). `auto` pins only runs with more than one thread, where placement
+    matters, and leaves a single thread free to move off a busy core."""
+    env = dict(os.environ, **(extra or {}))
+    env.pop("OMP_PROC_BIND", None)
+    if bind == "always" or (bind == "auto" and threads > 1):
+        env["OMP_PROC_BIND"] = "true"
+    return env
+
+
+def run_baseline(exe, rho_path, out_path, threads, rtol, atol, n, env):
+    wall, proc = timed([exe, rho_path, out_path, str(threads), repr(rtol), repr(atol), repr(T_END)],
+                       env)
     c = parse_counts(proc.stdout)
     if c["runs"] != n or c["threads"] != threads:
         raise RuntimeError(f"{exe}: ran {c['runs']} runs on {c['threads']} threads, "
@@ -179,9 +195,8 @@ def run_baseline(exe, rho_path, out_path, threads, rtol, atol, n):
     return wall, c, states
 
 
-def run_cubie(exe, deck, nc_path, threads, n, cache_dir):
+def run_cubie(exe, deck, nc_path, threads, n, env):
     import netCDF4
-    env = dict(os.environ, CUBIE_CACHE_DIR=cache_dir)
     cmd = [exe, "run", deck, "-o", nc_path, "--force", "--timing", "--backend", "cpu",
            "--threads", str(threads), "--set", f"batch.sweep.rho.linspace=[0,21,{n}]"]
     wall, proc = timed(cmd, env)
@@ -220,9 +235,12 @@ def fmt_err(e):
     return "pending" if e is None else f"{e:.1e}"
 
 
-def markdown(results, sizes, thread_counts, repeats, model, cores, ref_spread, notes, load):
+def markdown(results, sizes, thread_counts, repeats, model, cores, ref_spread, notes, load, bind):
+    binding = {"auto": "OMP_PROC_BIND=true for runs with more than one thread",
+               "always": "OMP_PROC_BIND=true", "never": "OMP_PROC_BIND unset"}[bind]
     lines = [f"Machine: {model}, {cores} usable cores. Date: {datetime.date.today().isoformat()}. "
              f"Median of {repeats} timed runs after one warm-up each (cubie: warm JIT cache). "
+             f"Every contender: {binding}. "
              f"Load average (1 min) at start / end: {load[0]:.2f} / {load[1]:.2f}.", ""]
     lines += ["| runs N | threads | cubie wall | cubie compute | ARKODE wall | ARKODE compute | "
               "hand wall | hand compute | cubie vs ARKODE (compute / wall) | "
@@ -279,6 +297,8 @@ def main():
     p.add_argument("--repeats", type=int, default=5)
     p.add_argument("--rtol", type=float, default=1e-8)
     p.add_argument("--atol", type=float, default=1e-8)
+    p.add_argument("--bind", choices=("auto", "always", "never"), default="auto",
+                   help="OMP_PROC_BIND=true for every contender: auto = only multi-threaded runs")
     p.add_argument("--allow-missing-cubie", action="store_true",
                    help="report the baselines and mark cubie 'pending' when cubie cannot run")
     a = p.parse_args()
@@ -308,7 +328,8 @@ def main():
         # start, MPI_Init/MPI_Finalize, backend probe): the floor under its
         # end-to-end wall time.
         try:
-            floor = statistics.median(timed([a.cubie, "info"])[0] for _ in range(a.repeats))
+            info_env = thread_env(1, a.bind, {"CUBIE_CACHE_DIR": cache_dir})
+            floor = statistics.median(timed([a.cubie, "info"], info_env)[0] for _ in range(a.repeats))
             notes.append(f"cubie's fixed start-up cost (`cubie info`: process start, MPI_Init and "
                          f"MPI_Finalize, backend probe): {floor * 1e3:.0f} ms median; it is part of "
                          f"every cubie wall time")
@@ -332,12 +353,13 @@ def main():
             last = {}
 
             def one(c, n=n, t=t, rho_path=rho_path):
+                env = thread_env(t, a.bind, {"CUBIE_CACHE_DIR": cache_dir})
                 if c == "cubie":
                     return run_cubie(a.cubie, deck, os.path.join(a.work_dir, f"cubie_{n}_{t}.nc"),
-                                     t, n, cache_dir)
+                                     t, n, env)
                 exe = a.arkode if c == "arkode" else a.handloop
                 return run_baseline(exe, rho_path, os.path.join(a.work_dir, f"{c}_{n}_{t}.bin"),
-                                    t, a.rtol, a.atol, n)
+                                    t, a.rtol, a.atol, n, env)
 
             for rep in range(a.repeats + 1):  # rep 0 is the warm-up, not timed
                 for c in list(contenders):
@@ -398,7 +420,8 @@ def main():
         notes.append(f"cubie's rho values differ from numpy.linspace's by up to {rho_difference:.1e} "
                      f"(rounding of the linspace formula; the reference uses numpy's)")
     load = (load_start, os.getloadavg()[0])
-    text = markdown(results, sizes, thread_counts, a.repeats, model, cores, ref_spread, notes, load)
+    text = markdown(results, sizes, thread_counts, a.repeats, model, cores, ref_spread, notes, load,
+                    a.bind)
     print()
     print(text)
     if a.markdown:
