@@ -8,7 +8,8 @@
 #
 # Defines the imported target NetCDFPar::NetCDFPar.
 
-set(_nc_prefixes ${CMAKE_PREFIX_PATH} $ENV{NETCDF_DIR} $ENV{NETCDF_ROOT} /usr)
+string(REPLACE ":" ";" _nc_env_prefixes "$ENV{CMAKE_PREFIX_PATH}")
+set(_nc_prefixes ${CMAKE_PREFIX_PATH} ${_nc_env_prefixes} $ENV{NETCDF_DIR} $ENV{NETCDF_ROOT} /usr)
 set(_nc_arch "${CMAKE_LIBRARY_ARCHITECTURE}")
 if(NOT _nc_arch)
   set(_nc_arch "x86_64-linux-gnu")
@@ -18,14 +19,15 @@ find_path(NETCDF_PAR_INCLUDE_DIR netcdf_par.h
   HINTS ${_nc_prefixes}
   PATH_SUFFIXES lib/${_nc_arch}/netcdf/mpi/include include/netcdf/mpi include
   NO_DEFAULT_PATH)
-find_path(NETCDF_PAR_INCLUDE_DIR netcdf_par.h)
+find_path(NETCDF_PAR_INCLUDE_DIR netcdf_par.h
+  PATH_SUFFIXES lib/${_nc_arch}/netcdf/mpi/include include/netcdf/mpi include)
 
 find_library(NETCDF_PAR_LIBRARY
   NAMES netcdf_mpi netcdf
   HINTS ${_nc_prefixes}
   PATH_SUFFIXES lib/${_nc_arch} lib lib64
   NO_DEFAULT_PATH)
-find_library(NETCDF_PAR_LIBRARY NAMES netcdf_mpi netcdf)
+find_library(NETCDF_PAR_LIBRARY NAMES netcdf_mpi netcdf PATH_SUFFIXES lib/${_nc_arch})
 
 include(FindPackageHandleStandardArgs)
 find_package_handle_standard_args(NetCDFPar

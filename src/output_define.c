@@ -255,16 +255,30 @@ static int put_units_long_name(const definer *d, int varid, const char *var, con
   return CUBIE_OK;
 }
 
+/* The storage of a per-run variable. Uncompressed: contiguous, so the file
+ * holds no chunk index that a rank killed mid-write could leave half
+ * updated — the metadata is complete once the file is created, and a
+ * crashed job's file stays readable and resumable. Compressed: chunked
+ * (deflate needs chunks), with `chunks` per chunk. */
+static int def_layout(const definer *d, int varid, const char *name, const size_t *chunks) {
+  int ncid = d->o->ncid;
+  if (d->spec->compression == 0) {
+    NC_TRY(d, nc_def_var_chunking(ncid, varid, NC_CONTIGUOUS, NULL), "set the layout of", name);
+    return CUBIE_OK;
+  }
+  NC_TRY(d, nc_def_var_chunking(ncid, varid, NC_CHUNKED, chunks), "set the chunking of", name);
+  NC_TRY(d, nc_def_var_deflate(ncid, varid, 1, 1, d->spec->compression),
+         "set the compression of", name);
+  return CUBIE_OK;
+}
+
 /* A variable whose every value the writer supplies: no fill pass (a fill
- * would double the I/O of a huge file); chunked, optionally deflated. */
+ * would double the I/O of a huge file). */
 static int def_data_var(const definer *d, const char *name, nc_type type, int ndims,
                         const int *dims, const size_t *chunks, int *varid) {
   int ncid = d->o->ncid;
   NC_TRY(d, nc_def_var(ncid, name, type, ndims, dims, varid), "define", name);
-  NC_TRY(d, nc_def_var_chunking(ncid, *varid, NC_CHUNKED, chunks), "set the chunking of", name);
-  if (d->spec->compression > 0)
-    NC_TRY(d, nc_def_var_deflate(ncid, *varid, 1, 1, d->spec->compression),
-           "set the compression of", name);
+  CUBIE_CALL(def_layout(d, *varid, name, chunks));
   NC_TRY(d, nc_def_var_fill(ncid, *varid, NC_NOFILL, NULL), "set the fill mode of", name);
   return CUBIE_OK;
 }
@@ -377,11 +391,7 @@ static int define_per_run(definer *d) {
    * wrote reads as 0 = "never computed" (what resume looks for). */
   NC_TRY(d, nc_def_var(ncid, "status", NC_UINT, 1, &d->dim_run, &o->status_var), "define",
          "status");
-  NC_TRY(d, nc_def_var_chunking(ncid, o->status_var, NC_CHUNKED, &uint_chunk),
-         "set the chunking of", "status");
-  if (spec->compression > 0)
-    NC_TRY(d, nc_def_var_deflate(ncid, o->status_var, 1, 1, spec->compression),
-           "set the compression of", "status");
+  CUBIE_CALL(def_layout(d, o->status_var, "status", &uint_chunk));
   unsigned int never_computed = 0;
   NC_TRY(d, nc_def_var_fill(ncid, o->status_var, NC_FILL, &never_computed),
          "set the fill value of", "status");

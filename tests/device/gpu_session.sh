@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# One session on a lent GPU machine (see ../../docs/gpu.md, "Running on a
+# lent GPU"): the machine has CUDA, CMake and Python with JAX/diffrax but no
+# MPI, HDF5 or NetCDF and no network, so the Debian packages (.devdebs,
+# fetched with ../shared/device/fetch-debs.sh) and the netCDF4/cftime wheels
+# (.whl) travel with the tree. Usage, from the repository root:
+#   tests/device/gpu_session.sh OUT_DIR [STEPS...]
+# STEPS: build info gpu bench (default: all). Logs go to OUT_DIR.
+set -uo pipefail
+out=${1:?output directory}
+shift
+steps=${*:-build info gpu bench}
+mkdir -p "$out"
+P=/opt/deps
+mkdir -p "$P"
+for f in .devdebs/*.deb; do dpkg -x "$f" "$P"; done
+export CMAKE_PREFIX_PATH=$P/usr PATH=$P/usr/bin:$PATH OPAL_PREFIX=$P/usr
+export LD_LIBRARY_PATH=$P/usr/lib/x86_64-linux-gnu:$P/usr/lib/x86_64-linux-gnu/openmpi/lib:$P/usr/lib/x86_64-linux-gnu/hdf5/openmpi:${LD_LIBRARY_PATH:-}
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
+export PKG_CONFIG_PATH=$P/usr/lib/x86_64-linux-gnu/pkgconfig PKG_CONFIG_SYSROOT_DIR=$P
+python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site .whl/*.whl \
+  && export PYTHONPATH=/tmp/site
+export CUBIE_CACHE_DIR=/tmp/cubie-cache
+nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.sm,clocks.max.sm --format=csv > "$out/nvidia-smi.txt" 2>&1
+
+for step in $steps; do
+  case $step in
+    build)
+      { mpicc --showme && mpiexec -n 2 hostname; } > "$out/mpi.log" 2>&1
+      rm -rf build-gpu
+      timeout 300 bash -c "cmake -S . -B build-gpu -DCMAKE_BUILD_TYPE=Release -DCUBIE_NCDUMP=/bin/true \
+        -DCUBIE_PYTHON=$(command -v python3) && cmake --build build-gpu -j16" > "$out/build.log" 2>&1
+      echo "build: $?" >> "$out/summary.txt" ;;
+    info)
+      ./build-gpu/cubie info > "$out/info.log" 2>&1
+      echo "info: $?" >> "$out/summary.txt" ;;
+    gpu)
+      timeout 300 ctest --test-dir build-gpu -L gpu --output-on-failure > "$out/ctest-gpu.log" 2>&1
+      echo "ctest -L gpu: $?" >> "$out/summary.txt" ;;
+    bench)
+      # shellcheck disable=SC2086  # BENCH_ARGS is a list of options
+      timeout "${BENCH_TIMEOUT:-420}" python3 tests/bench/gpu_anchor.py build-gpu/cubie /tmp/anchor \
+        --min-exp "${BENCH_MIN_EXP:-10}" --max-exp "${BENCH_MAX_EXP:-23}" --repeat "${BENCH_REPEAT:-3}" \
+        ${BENCH_ARGS:-} --csv "$out/gpu_anchor.csv" > "$out/gpu_anchor.md" 2> "$out/gpu_anchor.err"
+      echo "bench: $?" >> "$out/summary.txt" ;;
+  esac
+done
+tail -n 3 "$out"/*.log "$out"/*.md 2>/dev/null | tail -n 60
+cat "$out/summary.txt"
