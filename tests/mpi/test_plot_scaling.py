@@ -3,8 +3,8 @@
 TEST INPUT: the NetCDF files here are fabricated by this test with
 netCDF4-python, carrying only the per-rank timing variables of the spec in
 docs/scaling.md, with times chosen so the expected speedup and efficiency
-are known exactly. (Once the run pipeline links, the lead switches this
-test to files from real 1- and 2-rank runs.)
+are known exactly. tests/mpi/plot_real_runs.sh runs the same script on the
+timing records of real 1- and 2-rank runs.
 
 Checks: strong series (same runs) 1/2/4 ranks, T = 100/50/26 s, plus a
 slower repeat at 2 ranks that must be ignored (best of): speedup 1, 2,
