@@ -80,7 +80,7 @@ CUBIE_DEVICE int cubie_controller_judge(cubie_controller_state *c, cubie_real er
     c->rejected_last = 1;
     return 0;
   }
-  const cubie_real le = cubie_log(cubie_fmax(err, (cubie_real)CUBIE_CONTROLLER_ERROR_FLOOR));
+  const cubie_real le = cubie_log(cubie_max(err, (cubie_real)CUBIE_CONTROLLER_ERROR_FLOOR));
   cubie_real f;
   if (err > (cubie_real)1) {
 #if defined(CUBIE_CONTROLLER_GUSTAFSSON)
@@ -88,7 +88,7 @@ CUBIE_DEVICE int cubie_controller_judge(cubie_controller_state *c, cubie_real er
 #else
     f = safety * cubie_exp(-b1 * le * inv_k);
 #endif
-    f = cubie_fmin(cubie_fmax(f, min_gain), (cubie_real)1);
+    f = cubie_min(cubie_max(f, min_gain), (cubie_real)1);
     *factor = f;
     c->rejected_last = 1;
     return 0;
@@ -107,14 +107,14 @@ CUBIE_DEVICE int cubie_controller_judge(cubie_controller_state *c, cubie_real er
     const cubie_real predictive =
         safety * (cubie_real)(h / c->h_prev) *
         cubie_exp(-(b1 * le + (cubie_real)a->gains[1] * c->log_e1) * inv_k);
-    f = cubie_fmin(f, predictive);
+    f = cubie_min(f, predictive);
   }
 #endif
-  f = cubie_fmin(cubie_fmax(f, min_gain), max_gain);
-  if (c->rejected_last) f = cubie_fmin(f, (cubie_real)1);
+  f = cubie_min(cubie_max(f, min_gain), max_gain);
+  if (c->rejected_last) f = cubie_min(f, (cubie_real)1);
   *factor = f;
   c->log_e2 = c->log_e1;
-  c->log_e1 = cubie_fmax(le, (cubie_real)CUBIE_CONTROLLER_LOG_HISTORY_FLOOR);
+  c->log_e1 = cubie_max(le, (cubie_real)CUBIE_CONTROLLER_LOG_HISTORY_FLOOR);
   c->h_prev = h;
   c->rejected_last = 0;
   return 1;

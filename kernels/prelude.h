@@ -93,6 +93,13 @@ CUBIE_DEVICE cubie_real cubie_sign(cubie_real x) {
 
 CUBIE_DEVICE int cubie_isfinite(double x) { return isfinite(x); }
 
+/* max / min for operands known not to be NaN: a compare and a select. The
+ * C library's fmax/fmin must treat NaN specially, so without fast-math the
+ * host compiler calls them; the kernels use these in the step loop, where
+ * NaN has been ruled out (or makes the result NaN either way). */
+CUBIE_DEVICE cubie_real cubie_max(cubie_real a, cubie_real b) { return a > b ? a : b; }
+CUBIE_DEVICE cubie_real cubie_min(cubie_real a, cubie_real b) { return a < b ? a : b; }
+
 /* A quiet NaN in the working precision (what a failed run's saves hold). */
 CUBIE_DEVICE cubie_real cubie_nan(void) {
 #if CUBIE_ON_DEVICE

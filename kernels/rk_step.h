@@ -127,7 +127,7 @@ CUBIE_DEVICE cubie_real cubie_rk_error_norm(double h, const cubie_real *CUBIE_RE
     for (int j = 0; j < CUBIE_RK_STAGES; j++)
       if (cubie_rk_e[j] != 0.0) e += (cubie_real)cubie_rk_e[j] * k[j * CUBIE_N_STATES + n];
     const cubie_real inv_scale =
-        (cubie_real)1 / (atol + rtol * cubie_fmax(cubie_fabs(y[n]), cubie_fabs(y_new[n])));
+        (cubie_real)1 / (atol + rtol * cubie_max(cubie_fabs(y[n]), cubie_fabs(y_new[n])));
     const cubie_real r = e * inv_scale;
     sum += r * r;
 #if CUBIE_RK_ERROR_DOP853

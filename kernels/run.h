@@ -331,8 +331,17 @@ CUBIE_DEVICE void cubie_run_fixed_step(const cubie_chunk_args *a, cubie_i64 r, c
 
 /* Integrate run r of the chunk over save points [window_start, window_end).
  * shared_scratch is this run's CUBIE_SHARED_PER_RUN slice of shared memory. */
-CUBIE_DEVICE void cubie_integrate_run(const cubie_chunk_args *a, cubie_i64 r,
+CUBIE_DEVICE void cubie_integrate_run(const cubie_chunk_args *args, cubie_i64 r,
                                       cubie_real *shared_scratch) {
+#if CUBIE_ON_DEVICE
+  const cubie_chunk_args *a = args; /* kernel parameters: constant-bank operands */
+#else
+  /* A private copy: the host compiler then knows the stores to saves and
+   * persist cannot change the settings, and keeps them in registers instead
+   * of reloading them every step. */
+  const cubie_chunk_args settings = *args;
+  const cubie_chunk_args *a = &settings;
+#endif
   cubie_real persistent_scratch[CUBIE_NZ(CUBIE_PERSISTENT_PER_RUN)];
   CUBIE_BUFFER(LOOP_STATE, y, CUBIE_N_STATES);
   CUBIE_BUFFER(LOOP_PROPOSAL, y_new, CUBIE_N_STATES);
