@@ -5,11 +5,11 @@
 # fetched with ../shared/device/fetch-debs.sh) and the netCDF4/cftime wheels
 # (.whl) travel with the tree. Usage, from the repository root:
 #   tests/device/gpu_session.sh OUT_DIR [STEPS...]
-# STEPS: build info gpu bench (default: all). Logs go to OUT_DIR.
+# STEPS: build info gpu params bench (default: all). Logs go to OUT_DIR.
 set -uo pipefail
 out=${1:?output directory}
 shift
-steps=${*:-build info gpu bench}
+steps=${*:-build info gpu params bench}
 mkdir -p "$out"
 P=/opt/deps
 mkdir -p "$P"
@@ -35,8 +35,35 @@ for step in $steps; do
       ./build-gpu/cubie info > "$out/info.log" 2>&1
       echo "info: $?" >> "$out/summary.txt" ;;
     gpu)
-      timeout 300 ctest --test-dir build-gpu -L gpu --output-on-failure > "$out/ctest-gpu.log" 2>&1
+      timeout 300 ctest --test-dir build-gpu -L "${GPU_LABEL:-^gpu$}" --output-on-failure > "$out/ctest-gpu.log" 2>&1
       echo "ctest -L gpu: $?" >> "$out/summary.txt" ;;
+    params)
+      # Single-GPU parameters of the scaling model (docs/scaling.md §5).
+      anchor=(inputs/lorenz.yaml --set model.parameters.beta=2.666 --set integrator.duration=1
+              --set integrator.algorithm=tsit5 --set integrator.step_control=fixed
+              --set integrator.dt=1e-3 --set integrator.precision=float32
+              --set output.save_every= --set output.summaries= --set "output.save=[x, y, z]"
+              --backend cuda --force --timing)
+      rm -rf /tmp/cold-cache
+      CUBIE_CACHE_DIR=/tmp/cold-cache ./build-gpu/cubie run "${anchor[@]}" -o /tmp/p-cold.nc \
+        --set "batch.sweep.rho.linspace=[0, 21, 1024]" > "$out/params.log" 2>&1
+      ls -la /tmp/cold-cache >> "$out/params.log"
+      for e in 16 18 20 22; do
+        echo "== N=2^$e" >> "$out/params.log"
+        ./build-gpu/cubie run "${anchor[@]}" -o /tmp/p.nc --set "batch.sweep.rho.linspace=[0, 21, $((1 << e))]" >> "$out/params.log" 2>&1
+      done
+      echo "== N=2^22, 64 MiB memory limit (many chunks)" >> "$out/params.log"
+      ./build-gpu/cubie check "${anchor[@]}" --set "batch.sweep.rho.linspace=[0, 21, 4194304]" \
+        --set run.memory_limit=64MiB | grep memory >> "$out/params.log" 2>&1
+      ./build-gpu/cubie run "${anchor[@]}" -o /tmp/p.nc --set "batch.sweep.rho.linspace=[0, 21, 4194304]" \
+        --set run.memory_limit=64MiB >> "$out/params.log" 2>&1
+      echo "== Lorenz example deck, 2 ranks on one GPU" >> "$out/params.log"
+      mpiexec -n 2 ./build-gpu/cubie run inputs/lorenz.yaml --backend cuda -o /tmp/p2.nc --force --timing >> "$out/params.log" 2>&1
+      echo "== Kepler, time-chunked on the GPU" >> "$out/params.log"
+      ./build-gpu/cubie run inputs/kepler.yaml --backend cuda -o /tmp/k1.nc --force --timing >> "$out/params.log" 2>&1
+      ./build-gpu/cubie run inputs/kepler.yaml --backend cuda -o /tmp/k2.nc --force -q --set run.memory_limit=2MiB >> "$out/params.log" 2>&1
+      python3 tests/integration/compare_data.py /tmp/k1.nc /tmp/k2.nc >> "$out/params.log" 2>&1
+      echo "params: $?" >> "$out/summary.txt" ;;
     bench)
       # shellcheck disable=SC2086  # BENCH_ARGS is a list of options
       timeout "${BENCH_TIMEOUT:-420}" python3 tests/bench/gpu_anchor.py build-gpu/cubie /tmp/anchor \
