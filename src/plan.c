@@ -233,10 +233,11 @@ int cubie_plan_describe(const cubie_plan *p, const cubie_config *cfg, const cubi
                         const cubie_grid *grid, cubie_strbuf *out) {
   const cubie_integrator_config *ic = &cfg->integrator;
   CUBIE_CALL(cubie_strbuf_printf(out, "deck:        %s\n", cfg->path));
-  CUBIE_CALL(cubie_strbuf_printf(out, "model:       %s (%d states, %d parameters, %d observables)\n",
-                                 cubie_model_name(model), cubie_model_n_states(model),
-                                 cubie_model_n_parameters(model),
-                                 cubie_model_n_observables(model)));
+  int ns = cubie_model_n_states(model), np = cubie_model_n_parameters(model),
+      no = cubie_model_n_observables(model);
+  CUBIE_CALL(cubie_strbuf_printf(out, "model:       %s (%d state%s, %d parameter%s, %d observable%s)\n",
+                                 cubie_model_name(model), ns, ns == 1 ? "" : "s", np,
+                                 np == 1 ? "" : "s", no, no == 1 ? "" : "s"));
   CUBIE_CALL(cubie_strbuf_printf(out, "algorithm:   %s (%s), step control %s", p->algorithm->name,
                                  p->algorithm->description, cubie_controller_name(p->controller)));
   if (p->controller == CUBIE_CONTROLLER_FIXED)
@@ -266,9 +267,9 @@ int cubie_plan_describe(const cubie_plan *p, const cubie_config *cfg, const cubi
                                        ? " (duration is not a multiple of save_every; "
                                          "integration stops at the last save)"
                                        : ""));
-  if (p->t_save_start > p->t0)
+  if (ic->settling_time > 0)
     CUBIE_CALL(cubie_strbuf_printf(out, "settling:    t = %g .. %g integrated, not saved\n", p->t0,
-                                   p->t_save_start));
+                                   p->t0 + ic->settling_time));
   CUBIE_CALL(cubie_strbuf_append(out, "outputs:     "));
   for (int i = 0; i < p->n_outputs; i++)
     CUBIE_CALL(cubie_strbuf_printf(out, "%s%s", i ? ", " : "", p->output_names[i]));
