@@ -280,33 +280,45 @@ static void writer_free(writer *w) {
 /* The compute side                                                         */
 /* ------------------------------------------------------------------------ */
 
-/* Decode the inputs of runs [start, start + n) into [var][run] arrays of the
- * working precision, and the swept values the file records. */
+/* Store value v at row `row`, run r of a [var][run] array of the working precision. */
+static void put_input(void *base, bool f32, long long row, long long n, long long r, double v) {
+  if (f32) ((float *)base)[row * n + r] = (float)v;
+  else ((double *)base)[row * n + r] = v;
+}
+
+/* The inputs of runs [start, start + n) as [var][run] arrays of the working
+ * precision, and the swept values the file records. Row by row: a variable
+ * no axis sweeps is its default in every run; each axis value is decoded
+ * once per run (from the run index, cubie_grid_axis_value). */
 static int fill_inputs(cubie_chunk_loop *loop, long long start, long long n) {
   const cubie_job *job = loop->job;
+  const cubie_grid *g = job->grid;
   int ns = cubie_model_n_states(job->model), np = cubie_model_n_parameters(job->model);
   bool mirrored = array_data(&loop->inputs, "host_initial_values") != NULL;
   void *y0_host = array_data(&loop->inputs, mirrored ? "host_initial_values" : "initial_values");
   void *p_host = array_data(&loop->inputs, mirrored ? "host_parameters" : "parameters");
   double *swept = array_data(&loop->records, "swept_inputs");
-  double *y0 = malloc(sizeof(double) * (size_t)(ns + np + 1));
-  CUBIE_CHECK(y0, CUBIE_ERR_MEMORY, "out of memory");
-  double *par = y0 + ns;
   bool f32 = job->plan->precision == CUBIE_FLOAT32;
-  for (long long r = 0; r < n; r++) {
-    cubie_grid_decode(job->grid, start + r, y0, par);
-    for (int i = 0; i < ns; i++) {
-      if (f32) ((float *)y0_host)[(long long)i * n + r] = (float)y0[i];
-      else ((double *)y0_host)[(long long)i * n + r] = y0[i];
+  int n_axes = cubie_grid_n_axes(g);
+  for (int k = 0; k < 2; k++) {
+    cubie_symbol_kind kind = k == 0 ? CUBIE_SYMBOL_STATE : CUBIE_SYMBOL_PARAMETER;
+    void *base = k == 0 ? y0_host : p_host;
+    for (int i = 0; i < (k == 0 ? ns : np); i++) {
+      int axis = -1;
+      for (int a = 0; a < n_axes; a++)
+        if (cubie_grid_axis_kind(g, a) == kind && cubie_grid_axis_index(g, a) == i) axis = a;
+      if (axis >= 0) {
+        for (long long r = 0; r < n; r++) {
+          double v = cubie_grid_axis_value(g, axis, start + r);
+          put_input(base, f32, i, n, r, v);
+          swept[(long long)axis * n + r] = v;
+        }
+      } else {
+        double v = cubie_model_default_value(job->model, kind, i);
+        for (long long r = 0; r < n; r++) put_input(base, f32, i, n, r, v);
+      }
     }
-    for (int i = 0; i < np; i++) {
-      if (f32) ((float *)p_host)[(long long)i * n + r] = (float)par[i];
-      else ((double *)p_host)[(long long)i * n + r] = par[i];
-    }
-    for (int a = 0; a < job->plan->n_inputs; a++)
-      swept[(long long)a * n + r] = cubie_grid_axis_value(job->grid, a, start + r);
   }
-  free(y0);
   if (mirrored) {
     double t = now();
     const cubie_backend_ops *ops = loop->backend->ops;
@@ -320,16 +332,28 @@ static int fill_inputs(cubie_chunk_loop *loop, long long start, long long n) {
   return CUBIE_OK;
 }
 
-/* [outer][rows][cols] -> [outer][cols][rows], element size `es`. */
+/* [outer][rows][cols] -> [outer][cols][rows], element size `es` (4 or 8).
+ * One row or one column is already in order: a plain copy. */
 static void transpose(void *dst, const void *src, long long outer, long long rows, long long cols,
                       size_t es) {
-  const char *s = src;
-  char *d = dst;
-  for (long long o = 0; o < outer; o++)
-    for (long long i = 0; i < rows; i++)
-      for (long long j = 0; j < cols; j++)
-        memcpy(d + ((o * cols + j) * rows + i) * (long long)es,
-               s + ((o * rows + i) * cols + j) * (long long)es, es);
+  if (rows == 1 || cols == 1) {
+    memcpy(dst, src, (size_t)(outer * rows * cols) * es);
+    return;
+  }
+  for (long long o = 0; o < outer; o++) {
+    long long off = o * rows * cols;
+    if (es == sizeof(float)) {
+      const float *s = (const float *)src + off;
+      float *d = (float *)dst + off;
+      for (long long i = 0; i < rows; i++)
+        for (long long j = 0; j < cols; j++) d[j * rows + i] = s[i * cols + j];
+    } else {
+      const double *s = (const double *)src + off;
+      double *d = (double *)dst + off;
+      for (long long i = 0; i < rows; i++)
+        for (long long j = 0; j < cols; j++) d[j * rows + i] = s[i * cols + j];
+    }
+  }
 }
 
 /* Element strides of an [outer][run][time] (CPU) or [outer][time][run]

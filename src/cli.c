@@ -243,7 +243,8 @@ static int command_run(const cli_args *a, MPI_Comm comm, int rank, char *command
   rc = cubie_runner_run(job, comm, &settings, &report);
   if (rank == 0 && !a->quiet && report.backend[0])
     fprintf(stderr, "cubie: backend %s\n", report.backend_reason);
-  if (rank == 0 && !a->quiet && report.binding_warning[0])
+  /* (With --timing the binding table below carries the warning itself.) */
+  if (rank == 0 && !a->quiet && !a->timing && report.binding_warning[0])
     fprintf(stderr, "cubie: warning: %s\n", report.binding_warning);
   if (rank == 0 && a->timing && report.binding_table.data && report.binding_table.length)
     fprintf(stderr, "%s", report.binding_table.data);
