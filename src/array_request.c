@@ -57,10 +57,3 @@ size_t cubie_array_request_bytes(const cubie_array_request *r) {
   for (int i = 0; i < r->ndim; i++) n *= (size_t)r->shape[i];
   return n;
 }
-
-const cubie_array_allocation *cubie_array_response_find(const cubie_array_response *resp,
-                                                        const char *label) {
-  for (int i = 0; i < resp->n_arrays; i++)
-    if (strcmp(resp->arrays[i].label, label) == 0) return &resp->arrays[i];
-  return NULL;
-}

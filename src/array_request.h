@@ -1,5 +1,5 @@
-/* array_request.h — how an array manager asks for memory, and what it gets
- * back (design.md §4.1).
+/* array_request.h — how an array manager asks for memory (design.md §4.1;
+ * the answer is array_response.h).
  *
  * An ArrayRequest describes one array: label, shape, dtype, memory kind,
  * which axis is its run axis and which its time axis, whether it can be
@@ -8,9 +8,7 @@
  * e.g. driver coefficients shared by every run) carry no total_runs. The
  * memory manager never looks beyond the requests for that number.
  *
- * An ArrayResponse carries the decision back: the allocated arrays, the
- * chunk axis, the number of chunks, chunk_length and every chunked array's
- * chunked shape. This header only describes; it allocates nothing.
+ * This header only describes; it allocates nothing.
  */
 #ifndef CUBIE_ARRAY_REQUEST_H
 #define CUBIE_ARRAY_REQUEST_H
@@ -23,7 +21,6 @@
 
 #define CUBIE_MAX_DIMS 4
 #define CUBIE_LABEL_MAX 48
-#define CUBIE_MAX_ARRAYS 32
 
 typedef enum cubie_dtype {
   CUBIE_DTYPE_FLOAT32 = 0,
@@ -57,28 +54,5 @@ int cubie_array_request_init(cubie_array_request *r, const char *label, cubie_dt
                              const long long *total_runs);
 /* Bytes of the whole array. */
 size_t cubie_array_request_bytes(const cubie_array_request *r);
-
-typedef struct cubie_array_allocation {
-  char label[CUBIE_LABEL_MAX];
-  int ndim;
-  long long chunked_shape[CUBIE_MAX_DIMS]; /* shape of one (full-size) chunk */
-  bool chunked;                            /* false: allocated whole */
-  int chunk_axis_index;                    /* axis the chunks slice; -1 when not chunked */
-  void *data;
-  size_t bytes;
-} cubie_array_allocation;
-
-typedef struct cubie_array_response {
-  cubie_chunk_axis chunk_axis;  /* RUN or TIME, never AUTO */
-  long long chunks;             /* number of chunks along the chunk axis */
-  long long chunk_length;       /* ceil(extent / chunks) */
-  long long extent;             /* total_runs (run axis) or save points (time axis) */
-  int n_arrays;
-  cubie_array_allocation arrays[CUBIE_MAX_ARRAYS];
-} cubie_array_response;
-
-/* The allocation labelled `label` in a response, or NULL. */
-const cubie_array_allocation *cubie_array_response_find(const cubie_array_response *resp,
-                                                        const char *label);
 
 #endif

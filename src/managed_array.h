@@ -12,7 +12,7 @@
 
 #include <stdbool.h>
 
-#include "array_request.h"
+#include "array_response.h"
 
 typedef struct cubie_managed_array {
   cubie_array_request request;   /* full (unchunked) shape */

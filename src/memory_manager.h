@@ -13,7 +13,7 @@
 #ifndef CUBIE_MEMORY_MANAGER_H
 #define CUBIE_MEMORY_MANAGER_H
 
-#include "array_request.h"
+#include "array_response.h"
 
 typedef int (*cubie_alloc_fn)(void *ctx, cubie_memory_kind kind, size_t bytes, void **ptr);
 typedef void (*cubie_release_fn)(void *ctx, cubie_memory_kind kind, void *ptr);
