@@ -100,3 +100,19 @@ scaling_finish() {
   echo "$(basename "$0"): manifest $manifest" >&2
   echo "$(basename "$0"): when the jobs are done: $scaling_dir/plot_scaling.py --manifest $manifest --out $outdir" >&2
 }
+
+# Read "NODES... [-- CUBIE_ARGS...]" into the globals nodes_list (node
+# counts, each checked) and cubie_args (what follows --).
+scaling_read_nodes() {
+  nodes_list=()
+  cubie_args=()
+  while [[ $# -gt 0 && $1 != -- ]]; do
+    scaling_positive "$1" "node count"
+    nodes_list+=("$1")
+    shift
+  done
+  [[ ${1:-} == -- ]] && shift
+  # shellcheck disable=SC2034  # nodes_list and cubie_args are for the caller
+  cubie_args=("$@")
+  [[ ${#nodes_list[@]} -gt 0 ]] || scaling_usage
+}

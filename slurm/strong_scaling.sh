@@ -27,17 +27,10 @@ shift $((OPTIND - 1))
 [[ $# -ge 2 ]] || scaling_usage
 deck=$1
 shift
-nodes_list=()
-while [[ $# -gt 0 && $1 != -- ]]; do
-  scaling_positive "$1" "node count"
-  nodes_list+=("$1")
-  shift
-done
-[[ ${1:-} == -- ]] && shift
-[[ ${#nodes_list[@]} -gt 0 ]] || scaling_usage
+scaling_read_nodes "$@"
 
 scaling_start "$deck"
 for nodes in "${nodes_list[@]}"; do
-  scaling_submit strong "$nodes" - "$deck" "$outdir/strong_n$nodes.nc" "$@"
+  scaling_submit strong "$nodes" - "$deck" "$outdir/strong_n$nodes.nc" "${cubie_args[@]}"
 done
 scaling_finish

@@ -44,19 +44,12 @@ scaling_positive "$per_rank" "-k"
 [[ $kind == linspace || $kind == logspace ]] || scaling_fail "-l needs linspace or logspace"
 deck=$1
 shift
-nodes_list=()
-while [[ $# -gt 0 && $1 != -- ]]; do
-  scaling_positive "$1" "node count"
-  nodes_list+=("$1")
-  shift
-done
-[[ ${1:-} == -- ]] && shift
-[[ ${#nodes_list[@]} -gt 0 ]] || scaling_usage
+scaling_read_nodes "$@"
 
 scaling_start "$deck"
 for nodes in "${nodes_list[@]}"; do
   points=$((per_rank * nodes * gpus))
   scaling_submit weak "$nodes" "$points" "$deck" "$outdir/weak_n$nodes.nc" \
-    --set "batch.sweep.$axis.$kind=[$range,$points]" "$@"
+    --set "batch.sweep.$axis.$kind=[$range,$points]" "${cubie_args[@]}"
 done
 scaling_finish

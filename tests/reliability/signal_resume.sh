@@ -4,22 +4,9 @@
 # file is not complete, and --resume completes it byte-identically.
 # Usage: signal_resume.sh MPIEXEC NPFLAG CUBIE PYTHON SOURCE_DIR WORK_DIR
 set -euo pipefail
-mpiexec=$1 npflag=$2 cubie=$3 python=$4 src=$5 work=$6
-rm -rf "$work" && mkdir -p "$work" && cd "$work"
-deck="$src/tests/reliability/long_lorenz.yaml"
-two=("$mpiexec" "$npflag" 2)
-if [ "$(nproc)" -lt 2 ]; then two+=(--oversubscribe); fi
-
-"${two[@]}" "$cubie" run "$deck" -o reference.nc -q
-
-"${two[@]}" "$cubie" run "$deck" -o stopped.nc -q > run.log 2>&1 &
-launcher=$!
-for _ in $(seq 1 300); do
-  sleep 0.1
-  if [ -f stopped.nc ] && "$python" "$src/tests/reliability/count_done.py" stopped.nc --at-least 2000 2>/dev/null; then
-    break
-  fi
-done
+# shellcheck source-path=SCRIPTDIR source=interrupt_common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/interrupt_common.sh"
+start_job stopped.nc
 kill -USR1 "$launcher"
 status=0
 wait "$launcher" || status=$?
