@@ -173,7 +173,13 @@ int cubie_plan_create(const cubie_config *cfg, const cubie_model *model, const c
     p->save_every = 0.0;
     p->t_save_start = p->t_end = ic->t0 + ic->settling_time + ic->duration;
   }
-  int rc = resolve_outputs(p, cfg, model);
+  int rc = CUBIE_OK;
+  if (cfg->run.decomposition == CUBIE_DECOMP_DYNAMIC && cfg->output.compression > 0)
+    rc = cubie_config_error_at(cfg, (cubie_mark){0, 0, 0},
+                               "output.compression needs collective writes, which "
+                               "run.decomposition: dynamic cannot make (ranks claim different "
+                               "numbers of blocks); use static or weighted, or no compression");
+  if (!rc) rc = resolve_outputs(p, cfg, model);
   if (!rc) rc = resolve_inputs(p, model, grid);
   if (!rc) rc = resolve_summaries(p, cfg);
   if (rc) {

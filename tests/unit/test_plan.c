@@ -1,0 +1,76 @@
+/* The run plan derived from real decks: save grid, final-state-only mode,
+ * output names, summaries, the kernel's scalar arguments, and the checks
+ * that need more than one deck section. */
+#include <math.h>
+
+#include "check.h"
+#include "job.h"
+
+static cubie_job *prepare(const char *deck, const char *const *set, int n_set) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s/inputs/%s", CUBIE_SOURCE_DIR, deck);
+  cubie_job_overrides ov = {.set = set, .n_set = n_set, .backend = -1, .threads = -1};
+  cubie_job *job = NULL;
+  CHECK_OK(cubie_job_prepare(path, &ov, &job));
+  return job;
+}
+
+int main(void) {
+  /* Lorenz: 10 time units every 0.01 -> 1001 saves; four outputs; summaries
+   * every 1.0 = 100 saves -> 10 windows. */
+  cubie_job *job = prepare("lorenz.yaml", NULL, 0);
+  if (job) {
+    const cubie_plan *p = job->plan;
+    CHECK_INT(p->total_runs, 256);
+    CHECK_INT(p->n_saves, 1001);
+    CHECK(!p->final_only);
+    CHECK_NEAR(p->t_end, 10.0, 1e-12);
+    CHECK_INT(p->n_outputs, 4);
+    CHECK_STR(p->output_names[3], "energy");
+    CHECK_INT(p->n_metrics, 2);
+    CHECK_INT(p->summary_every, 100);
+    CHECK_INT(p->n_summaries, 10);
+    CHECK_INT(p->n_inputs, 1);
+    CHECK_STR(p->input_names[0], "rho");
+    CHECK_INT(p->n_fixed, 5); /* x, y, z initial values; sigma, beta */
+    CHECK_NEAR(p->args.dt_max, 10.0, 1e-12); /* default: the integration span */
+    CHECK_INT(p->args.summary_every, 100);
+    cubie_job_destroy(&job);
+  }
+  /* Final state only; settling time moves the saves, not their count. */
+  const char *final[] = {"output.save_every=", "output.summaries=", "integrator.settling_time=2.5"};
+  job = prepare("lorenz.yaml", final, 3);
+  if (job) {
+    const cubie_plan *p = job->plan;
+    CHECK(p->final_only);
+    CHECK_INT(p->n_saves, 1);
+    CHECK_NEAR(p->t_save_start, 12.5, 1e-12);
+    CHECK_NEAR(p->t_end, 12.5, 1e-12);
+    CHECK_INT(p->args.summary_every, 0);
+    cubie_job_destroy(&job);
+  }
+  /* A duration that is not a multiple of save_every: the last save is the
+   * last whole multiple, and the plan says so. */
+  const char *ragged[] = {"output.save_every=0.3", "output.summaries="};
+  job = prepare("lorenz.yaml", ragged, 2);
+  if (job) {
+    CHECK_INT(job->plan->n_saves, 34); /* 0, 0.3, ..., 9.9 */
+    CHECK(job->plan->duration_not_multiple);
+    cubie_job_destroy(&job);
+  }
+  /* Swept initial values are written as <state>_initial. */
+  job = prepare("oscillator.yaml", NULL, 0);
+  if (job) {
+    CHECK_STR(job->plan->input_names[1], "x_initial");
+    cubie_job_destroy(&job);
+  }
+  /* Dynamic decomposition cannot write compressed files. */
+  char path[4096];
+  snprintf(path, sizeof path, "%s/inputs/lorenz.yaml", CUBIE_SOURCE_DIR);
+  const char *bad[] = {"run.decomposition=dynamic", "output.compression=4"};
+  cubie_job_overrides ov = {.set = bad, .n_set = 2, .backend = -1, .threads = -1};
+  CHECK_FAILS(cubie_job_prepare(path, &ov, &job), CUBIE_ERR_INPUT);
+  CHECK_CONTAINS(cubie_error_message(), "output.compression needs collective writes");
+  CHECK(job == NULL);
+  CHECK_DONE();
+}
