@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <omp.h>
+
 #define BENCH_SIGMA 10.0
 #define BENCH_BETA (8.0 / 3.0)
 #define BENCH_N_STATES 3
@@ -73,6 +75,20 @@ static double *bench_read_rho(const char *path, long *n) {
   }
   fclose(f);
   return rho;
+}
+
+/* The common start of both programs: arguments, the rho values, room for
+ * the final states, the thread count. Returns the exit status to use on
+ * failure (2 usage, 1 otherwise), 0 on success. */
+static int bench_start(int argc, char **argv, bench_args *a, double **rho, long *n_runs,
+                       double **y) {
+  if (bench_parse_args(argc, argv, a)) return 2;
+  *rho = bench_read_rho(a->rho_path, n_runs);
+  if (!*rho) return 1;
+  *y = malloc((size_t)*n_runs * BENCH_N_STATES * sizeof **y);
+  if (!*y) return 1;
+  if (a->threads > 0) omp_set_num_threads(a->threads);
+  return 0;
 }
 
 static int bench_write_states(const char *path, const double *y, long n) {

@@ -137,13 +137,10 @@ static int integrate(double rho, double *y, double t_end, double rtol, double at
 
 int main(int argc, char **argv) {
   bench_args a;
-  if (bench_parse_args(argc, argv, &a)) return 2;
   long n_runs = 0;
-  double *rho = bench_read_rho(a.rho_path, &n_runs);
-  if (!rho) return 1;
-  double *y = malloc((size_t)n_runs * BENCH_N_STATES * sizeof *y);
-  if (!y) return 1;
-  if (a.threads > 0) omp_set_num_threads(a.threads);
+  double *rho = NULL, *y = NULL;
+  int status = bench_start(argc, argv, &a, &rho, &n_runs, &y);
+  if (status) return status;
   long long accepted = 0, rejected = 0, rhs = 0, failed = 0;
   int threads = 1;
 
