@@ -52,8 +52,8 @@ int cubie_array_request_init(cubie_array_request *r, const char *label, cubie_dt
   return CUBIE_OK;
 }
 
-size_t cubie_array_request_bytes(const cubie_array_request *r) {
-  size_t n = cubie_dtype_size(r->dtype);
-  for (int i = 0; i < r->ndim; i++) n *= (size_t)r->shape[i];
+size_t cubie_array_bytes(cubie_dtype dtype, int ndim, const long long *shape) {
+  size_t n = cubie_dtype_size(dtype);
+  for (int i = 0; i < ndim; i++) n *= (size_t)shape[i];
   return n;
 }

@@ -52,7 +52,7 @@ int cubie_array_request_init(cubie_array_request *r, const char *label, cubie_dt
                              cubie_memory_kind memory, int ndim, const long long *shape,
                              int run_axis, int time_axis, bool unchunkable,
                              const long long *total_runs);
-/* Bytes of the whole array. */
-size_t cubie_array_request_bytes(const cubie_array_request *r);
+/* Bytes of an array of `ndim` extents `shape` holding `dtype`. */
+size_t cubie_array_bytes(cubie_dtype dtype, int ndim, const long long *shape);
 
 #endif

@@ -72,9 +72,7 @@ static void *array_data(cubie_array_manager *m, const char *label) {
 static size_t array_bytes(cubie_array_manager *m, const char *label) {
   cubie_managed_array *a = cubie_array_manager_get(m, label);
   if (!a) return 0;
-  size_t bytes = cubie_dtype_size(a->request.dtype);
-  for (int d = 0; d < a->request.ndim; d++) bytes *= (size_t)a->chunked_shape[d];
-  return bytes;
+  return cubie_array_bytes(a->request.dtype, a->request.ndim, a->chunked_shape);
 }
 
 /* Host-side (file layout) buffer of set b: the pinned mirror when the

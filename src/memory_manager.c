@@ -122,12 +122,6 @@ static bool chunked_shape(const cubie_array_request *r, cubie_chunk_axis axis, l
   return false;
 }
 
-static size_t bytes_of(const long long *shape, int ndim, cubie_dtype dtype) {
-  size_t n = cubie_dtype_size(dtype);
-  for (int i = 0; i < ndim; i++) n *= (size_t)shape[i];
-  return n;
-}
-
 /* DEVICE bytes of every queued array for a chunk of `length`. */
 static size_t chunk_bytes(const cubie_memory_manager *mm, cubie_chunk_axis axis, long long length,
                           long long extent) {
@@ -138,7 +132,7 @@ static size_t chunk_bytes(const cubie_memory_manager *mm, cubie_chunk_axis axis,
     long long shape[CUBIE_MAX_DIMS];
     int ax;
     chunked_shape(r, axis, length, extent, shape, &ax);
-    total += bytes_of(shape, r->ndim, r->dtype);
+    total += cubie_array_bytes(r->dtype, r->ndim, shape);
   }
   return total;
 }
@@ -212,7 +206,7 @@ int cubie_memory_manager_allocate_queue(cubie_memory_manager *mm, cubie_chunk_ax
     a->ndim = r->ndim;
     a->chunked = chunked_shape(r, decided.chunk_axis, decided.chunk_length, decided.extent,
                                a->chunked_shape, &a->chunk_axis_index);
-    a->bytes = bytes_of(a->chunked_shape, r->ndim, r->dtype);
+    a->bytes = cubie_array_bytes(r->dtype, r->ndim, a->chunked_shape);
     if (!mm->alloc) continue;
     if (mm->n_owned == mm->cap_owned) {
       int cap = mm->cap_owned ? 2 * mm->cap_owned : 16;

@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "error.h"
-#include "status.h"
 
 /* Names the output file uses for its own variables; user quantities that
  * collide with them get a trailing underscore in the file. */
@@ -209,20 +208,12 @@ void cubie_plan_destroy(cubie_plan **plan) {
   *plan = NULL;
 }
 
-size_t cubie_plan_output_bytes_per_save(const cubie_plan *p) {
-  return (size_t)p->n_outputs * p->real_size;
-}
-
-size_t cubie_plan_output_bytes_per_run(const cubie_plan *p) {
-  size_t saves = (size_t)p->n_saves * cubie_plan_output_bytes_per_save(p);
+/* Bytes of saved data one run produces (saves and summaries). */
+static size_t output_bytes_per_run(const cubie_plan *p) {
+  size_t saves = (size_t)p->n_saves * (size_t)p->n_outputs * p->real_size;
   size_t summaries = (size_t)p->n_summaries * (size_t)p->n_outputs * (size_t)p->n_metrics *
                      p->real_size;
   return saves + summaries;
-}
-
-size_t cubie_plan_record_bytes_per_run(const cubie_plan *p, size_t persist_fields) {
-  return sizeof(cubie_u32) * (1 + CUBIE_N_COUNTERS) + sizeof(double) * (size_t)p->n_inputs +
-         sizeof(double) * persist_fields;
 }
 
 static void human_bytes(double bytes, char *buf, size_t size) {
@@ -288,7 +279,7 @@ int cubie_plan_describe(const cubie_plan *p, const cubie_config *cfg, const cubi
     CUBIE_CALL(cubie_strbuf_append(out, "\n"));
   }
   char size[64];
-  human_bytes((double)p->total_runs * (double)cubie_plan_output_bytes_per_run(p), size,
+  human_bytes((double)p->total_runs * (double)output_bytes_per_run(p), size,
               sizeof size);
   CUBIE_CALL(cubie_strbuf_printf(out, "output:      %s, %s of saved data\n", cfg->output.file, size));
   return CUBIE_OK;

@@ -63,13 +63,6 @@ int cubie_plan_create(const cubie_config *cfg, const cubie_model *model, const c
                       cubie_plan **out);
 void cubie_plan_destroy(cubie_plan **plan);
 
-/* Bytes of output one run produces over the whole trajectory (saves and
- * summaries) and bytes of its fixed per-run records (inputs, status,
- * counters, persisted state). */
-size_t cubie_plan_output_bytes_per_run(const cubie_plan *p);
-size_t cubie_plan_output_bytes_per_save(const cubie_plan *p);
-size_t cubie_plan_record_bytes_per_run(const cubie_plan *p, size_t persist_fields);
-
 /* Human-readable description for `cubie check`. */
 int cubie_plan_describe(const cubie_plan *p, const cubie_config *cfg, const cubie_model *model,
                         const cubie_grid *grid, cubie_strbuf *out);
