@@ -131,16 +131,6 @@ static char *joined_command_line(int argc, char **argv) {
   return s;
 }
 
-static void human_bytes(double bytes, char *buf, size_t size) {
-  const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-  int u = 0;
-  while (bytes >= 1024.0 && u < 4) {
-    bytes /= 1024.0;
-    u++;
-  }
-  snprintf(buf, size, u ? "%.1f %s" : "%.0f %s", bytes, units[u]);
-}
-
 static int report_error(int rank, int rc) {
   if (rank == 0) {
     fprintf(stderr, "cubie: %s: %s\n", rc == CUBIE_ERR_INPUT ? "error" : cubie_error_name((cubie_err)rc),
@@ -195,8 +185,8 @@ static int command_check(const cli_args *a, MPI_Comm comm, int rank) {
   if (!rc) {
     const cubie_chunk_plan *cp = &loop.plan;
     char budget[32], chunk[32];
-    human_bytes((double)cp->budget, budget, sizeof budget);
-    human_bytes((double)cp->chunk_bytes, chunk, sizeof chunk);
+    cubie_format_bytes((double)cp->budget, budget, sizeof budget);
+    cubie_format_bytes((double)cp->chunk_bytes, chunk, sizeof chunk);
     rc = cubie_strbuf_printf(&text, "memory:      budget %s per rank%s; chunk axis %s: %lld chunk%s of %lld %s, %s each\n",
                              budget, job->cfg->run.memory_limit > 0 ? " (run.memory_limit)" : "",
                              cp->axis == CUBIE_CHUNK_AXIS_RUN ? "run" : "time",
@@ -211,7 +201,7 @@ static int command_check(const cli_args *a, MPI_Comm comm, int rank) {
       for (int d = 0; d < al->ndim; d++)
         snprintf(shape + strlen(shape), sizeof shape - strlen(shape), "%s%lld", d ? " x " : "",
                  al->chunked_shape[d]);
-      human_bytes((double)al->bytes, size, sizeof size);
+      cubie_format_bytes((double)al->bytes, size, sizeof size);
       rc = cubie_strbuf_printf(&text, "             %-22s %-24s %s\n", al->label, shape, size);
     }
   }

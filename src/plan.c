@@ -216,16 +216,6 @@ static size_t output_bytes_per_run(const cubie_plan *p) {
   return saves + summaries;
 }
 
-static void human_bytes(double bytes, char *buf, size_t size) {
-  const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
-  int u = 0;
-  while (bytes >= 1024.0 && u < 5) {
-    bytes /= 1024.0;
-    u++;
-  }
-  snprintf(buf, size, u == 0 ? "%.0f %s" : "%.1f %s", bytes, units[u]);
-}
-
 int cubie_plan_describe(const cubie_plan *p, const cubie_config *cfg, const cubie_model *model,
                         const cubie_grid *grid, cubie_strbuf *out) {
   const cubie_integrator_config *ic = &cfg->integrator;
@@ -279,7 +269,7 @@ int cubie_plan_describe(const cubie_plan *p, const cubie_config *cfg, const cubi
     CUBIE_CALL(cubie_strbuf_append(out, "\n"));
   }
   char size[64];
-  human_bytes((double)p->total_runs * (double)output_bytes_per_run(p), size,
+  cubie_format_bytes((double)p->total_runs * (double)output_bytes_per_run(p), size,
               sizeof size);
   CUBIE_CALL(cubie_strbuf_printf(out, "output:      %s, %s of saved data\n", cfg->output.file, size));
   return CUBIE_OK;

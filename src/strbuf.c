@@ -67,3 +67,13 @@ char *cubie_strbuf_release(cubie_strbuf *sb) {
   sb->length = sb->capacity = 0;
   return text;
 }
+
+void cubie_format_bytes(double bytes, char *text, size_t size) {
+  static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
+  int u = 0;
+  while (bytes >= 1024.0 && u < 5) {
+    bytes /= 1024.0;
+    u++;
+  }
+  snprintf(text, size, u == 0 ? "%.0f %s" : "%.1f %s", bytes, units[u]);
+}

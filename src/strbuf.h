@@ -21,6 +21,9 @@ int cubie_strbuf_append(cubie_strbuf *sb, const char *text);
 int cubie_strbuf_append_n(cubie_strbuf *sb, const char *text, size_t n);
 int cubie_strbuf_printf(cubie_strbuf *sb, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* A byte count for people: "512 B", "7.8 MiB" (binary prefixes up to PiB). */
+void cubie_format_bytes(double bytes, char *text, size_t size);
+
 /* Hand the text to the caller (who frees it) and reset the buffer. */
 char *cubie_strbuf_release(cubie_strbuf *sb);
 
