@@ -39,19 +39,29 @@ static int quoted_kernel_include(const char *line, const char *end) {
   return find_kernel_file(name, (size_t)(p - name));
 }
 
+static int inline_text(const char *text, const char *within, unsigned char *seen,
+                       cubie_strbuf *out);
+
 static int inline_file(int index, unsigned char *seen, cubie_strbuf *out) {
   if (seen[index]) return CUBIE_OK;
   seen[index] = 1;
-  const char *text = cubie_kernel_files[index].text;
   CUBIE_CALL(cubie_strbuf_printf(out, "/* ---- kernels/%s ---- */\n", cubie_kernel_files[index].name));
+  return inline_text(cubie_kernel_files[index].text, cubie_kernel_files[index].name, seen, out);
+}
+
+/* Copy `text` line by line, replacing each quoted include of a kernel file
+ * by that file (once); `within` names the file the text is from, for the
+ * marker that says where the copy resumes (NULL: no marker). */
+static int inline_text(const char *text, const char *within, unsigned char *seen,
+                       cubie_strbuf *out) {
   while (*text) {
     const char *end = strchr(text, '\n');
     if (!end) end = text + strlen(text);
     int inc = quoted_kernel_include(text, end);
     if (inc >= 0) {
       CUBIE_CALL(inline_file(inc, seen, out));
-      CUBIE_CALL(cubie_strbuf_printf(out, "/* ---- (back in kernels/%s) ---- */\n",
-                                     cubie_kernel_files[index].name));
+      if (within)
+        CUBIE_CALL(cubie_strbuf_printf(out, "/* ---- (back in kernels/%s) ---- */\n", within));
     } else {
       CUBIE_CALL(cubie_strbuf_append_n(out, text, (size_t)(end - text)));
       CUBIE_CALL(cubie_strbuf_append(out, "\n"));
@@ -66,23 +76,6 @@ int cubie_kernel_source_inline(const char *name, unsigned char *seen, cubie_strb
   CUBIE_CHECK(index >= 0, CUBIE_ERR_INTERNAL, "kernel file '%s' is not embedded in this build",
               name);
   return inline_file(index, seen, out);
-}
-
-/* Epilogue text may itself be `#include "entry_x.h"` lines: inline those. */
-static int inline_text(const char *text, unsigned char *seen, cubie_strbuf *out) {
-  while (*text) {
-    const char *end = strchr(text, '\n');
-    if (!end) end = text + strlen(text);
-    int inc = quoted_kernel_include(text, end);
-    if (inc >= 0)
-      CUBIE_CALL(inline_file(inc, seen, out));
-    else {
-      CUBIE_CALL(cubie_strbuf_append_n(out, text, (size_t)(end - text)));
-      CUBIE_CALL(cubie_strbuf_append(out, "\n"));
-    }
-    text = *end ? end + 1 : end;
-  }
-  return CUBIE_OK;
 }
 
 static const char *controller_macro(cubie_controller c) {
@@ -131,7 +124,7 @@ int cubie_kernel_source_build(const cubie_plan *plan, const cubie_model *model,
   if (!rc) rc = cubie_strbuf_append(&out, "/* ---- generated model ---- */\n");
   if (!rc) rc = cubie_model_generate(model, plan->outputs, plan->n_outputs, &out);
   if (!rc) rc = cubie_kernel_source_inline("run.h", seen, &out);
-  if (!rc && opts && opts->epilogue) rc = inline_text(opts->epilogue, seen, &out);
+  if (!rc && opts && opts->epilogue) rc = inline_text(opts->epilogue, NULL, seen, &out);
   free(seen);
   if (rc) {
     cubie_strbuf_free(&out);
