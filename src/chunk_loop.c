@@ -376,6 +376,25 @@ static void summary_range(const cubie_plan *p, long long k0, long long k1, long 
   if (*s1 < *s0) *s1 = *s0;
 }
 
+/* The save points of time window `win` (all of them when the run axis is
+ * chunked) — read from the chunked saves array, the one place the window
+ * length is decided — and the summary windows they complete. */
+static int window_of(cubie_chunk_loop *loop, long long win, work_item *it) {
+  const cubie_plan *p = loop->job->plan;
+  it->k0 = 0;
+  it->k1 = p->n_saves;
+  if (loop->plan.axis == CUBIE_CHUNK_AXIS_TIME) {
+    cubie_managed_array *time_axis = cubie_array_manager_get(&loop->outputs, "saves.0");
+    cubie_array_slice ts;
+    CUBIE_CALL(cubie_managed_array_chunk_slice(time_axis, win, &ts));
+    int ax = time_axis->request.time_axis;
+    it->k0 = ts.start[ax];
+    it->k1 = ts.start[ax] + ts.shape[ax];
+  }
+  summary_range(p, it->k0, it->k1, &it->s0, &it->s1);
+  return CUBIE_OK;
+}
+
 /* Start the kernel of `it` (returns before it finishes on a GPU). */
 static int launch(cubie_chunk_loop *loop, cubie_chunk_args *args, const work_item *it) {
   const cubie_backend_ops *ops = loop->backend->ops;
@@ -544,7 +563,6 @@ int cubie_chunk_loop_run(cubie_chunk_loop *loop, long long *failed) {
   loop->runs_done = 0;
   loop->stop_signal = 0;
   double loop_start = now();
-  const cubie_plan *p = loop->job->plan;
   const cubie_chunk_plan *cp = &loop->plan;
   const cubie_backend_ops *ops = loop->backend->ops;
   writer w;
@@ -575,7 +593,6 @@ int cubie_chunk_loop_run(cubie_chunk_loop *loop, long long *failed) {
   bool stopped = false;
   pending_item pending = {false, {0}};
   if (loop->phase == CUBIE_PHASE_WRITE_ONLY) clear_host_arrays(loop);
-  cubie_managed_array *time_axis = cubie_array_manager_get(&loop->outputs, "saves.0");
   cubie_run_piece piece;
   while (!stopped && next_piece(loop, &w, &src, &piece)) {
     cubie_chunk_args args;
@@ -589,16 +606,10 @@ int cubie_chunk_loop_run(cubie_chunk_loop *loop, long long *failed) {
       work_item it;
       memset(&it, 0, sizeof it);
       it.index = item_index;
-      it.k0 = 0;
-      it.k1 = p->n_saves;
-      if (cp->axis == CUBIE_CHUNK_AXIS_TIME) {
-        cubie_array_slice ts;
-        if (!local_rc) local_rc = cubie_managed_array_chunk_slice(time_axis, win, &ts);
-        int ax = time_axis->request.time_axis;
-        it.k0 = ts.start[ax];
-        it.k1 = ts.start[ax] + ts.shape[ax];
-      }
-      summary_range(p, it.k0, it.k1, &it.s0, &it.s1);
+      /* Even after a failure: the window decides which collective writes
+       * every rank makes. */
+      int wrc = window_of(loop, win, &it);
+      if (!local_rc) local_rc = wrc;
       it.buffer = (int)(item_index % n_buffers);
       it.start = piece.start;
       it.records = win == cp->n_windows - 1;
@@ -649,12 +660,10 @@ int cubie_chunk_loop_run(cubie_chunk_loop *loop, long long *failed) {
 }
 
 int cubie_chunk_loop_compute_only(cubie_chunk_loop *loop, long long v_start, long long count) {
-  const cubie_plan *p = loop->job->plan;
   const cubie_chunk_plan *cp = &loop->plan;
   cubie_run_piece *pieces = NULL;
   long long n = 0, cap = 0;
   CUBIE_CALL(cubie_run_set_pieces(loop->runs, v_start, count, cp->run_chunk, &pieces, &n, &cap));
-  cubie_managed_array *time_axis = cubie_array_manager_get(&loop->outputs, "saves.0");
   int rc = CUBIE_OK;
   for (long long i = 0; !rc && i < n; i++) {
     cubie_chunk_args args;
@@ -664,15 +673,7 @@ int cubie_chunk_loop_compute_only(cubie_chunk_loop *loop, long long v_start, lon
       work_item it;
       memset(&it, 0, sizeof it);
       it.n = pieces[i].n;
-      it.k1 = p->n_saves;
-      if (cp->axis == CUBIE_CHUNK_AXIS_TIME) {
-        cubie_array_slice ts;
-        rc = cubie_managed_array_chunk_slice(time_axis, win, &ts);
-        int ax = time_axis->request.time_axis;
-        it.k0 = ts.start[ax];
-        it.k1 = ts.start[ax] + ts.shape[ax];
-      }
-      summary_range(p, it.k0, it.k1, &it.s0, &it.s1);
+      rc = window_of(loop, win, &it);
       if (!rc) rc = launch(loop, &args, &it);
       if (!rc) rc = loop->backend->ops->synchronize(loop->backend->impl);
     }
