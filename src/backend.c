@@ -54,6 +54,18 @@ int cubie_backend_create(const cubie_backend_ops *ops, const cubie_backend_optio
   return CUBIE_OK;
 }
 
+int cubie_backend_open(const cubie_backend_ops *ops, const cubie_run_config *run, int device,
+                       cubie_backend **out) {
+  *out = NULL;
+  char cache_dir[4096];
+  CUBIE_CALL(cubie_cache_dir_resolve(run->cache_dir, cache_dir, sizeof cache_dir));
+  cubie_backend_options opts = {.cache_dir = cache_dir,
+                                .threads = run->threads,
+                                .device = device,
+                                .block_size = run->block_size};
+  return cubie_backend_create(ops, &opts, out);
+}
+
 void cubie_backend_destroy(cubie_backend **b) {
   if (!b || !*b) return;
   (*b)->ops->destroy((*b)->impl);

@@ -98,6 +98,11 @@ int cubie_backend_select(cubie_backend_kind kind, const cubie_backend_ops **ops,
 int cubie_backend_create(const cubie_backend_ops *ops, const cubie_backend_options *opts,
                          cubie_backend **out);
 void cubie_backend_destroy(cubie_backend **b);
+/* Create `ops` with the deck's run settings (cache directory, threads, block
+ * size) on device `device`: the one way the runner and `cubie check` open a
+ * backend. */
+int cubie_backend_open(const cubie_backend_ops *ops, const cubie_run_config *run, int device,
+                       cubie_backend **out);
 
 void cubie_binary_free(cubie_binary *bin);
 

@@ -72,8 +72,7 @@ static int memory_budget(cubie_chunk_loop *loop, size_t *budget) {
   } else {
     CUBIE_CALL(loop->backend->ops->memory_budget(loop->backend->impl, &bytes));
     /* Ranks on one node share its memory (cpu) or, oversubscribed, its GPU. */
-    if (loop->backend->ops->host_is_device || loop->backend->ops->run_fastest)
-      bytes /= (size_t)local_ranks(loop->comm);
+    bytes /= (size_t)local_ranks(loop->comm);
   }
   unsigned long long mine = bytes, least = 0;
   MPI_Allreduce(&mine, &least, 1, MPI_UNSIGNED_LONG_LONG, MPI_MIN, loop->comm);

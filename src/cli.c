@@ -162,13 +162,7 @@ static int command_check(const cli_args *a, MPI_Comm comm, int rank) {
   char why[512] = "";
   if (!rc) rc = cubie_backend_select(job->cfg->run.backend, &ops, why, sizeof why);
   cubie_backend *backend = NULL;
-  char cache_dir[4096];
-  if (!rc) rc = cubie_cache_dir_resolve(job->cfg->run.cache_dir, cache_dir, sizeof cache_dir);
-  if (!rc) {
-    cubie_backend_options opts = {.cache_dir = cache_dir, .threads = job->cfg->run.threads,
-                                  .block_size = job->cfg->run.block_size};
-    rc = cubie_backend_create(ops, &opts, &backend);
-  }
+  if (!rc) rc = cubie_backend_open(ops, &job->cfg->run, 0, &backend);
   if (!rc) rc = cubie_strbuf_printf(&text, "backend:     %s\n             %s\n", why, backend->description);
   cubie_chunk_loop loop;
   memset(&loop, 0, sizeof loop);

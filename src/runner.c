@@ -119,15 +119,8 @@ static int choose_backend(const cubie_job *job, MPI_Comm comm, cubie_backend **b
   rc = cubie_runner_agree(comm, cubie_binding_create(comm, n_devices, getenv("CUDA_VISIBLE_DEVICES"),
                                                      binding));
   if (rc) return rc;
-  char cache_dir[4096];
-  rc = cubie_cache_dir_resolve(job->cfg->run.cache_dir, cache_dir, sizeof cache_dir);
-  if (!rc) {
-    cubie_backend_options opts = {.cache_dir = cache_dir,
-                                  .threads = job->cfg->run.threads,
-                                  .device = binding->self.device < 0 ? 0 : binding->self.device,
-                                  .block_size = job->cfg->run.block_size};
-    rc = cubie_backend_create(ops, &opts, backend);
-  }
+  rc = cubie_backend_open(ops, &job->cfg->run, binding->self.device < 0 ? 0 : binding->self.device,
+                          backend);
   rc = cubie_runner_agree(comm, rc);
   if (rc) return rc;
   snprintf(report->backend, sizeof report->backend, "%s", ops->name);
