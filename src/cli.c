@@ -250,6 +250,12 @@ static int command_run(const cli_args *a, MPI_Comm comm, int rank, char *command
     return CUBIE_EXIT_SUCCESS;
   }
   if (rank == 0) {
+    if (a->timing) {
+      char budget[32];
+      cubie_format_bytes((double)report.plan.budget, budget, sizeof budget);
+      fprintf(stderr, "cubie: memory budget %s per rank, %lld run chunk(s) x %lld window(s)\n",
+              budget, report.plan.n_run_chunks, report.plan.n_windows);
+    }
     if (a->timing)
       fprintf(stderr,
               "cubie: timing (rank 0): compile %.3f s%s, chunk loop %.3f s: compute %.3f s, "

@@ -316,6 +316,7 @@ int cubie_runner_run(const cubie_job *job, MPI_Comm comm, const cubie_run_settin
   loop.backend = backend;
   loop.comm = comm;
   loop.runs = &runs;
+  loop.memory_key = binding.self.physical;
   loop.pipelined = settings ? !settings->sequential : true;
   loop.phase = settings ? settings->phase : CUBIE_PHASE_BOTH;
   if (!rc) rc = cubie_runner_agree(comm, decompose(&loop, &weight));
