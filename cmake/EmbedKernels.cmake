@@ -3,7 +3,7 @@
 # Bytes are written as hex so no string-literal length limit applies.
 
 set(_out "/* Generated at build time from the kernels folder. Do not edit. */\n")
-string(APPEND _out "#include \"kernel_files.h\"\n\n")
+string(APPEND _out "#include \"kernel/kernel_files.h\"\n\n")
 set(_table "")
 set(_i 0)
 list(SORT HEADERS)

@@ -41,13 +41,13 @@
                  : var##_local_)
 
 /* Defaults: every buffer the kernels declare is local unless the host says
- * otherwise. Sizes (elements), which src/buffer_registry.c mirrors:
+ * otherwise. Sizes (elements), which src/kernel/buffer_registry.c mirrors:
  *   LOOP_STATE, LOOP_PROPOSAL, LOOP_ERROR, STEP_STAGE_STATE  CUBIE_N_STATES
  *   LOOP_PARAMETERS                                          CUBIE_N_PARAMETERS
  *   LOOP_OUTPUTS                                             CUBIE_N_OUTPUTS
  *   LOOP_ACCUMULATORS                                        CUBIE_N_OUTPUTS * CUBIE_N_METRICS
  *   STEP_STAGES                                              CUBIE_RK_STAGES * CUBIE_N_STATES
- * (CUBIE_RK_STAGES includes the FSAL stage: dop853 13, src/algorithm.c's
+ * (CUBIE_RK_STAGES includes the FSAL stage: dop853 13, src/plan/algorithm.c's
  * `stages`.) The explicit kernels never declare LOOP_ERROR: the error norm is
  * fused into the stage pass (rk_step.h), so it needs no space (size 0). */
 

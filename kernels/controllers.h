@@ -3,7 +3,7 @@
  *
  * The host selects one controller with `#define CUBIE_CONTROLLER_<NAME> 1`
  * (FIXED | I | PI | PID | GUSTAFSSON); its gains and limits are run-time
- * values in cubie_chunk_args (defaults: src/algorithm.c). With k = q + 1
+ * values in cubie_chunk_args (defaults: src/plan/algorithm.c). With k = q + 1
  * (q = CUBIE_RK_ERROR_ORDER) and E_n the error norm of the current attempt,
  * an accepted attempt (E_n <= 1) proposes h_new = h * factor with
  *   I           factor = safety (1/E_n)^(β1/k)

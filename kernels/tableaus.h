@@ -3,7 +3,7 @@
  *
  * Responsible for the numbers only: the coefficients and the per-method
  * constants that rk_step.h, dense_output.h, controllers.h and run.h
- * specialise on at compile time. It never contains logic, and src/algorithm.c
+ * specialise on at compile time. It never contains logic, and src/plan/algorithm.c
  * must describe the same stages, orders, FSAL property and dense output.
  *
  * Conventions (Hairer, Nørsett & Wanner I, II.1):

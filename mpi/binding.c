@@ -1,12 +1,12 @@
 /* binding.c — rank to device binding and its record (see binding.h). */
-#include "binding.h"
+#include "mpi/binding.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "error.h"
-#include "mpi_call.h"
+#include "util/error.h"
+#include "mpi/mpi_call.h"
 
 /* Entry `index` of a comma-separated device list, trimmed; "" if absent. */
 static void list_entry(const char *list, int index, char *out, size_t size) {

@@ -17,7 +17,7 @@
 
 #include <mpi.h>
 
-#include "strbuf.h"
+#include "util/strbuf.h"
 
 #define CUBIE_BINDING_TEXT 128
 

@@ -1,12 +1,12 @@
 /* decomposer.c — rank decomposition of the run index space (see decomposer.h). */
-#include "decomposer.h"
+#include "mpi/decomposer.h"
 
 #include <math.h>
 #include <stdlib.h>
 
-#include "error.h"
-#include "mpi_call.h"
-#include "timing.h"
+#include "util/error.h"
+#include "mpi/mpi_call.h"
+#include "mpi/timing.h"
 
 cubie_run_block cubie_decomposer_static_block(long long total_runs, int n_ranks, int rank) {
   long long base = total_runs / n_ranks, extra = total_runs % n_ranks;

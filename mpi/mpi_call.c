@@ -1,5 +1,5 @@
 /* mpi_call.c — MPI failures as cubie errors (see mpi_call.h). */
-#include "mpi_call.h"
+#include "mpi/mpi_call.h"
 
 #include <limits.h>
 #include <stdio.h>

@@ -11,7 +11,7 @@
 
 #include <mpi.h>
 
-#include "error.h"
+#include "util/error.h"
 
 /* Collective over `comm`: agree on an error so no rank is left waiting in
  * a later collective. Returns CUBIE_OK on every rank when every rc is 0;

@@ -1,13 +1,13 @@
 /* progress.c — cross-rank progress counter and report (see progress.h). */
-#include "progress.h"
+#include "mpi/progress.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "error.h"
-#include "mpi_call.h"
-#include "timing.h"
+#include "util/error.h"
+#include "mpi/mpi_call.h"
+#include "mpi/timing.h"
 
 /* A terminal line is redrawn at most this often (seconds): faster is
  * flicker, and each redraw reads the counter. */

@@ -1,11 +1,11 @@
 /* signals.c — signal flag and agreement (see signals.h). */
-#include "signals.h"
+#include "mpi/signals.h"
 
 #include <signal.h>
 #include <string.h>
 
-#include "error.h"
-#include "mpi_call.h"
+#include "util/error.h"
+#include "mpi/mpi_call.h"
 
 static volatile sig_atomic_t caught_signal = 0;
 static struct sigaction previous_term, previous_usr1;

@@ -1,13 +1,13 @@
 /* timing.c — per-rank timing record (see timing.h). */
-#include "timing.h"
+#include "mpi/timing.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "error.h"
-#include "mpi_call.h"
+#include "util/error.h"
+#include "mpi/mpi_call.h"
 
 double cubie_timing_now(void) {
   struct timespec ts;

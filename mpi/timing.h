@@ -14,7 +14,7 @@
 
 #include <mpi.h>
 
-#include "strbuf.h"
+#include "util/strbuf.h"
 
 typedef enum cubie_timing_phase {
   CUBIE_TIMING_COMPILE = 0, /* kernel source, compile (rank 0) or receive, load */

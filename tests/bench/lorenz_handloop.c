@@ -4,7 +4,7 @@
  * Dormand–Prince 5(4) (HNW I, Table II.5.2) with FSAL, Hairer's error norm
  * (HNW I, II.4, eq. (4.11), scale atol + rtol max(|y|, |y_new|)), Hairer's
  * starting step, and a plain PI controller with cubie's default settings
- * (src/algorithm.c: gains 0.7 / -0.4 on exponent 1/5, safety 0.9, step
+ * (src/plan/algorithm.c: gains 0.7 / -0.4 on exponent 1/5, safety 0.9, step
  * ratio in [0.2, 10], no growth right after a rejection, history floored at
  * 1e-4) so that it takes the same steps cubie's `pi` controller should take.
  * No dense output: the last step is shortened to land on t_end. The model is
@@ -12,7 +12,7 @@
  * are spread over OpenMP threads in blocks of 32, dynamically scheduled.
  *
  * Compiled with the flags of cubie's CPU JIT (-std=c99 -O3 -fopenmp
- * -fno-math-errno, src/backend_cpu.c); see tests/bench/CMakeLists.txt.
+ * -fno-math-errno, src/backends/cpu/backend_cpu.c); see tests/bench/CMakeLists.txt.
  */
 #include <math.h>
 #include <omp.h>

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "chunk_args.h"
+#include "kernels/chunk_args.h"
 
 typedef int CUresult;
 typedef size_t (*block_to_smem)(int);

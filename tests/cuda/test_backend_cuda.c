@@ -12,10 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend.h"
+#include "backends/backend.h"
 #include "check.h"
-#include "cuda_driver.h"
-#include "nvrtc_loader.h"
+#include "backends/cuda/cuda_driver.h"
+#include "backends/cuda/nvrtc_loader.h"
 
 static void test_no_device(void) {
   char why[512] = "";

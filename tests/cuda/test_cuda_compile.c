@@ -12,14 +12,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "algorithm.h"
-#include "backend.h"
+#include "plan/algorithm.h"
+#include "backends/backend.h"
 #include "check.h"
-#include "cuda_compile.h"
-#include "file_util.h"
-#include "job.h"
-#include "nvrtc_loader.h"
-#include "runner.h"
+#include "backends/cuda/cuda_compile.h"
+#include "util/file_util.h"
+#include "plan/job.h"
+#include "backends/cuda/nvrtc_loader.h"
+#include "run/runner.h"
 
 #define MAX_ARCHS 8
 

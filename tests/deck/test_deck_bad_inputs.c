@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "config.h"
+#include "deck/config.h"
 
 typedef struct deck_header {
   char expect[512];

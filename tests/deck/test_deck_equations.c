@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "config.h"
+#include "deck/config.h"
 
 #define I "integrator: {duration: 1}\n"
 

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "config.h"
+#include "deck/config.h"
 
 #define M "model:\n  states: {x: 1.0}\n  equations: dx = -x\n"  /* lines 1-3 */
 #define I "integrator:\n  duration: 1.0\n"                        /* lines 4-5 */

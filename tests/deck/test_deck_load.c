@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "config.h"
+#include "deck/config.h"
 
 /* One key per line so the marks below can be read off the line numbers. */
 static const char *full_deck =

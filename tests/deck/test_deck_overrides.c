@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "config.h"
+#include "deck/config.h"
 
 static const char *deck =
     "model:\n"

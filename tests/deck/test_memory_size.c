@@ -2,7 +2,7 @@
  * powers of 1000, binary ones of 1024, B and spaces optional; and the
  * strings that must be refused. */
 #include "check.h"
-#include "memory_size.h"
+#include "deck/memory_size.h"
 
 typedef struct size_case {
   const char *text;

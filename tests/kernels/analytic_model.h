@@ -1,5 +1,5 @@
 /* analytic_model.h — three problems with known solutions integrated as one
- * system, written exactly as src/model.c generates a model:
+ * system, written exactly as src/model/model.c generates a model:
  *   y' = -k y                      exponential decay
  *   x' = v, v' = -ω² x             harmonic oscillator
  *   u' = r u (1 - u / K)           logistic growth

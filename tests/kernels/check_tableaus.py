@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Check kernels/tableaus.h against the Butcher order conditions and against
-src/algorithm.c's table.
+src/plan/algorithm.c's table.
 
 For every method it parses the C tables into exact fractions (a decimal
 literal is its exact decimal value, p.0 / q.0 the exact rational) and checks:
@@ -11,11 +11,11 @@ literal is its exact decimal value, p.0 / q.0 the exact rational) and checks:
   * FSAL methods: last row of A = b, c = 1, b_last = 0;
   * dense output: b_j(1) = b_j and the continuous order conditions
     sum_j b_j(θ) Φ_j(t) = θ^ρ(t) / γ(t) up to CUBIE_RK_DENSE_ORDER;
-  * stages, orders, FSAL and dense order equal src/algorithm.c's row.
+  * stages, orders, FSAL and dense order equal src/plan/algorithm.c's row.
 Exact rationals must satisfy the conditions exactly; decimal tables within
 the precision their sources publish (see TOLERANCE).
 
-usage: check_tableaus.py kernels/tableaus.h src/algorithm.c
+usage: check_tableaus.py kernels/tableaus.h src/plan/algorithm.c
 """
 import re
 import sys

@@ -1,5 +1,5 @@
 /* clock_model.h — a harmonic oscillator whose outputs include the time the
- * kernel passes to the outputs function, written as src/model.c generates
+ * kernel passes to the outputs function, written as src/model/model.c generates
  * a model:  x' = v, v' = -ω² x;  outputs (x, v, t, x² + v²/ω²).
  */
 #ifndef CUBIE_TEST_CLOCK_MODEL_H

@@ -82,7 +82,7 @@ static inline void harness_init(harness *h, cubie_i64 n_runs, cubie_i64 n_saves,
   a->max_steps = 1000000;
   a->summary_every = summary_every;
   a->n_summaries = h->n_summaries;
-  /* Defaults of src/algorithm.c for the controller compiled in. */
+  /* Defaults of src/plan/algorithm.c for the controller compiled in. */
 #if defined(CUBIE_CONTROLLER_I)
   a->gains[0] = 1.0;
 #elif defined(CUBIE_CONTROLLER_PI)

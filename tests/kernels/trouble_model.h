@@ -1,5 +1,5 @@
 /* trouble_model.h — one equation that can be healthy, stiff or singular
- * depending on its parameters, written as src/model.c generates a model:
+ * depending on its parameters, written as src/model/model.c generates a model:
  *   y' = a y² - b (y - cos t)
  * a = 0: linear, relaxing to the forcing at rate b (stiff for large b);
  * b = 0, a = 1: y' = y², which blows up at t = 1/y(0).

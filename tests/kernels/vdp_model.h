@@ -1,4 +1,4 @@
-/* vdp_model.h — a forced Van der Pol oscillator, written as src/model.c
+/* vdp_model.h — a forced Van der Pol oscillator, written as src/model/model.c
  * generates a model: nonlinear, time-dependent (the forcing reads t), with
  * an observable, so step sizes vary along a run and between runs.
  *   x' = v,  v' = μ (1 - x²) v - x + A cos(ω t);   energy = x² + v²

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "error.h"
+#include "util/error.h"
 
 static char *copy(const char *s) { return s ? strdup(s) : NULL; }
 

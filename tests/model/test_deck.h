@@ -5,8 +5,8 @@
 #ifndef CUBIE_TEST_DECK_H
 #define CUBIE_TEST_DECK_H
 
-#include "config.h"
-#include "model.h"
+#include "deck/config.h"
+#include "model/model.h"
 
 typedef struct test_deck {
   cubie_config cfg;

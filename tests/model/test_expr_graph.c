@@ -3,8 +3,8 @@
 #include <stdlib.h>
 
 #include "check.h"
-#include "expr_graph.h"
-#include "model_internal.h"
+#include "model/expr_graph.h"
+#include "model/model_internal.h"
 #include "test_deck.h"
 
 static int count_op(const cubie_expr_graph *g, cubie_expr_op op) {

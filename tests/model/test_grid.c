@@ -5,8 +5,8 @@
 #include <stdlib.h>
 
 #include "check.h"
-#include "grid.h"
-#include "model.h"
+#include "plan/grid.h"
+#include "model/model.h"
 #include "test_deck.h"
 
 /* states x = 1 (2:3), y = 2 (2:6); parameters rho = 28, sigma = 10, k = 3;

@@ -23,8 +23,8 @@
 #include <sys/stat.h>
 
 #include "check.h"
-#include "model.h"
-#include "strbuf.h"
+#include "model/model.h"
+#include "util/strbuf.h"
 #include "test_deck.h"
 
 #define MAX_VALUES 64

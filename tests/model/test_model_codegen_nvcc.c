@@ -10,8 +10,8 @@
 #include <sys/stat.h>
 
 #include "check.h"
-#include "model.h"
-#include "strbuf.h"
+#include "model/model.h"
+#include "util/strbuf.h"
 #include "test_deck.h"
 
 static const char *const equations =

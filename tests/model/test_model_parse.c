@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "model.h"
+#include "model/model.h"
 #include "test_deck.h"
 
 #define EQ_LINE(l) (5 + (l))

@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "binding.h"
+#include "mpi/binding.h"
 #include "check.h"
 
 static void check_common(const cubie_binding *b, int rank, int n) {

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "decomposer.h"
+#include "mpi/decomposer.h"
 
 static void block_length_rules(void) {
   /* auto: ceil(total / (16 * ranks)), raised to min_block, capped at max_block */

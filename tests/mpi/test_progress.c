@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "progress.h"
+#include "mpi/progress.h"
 
 static double fake_now = 0.0;
 static double fake_clock(void) { return fake_now; }

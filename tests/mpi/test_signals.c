@@ -7,7 +7,7 @@
 #include <signal.h>
 
 #include "check.h"
-#include "signals.h"
+#include "mpi/signals.h"
 
 int main(int argc, char **argv) {
   MPI_Init(&argc, &argv);

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "timing.h"
+#include "mpi/timing.h"
 
 /* Exactly representable values: phase p of rank r = r + p / 4. */
 static double value(int r, int p) { return (double)r + (double)p / 4.0; }

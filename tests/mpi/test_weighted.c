@@ -7,7 +7,7 @@
 #include <stdlib.h>
 
 #include "check.h"
-#include "decomposer.h"
+#include "mpi/decomposer.h"
 
 /* Every run exactly once, in rank order; zero weight -> zero runs; each
  * count within 1 of its exact quota (what largest-remainder guarantees). */

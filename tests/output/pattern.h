@@ -11,8 +11,8 @@
 
 #include <stdlib.h>
 
-#include "output.h"
-#include "status.h"
+#include "output/output.h"
+#include "kernels/status.h"
 
 static const cubie_output_variable pattern_outputs[] = {
     {"x", "m", "position"},

@@ -4,10 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buffer_registry.h"
+#include "kernel/buffer_registry.h"
 #include "check.h"
-#include "config.h"
-#include "kernel_buffers.h"
+#include "deck/config.h"
+#include "kernel/kernel_buffers.h"
 
 static cubie_buffer_slot slot_of(cubie_buffer_registry *reg, const char *name) {
   cubie_buffer_slot s = {CUBIE_LOCATION_LOCAL, -1, -1};

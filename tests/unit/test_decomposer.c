@@ -1,7 +1,7 @@
 /* Static decomposition: contiguous blocks in rank order, the remainder on
  * the first ranks, every run exactly once, for many (runs, ranks) pairs. */
 #include "check.h"
-#include "decomposer.h"
+#include "mpi/decomposer.h"
 
 int main(void) {
   const long long totals[] = {1, 2, 3, 7, 100, 103, 1000000007LL};

@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "array_manager.h"
+#include "memory/array_manager.h"
 #include "check.h"
-#include "managed_array.h"
-#include "memory_manager.h"
+#include "memory/managed_array.h"
+#include "memory/memory_manager.h"
 
 static cubie_array_request req(const char *label, int ndim, const long long *shape, int run_axis,
                                int time_axis, bool unchunkable, const long long *total_runs) {

@@ -4,7 +4,7 @@
 #include <math.h>
 
 #include "check.h"
-#include "job.h"
+#include "plan/job.h"
 
 static cubie_job *prepare(const char *deck, const char *const *set, int n_set) {
   char path[4096];

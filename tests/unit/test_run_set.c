@@ -3,7 +3,7 @@
 #include <stdlib.h>
 
 #include "check.h"
-#include "run_set.h"
+#include "plan/run_set.h"
 
 int main(void) {
   cubie_run_set all;

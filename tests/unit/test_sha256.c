@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "sha256.h"
+#include "util/sha256.h"
 
 static void digest(const char *text, size_t repeat, char hex[65]) {
   cubie_sha256 h;

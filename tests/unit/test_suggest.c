@@ -1,6 +1,6 @@
 /* Edit distances and "did you mean" choices. */
 #include "check.h"
-#include "suggest.h"
+#include "util/suggest.h"
 
 int main(void) {
   CHECK_INT(cubie_edit_distance("rtol", "rtol"), 0);

@@ -1,0 +1,425 @@
+/* buffer_registry.c — named per-run scratch buffers and their layout (see
+ * buffer_registry.h). */
+#include "kernel/buffer_registry.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/error.h"
+#include "util/suggest.h"
+
+#define N_LOCATIONS 3
+
+typedef struct owner_entry {
+  char name[CUBIE_BUFFER_NAME_MAX];
+  int parent; /* -1: a root */
+  /* Computed by the layout, per location (elements): where the owner's
+   * slice starts, its aggregate, and the region it reserves for children. */
+  long long base[N_LOCATIONS], aggregate[N_LOCATIONS];
+  long long child_offset[N_LOCATIONS], child_size[N_LOCATIONS];
+} owner_entry;
+
+typedef struct buffer_entry {
+  int owner;
+  char name[CUBIE_BUFFER_NAME_MAX];
+  char full[2 * CUBIE_BUFFER_NAME_MAX];  /* "owner.name" */
+  char macro[2 * CUBIE_BUFFER_NAME_MAX]; /* "OWNER_NAME" */
+  long long size;
+  cubie_buffer_location location;
+  cubie_buffer_origin origin;
+  long long offset; /* computed by the layout */
+} buffer_entry;
+
+struct cubie_buffer_registry {
+  owner_entry *owners;
+  int n_owners, owner_capacity;
+  buffer_entry *buffers;
+  int n_buffers, buffer_capacity;
+  unsigned long version;        /* bumped by every change */
+  unsigned long layout_version; /* the version the cached layout belongs to */
+  bool layout_valid;
+  long long total[N_LOCATIONS];
+};
+
+const char *cubie_buffer_location_name(cubie_buffer_location location) {
+  switch (location) {
+    case CUBIE_LOCATION_LOCAL: return "local";
+    case CUBIE_LOCATION_SHARED: return "shared";
+    case CUBIE_LOCATION_PERSISTENT_LOCAL: return "persistent_local";
+  }
+  return "unknown";
+}
+
+static const char *location_macro(cubie_buffer_location location) {
+  switch (location) {
+    case CUBIE_LOCATION_SHARED: return "CUBIE_LOC_SHARED";
+    case CUBIE_LOCATION_PERSISTENT_LOCAL: return "CUBIE_LOC_PERSISTENT";
+    default: return "CUBIE_LOC_LOCAL";
+  }
+}
+
+int cubie_buffer_registry_create(cubie_buffer_registry **out) {
+  *out = calloc(1, sizeof **out);
+  CUBIE_CHECK(*out, CUBIE_ERR_MEMORY, "out of memory creating the buffer registry");
+  return CUBIE_OK;
+}
+
+void cubie_buffer_registry_destroy(cubie_buffer_registry **reg) {
+  if (!reg || !*reg) return;
+  free((*reg)->owners);
+  free((*reg)->buffers);
+  free(*reg);
+  *reg = NULL;
+}
+
+/* Lower-case identifiers only: they become parts of C macro names. */
+static bool valid_name(const char *name) {
+  size_t n = strlen(name);
+  if (n == 0 || n >= CUBIE_BUFFER_NAME_MAX / 2 || !(name[0] >= 'a' && name[0] <= 'z')) return false;
+  for (size_t i = 0; i < n; i++) {
+    char c = name[i];
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
+  }
+  return true;
+}
+
+static int find_owner(const cubie_buffer_registry *reg, const char *owner) {
+  for (int i = 0; i < reg->n_owners; i++)
+    if (strcmp(reg->owners[i].name, owner) == 0) return i;
+  return -1;
+}
+
+static int find_buffer(const cubie_buffer_registry *reg, const char *full) {
+  for (int i = 0; i < reg->n_buffers; i++)
+    if (strcmp(reg->buffers[i].full, full) == 0) return i;
+  return -1;
+}
+
+static void changed(cubie_buffer_registry *reg) { reg->version++; }
+
+int cubie_buffer_registry_add_owner(cubie_buffer_registry *reg, const char *owner,
+                                    const char *parent) {
+  CUBIE_CHECK(valid_name(owner), CUBIE_ERR_INTERNAL, "invalid buffer owner name '%s'", owner);
+  CUBIE_CHECK(find_owner(reg, owner) < 0, CUBIE_ERR_INTERNAL, "buffer owner '%s' added twice",
+              owner);
+  int p = -1;
+  if (parent) {
+    p = find_owner(reg, parent);
+    CUBIE_CHECK(p >= 0, CUBIE_ERR_INTERNAL, "buffer owner '%s': unknown parent '%s'", owner,
+                parent);
+  }
+  if (reg->n_owners == reg->owner_capacity) {
+    int cap = reg->owner_capacity ? 2 * reg->owner_capacity : 8;
+    owner_entry *grown = realloc(reg->owners, sizeof *grown * (size_t)cap);
+    CUBIE_CHECK(grown, CUBIE_ERR_MEMORY, "out of memory");
+    reg->owners = grown;
+    reg->owner_capacity = cap;
+  }
+  owner_entry *o = &reg->owners[reg->n_owners++];
+  memset(o, 0, sizeof *o);
+  snprintf(o->name, sizeof o->name, "%s", owner);
+  o->parent = p;
+  changed(reg);
+  return CUBIE_OK;
+}
+
+static void upper_copy(char *dst, const char *src) {
+  for (; *src; src++, dst++) *dst = (*src >= 'a' && *src <= 'z') ? (char)(*src - 32) : *src;
+  *dst = '\0';
+}
+
+int cubie_buffer_registry_register(cubie_buffer_registry *reg, const char *owner, const char *name,
+                                   long long size, cubie_buffer_location location) {
+  int o = find_owner(reg, owner);
+  CUBIE_CHECK(o >= 0, CUBIE_ERR_INTERNAL, "buffer '%s' registered by unknown owner '%s'", name,
+              owner);
+  CUBIE_CHECK(valid_name(name), CUBIE_ERR_INTERNAL, "invalid buffer name '%s'", name);
+  CUBIE_CHECK(size >= 0, CUBIE_ERR_INTERNAL, "buffer %s.%s: negative size %lld", owner, name, size);
+  char full[2 * CUBIE_BUFFER_NAME_MAX];
+  snprintf(full, sizeof full, "%s.%s", owner, name);
+  int i = find_buffer(reg, full);
+  if (i < 0) {
+    if (reg->n_buffers == reg->buffer_capacity) {
+      int cap = reg->buffer_capacity ? 2 * reg->buffer_capacity : 16;
+      buffer_entry *grown = realloc(reg->buffers, sizeof *grown * (size_t)cap);
+      CUBIE_CHECK(grown, CUBIE_ERR_MEMORY, "out of memory");
+      reg->buffers = grown;
+      reg->buffer_capacity = cap;
+    }
+    i = reg->n_buffers++;
+  }
+  buffer_entry *b = &reg->buffers[i];
+  memset(b, 0, sizeof *b);
+  b->owner = o;
+  snprintf(b->name, sizeof b->name, "%s", name);
+  snprintf(b->full, sizeof b->full, "%s", full);
+  char upper_owner[CUBIE_BUFFER_NAME_MAX], upper_name[CUBIE_BUFFER_NAME_MAX];
+  upper_copy(upper_owner, owner);
+  upper_copy(upper_name, name);
+  snprintf(b->macro, sizeof b->macro, "%s_%s", upper_owner, upper_name);
+  b->size = size;
+  b->location = location;
+  b->origin = CUBIE_BUFFER_REGISTERED;
+  changed(reg);
+  return CUBIE_OK;
+}
+
+int cubie_buffer_registry_unregister(cubie_buffer_registry *reg, const char *owner,
+                                     const char *name) {
+  char full[2 * CUBIE_BUFFER_NAME_MAX];
+  snprintf(full, sizeof full, "%s.%s", owner, name);
+  int i = find_buffer(reg, full);
+  CUBIE_CHECK(i >= 0, CUBIE_ERR_INTERNAL, "unregistering unknown buffer '%s'", full);
+  memmove(&reg->buffers[i], &reg->buffers[i + 1],
+          sizeof *reg->buffers * (size_t)(reg->n_buffers - i - 1));
+  reg->n_buffers--;
+  changed(reg);
+  return CUBIE_OK;
+}
+
+/* "unknown buffer 'x' (did you mean 'y'?)" / "(known buffers: ...)". */
+static void unknown_message(const cubie_buffer_registry *reg, const char *full, char *text,
+                            size_t size) {
+  const char **names = malloc(sizeof *names * (size_t)(reg->n_buffers ? reg->n_buffers : 1));
+  const char *best = NULL;
+  if (names) {
+    for (int i = 0; i < reg->n_buffers; i++) names[i] = reg->buffers[i].full;
+    best = cubie_suggest(full, names, (size_t)reg->n_buffers);
+    /* A wrong owner with a right buffer ("algorithm.stages"): match the
+     * part after the dot alone. */
+    const char *dot = strchr(full, '.');
+    if (!best && dot && dot[1]) {
+      for (int i = 0; i < reg->n_buffers; i++) names[i] = reg->buffers[i].name;
+      const char *hit = cubie_suggest(dot + 1, names, (size_t)reg->n_buffers);
+      for (int i = 0; hit && i < reg->n_buffers; i++)
+        if (names[i] == hit) best = reg->buffers[i].full;
+    }
+  }
+  if (best) {
+    snprintf(text, size, "unknown buffer '%s' (did you mean '%s'?)", full, best);
+  } else {
+    int len = snprintf(text, size, "unknown buffer '%s' (known buffers:", full);
+    for (int i = 0; i < reg->n_buffers && len > 0 && (size_t)len < size; i++)
+      len += snprintf(text + len, size - (size_t)len, " %s", reg->buffers[i].full);
+    if (len > 0 && (size_t)len < size) snprintf(text + len, size - (size_t)len, ")");
+  }
+  free(names);
+}
+
+static int set_location(cubie_buffer_registry *reg, int i, cubie_buffer_location location,
+                        cubie_buffer_origin origin) {
+  buffer_entry *b = &reg->buffers[i];
+  b->origin = origin;
+  if (b->location == location) return CUBIE_OK; /* the layout still holds */
+  b->location = location;
+  changed(reg);
+  return CUBIE_OK;
+}
+
+int cubie_buffer_registry_set_location(cubie_buffer_registry *reg, const char *full_name,
+                                       cubie_buffer_location location) {
+  int i = find_buffer(reg, full_name);
+  if (i < 0) {
+    char text[1024];
+    unknown_message(reg, full_name, text, sizeof text);
+    return CUBIE_RAISE(CUBIE_ERR_INPUT, "%s", text);
+  }
+  return set_location(reg, i, location, CUBIE_BUFFER_CHOSEN);
+}
+
+int cubie_buffer_registry_apply_config(cubie_buffer_registry *reg, const cubie_config *cfg) {
+  for (int k = 0; k < cfg->n_buffers; k++) {
+    const cubie_buffer_override *ov = &cfg->buffers[k];
+    int i = find_buffer(reg, ov->name);
+    if (i < 0) {
+      char text[1024];
+      unknown_message(reg, ov->name, text, sizeof text);
+      return cubie_config_error_at(cfg, ov->mark, "%s", text);
+    }
+    CUBIE_CALL(set_location(reg, i, ov->location, CUBIE_BUFFER_CHOSEN));
+  }
+  return CUBIE_OK;
+}
+
+int cubie_buffer_registry_place_default(cubie_buffer_registry *reg, size_t real_size) {
+  long long shared = 0;
+  for (int i = 0; i < reg->n_buffers; i++)
+    if (reg->buffers[i].location == CUBIE_LOCATION_SHARED) shared += reg->buffers[i].size;
+  bool *considered = calloc((size_t)reg->n_buffers + 1, sizeof *considered);
+  CUBIE_CHECK(considered, CUBIE_ERR_MEMORY, "out of memory");
+  int rc = CUBIE_OK;
+  /* Largest candidates first: they gain most from leaving local memory. */
+  for (;;) {
+    int pick = -1;
+    for (int i = 0; i < reg->n_buffers; i++) {
+      const buffer_entry *b = &reg->buffers[i];
+      if (considered[i] || b->origin != CUBIE_BUFFER_REGISTERED ||
+          b->location != CUBIE_LOCATION_LOCAL || b->size <= CUBIE_BUFFER_SHARED_MIN_ELEMENTS)
+        continue;
+      if (pick < 0 || b->size > reg->buffers[pick].size) pick = i;
+    }
+    if (pick < 0) break;
+    considered[pick] = true;
+    long long size = reg->buffers[pick].size;
+    long long bytes = (shared + size) * (long long)real_size * CUBIE_BUFFER_SHARED_BLOCK;
+    if (bytes <= CUBIE_BUFFER_SHARED_BUDGET) {
+      shared += size;
+      rc = set_location(reg, pick, CUBIE_LOCATION_SHARED, CUBIE_BUFFER_HEURISTIC);
+      if (rc) break;
+    }
+  }
+  free(considered);
+  return rc;
+}
+
+unsigned long cubie_buffer_registry_version(const cubie_buffer_registry *reg) {
+  return reg->version;
+}
+
+/* Lay out owner `o` from `base` for one location; returns the end. */
+static long long place(cubie_buffer_registry *reg, int o, int loc, long long base) {
+  owner_entry *ow = &reg->owners[o];
+  long long off = base;
+  ow->base[loc] = base;
+  for (int i = 0; i < reg->n_buffers; i++) {
+    buffer_entry *b = &reg->buffers[i];
+    if (b->owner != o || (int)b->location != loc) continue;
+    b->offset = off;
+    off += b->size;
+  }
+  ow->child_offset[loc] = off;
+  for (int c = 0; c < reg->n_owners; c++)
+    if (reg->owners[c].parent == o) off = place(reg, c, loc, off);
+  ow->child_size[loc] = off - ow->child_offset[loc];
+  ow->aggregate[loc] = off - base;
+  return off;
+}
+
+static void ensure_layout(cubie_buffer_registry *reg) {
+  if (reg->layout_valid && reg->layout_version == reg->version) return;
+  for (int loc = 0; loc < N_LOCATIONS; loc++) {
+    long long off = 0;
+    for (int o = 0; o < reg->n_owners; o++)
+      if (reg->owners[o].parent < 0) off = place(reg, o, loc, off);
+    reg->total[loc] = off;
+  }
+  for (int i = 0; i < reg->n_buffers; i++)
+    if (reg->buffers[i].location == CUBIE_LOCATION_LOCAL) reg->buffers[i].offset = 0;
+  reg->layout_version = reg->version;
+  reg->layout_valid = true;
+}
+
+static int owner_or_raise(const cubie_buffer_registry *reg, const char *owner, int *o) {
+  *o = find_owner(reg, owner);
+  CUBIE_CHECK(*o >= 0, CUBIE_ERR_INTERNAL, "unknown buffer owner '%s'", owner);
+  return CUBIE_OK;
+}
+
+int cubie_buffer_registry_aggregate(cubie_buffer_registry *reg, const char *owner,
+                                    cubie_buffer_location location, long long *elements) {
+  int o;
+  CUBIE_CALL(owner_or_raise(reg, owner, &o));
+  ensure_layout(reg);
+  *elements = reg->owners[o].aggregate[location];
+  return CUBIE_OK;
+}
+
+int cubie_buffer_registry_children_aggregate(cubie_buffer_registry *reg, const char *owner,
+                                             cubie_buffer_location location, long long *elements) {
+  int o;
+  CUBIE_CALL(owner_or_raise(reg, owner, &o));
+  ensure_layout(reg);
+  *elements = reg->owners[o].child_size[location];
+  return CUBIE_OK;
+}
+
+int cubie_buffer_registry_child_region(cubie_buffer_registry *reg, const char *owner,
+                                       cubie_buffer_location location, long long *offset,
+                                       long long *size) {
+  int o;
+  CUBIE_CALL(owner_or_raise(reg, owner, &o));
+  ensure_layout(reg);
+  *offset = reg->owners[o].child_offset[location];
+  *size = reg->owners[o].child_size[location];
+  return CUBIE_OK;
+}
+
+int cubie_buffer_registry_total(cubie_buffer_registry *reg, cubie_buffer_location location,
+                                long long *elements) {
+  ensure_layout(reg);
+  *elements = reg->total[location];
+  return CUBIE_OK;
+}
+
+int cubie_buffer_registry_slot(cubie_buffer_registry *reg, const char *full_name,
+                               cubie_buffer_slot *slot) {
+  int i = find_buffer(reg, full_name);
+  if (i < 0) {
+    char text[1024];
+    unknown_message(reg, full_name, text, sizeof text);
+    return CUBIE_RAISE(CUBIE_ERR_INPUT, "%s", text);
+  }
+  ensure_layout(reg);
+  slot->location = reg->buffers[i].location;
+  slot->offset = reg->buffers[i].offset;
+  slot->size = reg->buffers[i].size;
+  return CUBIE_OK;
+}
+
+int cubie_buffer_registry_count(const cubie_buffer_registry *reg) { return reg->n_buffers; }
+
+const char *cubie_buffer_registry_name(const cubie_buffer_registry *reg, int i) {
+  return (i >= 0 && i < reg->n_buffers) ? reg->buffers[i].full : NULL;
+}
+
+cubie_buffer_origin cubie_buffer_registry_origin(const cubie_buffer_registry *reg, int i) {
+  return (i >= 0 && i < reg->n_buffers) ? reg->buffers[i].origin : CUBIE_BUFFER_REGISTERED;
+}
+
+int cubie_buffer_registry_emit(cubie_buffer_registry *reg, cubie_strbuf *out) {
+  ensure_layout(reg);
+  CUBIE_CALL(cubie_strbuf_printf(out, "/* buffer layout (src/kernel/buffer_registry.c), elements per run */\n"));
+  CUBIE_CALL(cubie_strbuf_printf(out, "#define CUBIE_SHARED_PER_RUN %lld\n",
+                                 reg->total[CUBIE_LOCATION_SHARED]));
+  CUBIE_CALL(cubie_strbuf_printf(out, "#define CUBIE_PERSISTENT_PER_RUN %lld\n",
+                                 reg->total[CUBIE_LOCATION_PERSISTENT_LOCAL]));
+  for (int i = 0; i < reg->n_buffers; i++) {
+    const buffer_entry *b = &reg->buffers[i];
+    CUBIE_CALL(cubie_strbuf_printf(out, "#define CUBIE_BUF_%s_LOC %s\n#define CUBIE_BUF_%s_OFFSET %lld\n",
+                                   b->macro, location_macro(b->location), b->macro, b->offset));
+  }
+  return CUBIE_OK;
+}
+
+static const char *origin_note(cubie_buffer_origin origin) {
+  switch (origin) {
+    case CUBIE_BUFFER_CHOSEN: return " (chosen)";
+    case CUBIE_BUFFER_HEURISTIC: return " (default heuristic)";
+    default: return "";
+  }
+}
+
+int cubie_buffer_registry_describe(cubie_buffer_registry *reg, size_t real_size,
+                                   cubie_strbuf *out) {
+  ensure_layout(reg);
+  long long shared = reg->total[CUBIE_LOCATION_SHARED];
+  long long local = 0;
+  for (int i = 0; i < reg->n_buffers; i++)
+    if (reg->buffers[i].location == CUBIE_LOCATION_LOCAL) local += reg->buffers[i].size;
+  CUBIE_CALL(cubie_strbuf_printf(
+      out, "buffers:     per run: shared %lld B, local %lld B, persistent_local %lld B\n",
+      shared * (long long)real_size, local * (long long)real_size,
+      reg->total[CUBIE_LOCATION_PERSISTENT_LOCAL] * (long long)real_size));
+  for (int i = 0; i < reg->n_buffers; i++) {
+    const buffer_entry *b = &reg->buffers[i];
+    char where[64];
+    if (b->location == CUBIE_LOCATION_LOCAL)
+      snprintf(where, sizeof where, "local");
+    else
+      snprintf(where, sizeof where, "%s @%lld", cubie_buffer_location_name(b->location), b->offset);
+    CUBIE_CALL(cubie_strbuf_printf(out, "             %-22s %5lld elements  %s%s\n", b->full,
+                                   b->size, where, origin_note(b->origin)));
+  }
+  return CUBIE_OK;
+}

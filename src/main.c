@@ -1,4 +1,0 @@
-/* main.c — the `cubie` executable: everything happens in cli.c. */
-#include "cli.h"
-
-int main(int argc, char **argv) { return cubie_cli_main(argc, argv); }

@@ -1,0 +1,76 @@
+/* output_impl.h — what output.c (create, writes, close) and output_define.c
+ * (the file's layout, defined in define mode) share. Private to those two
+ * files: nothing else includes it.
+ *
+ * The define part only declares things in NetCDF's in-memory metadata and
+ * validates the spec; it never writes data and never makes an MPI call, so a
+ * failure there is the same on every rank (same spec, same library).
+ */
+#ifndef CUBIE_OUTPUT_IMPL_H
+#define CUBIE_OUTPUT_IMPL_H
+
+#include <mpi.h>
+#include <stdbool.h>
+
+#include "output/output.h"
+#include "kernels/status.h"
+
+struct cubie_output {
+  MPI_Comm comm;      /* our duplicate of the caller's communicator */
+  int rank;
+  int ncid;
+  char *path;
+  bool collective;
+  int data_type;      /* NC_FLOAT or NC_DOUBLE */
+  size_t data_size;   /* bytes per data element */
+
+  long long total_runs;
+  long long n_saves;
+  long long n_summaries; /* 0 when the file has no summary_time dimension */
+  int n_outputs, n_metrics, n_inputs;
+
+  /* Variable ids, in the order they are written. */
+  int run_var, time_var, summary_time_var, summary_bounds_var;
+  int status_var;
+  int counter_vars[CUBIE_N_COUNTERS];
+  int *output_vars;   /* [n_outputs] */
+  int *summary_vars;  /* [n_outputs * n_metrics], metric fastest; NULL without summaries */
+  int *input_vars;    /* [n_inputs] */
+  int *fixed_vars;    /* [n_fixed] */
+  int n_fixed;
+};
+
+/* True when the spec asks for a summary_time dimension. */
+bool cubie_output_has_summaries(const cubie_output_spec *spec);
+
+/* Check the spec for internal consistency and name clashes before anything
+ * touches the file system. Identical on every rank. */
+int cubie_output_validate(const cubie_output_spec *spec);
+
+/* Define every dimension, variable and attribute of `spec` in o->ncid
+ * (which must be in define mode) and fill in o's variable ids. Does not call
+ * nc_enddef. */
+int cubie_output_define(cubie_output *o, const cubie_output_spec *spec);
+
+/* The per-rank variables (output_ranks.c), terminated by a NULL name. */
+#define CUBIE_OUTPUT_RANK_STRLEN 128
+typedef struct cubie_output_rank_var {
+  const char *name;
+  int type;            /* nc_type */
+  const char *units;
+  const char *long_name;
+} cubie_output_rank_var;
+extern const cubie_output_rank_var cubie_output_rank_vars[];
+
+/* Rank 0, serially, in a file open in data mode: write `records` into the
+ * rank variables (nothing when the file has no `rank` dimension of that
+ * length). */
+int cubie_output_write_rank_records(int ncid, const char *path,
+                                    const cubie_output_rank_records *records);
+
+/* Raise CUBIE_ERR_NETCDF for a failed NetCDF call: the action, the variable
+ * (NULL: the file itself), the path and nc_strerror(status). */
+int cubie_output_netcdf_error(const char *path, int status, const char *action,
+                              const char *variable);
+
+#endif

@@ -1,0 +1,39 @@
+/* grid.h — the batch grid: which inputs each run gets.
+ *
+ * A grid is a set of sweep axes over states' initial values and parameters
+ * (values / linspace / logspace), combined as a Cartesian product
+ * (combinatorial: the last-listed axis varies fastest) or zipped (verbatim:
+ * all axes have the same length). A run's inputs are decoded from its index
+ * on demand, so a 10^9-run grid costs no memory. Everything not swept keeps
+ * the deck's default value. The grid never allocates per-run storage.
+ */
+#ifndef CUBIE_GRID_H
+#define CUBIE_GRID_H
+
+#include "deck/config.h"
+#include "model/model.h"
+
+typedef struct cubie_grid cubie_grid;
+
+/* Validate the sweeps against the model (unknown names with suggestions,
+ * constants or observables cannot be swept, an axis swept twice, empty or
+ * mismatched axes, logspace with non-positive endpoints, total runs
+ * overflowing 2^62) and build the grid. Errors are CUBIE_ERR_INPUT with deck
+ * positions. */
+int cubie_grid_create(const cubie_config *cfg, const cubie_model *model, cubie_grid **out);
+void cubie_grid_destroy(cubie_grid **grid);
+
+long long cubie_grid_total_runs(const cubie_grid *g);
+int cubie_grid_n_axes(const cubie_grid *g);
+/* What axis a sweeps: the symbol kind (STATE or PARAMETER) and its index. */
+cubie_symbol_kind cubie_grid_axis_kind(const cubie_grid *g, int axis);
+int cubie_grid_axis_index(const cubie_grid *g, int axis);
+const char *cubie_grid_axis_name(const cubie_grid *g, int axis);
+long long cubie_grid_axis_length(const cubie_grid *g, int axis);
+/* Value of `axis` for run `run` (0 <= run < total_runs). */
+double cubie_grid_axis_value(const cubie_grid *g, int axis, long long run);
+
+/* Fill the inputs of run `run`: y0[n_states], p[n_parameters]. */
+void cubie_grid_decode(const cubie_grid *g, long long run, double *y0, double *p);
+
+#endif

@@ -1,0 +1,46 @@
+/* job.c — deck to plan (see job.h). */
+#include "plan/job.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/error.h"
+
+int cubie_job_prepare(const char *deck_path, const cubie_job_overrides *ov, cubie_job **out) {
+  *out = NULL;
+  cubie_job *job = calloc(1, sizeof *job);
+  CUBIE_CHECK(job, CUBIE_ERR_MEMORY, "out of memory");
+  int rc = cubie_config_load(deck_path, ov ? ov->set : NULL, ov ? ov->n_set : 0, &job->cfg);
+  if (!rc && ov) {
+    cubie_config *cfg = job->cfg;
+    if (ov->output_file) {
+      char *file = strdup(ov->output_file);
+      if (!file) rc = CUBIE_RAISE(CUBIE_ERR_MEMORY, "out of memory");
+      else {
+        free(cfg->output.file);
+        cfg->output.file = file;
+      }
+    }
+    if (ov->backend >= 0) cfg->run.backend = (cubie_backend_kind)ov->backend;
+    if (ov->threads >= 0) cfg->run.threads = ov->threads;
+  }
+  if (!rc) rc = cubie_model_create(job->cfg, &job->model);
+  if (!rc) rc = cubie_grid_create(job->cfg, job->model, &job->grid);
+  if (!rc) rc = cubie_plan_create(job->cfg, job->model, job->grid, &job->plan);
+  if (rc) {
+    cubie_job_destroy(&job);
+    return rc;
+  }
+  *out = job;
+  return CUBIE_OK;
+}
+
+void cubie_job_destroy(cubie_job **job) {
+  if (!job || !*job) return;
+  cubie_plan_destroy(&(*job)->plan);
+  cubie_grid_destroy(&(*job)->grid);
+  cubie_model_destroy(&(*job)->model);
+  cubie_config_destroy(&(*job)->cfg);
+  free(*job);
+  *job = NULL;
+}

@@ -1,0 +1,70 @@
+/* plan.h — the run plan: everything derived from the deck, the model and
+ * the grid that the rest of a job needs, decided once, before any array is
+ * sized: the save grid, which quantities are written and under which file
+ * names, summaries, the kernel's scalar arguments and the per-run byte
+ * counts the memory manager plans with.
+ *
+ * The plan validates what needs the model to check (save names, summary
+ * metrics) and reports it at the deck position. It owns no device memory
+ * and never changes after creation; chunking decisions live in the memory
+ * manager's response, not here.
+ */
+#ifndef CUBIE_PLAN_H
+#define CUBIE_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "deck/config.h"
+#include "plan/grid.h"
+#include "model/model.h"
+#include "kernels/chunk_args.h"
+#include "util/strbuf.h"
+
+#define CUBIE_MAX_METRICS 4
+
+typedef struct cubie_plan {
+  long long total_runs;
+  cubie_precision precision;
+  size_t real_size;                        /* 4 or 8 bytes */
+  const cubie_algorithm_info *algorithm;
+  cubie_controller controller;
+
+  /* Save grid: save point k at t_save_start + k * save_every. */
+  long long n_saves;
+  double t0, t_save_start, save_every, t_end;
+  bool final_only;                         /* only the final state is saved */
+  bool duration_not_multiple;              /* last save before t0 + settling + duration */
+
+  /* What every save point writes, in order, and the file's names for it. */
+  int n_outputs;
+  cubie_model_output *outputs;
+  char **output_names;
+
+  /* Summaries: metric names in kernel order ("mean", "max", "min", "rms"). */
+  int n_metrics;
+  const char *metrics[CUBIE_MAX_METRICS];
+  long long summary_every;                 /* save points per window */
+  long long n_summaries;
+
+  /* Swept inputs (file variables (run)) and fixed ones (scalars). */
+  int n_inputs;
+  char **input_names;                      /* "rho", "x_initial" */
+  int n_fixed;
+  char **fixed_names;
+  double *fixed_values;
+
+  /* Scalar kernel arguments (time grid, step control, summaries); the
+   * runner copies this and fills in pointers, strides and windows. */
+  cubie_chunk_args args;
+} cubie_plan;
+
+int cubie_plan_create(const cubie_config *cfg, const cubie_model *model, const cubie_grid *grid,
+                      cubie_plan **out);
+void cubie_plan_destroy(cubie_plan **plan);
+
+/* Human-readable description for `cubie check`. */
+int cubie_plan_describe(const cubie_plan *p, const cubie_config *cfg, const cubie_model *model,
+                        const cubie_grid *grid, cubie_strbuf *out);
+
+#endif

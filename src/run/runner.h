@@ -1,0 +1,72 @@
+/* runner.h — one job from compiled kernel to complete file, on every rank.
+ *
+ * The runner picks and creates the backend, has rank 0 compile the kernel
+ * and broadcasts the binary, creates the shared output file, takes this
+ * rank's block of runs from the decomposer, and drives the chunk loop:
+ * fill inputs, launch, copy back, write hyperslabs. Decisions that must be
+ * the same on every rank (backend, chunk counts, errors) are agreed through
+ * MPI before anyone acts on them, so no rank is left waiting in a
+ * collective call. It prints nothing; it reports through cubie_run_report.
+ */
+#ifndef CUBIE_RUNNER_H
+#define CUBIE_RUNNER_H
+
+#include <mpi.h>
+#include <stdbool.h>
+
+#include "kernel/buffer_registry.h"
+#include "run/chunk_loop.h"
+#include "plan/job.h"
+#include "util/strbuf.h"
+
+typedef struct cubie_run_settings {
+  bool overwrite;            /* --force */
+  bool sequential;           /* no writer thread: compute and write take turns */
+  bool resume;               /* --resume: compute only the runs the file lacks */
+  bool quiet;                /* no progress line */
+  cubie_bench_phase phase;   /* benchmarks only: one half of the pipeline; never complete */
+  const char *command_line;  /* recorded as provenance */
+} cubie_run_settings;
+
+typedef struct cubie_run_report {
+  long long total_runs;
+  long long failed_runs;     /* runs whose status has a failure bit */
+  int n_ranks;
+  double seconds;            /* wall time of the whole job on rank 0 */
+  double compile_seconds;    /* rank 0's compile (0 when the cache had it) */
+  bool compiled_from_cache;
+  char backend[32];
+  char device[256];
+  char backend_reason[512];  /* why this backend (auto selection) */
+  char file[4096];
+  bool resumed;              /* an existing file was reopened */
+  bool already_complete;     /* --resume found a complete file: nothing was run */
+  long long missing_runs;    /* resumed: runs the file lacked */
+  long long computed_runs;   /* runs computed (and written) by this job, all ranks */
+  cubie_strbuf timing_table; /* rank 0: per-rank timing table (--timing) */
+  cubie_strbuf binding_table;/* rank 0: rank -> device table */
+  char binding_warning[2048];/* rank 0: ranks sharing a device, or "" */
+  cubie_chunk_plan plan;     /* this rank's chunking (the same on every rank) */
+  cubie_chunk_timing timing; /* this rank's compute / write / wait seconds */
+} cubie_run_report;
+
+/* Collective over `comm`. Free the report with cubie_run_report_free. */
+int cubie_runner_run(const cubie_job *job, MPI_Comm comm, const cubie_run_settings *settings,
+                     cubie_run_report *report);
+
+/* The kernel's buffer registry for this job (every kernel buffer with its
+ * size, the deck's buffers: section applied, then the default heuristic). */
+int cubie_runner_buffer_layout(const cubie_job *job, cubie_buffer_registry **out);
+
+/* The kernel translation unit for `backend`: the buffer layout as its
+ * prologue; the size checks and the backend's entry point as its epilogue. */
+int cubie_runner_kernel_source(const cubie_job *job, cubie_buffer_registry *buffers,
+                               const cubie_backend *backend, char **source);
+
+/* Agree on an error across ranks: returns the first failing rank's code on
+ * every rank (ranks that did not fail get a message naming that rank). */
+int cubie_runner_agree(MPI_Comm comm, int rc);
+
+void cubie_run_report_free(cubie_run_report *report);
+
+#endif
