@@ -102,11 +102,12 @@ int cubie_runner_choose_backend(const cubie_job *job, MPI_Comm comm, cubie_backe
   if (rc) return rc;
   /* Every rank must run the same backend: results are then comparable run
    * to run whatever rank computed them. */
-  int mine = cubie_backend_entry_of(ops)->priority, least = 0, most = 0;
-  MPI_Allreduce(&mine, &least, 1, MPI_INT, MPI_MIN, comm);
-  MPI_Allreduce(&mine, &most, 1, MPI_INT, MPI_MAX, comm);
-  if (least != most)
-    rc = cubie_runner_agree(comm, cubie_backend_select_common(least, most, &ops, why, why_size));
+  int priority = cubie_backend_entry_of(ops)->priority;
+  int range[2] = {priority, -priority}; /* least, -most: one MPI_MIN gives both */
+  CUBIE_MPI_CALL(MPI_Allreduce(MPI_IN_PLACE, range, 2, MPI_INT, MPI_MIN, comm));
+  if (range[0] != -range[1])
+    rc = cubie_runner_agree(comm, cubie_backend_select_common(range[0], -range[1], &ops, why,
+                                                              why_size));
   if (rc) return rc;
   /* Rank -> device: node-local rank modulo the devices this rank sees
    * (design.md §9); recorded per rank in the log and the file. */
