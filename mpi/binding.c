@@ -26,7 +26,9 @@ static void list_entry(const char *list, int index, char *out, size_t size) {
 }
 
 static void fill_self(cubie_rank_binding *self, int rank, int node_rank, int node_size,
-                      int n_devices, const char *visible) {
+                      const cubie_device_view *view) {
+  int n_devices = view->n_devices;
+  const char *visible = view->variable ? view->visible : NULL;
   memset(self, 0, sizeof *self);
   self->rank = rank;
   self->local_rank = node_rank;
@@ -49,6 +51,7 @@ typedef struct device_key {
   const cubie_rank_binding *b;
 } device_key;
 
+/* Ranks on no device group by node alone: their physical name is "". */
 static int by_node_then_device(const void *x, const void *y) {
   const cubie_rank_binding *a = ((const device_key *)x)->b, *b = ((const device_key *)y)->b;
   if (a->node != b->node) return a->node < b->node ? -1 : 1;
@@ -57,37 +60,41 @@ static int by_node_then_device(const void *x, const void *y) {
   return (a->rank > b->rank) - (a->rank < b->rank);
 }
 
-/* Root: find physical devices that more than one rank of a node uses. */
-static int find_sharing(cubie_binding *b) {
-  int n = b->n_ranks, m = 0;
+/* Root: "<host>: device D is shared by ranks a, b; " for one group. */
+static void warn_group(cubie_binding *b, device_key *group, int n) {
+  char ranks[160] = "";
+  for (int k = 0; k < n; k++) {
+    size_t used = strlen(ranks);
+    if (used + 16 >= sizeof ranks) {
+      snprintf(ranks + used, sizeof ranks - used, ", ...");
+      break;
+    }
+    snprintf(ranks + used, sizeof ranks - used, "%s%d", k ? ", " : "", group[k].b->rank);
+  }
+  size_t used = strlen(b->warning);
+  snprintf(b->warning + used, sizeof b->warning - used, "%s: device %s is shared by ranks %s; ",
+           group[0].b->host, group[0].b->physical, ranks);
+}
+
+/* Root: the one count of ranks sharing a memory. Groups every rank by node
+ * and physical device (ranks on no device: by node), gives each record its
+ * group's size, and warns about devices used by more than one rank. */
+static int count_sharing(cubie_binding *b) {
+  int n = b->n_ranks;
   device_key *keys = malloc(sizeof *keys * (size_t)(n ? n : 1));
   CUBIE_CHECK(keys, CUBIE_ERR_MEMORY, "out of memory checking the device binding");
-  for (int r = 0; r < n; r++)
-    if (b->ranks[r].device >= 0) keys[m++].b = &b->ranks[r];
-  qsort(keys, (size_t)m, sizeof *keys, by_node_then_device);
+  for (int r = 0; r < n; r++) keys[r].b = &b->ranks[r];
+  qsort(keys, (size_t)n, sizeof *keys, by_node_then_device);
   int listed = 0;
-  for (int i = 0; i < m;) {
+  for (int i = 0; i < n;) {
     int j = i + 1;
-    while (j < m && keys[j].b->node == keys[i].b->node &&
+    while (j < n && keys[j].b->node == keys[i].b->node &&
            strcmp(keys[j].b->physical, keys[i].b->physical) == 0)
       j++;
-    if (j - i > 1) {
+    for (int k = i; k < j; k++) b->ranks[keys[k].b->rank].memory_sharers = j - i;
+    if (j - i > 1 && keys[i].b->device >= 0) {
       b->shared_devices++;
-      if (listed++ < 4) {
-        char ranks[160] = "";
-        for (int k = i; k < j; k++) {
-          size_t used = strlen(ranks);
-          if (used + 16 >= sizeof ranks) {
-            snprintf(ranks + used, sizeof ranks - used, ", ...");
-            break;
-          }
-          snprintf(ranks + used, sizeof ranks - used, "%s%d", k > i ? ", " : "", keys[k].b->rank);
-        }
-        size_t used = strlen(b->warning);
-        snprintf(b->warning + used, sizeof b->warning - used,
-                 "%s: device %s is shared by ranks %s; ", keys[i].b->host, keys[i].b->physical,
-                 ranks);
-      }
+      if (listed++ < 4) warn_group(b, keys + i, j - i);
     }
     i = j;
   }
@@ -101,15 +108,34 @@ static int find_sharing(cubie_binding *b) {
   return CUBIE_OK;
 }
 
-int cubie_binding_create_on_nodes(MPI_Comm comm, MPI_Comm node, int n_devices,
-                                  const char *visible_devices, cubie_binding *b) {
+/* Root counts, every rank receives its own record's count. */
+static int share_counts(MPI_Comm comm, int rank, cubie_binding *b) {
+  int *counts = NULL, rc = CUBIE_OK;
+  if (rank == 0) {
+    rc = count_sharing(b);
+    counts = malloc(sizeof *counts * (size_t)b->n_ranks);
+    if (!rc && !counts) rc = CUBIE_RAISE(CUBIE_ERR_MEMORY, "out of memory sharing device counts");
+    for (int r = 0; !rc && r < b->n_ranks; r++) counts[r] = b->ranks[r].memory_sharers;
+  }
+  rc = cubie_mpi_agree(comm, rc);
+  if (!rc) {
+    int mpi_rc = MPI_Scatter(counts, 1, MPI_INT, &b->self.memory_sharers, 1, MPI_INT, 0, comm);
+    if (mpi_rc != MPI_SUCCESS) rc = CUBIE_MPI_ERROR(mpi_rc, "MPI_Scatter(memory sharers)");
+  }
+  free(counts);
+  return rc;
+}
+
+int cubie_binding_create_on_nodes(MPI_Comm comm, MPI_Comm node, const cubie_device_view *view,
+                                  cubie_binding *b) {
   memset(b, 0, sizeof *b);
+  if (view->variable) snprintf(b->variable, sizeof b->variable, "%s", view->variable);
   int rank, n_ranks, node_rank, node_size;
   CUBIE_MPI_CALL(MPI_Comm_rank(comm, &rank));
   CUBIE_MPI_CALL(MPI_Comm_size(comm, &n_ranks));
   CUBIE_MPI_CALL(MPI_Comm_rank(node, &node_rank));
   CUBIE_MPI_CALL(MPI_Comm_size(node, &node_size));
-  fill_self(&b->self, rank, node_rank, node_size, n_devices, visible_devices);
+  fill_self(&b->self, rank, node_rank, node_size, view);
 
   /* Node index: the rank of this node's leader among all leaders (leaders
    * ordered by their rank in comm), passed to the rest of the node. */
@@ -135,18 +161,16 @@ int cubie_binding_create_on_nodes(MPI_Comm comm, MPI_Comm node, int n_devices,
    * rank of a homogeneous job. */
   CUBIE_MPI_CALL(MPI_Gather(&b->self, (int)sizeof b->self, MPI_BYTE, b->ranks, (int)sizeof b->self,
                             MPI_BYTE, 0, comm));
-  if (rank != 0) return CUBIE_OK;
-  b->n_ranks = n_ranks;
-  return find_sharing(b);
+  if (rank == 0) b->n_ranks = n_ranks;
+  return share_counts(comm, rank, b);
 }
 
-int cubie_binding_create(MPI_Comm comm, int n_devices, const char *visible_devices,
-                         cubie_binding *b) {
+int cubie_binding_create(MPI_Comm comm, const cubie_device_view *view, cubie_binding *b) {
   MPI_Comm node = MPI_COMM_NULL;
   int rank;
   CUBIE_MPI_CALL(MPI_Comm_rank(comm, &rank));
   CUBIE_MPI_CALL(MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, rank, MPI_INFO_NULL, &node));
-  int rc = cubie_binding_create_on_nodes(comm, node, n_devices, visible_devices, b);
+  int rc = cubie_binding_create_on_nodes(comm, node, view, b);
   MPI_Comm_free(&node);
   return rc;
 }
@@ -155,7 +179,7 @@ int cubie_binding_format(const cubie_binding *b, cubie_strbuf *text) {
   CUBIE_CHECK(b->n_ranks > 0, CUBIE_ERR_INTERNAL,
               "binding table without ranks (format it on rank 0)");
   CUBIE_CALL(cubie_strbuf_printf(text, "%6s %5s %-24s %5s %6s  %s\n", "rank", "node", "host",
-                                 "local", "device", "CUDA_VISIBLE_DEVICES"));
+                                 "local", "device", b->variable[0] ? b->variable : "devices"));
   for (int r = 0; r < b->n_ranks; r++) {
     const cubie_rank_binding *x = &b->ranks[r];
     char device[16];
@@ -165,7 +189,9 @@ int cubie_binding_format(const cubie_binding *b, cubie_strbuf *text) {
       snprintf(device, sizeof device, "%d", x->device);
     CUBIE_CALL(cubie_strbuf_printf(text, "%6d %5d %-24s %5d %6s  %s\n", x->rank, x->node, x->host,
                                    x->local_rank, device,
-                                   x->visible_devices[0] ? x->visible_devices : "(unset)"));
+                                   !b->variable[0]          ? "-"
+                                   : x->visible_devices[0] ? x->visible_devices
+                                                           : "(unset)"));
   }
   if (b->warning[0]) CUBIE_CALL(cubie_strbuf_printf(text, "warning: %s\n", b->warning));
   return CUBIE_OK;

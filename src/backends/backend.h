@@ -4,8 +4,11 @@
  * (host cc → shared object for `cpu`; NVRTC → cubin for `cuda`), owns the
  * memory the kernels read and write, and launches one chunk at a time. The
  * implementations plug in through an operations table (as SUNDIALS'
- * N_Vector ops); nothing outside src/backend*.c asks which backend it has,
- * it asks the backend what it needs (layout preference, memory budget).
+ * N_Vector ops) and are registered from one list, backends.def, with a
+ * priority for `auto` (as libCEED registers its resources). Nothing outside
+ * src/backends/ asks which backend it has or names its hardware: it asks
+ * the table what it needs (layout preference, memory budget, how many
+ * devices, which environment variable lists them).
  *
  * Compiling and loading are separate so that one rank compiles and every
  * rank loads the broadcast binary (design.md §9).
@@ -18,6 +21,7 @@
 
 #include "deck/config.h"
 #include "kernels/chunk_args.h"
+#include "util/strbuf.h"
 
 typedef enum cubie_memory_kind {
   CUBIE_MEMORY_DEVICE = 0, /* where kernels read and write (host memory on cpu) */
@@ -43,8 +47,9 @@ typedef struct cubie_backend_options {
 typedef struct cubie_backend cubie_backend;
 
 typedef struct cubie_backend_ops {
-  const char *name; /* "cpu" or "cuda" */
-  /* Usable on this machine? If not, explain why in `why` (no error raised). */
+  const char *name; /* its name in backends.def */
+  /* Usable on this machine? Says why either way in `why` (no error raised).
+   * NULL only in a weak stand-in: this build lacks the backend. */
   bool (*available)(char *why, size_t why_size);
   int (*create)(const cubie_backend_options *opts, void **impl);
   void (*destroy)(void *impl);
@@ -79,6 +84,27 @@ typedef struct cubie_backend_ops {
   bool run_fastest;
   /* true: "device" memory is host memory (no copies needed). */
   bool host_is_device;
+
+  /* Devices. A backend without devices (the kernels run on the host) leaves
+   * these NULL: its ranks bind to no device and share the host's memory. */
+  /* How many devices this process sees; 0 with the reason in `why`. Never
+   * raises. */
+  int (*device_count)(char *why, size_t why_size);
+  /* The environment variable that lists the devices a process may use
+   * (comma-separated, in ordinal order). A rank's entry of it names its
+   * physical device: ranks of a node with the same entry share one device
+   * and its memory (mpi/binding.h). Recorded per rank in the output file. */
+  const char *visible_devices_variable;
+  /* Lines about the devices for `cubie info` (driver, one line per device),
+   * whenever any is seen, even if the backend is unusable for another
+   * reason; nothing otherwise. */
+  int (*list_devices)(cubie_strbuf *out);
+
+  /* How `auto` explains itself: why it takes this backend ("a CUDA device
+   * is available"), and what it lacked when it passes it over ("no CUDA
+   * device", followed by the reason from `available`). NULL: the name. */
+  const char *auto_taken;
+  const char *auto_missing;
 } cubie_backend_ops;
 
 struct cubie_backend {
@@ -87,14 +113,54 @@ struct cubie_backend {
   char description[256];
 };
 
-extern const cubie_backend_ops cubie_backend_cpu_ops;
-extern const cubie_backend_ops cubie_backend_cuda_ops;
+/* Every backend's table (backends.def): defined in its folder, or by the
+ * weak stand-in in backend_weak.c when the build lacks the folder. */
+#define CUBIE_BACKEND(ID, name, ops, priority, description) extern const cubie_backend_ops ops;
+#include "backends/backends.def"
+#undef CUBIE_BACKEND
 
-/* Pick the backend the deck / command line asks for. `auto` takes cuda when
- * it is available and cpu otherwise, and says why in `why`. `cuda` without a
- * usable device is CUBIE_ERR_INPUT (exit 2) with the reason. */
+/* One line of backends.def. */
+typedef struct cubie_backend_entry {
+  cubie_backend_kind kind;
+  const char *name;
+  const cubie_backend_ops *ops;
+  int priority;
+  const char *description;
+} cubie_backend_entry;
+
+/* The registry, in the list's order (kind CUBIE_BACKEND_AUTO + 1 + i). */
+int cubie_backend_count(void);
+const cubie_backend_entry *cubie_backend_entry_at(int i);
+/* The entry of a kind / of a table / of a priority; NULL if none. */
+const cubie_backend_entry *cubie_backend_entry_of_kind(cubie_backend_kind kind);
+const cubie_backend_entry *cubie_backend_entry_of(const cubie_backend_ops *ops);
+const cubie_backend_entry *cubie_backend_entry_with_priority(int priority);
+
+/* A deck / command-line name ("auto" or a backend's) to its kind;
+ * CUBIE_ERR_INPUT naming the choices otherwise. */
+int cubie_backend_kind_parse(const char *name, cubie_backend_kind *kind);
+/* "cpu, cuda or auto": every name `kind_parse` takes. */
+void cubie_backend_kind_names(char *text, size_t size);
+
+/* Usable here? Says why either way; a backend this build lacks is not. */
+bool cubie_backend_usable(const cubie_backend_entry *e, char *why, size_t why_size);
+/* Devices `ops` sees (0 for a backend without devices), as device_count. */
+int cubie_backend_device_count(const cubie_backend_ops *ops, char *why, size_t why_size);
+/* `cubie info`'s device lines of `e` (nothing for a backend without devices). */
+int cubie_backend_list_devices(const cubie_backend_entry *e, cubie_strbuf *out);
+
+/* Pick the backend the deck / command line asks for, and say why in `why`
+ * ("cuda (requested)"). `auto` takes the usable backend of highest
+ * priority and names what each one above it lacked ("cpu (auto: no CUDA
+ * device: <reason>)"). A requested backend that is not usable is
+ * CUBIE_ERR_INPUT (exit 2) with the reason. */
 int cubie_backend_select(cubie_backend_kind kind, const cubie_backend_ops **ops, char *why,
                          size_t why_size);
+/* When ranks chose differently (`auto` on unlike nodes), every rank takes
+ * the backend of the `least` priority any rank chose, if it is usable here;
+ * `most` is the highest priority chosen (named in `why`). */
+int cubie_backend_select_common(int least, int most, const cubie_backend_ops **ops, char *why,
+                                size_t why_size);
 int cubie_backend_create(const cubie_backend_ops *ops, const cubie_backend_options *opts,
                          cubie_backend **out);
 void cubie_backend_destroy(cubie_backend **b);

@@ -9,13 +9,12 @@
 
 #include "backends/backend.h"
 #include "run/chunk_loop.h"
-#include "backends/cuda/cuda_driver.h"
 #include "util/error.h"
 #include "plan/job.h"
 #include "run/runner.h"
 #include "mpi/signals.h"
 
-static const char usage_text[] =
+static const char usage_head[] =
     "usage: cubie run DECK [options]     integrate every run of DECK into one NetCDF file\n"
     "       cubie check DECK [options]   validate DECK and print the plan; runs nothing\n"
     "       cubie info                   list the backends and devices usable here\n"
@@ -23,19 +22,35 @@ static const char usage_text[] =
     "\n"
     "options:\n"
     "  -o, --output FILE   write to FILE instead of the deck's output.file\n"
-    "  --set KEY=VALUE     override a deck key (repeatable): --set integrator.rtol=1e-8\n"
-    "  --backend B         cpu, cuda or auto (overrides run.backend)\n"
+    "  --set KEY=VALUE     override a deck key (repeatable): --set integrator.rtol=1e-8\n";
+/* (the --backend line and the list of backends come from backends/backends.def) */
+static const char usage_tail[] =
     "  --threads N         OpenMP threads of the cpu backend (overrides run.threads)\n"
     "  --force             overwrite an existing output file\n"
     "  --resume            continue an interrupted file: compute only the runs it lacks\n"
     "                      (the deck and --set arguments must be the ones it was written with)\n"
     "  --sequential        compute and write in turn instead of overlapping them\n"
     "  -q, --quiet         no progress line; only errors and the summary\n"
-    "  --timing            print the per-rank timing table and device binding\n"
+    "  --timing            print the per-rank timing table and device binding\n";
+static const char usage_footer[] =
     "\n"
     "Run it under MPI to spread the runs over ranks: mpiexec -n 4 cubie run DECK\n"
     "Exit status: 0 success, 1 run-time failure, 2 bad input, 3 interrupted (resumable).\n"
     "Documentation: docs/deck.md, docs/output.md (in the source tree).\n";
+
+static void print_usage(FILE *f) {
+  char names[256];
+  cubie_backend_kind_names(names, sizeof names);
+  fputs(usage_head, f);
+  fprintf(f, "  --backend B         %s (overrides run.backend)\n", names);
+  fputs(usage_tail, f);
+  fputs("\nbackends (auto takes the usable one of highest priority):\n", f);
+  for (int i = 0; i < cubie_backend_count(); i++) {
+    const cubie_backend_entry *e = cubie_backend_entry_at(i);
+    fprintf(f, "  %-18s  %s\n", e->name, e->description);
+  }
+  fputs(usage_footer, f);
+}
 
 typedef struct cli_args {
   const char *command;
@@ -80,11 +95,15 @@ static int parse_args(int argc, char **argv, cli_args *a) {
     } else if (strncmp(arg, "--set=", 6) == 0) {
       a->set[a->n_set++] = arg + 6;
     } else if (strcmp(arg, "--backend") == 0) {
-      CUBIE_CHECK(next, CUBIE_ERR_INPUT, "--backend needs cpu, cuda or auto");
-      if (strcmp(next, "cpu") == 0) a->backend = CUBIE_BACKEND_CPU;
-      else if (strcmp(next, "cuda") == 0) a->backend = CUBIE_BACKEND_CUDA;
-      else if (strcmp(next, "auto") == 0) a->backend = CUBIE_BACKEND_AUTO;
-      else return CUBIE_RAISE(CUBIE_ERR_INPUT, "--backend: unknown backend '%s' (cpu, cuda or auto)", next);
+      char names[256];
+      cubie_backend_kind_names(names, sizeof names);
+      CUBIE_CHECK(next, CUBIE_ERR_INPUT, "--backend needs %s", names);
+      cubie_backend_kind kind = CUBIE_BACKEND_AUTO;
+      if (cubie_backend_kind_parse(next, &kind) != CUBIE_OK) {
+        cubie_error_prefix("--backend: ");
+        return CUBIE_ERR_INPUT;
+      }
+      a->backend = (int)kind;
       i++;
     } else if (strcmp(arg, "--threads") == 0) {
       CUBIE_CHECK(next && parse_int(next, &a->threads) == 0, CUBIE_ERR_INPUT,
@@ -158,11 +177,12 @@ static int command_check(const cli_args *a, MPI_Comm comm, int rank) {
   if (!rc) rc = cubie_runner_buffer_layout(job, &buffers);
   if (!rc) rc = cubie_buffer_registry_describe(buffers, job->plan->real_size, &text);
   cubie_buffer_registry_destroy(&buffers);
-  const cubie_backend_ops *ops = NULL;
   char why[512] = "";
-  if (!rc) rc = cubie_backend_select(job->cfg->run.backend, &ops, why, sizeof why);
   cubie_backend *backend = NULL;
-  if (!rc) rc = cubie_backend_open(ops, &job->cfg->run, 0, &backend);
+  cubie_binding binding;
+  memset(&binding, 0, sizeof binding);
+  rc = cubie_runner_agree(comm, rc);
+  if (!rc) rc = cubie_runner_choose_backend(job, comm, &backend, &binding, why, sizeof why);
   if (!rc) rc = cubie_strbuf_printf(&text, "backend:     %s\n             %s\n", why, backend->description);
   cubie_chunk_loop loop;
   memset(&loop, 0, sizeof loop);
@@ -172,6 +192,7 @@ static int command_check(const cli_args *a, MPI_Comm comm, int rank) {
     loop.job = job;
     loop.backend = backend;
     loop.comm = comm;
+    loop.memory_sharers = binding.self.memory_sharers;
     loop.pipelined = !a->sequential;
     loop.block = cubie_decomposer_static_block(job->plan->total_runs, n_ranks, rank);
     rc = cubie_chunk_loop_prepare(&loop, false);
@@ -201,6 +222,7 @@ static int command_check(const cli_args *a, MPI_Comm comm, int rank) {
   }
   cubie_chunk_loop_free(&loop);
   cubie_backend_destroy(&backend);
+  cubie_binding_free(&binding);
   if (!rc && rank == 0) fputs(text.data, stdout);
   cubie_strbuf_free(&text);
   cubie_job_destroy(&job);
@@ -277,38 +299,51 @@ static int command_run(const cli_args *a, MPI_Comm comm, int rank, char *command
   return CUBIE_EXIT_SUCCESS;
 }
 
+/* Every backend of the list: usable or why not, its devices, and what
+ * `auto` would take. */
 static int command_info(int rank) {
   if (rank != 0) return CUBIE_EXIT_SUCCESS;
-  char why[512];
   printf("cubie %s\n", CUBIE_VERSION);
-  printf("cpu:  available (host C compiler: %s)\n",
-         getenv("CUBIE_CC") ? getenv("CUBIE_CC") : CUBIE_JIT_CC);
-  bool cuda = cubie_backend_cuda_ops.available(why, sizeof why);
-  printf("cuda: %s%s\n", cuda ? "available: " : "not available: ", why);
-  /* Devices are listed whenever the driver sees any, even when the backend
-   * is unusable for another reason (no NVRTC). */
-  char no_device[512];
-  cubie_strbuf devices;
-  if (cubie_cuda_device_count(no_device, sizeof no_device) > 0 &&
-      cubie_strbuf_init(&devices) == CUBIE_OK) {
-    if (cubie_cuda_describe_devices(&devices) != CUBIE_OK) {
+  int width = (int)strlen("auto:");
+  for (int i = 0; i < cubie_backend_count(); i++) {
+    int w = (int)strlen(cubie_backend_entry_at(i)->name) + 1;
+    if (w > width) width = w;
+  }
+  for (int i = 0; i < cubie_backend_count(); i++) {
+    const cubie_backend_entry *e = cubie_backend_entry_at(i);
+    char label[64], why[512];
+    snprintf(label, sizeof label, "%s:", e->name);
+    bool ok = cubie_backend_usable(e, why, sizeof why);
+    printf("%-*s %s%s%s\n", width, label, ok ? "available" : "not available", why[0] ? ": " : "",
+           why);
+    cubie_strbuf devices;
+    if (cubie_strbuf_init(&devices) != CUBIE_OK) continue;
+    if (cubie_backend_list_devices(e, &devices) != CUBIE_OK) {
       cubie_strbuf_printf(&devices, "devices cannot be listed: %s\n", cubie_error_message());
       cubie_error_clear();
     }
     for (char *line = devices.data; *line;) {
       char *end = strchr(line, '\n');
       if (!end) end = line + strlen(line);
-      printf("      %.*s\n", (int)(end - line), line);
+      printf("%*s %.*s\n", width, "", (int)(end - line), line);
       line = *end ? end + 1 : end;
     }
     cubie_strbuf_free(&devices);
+  }
+  const cubie_backend_ops *ops = NULL;
+  char why[1024];
+  if (cubie_backend_select(CUBIE_BACKEND_AUTO, &ops, why, sizeof why) == CUBIE_OK)
+    printf("%-*s takes %s\n", width, "auto:", why);
+  else {
+    printf("%-*s %s\n", width, "auto:", cubie_error_message());
+    cubie_error_clear();
   }
   return CUBIE_EXIT_SUCCESS;
 }
 
 int cubie_cli_main(int argc, char **argv) {
   if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-    fputs(usage_text, stdout);
+    print_usage(stdout);
     return CUBIE_EXIT_SUCCESS;
   }
   if (argc >= 2 && strcmp(argv[1], "--version") == 0) {
@@ -331,13 +366,19 @@ int cubie_cli_main(int argc, char **argv) {
   int status;
   int rc = parse_args(argc, argv, &a);
   if (rc) {
-    if (rank == 0) fprintf(stderr, "cubie: error: %s\n%s", cubie_error_message(), usage_text);
+    if (rank == 0) {
+      fprintf(stderr, "cubie: error: %s\n", cubie_error_message());
+      print_usage(stderr);
+    }
     status = CUBIE_EXIT_BAD_INPUT;
   } else if (strcmp(a.command, "info") == 0) {
     status = command_info(rank);
   } else if (strcmp(a.command, "run") == 0 || strcmp(a.command, "check") == 0) {
     if (!a.deck) {
-      if (rank == 0) fprintf(stderr, "cubie: error: %s needs a deck file\n%s", a.command, usage_text);
+      if (rank == 0) {
+        fprintf(stderr, "cubie: error: %s needs a deck file\n", a.command);
+        print_usage(stderr);
+      }
       status = CUBIE_EXIT_BAD_INPUT;
     } else if (strcmp(a.command, "run") == 0) {
       if (provided < MPI_THREAD_SERIALIZED) a.sequential = 1;
@@ -350,7 +391,10 @@ int cubie_cli_main(int argc, char **argv) {
       status = command_check(&a, MPI_COMM_WORLD, rank);
     }
   } else {
-    if (rank == 0) fprintf(stderr, "cubie: error: unknown command '%s'\n%s", a.command, usage_text);
+    if (rank == 0) {
+      fprintf(stderr, "cubie: error: unknown command '%s'\n", a.command);
+      print_usage(stderr);
+    }
     status = CUBIE_EXIT_BAD_INPUT;
   }
   free(a.set);

@@ -28,7 +28,15 @@ typedef struct cubie_mark {
 } cubie_mark;
 
 typedef enum cubie_precision { CUBIE_FLOAT32 = 0, CUBIE_FLOAT64 = 1 } cubie_precision;
-typedef enum cubie_backend_kind { CUBIE_BACKEND_AUTO = 0, CUBIE_BACKEND_CPU, CUBIE_BACKEND_CUDA } cubie_backend_kind;
+/* run.backend: `auto`, then one constant per line of backends/backends.def
+ * (CUBIE_BACKEND_<ID>, in the list's order). */
+typedef enum cubie_backend_kind {
+  CUBIE_BACKEND_AUTO = 0,
+#define CUBIE_BACKEND(ID, name, ops, priority, description) CUBIE_BACKEND_##ID,
+#include "backends/backends.def"
+#undef CUBIE_BACKEND
+  CUBIE_BACKEND_KINDS /* how many kinds, `auto` included */
+} cubie_backend_kind;
 typedef enum cubie_chunk_axis { CUBIE_CHUNK_AXIS_AUTO = 0, CUBIE_CHUNK_AXIS_RUN, CUBIE_CHUNK_AXIS_TIME } cubie_chunk_axis;
 typedef enum cubie_decomposition { CUBIE_DECOMP_STATIC = 0, CUBIE_DECOMP_WEIGHTED, CUBIE_DECOMP_DYNAMIC } cubie_decomposition;
 typedef enum cubie_grid_kind { CUBIE_GRID_COMBINATORIAL = 0, CUBIE_GRID_VERBATIM } cubie_grid_kind;

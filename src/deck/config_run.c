@@ -13,7 +13,15 @@
 static const char *const run_keys[] = {"backend",       "chunk_axis", "memory_limit", "decomposition",
                                        "threads",       "block_size", "dynamic_block", "cache_dir",
                                        "progress_interval"};
-static const char *const backend_names[] = {"auto", "cpu", "cuda"};
+/* Indexed by cubie_backend_kind: `auto`, then backends/backends.def. */
+static const char *const backend_names[] = {
+    "auto",
+#define CUBIE_BACKEND(ID, name, ops, priority, description) #name,
+#include "backends/backends.def"
+#undef CUBIE_BACKEND
+};
+_Static_assert(sizeof backend_names / sizeof *backend_names == CUBIE_BACKEND_KINDS,
+               "one deck name per backend kind");
 static const char *const chunk_axis_names[] = {"auto", "run", "time"};
 static const char *const decomposition_names[] = {"static", "weighted", "dynamic"};
 static const char *const location_names[] = {"local", "shared", "persistent_local"};
@@ -42,7 +50,8 @@ int cubie_config_read_run(cubie_config *cfg, const cubie_deck_section *top) {
   CUBIE_CALL(cubie_deck_section_open(cfg, top, "run", &s));
   CUBIE_CALL(cubie_deck_check_keys(cfg, &s, run_keys, (int)(sizeof run_keys / sizeof *run_keys)));
   int choice = CUBIE_BACKEND_AUTO;
-  CUBIE_CALL(cubie_deck_choice(cfg, &s, "backend", "backend", backend_names, 3, &choice, NULL));
+  CUBIE_CALL(cubie_deck_choice(cfg, &s, "backend", "backend", backend_names,
+                                (int)(sizeof backend_names / sizeof *backend_names), &choice, NULL));
   r->backend = (cubie_backend_kind)choice;
   choice = CUBIE_CHUNK_AXIS_AUTO;
   CUBIE_CALL(cubie_deck_choice(cfg, &s, "chunk_axis", "chunk_axis", chunk_axis_names, 3, &choice, NULL));

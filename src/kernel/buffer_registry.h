@@ -31,7 +31,7 @@
  * CUBIE_BUFFER_SHARED_BUDGET bytes. Smaller arrays, indexed with constants
  * after unrolling, stay local where the compiler can keep them in
  * registers; larger ones would spill to (off-chip) local memory. 48 KiB is
- * what every CUDA device gives a block without opting in, and 64 threads
+ * what every NVIDIA GPU gives a block without opting in, and 64 threads
  * (two warps) is the smallest block that still hides latency. */
 #define CUBIE_BUFFER_SHARED_MIN_ELEMENTS 32
 #define CUBIE_BUFFER_SHARED_BLOCK 64

@@ -20,7 +20,8 @@ const cubie_output_rank_var cubie_output_rank_vars[] = {
     {"rank_local_rank", NC_INT, "1", "rank among the ranks of its node"},
     {"rank_device", NC_INT, "1", "device ordinal among the visible devices (-1: cpu)"},
     {"rank_host", NC_CHAR, NULL, "host name"},
-    {"rank_visible_devices", NC_CHAR, NULL, "CUDA_VISIBLE_DEVICES of the rank"},
+    {"rank_visible_devices", NC_CHAR, NULL,
+     "the rank's device list: the value of its backend's visible-devices variable"},
     {"rank_weight", NC_DOUBLE, "s-1", "measured runs per second (weighted decomposition)"},
     {NULL, 0, NULL, NULL}};
 

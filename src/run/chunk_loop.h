@@ -63,8 +63,8 @@ typedef struct cubie_chunk_loop {
   cubie_run_block block;         /* this rank's virtual runs (dynamic: the planning size) */
   cubie_run_counter *counter;    /* dynamic decomposition: blocks are claimed; else NULL */
   cubie_progress *progress;      /* may be NULL */
-  const char *memory_key;        /* ranks of a node with the same key share one memory
-                                    (the physical GPU; NULL: the host's, shared by all) */
+  int memory_sharers;            /* ranks sharing this rank's memory, itself included
+                                    (the binding's count; 0 is taken as 1) */
   bool pipelined;                /* writer thread + double buffering */
   cubie_bench_phase phase;
 

@@ -17,28 +17,6 @@
 #include "kernel/kernel_source.h"
 #include "run/runner.h"
 
-/* How many ranks of this node draw on the same memory as this one: those
- * with the same key (the same physical GPU), or all of them (the host). */
-static int memory_sharers(MPI_Comm comm, const char *key) {
-  enum { KEY = 128 };
-  MPI_Comm node;
-  int n = 1;
-  if (MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node) != MPI_SUCCESS)
-    return 1;
-  MPI_Comm_size(node, &n);
-  char mine[KEY] = "";
-  snprintf(mine, sizeof mine, "%s", key ? key : "");
-  char *all = malloc((size_t)n * KEY);
-  int sharers = n;
-  if (all && MPI_Allgather(mine, KEY, MPI_CHAR, all, KEY, MPI_CHAR, node) == MPI_SUCCESS) {
-    sharers = 0;
-    for (int r = 0; r < n; r++) sharers += strncmp(all + (size_t)r * KEY, mine, KEY) == 0;
-  }
-  free(all);
-  MPI_Comm_free(&node);
-  return sharers > 0 ? sharers : 1;
-}
-
 static int backend_alloc(void *ctx, cubie_memory_kind kind, size_t bytes, void **ptr) {
   cubie_backend *b = ctx;
   return b->ops->alloc(b->impl, kind, bytes, ptr);
@@ -83,10 +61,9 @@ static int memory_budget(cubie_chunk_loop *loop, size_t *budget) {
     bytes = (size_t)run->memory_limit;
   } else {
     CUBIE_CALL(loop->backend->ops->memory_budget(loop->backend->impl, &bytes));
-    /* The node's ranks share its host memory (cpu); only the ranks bound to
-     * the same physical GPU share that GPU's memory (cuda). */
-    bytes /= (size_t)memory_sharers(loop->comm, loop->backend->ops->host_is_device
-                                                    ? NULL : loop->memory_key);
+    /* Ranks on one memory (one physical device, or the host) split it;
+     * mpi/binding.c counts them. */
+    if (loop->memory_sharers > 1) bytes /= (size_t)loop->memory_sharers;
   }
   unsigned long long mine = bytes, least = 0;
   MPI_Allreduce(&mine, &least, 1, MPI_UNSIGNED_LONG_LONG, MPI_MIN, loop->comm);

@@ -17,7 +17,6 @@
 #include "kernel/kernel_source.h"
 #include "output/output.h"
 #include "mpi/binding.h"
-#include "backends/cuda/cuda_driver.h"
 #include "mpi/mpi_call.h"
 #include "output/output_resume.h"
 #include "output/output_spec.h"
@@ -95,35 +94,39 @@ int cubie_runner_kernel_source(const cubie_job *job, cubie_buffer_registry *buff
   return rc;
 }
 
-static int choose_backend(const cubie_job *job, MPI_Comm comm, cubie_backend **backend,
-                          cubie_binding *binding, cubie_run_report *report) {
+int cubie_runner_choose_backend(const cubie_job *job, MPI_Comm comm, cubie_backend **backend,
+                                cubie_binding *binding, char *why, size_t why_size) {
+  *backend = NULL;
   const cubie_backend_ops *ops = NULL;
-  int rc = cubie_backend_select(job->cfg->run.backend, &ops, report->backend_reason,
-                                sizeof report->backend_reason);
-  rc = cubie_runner_agree(comm, rc);
+  int rc = cubie_runner_agree(comm, cubie_backend_select(job->cfg->run.backend, &ops, why, why_size));
   if (rc) return rc;
-  /* Every rank must run the same kind of backend: results are then
-   * comparable run to run whatever rank computed them. */
-  int mine = ops == &cubie_backend_cuda_ops, lo = 0, hi = 0;
-  MPI_Allreduce(&mine, &lo, 1, MPI_INT, MPI_MIN, comm);
-  MPI_Allreduce(&mine, &hi, 1, MPI_INT, MPI_MAX, comm);
-  if (lo != hi) {
-    ops = &cubie_backend_cpu_ops;
-    snprintf(report->backend_reason, sizeof report->backend_reason,
-             "cpu (auto: not every rank has a usable CUDA device)");
-  }
+  /* Every rank must run the same backend: results are then comparable run
+   * to run whatever rank computed them. */
+  int priority = cubie_backend_entry_of(ops)->priority;
+  int range[2] = {priority, -priority}; /* least, -most: one MPI_MIN gives both */
+  CUBIE_MPI_CALL(MPI_Allreduce(MPI_IN_PLACE, range, 2, MPI_INT, MPI_MIN, comm));
+  if (range[0] != -range[1])
+    rc = cubie_runner_agree(comm, cubie_backend_select_common(range[0], -range[1], &ops, why,
+                                                              why_size));
+  if (rc) return rc;
   /* Rank -> device: node-local rank modulo the devices this rank sees
    * (design.md §9); recorded per rank in the log and the file. */
-  char why[256];
-  int n_devices = ops == &cubie_backend_cuda_ops ? cubie_cuda_device_count(why, sizeof why) : 0;
-  rc = cubie_runner_agree(comm, cubie_binding_create(comm, n_devices, getenv("CUDA_VISIBLE_DEVICES"),
-                                                     binding));
+  char no_device[256];
+  cubie_device_view view = {.n_devices = cubie_backend_device_count(ops, no_device, sizeof no_device),
+                            .variable = ops->visible_devices_variable};
+  view.visible = view.variable ? getenv(view.variable) : NULL;
+  rc = cubie_runner_agree(comm, cubie_binding_create(comm, &view, binding));
   if (rc) return rc;
   rc = cubie_backend_open(ops, &job->cfg->run, binding->self.device < 0 ? 0 : binding->self.device,
                           backend);
-  rc = cubie_runner_agree(comm, rc);
-  if (rc) return rc;
-  snprintf(report->backend, sizeof report->backend, "%s", ops->name);
+  return cubie_runner_agree(comm, rc);
+}
+
+static int choose_backend(const cubie_job *job, MPI_Comm comm, cubie_backend **backend,
+                          cubie_binding *binding, cubie_run_report *report) {
+  CUBIE_CALL(cubie_runner_choose_backend(job, comm, backend, binding, report->backend_reason,
+                                         sizeof report->backend_reason));
+  snprintf(report->backend, sizeof report->backend, "%s", (*backend)->ops->name);
   snprintf(report->device, sizeof report->device, "%s", (*backend)->description);
   return CUBIE_OK;
 }
@@ -316,7 +319,7 @@ int cubie_runner_run(const cubie_job *job, MPI_Comm comm, const cubie_run_settin
   loop.backend = backend;
   loop.comm = comm;
   loop.runs = &runs;
-  loop.memory_key = binding.self.physical;
+  loop.memory_sharers = binding.self.memory_sharers;
   loop.pipelined = settings ? !settings->sequential : true;
   loop.phase = settings ? settings->phase : CUBIE_PHASE_BOTH;
   if (!rc) rc = cubie_runner_agree(comm, decompose(&loop, &weight));

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 
 #include "kernel/buffer_registry.h"
+#include "mpi/binding.h"
 #include "run/chunk_loop.h"
 #include "plan/job.h"
 #include "util/strbuf.h"
@@ -53,6 +54,13 @@ typedef struct cubie_run_report {
 /* Collective over `comm`. Free the report with cubie_run_report_free. */
 int cubie_runner_run(const cubie_job *job, MPI_Comm comm, const cubie_run_settings *settings,
                      cubie_run_report *report);
+
+/* Collective: the backend every rank runs (the deck's run.backend; `auto`
+ * agreed across ranks), this rank's device binding, and the backend
+ * created on that device. `why` says which backend and why. The one way
+ * `cubie run` and `cubie check` open a backend. */
+int cubie_runner_choose_backend(const cubie_job *job, MPI_Comm comm, cubie_backend **backend,
+                                cubie_binding *binding, char *why, size_t why_size);
 
 /* The kernel's buffer registry for this job (every kernel buffer with its
  * size, the deck's buffers: section applied, then the default heuristic). */

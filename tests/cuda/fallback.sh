@@ -40,6 +40,7 @@ reason="/nonexistent/libcuda.so.1 not found: no NVIDIA driver on this machine"
 run info_absent 0 "$absent" -- info
 has info_absent "cuda: not available: $reason"
 has info_absent "cpu:  available"
+has info_absent "auto: takes cpu (auto: no CUDA device: $reason)"
 
 run check_auto 0 "$absent" -- check "$deck" "${small[@]}"
 has check_auto "backend:     cpu (auto: no CUDA device: $reason)"
@@ -57,6 +58,13 @@ has run_deck_cuda "no CUDA device is usable: $reason"
 run run_auto 0 "$absent" -- run "$deck" "${small[@]}" -o "$work/auto.nc"
 has run_auto "cubie: backend cpu (auto: no CUDA device: $reason)"
 has run_auto "cpu on 1 rank"
+
+# The cpu backend has no device list: the binding table says so, and a
+# CUDA_VISIBLE_DEVICES in the environment is not recorded as if it applied.
+run run_cpu_binding 0 "$absent" CUDA_VISIBLE_DEVICES=5 -- run "$deck" "${small[@]}" --backend cpu \
+  -o "$work/cpu.nc" --timing
+has run_cpu_binding "device  devices"
+has run_cpu_binding "cpu  -"
 
 # A driver that has no device.
 nodev=(CUBIE_CUDA_LIBRARY="$fake" FAKE_CUDA_DEVICES=0)
@@ -86,6 +94,9 @@ else
   has run_dev "cubie: backend cuda (auto: a CUDA device is available)"
   has run_dev "cuda on 1 rank"
   has run_dev "in kernels 0.001500 s"   # one launch of the stand-in's 1.5 ms
+  has run_dev "device  CUDA_VISIBLE_DEVICES"   # the binding table names cuda's list variable
+  has run_dev "     0  (unset)"
+  has info_dev "auto: takes cuda (auto: a CUDA device is available)"
 fi
 
 if [ "$failures" -ne 0 ]; then echo "$failures failure(s)"; exit 1; fi

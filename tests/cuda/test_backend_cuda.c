@@ -39,6 +39,23 @@ static void test_no_device(void) {
   CHECK_STR(text.data, "no CUDA device: cuInit failed: CUDA_ERROR_NO_DEVICE (no CUDA-capable "
                        "device is detected)\n");
   cubie_strbuf_free(&text);
+
+  /* Through the registry: no device, nothing for `cubie info` to list. */
+  const cubie_backend_entry *e = cubie_backend_entry_of(&cubie_backend_cuda_ops);
+  CHECK(e != NULL && e->kind == CUBIE_BACKEND_CUDA);
+  CHECK(!cubie_backend_usable(e, why, sizeof why));
+  CHECK_INT(cubie_backend_device_count(&cubie_backend_cuda_ops, why, sizeof why), 0);
+  CHECK_STR(why, "cuInit failed: CUDA_ERROR_NO_DEVICE (no CUDA-capable device is detected)");
+  CHECK_OK(cubie_strbuf_init(&text));
+  CHECK_OK(cubie_backend_list_devices(e, &text));
+  CHECK_INT(text.length, 0);
+  cubie_strbuf_free(&text);
+  CHECK_STR(cubie_backend_cuda_ops.visible_devices_variable, "CUDA_VISIBLE_DEVICES");
+  /* Every rank chose cpu or cuda: all take cpu. */
+  const cubie_backend_entry *cpu = cubie_backend_entry_of(&cubie_backend_cpu_ops);
+  CHECK_OK(cubie_backend_select_common(cpu->priority, e->priority, &ops, why, sizeof why));
+  CHECK(ops == &cubie_backend_cpu_ops);
+  CHECK_STR(why, "cpu (auto: not every rank can use cuda)");
 }
 
 typedef void (*last_launch_fn)(unsigned *, unsigned *, unsigned *, cubie_chunk_args *);
@@ -93,6 +110,20 @@ static void test_device(void *lib) {
   CHECK_CONTAINS(text.data, "NVIDIA driver 13.0 (");
   CHECK_CONTAINS(text.data, "device 0: Fake GPU 0 (sm_90, 132 SMs, 79.2 GiB)\n");
   cubie_strbuf_free(&text);
+  /* The same through the registry, whether or not NVRTC loads: devices are
+   * listed whenever the driver sees any. */
+  const cubie_backend_entry *e = cubie_backend_entry_of(&cubie_backend_cuda_ops);
+  CHECK(e != NULL);
+  CHECK_INT(cubie_backend_device_count(&cubie_backend_cuda_ops, why, sizeof why), 1);
+  CHECK_OK(cubie_strbuf_init(&text));
+  CHECK_OK(cubie_backend_list_devices(e, &text));
+  CHECK_CONTAINS(text.data, "), 1 device\ndevice 0: Fake GPU 0 (sm_90, 132 SMs, 79.2 GiB)\n");
+  cubie_strbuf_free(&text);
+  const cubie_backend_ops *chosen = NULL;
+  char reason[1024];
+  CHECK_OK(cubie_backend_select(CUBIE_BACKEND_AUTO, &chosen, reason, sizeof reason));
+  CHECK(chosen == (have_nvrtc ? &cubie_backend_cuda_ops : &cubie_backend_cpu_ops));
+  if (have_nvrtc) CHECK_STR(reason, "cuda (auto: a CUDA device is available)");
 
   cubie_backend_options opts = {.cache_dir = "/tmp", .device = 1};
   cubie_backend *b = NULL;

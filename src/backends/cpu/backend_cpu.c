@@ -46,9 +46,10 @@ static const char *jit_compiler(void) {
   return (cc && *cc) ? cc : CUBIE_JIT_CC;
 }
 
+/* Always usable: the compiler is only looked for when a kernel is built
+ * (a missing one is a compile error that names it). */
 static bool cpu_available(char *why, size_t why_size) {
-  (void)why;
-  (void)why_size;
+  snprintf(why, why_size, "host C compiler: %s", jit_compiler());
   return true;
 }
 
@@ -310,4 +311,11 @@ const cubie_backend_ops cubie_backend_cpu_ops = {
     .kernel_seconds = cpu_kernel_seconds,
     .run_fastest = false,
     .host_is_device = true,
+    /* No devices: every rank runs on its host and shares the host's memory
+     * with the node's other ranks. */
+    .device_count = NULL,
+    .visible_devices_variable = NULL,
+    .list_devices = NULL,
+    .auto_taken = "the host is always usable",
+    .auto_missing = NULL,
 };

@@ -80,6 +80,18 @@ static bool cuda_available(char *why, size_t why_size) {
   return true;
 }
 
+/* Devices are listed whenever the driver sees any, even when the backend
+ * is unusable for another reason (no NVRTC). */
+static int cuda_list_devices(cubie_strbuf *out) {
+  char why[512];
+  if (cubie_cuda_device_count(why, sizeof why) == 0) return CUBIE_OK;
+  if (cubie_cuda_describe_devices(out) != CUBIE_OK) {
+    CUBIE_CALL(cubie_strbuf_printf(out, "devices cannot be listed: %s\n", cubie_error_message()));
+    cubie_error_clear();
+  }
+  return CUBIE_OK;
+}
+
 static void cuda_destroy(void *impl) {
   cuda_backend *b = impl;
   if (!b) return;
@@ -419,4 +431,9 @@ const cubie_backend_ops cubie_backend_cuda_ops = {
     .kernel_seconds = cuda_kernel_seconds,
     .run_fastest = true,
     .host_is_device = false,
+    .device_count = cubie_cuda_device_count,
+    .visible_devices_variable = "CUDA_VISIBLE_DEVICES",
+    .list_devices = cuda_list_devices,
+    .auto_taken = "a CUDA device is available",
+    .auto_missing = "no CUDA device",
 };
