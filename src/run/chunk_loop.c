@@ -117,7 +117,8 @@ static int claim_next(cubie_chunk_loop *loop, writer *w) {
   cubie_run_block b = {0, 0};
   CUBIE_CALL(cubie_run_counter_claim(loop->counter, &b));
   cubie_run_piece *pieces = NULL;
-  long long n = 0, cap = 0;
+  long long n = 0;
+  size_t cap = 0;
   int rc = CUBIE_OK;
   if (b.count > 0)
     rc = cubie_run_set_pieces(loop->runs, b.start, b.count, loop->plan.run_chunk, &pieces, &n, &cap);
@@ -514,7 +515,7 @@ static bool next_piece(cubie_chunk_loop *loop, writer *w, piece_source *src, cub
 static int list_pieces(cubie_chunk_loop *loop, piece_source *src) {
   memset(src, 0, sizeof *src);
   if (loop->counter) return CUBIE_OK;
-  long long cap = 0;
+  size_t cap = 0;
   CUBIE_CALL(cubie_run_set_pieces(loop->runs, loop->block.start, loop->block.count,
                                   loop->plan.run_chunk, &src->list, &src->n, &cap));
   long long most = 0;
@@ -662,7 +663,8 @@ int cubie_chunk_loop_run(cubie_chunk_loop *loop, long long *failed) {
 int cubie_chunk_loop_compute_only(cubie_chunk_loop *loop, long long v_start, long long count) {
   const cubie_chunk_plan *cp = &loop->plan;
   cubie_run_piece *pieces = NULL;
-  long long n = 0, cap = 0;
+  long long n = 0;
+  size_t cap = 0;
   CUBIE_CALL(cubie_run_set_pieces(loop->runs, v_start, count, cp->run_chunk, &pieces, &n, &cap));
   int rc = CUBIE_OK;
   for (long long i = 0; !rc && i < n; i++) {
