@@ -279,45 +279,19 @@ static void writer_free(writer *w) {
 /* The compute side                                                         */
 /* ------------------------------------------------------------------------ */
 
-/* Store value v at row `row`, run r of a [var][run] array of the working precision. */
-static void put_input(void *base, bool f32, long long row, long long n, long long r, double v) {
-  if (f32) ((float *)base)[row * n + r] = (float)v;
-  else ((double *)base)[row * n + r] = v;
-}
-
 /* The inputs of runs [start, start + n) as [var][run] arrays of the working
- * precision, and the swept values the file records. Row by row: a variable
- * no axis sweeps is its default in every run; each axis value is decoded
- * once per run (from the run index, cubie_grid_axis_value). */
+ * precision, and the swept values the file records (the grid's decoder). */
 static int fill_inputs(cubie_chunk_loop *loop, long long start, long long n) {
   const cubie_job *job = loop->job;
-  const cubie_grid *g = job->grid;
   int ns = cubie_model_n_states(job->model), np = cubie_model_n_parameters(job->model);
   bool mirrored = array_data(&loop->inputs, "host_initial_values") != NULL;
   void *y0_host = array_data(&loop->inputs, mirrored ? "host_initial_values" : "initial_values");
   void *p_host = array_data(&loop->inputs, mirrored ? "host_parameters" : "parameters");
-  double *swept = array_data(&loop->records, "swept_inputs");
-  bool f32 = job->plan->precision == CUBIE_FLOAT32;
-  int n_axes = cubie_grid_n_axes(g);
-  for (int k = 0; k < 2; k++) {
-    cubie_symbol_kind kind = k == 0 ? CUBIE_SYMBOL_STATE : CUBIE_SYMBOL_PARAMETER;
-    void *base = k == 0 ? y0_host : p_host;
-    for (int i = 0; i < (k == 0 ? ns : np); i++) {
-      int axis = -1;
-      for (int a = 0; a < n_axes; a++)
-        if (cubie_grid_axis_kind(g, a) == kind && cubie_grid_axis_index(g, a) == i) axis = a;
-      if (axis >= 0) {
-        for (long long r = 0; r < n; r++) {
-          double v = cubie_grid_axis_value(g, axis, start + r);
-          put_input(base, f32, i, n, r, v);
-          swept[(long long)axis * n + r] = v;
-        }
-      } else {
-        double v = cubie_model_default_value(job->model, kind, i);
-        for (long long r = 0; r < n; r++) put_input(base, f32, i, n, r, v);
-      }
-    }
-  }
+  cubie_grid_block block = {.initial_values = y0_host,
+                            .parameters = p_host,
+                            .f32 = job->plan->precision == CUBIE_FLOAT32,
+                            .swept = array_data(&loop->records, "swept_inputs")};
+  cubie_grid_decode(job->grid, start, n, &block);
   if (mirrored) {
     double t = now();
     const cubie_backend_ops *ops = loop->backend->ops;
