@@ -13,12 +13,14 @@ void cubie_array_manager_init(cubie_array_manager *m, const char *name) {
 int cubie_array_manager_add(cubie_array_manager *m, const char *label, cubie_dtype dtype,
                             cubie_memory_kind memory, int ndim, const long long *shape,
                             int run_axis, int time_axis, bool unchunkable,
-                            const long long *total_runs) {
+                            const long long *total_runs, cubie_managed_array **handle) {
+  *handle = NULL;
   CUBIE_CHECK(m->n < CUBIE_MAX_MANAGED, CUBIE_ERR_INTERNAL, "%s: too many arrays", m->name);
   cubie_array_request r;
   CUBIE_CALL(cubie_array_request_init(&r, label, dtype, memory, ndim, shape, run_axis, time_axis,
                                       unchunkable, total_runs));
-  cubie_managed_array_init(&m->arrays[m->n++], &r);
+  cubie_managed_array_init(&m->arrays[m->n], &r);
+  *handle = &m->arrays[m->n++];
   return CUBIE_OK;
 }
 
@@ -29,12 +31,6 @@ int cubie_array_manager_queue(const cubie_array_manager *m, cubie_memory_manager
 
 void cubie_array_manager_apply(cubie_array_manager *m, const cubie_array_response *resp) {
   for (int i = 0; i < m->n; i++) cubie_managed_array_apply(&m->arrays[i], resp);
-}
-
-cubie_managed_array *cubie_array_manager_get(cubie_array_manager *m, const char *label) {
-  for (int i = 0; i < m->n; i++)
-    if (strcmp(m->arrays[i].request.label, label) == 0) return &m->arrays[i];
-  return NULL;
 }
 
 cubie_dtype cubie_plan_real_dtype(const cubie_plan *p) {

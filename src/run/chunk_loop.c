@@ -64,34 +64,6 @@ typedef struct writer {
 
 static double now(void) { return cubie_timing_now(); }
 
-static void *array_data(cubie_array_manager *m, const char *label) {
-  cubie_managed_array *a = cubie_array_manager_get(m, label);
-  return a ? a->data : NULL;
-}
-
-static size_t array_bytes(cubie_array_manager *m, const char *label) {
-  cubie_managed_array *a = cubie_array_manager_get(m, label);
-  if (!a) return 0;
-  return cubie_array_bytes(a->request.dtype, a->request.ndim, a->chunked_shape);
-}
-
-/* Host-side (file layout) buffer of set b: the pinned mirror when the
- * device is not host memory, else the device array itself. */
-static void *host_buffer(cubie_array_manager *m, const char *what, int b) {
-  char label[48];
-  snprintf(label, sizeof label, "host_%s.%d", what, b);
-  void *host = array_data(m, label);
-  if (host) return host;
-  snprintf(label, sizeof label, "%s.%d", what, b);
-  return array_data(m, label);
-}
-
-static void *device_buffer(cubie_array_manager *m, const char *what, int b) {
-  char label[48];
-  snprintf(label, sizeof label, "%s.%d", what, b);
-  return array_data(m, label);
-}
-
 /* ------------------------------------------------------------------------ */
 /* The writer side                                                          */
 /* ------------------------------------------------------------------------ */
@@ -99,11 +71,11 @@ static void *device_buffer(cubie_array_manager *m, const char *what, int b) {
 static int write_item(cubie_chunk_loop *loop, writer *w, const work_item *it) {
   if (loop->phase == CUBIE_PHASE_COMPUTE_ONLY) return CUBIE_OK;
   CUBIE_CALL(cubie_output_write_saves(loop->output, it->start, it->n, it->k0, it->k1,
-                                      host_buffer(&loop->outputs, "saves", it->buffer)));
+                                      loop->outputs.saves[it->buffer].host->data));
   /* Every rank has the same windows, so all skip (or make) this call alike. */
   if (it->s1 > it->s0)
     CUBIE_CALL(cubie_output_write_summaries(loop->output, it->start, it->n, it->s0, it->s1,
-                                            host_buffer(&loop->summaries, "summaries", it->buffer)));
+                                            loop->summaries.summaries[it->buffer].host->data));
   if (it->records)
     CUBIE_CALL(cubie_output_write_runs(loop->output, it->start, it->n, w->status[it->buffer],
                                        w->counters[it->buffer], w->inputs[it->buffer]));
@@ -284,21 +256,22 @@ static void writer_free(writer *w) {
 static int fill_inputs(cubie_chunk_loop *loop, long long start, long long n) {
   const cubie_job *job = loop->job;
   int ns = cubie_model_n_states(job->model), np = cubie_model_n_parameters(job->model);
-  bool mirrored = array_data(&loop->inputs, "host_initial_values") != NULL;
-  void *y0_host = array_data(&loop->inputs, mirrored ? "host_initial_values" : "initial_values");
-  void *p_host = array_data(&loop->inputs, mirrored ? "host_parameters" : "parameters");
+  const cubie_input_arrays *in = &loop->inputs;
+  bool mirrored = in->initial_values.host != in->initial_values.device;
+  void *y0_host = in->initial_values.host->data;
+  void *p_host = in->parameters.host->data;
   cubie_grid_block block = {.initial_values = y0_host,
                             .parameters = p_host,
                             .f32 = job->plan->precision == CUBIE_FLOAT32,
-                            .swept = array_data(&loop->records, "swept_inputs")};
+                            .swept = loop->records.swept_inputs->data};
   cubie_grid_decode(job->grid, start, n, &block);
   if (mirrored) {
     double t = now();
     const cubie_backend_ops *ops = loop->backend->ops;
     size_t rs = job->plan->real_size;
-    CUBIE_CALL(ops->copy_to_device(loop->backend->impl, array_data(&loop->inputs, "initial_values"),
+    CUBIE_CALL(ops->copy_to_device(loop->backend->impl, in->initial_values.device->data,
                                    y0_host, (size_t)(n * ns) * rs));
-    CUBIE_CALL(ops->copy_to_device(loop->backend->impl, array_data(&loop->inputs, "parameters"),
+    CUBIE_CALL(ops->copy_to_device(loop->backend->impl, in->parameters.device->data,
                                    p_host, (size_t)(n * np) * rs));
     loop->timing.transfer += now() - t;
   }
@@ -359,7 +332,7 @@ static int window_of(cubie_chunk_loop *loop, long long win, work_item *it) {
   it->k0 = 0;
   it->k1 = p->n_saves;
   if (loop->plan.axis == CUBIE_CHUNK_AXIS_TIME) {
-    cubie_managed_array *time_axis = cubie_array_manager_get(&loop->outputs, "saves.0");
+    const cubie_managed_array *time_axis = loop->outputs.saves[0].device;
     cubie_array_slice ts;
     CUBIE_CALL(cubie_managed_array_chunk_slice(time_axis, win, &ts));
     int ax = time_axis->request.time_axis;
@@ -376,12 +349,12 @@ static int launch(cubie_chunk_loop *loop, cubie_chunk_args *args, const work_ite
   int b = it->buffer;
   args->window_start = it->k0;
   args->window_end = it->k1;
-  args->saves = device_buffer(&loop->outputs, "saves", b);
+  args->saves = loop->outputs.saves[b].device->data;
   block_strides(ops->run_fastest, it->n, it->k1 - it->k0, &args->save_var_stride,
                 &args->save_run_stride, &args->save_time_stride);
   args->summary_start = it->s0;
   args->summary_end = it->s1;
-  args->summaries = loop->summaries.n ? device_buffer(&loop->summaries, "summaries", b) : NULL;
+  args->summaries = loop->summaries.n_buffers ? loop->summaries.summaries[b].device->data : NULL;
   block_strides(ops->run_fastest, it->n, it->s1 - it->s0, &args->sum_var_stride,
                 &args->sum_run_stride, &args->sum_time_stride);
   return ops->launch(loop->backend->impl, args);
@@ -392,8 +365,8 @@ static int launch(cubie_chunk_loop *loop, cubie_chunk_args *args, const work_ite
 static int stage_records(cubie_chunk_loop *loop, writer *w, const work_item *it, long long *failed) {
   const cubie_backend_ops *ops = loop->backend->ops;
   void *impl = loop->backend->impl;
-  unsigned int *status = array_data(&loop->records, "status");
-  unsigned int *counters = array_data(&loop->records, "counters");
+  const unsigned int *status = loop->records.status->data;
+  const unsigned int *counters = loop->records.counters->data;
   size_t n = (size_t)it->n;
   double t = now();
   if (ops->host_is_device) {
@@ -406,7 +379,7 @@ static int stage_records(cubie_chunk_loop *loop, writer *w, const work_item *it,
   }
   loop->timing.transfer += now() - t;
   int n_inputs = loop->job->plan->n_inputs;
-  memcpy(w->inputs[it->buffer], array_data(&loop->records, "swept_inputs"),
+  memcpy(w->inputs[it->buffer], loop->records.swept_inputs->data,
          n * (size_t)(n_inputs ? n_inputs : 1) * sizeof(double));
   for (size_t r = 0; r < n; r++)
     if (w->status[it->buffer][r] & CUBIE_RUN_FAILURE_MASK) (*failed)++;
@@ -423,17 +396,16 @@ static int copy_back(cubie_chunk_loop *loop, const work_item *it, void *staging)
   double t = now();
   size_t es = p->real_size;
   struct {
-    cubie_array_manager *m;
-    const char *what;
+    const cubie_mirrored_array *a;
     long long outer, n_time;
-  } parts[2] = {{&loop->outputs, "saves", p->n_outputs, it->k1 - it->k0},
-                {&loop->summaries, "summaries", (long long)p->n_outputs * p->n_metrics,
+  } parts[2] = {{&loop->outputs.saves[it->buffer], p->n_outputs, it->k1 - it->k0},
+                {&loop->summaries.summaries[it->buffer], (long long)p->n_outputs * p->n_metrics,
                  it->s1 - it->s0}};
   for (int k = 0; k < 2; k++) {
     if (k == 1 && it->s1 <= it->s0) break;
     size_t bytes = (size_t)(parts[k].outer * it->n * parts[k].n_time) * es;
-    void *host = host_buffer(parts[k].m, parts[k].what, it->buffer);
-    void *dev = device_buffer(parts[k].m, parts[k].what, it->buffer);
+    void *host = parts[k].a->host->data;
+    void *dev = parts[k].a->device->data;
     void *dst = ops->run_fastest ? staging : host;
     CUBIE_CALL(ops->copy_to_host_async(impl, dst, dev, bytes));
     CUBIE_CALL(ops->synchronize_copies(impl));
@@ -446,13 +418,14 @@ static int copy_back(cubie_chunk_loop *loop, const work_item *it, void *staging)
 /* Write-only benchmarks write buffers no kernel filled: give them defined
  * contents (what is written does not change how long writing takes). */
 static void clear_host_arrays(cubie_chunk_loop *loop) {
-  cubie_array_manager *managers[3] = {&loop->outputs, &loop->summaries, &loop->records};
+  cubie_array_manager *managers[3] = {&loop->outputs.manager, &loop->summaries.manager,
+                                      &loop->records.manager};
   bool device_is_host = loop->backend->ops->host_is_device;
   for (int m = 0; m < 3; m++)
     for (int i = 0; i < managers[m]->n; i++) {
       cubie_managed_array *a = &managers[m]->arrays[i];
       bool host = device_is_host || a->request.memory != CUBIE_MEMORY_DEVICE;
-      if (host && a->data) memset(a->data, 0, array_bytes(managers[m], a->request.label));
+      if (host && a->data) memset(a->data, 0, cubie_managed_array_bytes(a));
     }
 }
 
@@ -502,15 +475,15 @@ static int list_pieces(cubie_chunk_loop *loop, piece_source *src) {
 static void piece_args(cubie_chunk_loop *loop, cubie_chunk_args *args, long long n) {
   *args = loop->job->plan->args;
   args->n_runs = n;
-  args->initial_values = array_data(&loop->inputs, "initial_values");
-  args->parameters = array_data(&loop->inputs, "parameters");
+  args->initial_values = loop->inputs.initial_values.device->data;
+  args->parameters = loop->inputs.parameters.device->data;
   args->in_run_stride = 1;
   args->in_var_stride = n;
-  args->status = array_data(&loop->records, "status");
-  args->counters = array_data(&loop->records, "counters");
+  args->status = loop->records.status->data;
+  args->counters = loop->records.counters->data;
   args->counter_run_stride = 1;
   args->counter_slot_stride = n;
-  args->persist = loop->plan.persist_fields ? array_data(&loop->records, "persist") : NULL;
+  args->persist = loop->records.persist ? loop->records.persist->data : NULL;
   args->persist_run_stride = 1;
   args->persist_field_stride = n;
 }
@@ -549,8 +522,9 @@ int cubie_chunk_loop_run(cubie_chunk_loop *loop, long long *failed) {
   size_t staging_bytes = 0;
   void *staging = NULL;
   if (!rc && ops->run_fastest) {
-    staging_bytes = array_bytes(&loop->outputs, "saves.0");
-    size_t sum = array_bytes(&loop->summaries, "summaries.0");
+    staging_bytes = cubie_managed_array_bytes(loop->outputs.saves[0].device);
+    size_t sum = loop->summaries.n_buffers
+                     ? cubie_managed_array_bytes(loop->summaries.summaries[0].device) : 0;
     if (sum > staging_bytes) staging_bytes = sum;
     staging = malloc(staging_bytes ? staging_bytes : 1);
     if (!staging) rc = CUBIE_RAISE(CUBIE_ERR_MEMORY, "out of memory for the reorder buffer");

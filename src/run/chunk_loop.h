@@ -71,7 +71,10 @@ typedef struct cubie_chunk_loop {
   cubie_chunk_plan plan;
   cubie_array_response response; /* the memory manager's decision */
   cubie_memory_manager *mm;
-  cubie_array_manager inputs, outputs, summaries, records;
+  cubie_input_arrays inputs;
+  cubie_output_arrays outputs;
+  cubie_summary_arrays summaries;
+  cubie_record_arrays records;
   cubie_chunk_timing timing;
 
   /* Results of cubie_chunk_loop_run. */

@@ -60,10 +60,10 @@ static int build_managers(cubie_chunk_loop *loop, const cubie_array_layout *layo
 }
 
 static int queue_all(cubie_chunk_loop *loop, cubie_memory_manager *mm) {
-  CUBIE_CALL(cubie_array_manager_queue(&loop->inputs, mm));
-  CUBIE_CALL(cubie_array_manager_queue(&loop->outputs, mm));
-  CUBIE_CALL(cubie_array_manager_queue(&loop->summaries, mm));
-  CUBIE_CALL(cubie_array_manager_queue(&loop->records, mm));
+  CUBIE_CALL(cubie_array_manager_queue(&loop->inputs.manager, mm));
+  CUBIE_CALL(cubie_array_manager_queue(&loop->outputs.manager, mm));
+  CUBIE_CALL(cubie_array_manager_queue(&loop->summaries.manager, mm));
+  CUBIE_CALL(cubie_array_manager_queue(&loop->records.manager, mm));
   return CUBIE_OK;
 }
 
@@ -127,10 +127,10 @@ int cubie_chunk_loop_prepare(cubie_chunk_loop *loop, bool allocate) {
     rc = plan_pass(loop, &layout, cp->persist_fields, first.chunk_axis, loop->mm, &loop->response);
   if (!rc) {
     cp->chunk_bytes = cubie_memory_manager_last_chunk_bytes(loop->mm);
-    cubie_array_manager_apply(&loop->inputs, &loop->response);
-    cubie_array_manager_apply(&loop->outputs, &loop->response);
-    cubie_array_manager_apply(&loop->summaries, &loop->response);
-    cubie_array_manager_apply(&loop->records, &loop->response);
+    cubie_array_manager_apply(&loop->inputs.manager, &loop->response);
+    cubie_array_manager_apply(&loop->outputs.manager, &loop->response);
+    cubie_array_manager_apply(&loop->summaries.manager, &loop->response);
+    cubie_array_manager_apply(&loop->records.manager, &loop->response);
     const cubie_array_response *r = &loop->response;
     cp->axis = r->chunk_axis;
     if (r->chunk_axis == CUBIE_CHUNK_AXIS_RUN) {
@@ -144,7 +144,7 @@ int cubie_chunk_loop_prepare(cubie_chunk_loop *loop, bool allocate) {
       cp->window = r->chunk_length;
       cp->n_windows = r->chunks;
     }
-    cubie_managed_array *sum = cubie_array_manager_get(&loop->summaries, "summaries.0");
+    cubie_managed_array *sum = loop->summaries.n_buffers ? loop->summaries.summaries[0].device : NULL;
     if (sum) {
       int t_axis = sum->request.time_axis;
       cp->summaries_per_window = sum->chunked_shape[t_axis];
