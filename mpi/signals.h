@@ -43,10 +43,10 @@ int cubie_signals_agree_stop(MPI_Comm comm, int *stop_signal);
  * therefore means: items up to k + depth are computed and written, no item
  * after that — the same last item on every rank, whichever rank's compute
  * thread was ahead. Rule for the compute thread: before computing item j
- * (after its buffer is free), read last_item under the writer's lock and
- * stop if j > last_item. Rule for the writer: agree before marking the
- * item's buffer free (so the compute thread, waiting for that buffer,
- * sees the result). */
+ * (after its buffer is free), read last_item under the lock that guards it
+ * (src/run/work_source.c) and stop if j > last_item. Rule for the writer:
+ * agree before marking the item's buffer free (so the compute thread,
+ * waiting for that buffer, sees the result). */
 typedef struct cubie_stop_point {
   long long last_item; /* CUBIE_NO_STOP until a stop is agreed */
   int signal;          /* the agreed signal, 0 while none */

@@ -177,18 +177,16 @@ static int command_check(const cli_args *a, MPI_Comm comm, int rank) {
     rc = cubie_chunk_loop_prepare(&loop, false);
   }
   if (!rc) {
-    const cubie_chunk_plan *cp = &loop.plan;
+    /* The memory manager's decision, as it gave it. */
+    const cubie_array_response *r = &loop.arrays.response;
+    bool by_run = r->chunk_axis == CUBIE_CHUNK_AXIS_RUN;
     char budget[32], chunk[32];
-    cubie_format_bytes((double)cp->budget, budget, sizeof budget);
-    cubie_format_bytes((double)cp->chunk_bytes, chunk, sizeof chunk);
+    cubie_format_bytes((double)loop.budget, budget, sizeof budget);
+    cubie_format_bytes((double)cubie_chunk_arrays_chunk_bytes(&loop.arrays), chunk, sizeof chunk);
     rc = cubie_strbuf_printf(&text, "memory:      budget %s per rank%s; chunk axis %s: %lld chunk%s of %lld %s, %s each\n",
                              budget, job->cfg->run.memory_limit > 0 ? " (run.memory_limit)" : "",
-                             cp->axis == CUBIE_CHUNK_AXIS_RUN ? "run" : "time",
-                             cp->axis == CUBIE_CHUNK_AXIS_RUN ? cp->n_run_chunks : cp->n_windows,
-                             (cp->axis == CUBIE_CHUNK_AXIS_RUN ? cp->n_run_chunks : cp->n_windows) == 1 ? "" : "s",
-                             cp->axis == CUBIE_CHUNK_AXIS_RUN ? cp->run_chunk : cp->window,
-                             cp->axis == CUBIE_CHUNK_AXIS_RUN ? "runs" : "save points", chunk);
-    const cubie_array_response *r = &loop.response;
+                             by_run ? "run" : "time", r->chunks, r->chunks == 1 ? "" : "s",
+                             r->chunk_length, by_run ? "runs" : "save points", chunk);
     for (int i = 0; !rc && i < r->n_arrays; i++) {
       const cubie_array_allocation *al = &r->arrays[i];
       char shape[128] = "", size[32];
@@ -252,9 +250,9 @@ static int command_run(const cli_args *a, MPI_Comm comm, int rank, char *command
   if (rank == 0) {
     if (a->timing) {
       char budget[32];
-      cubie_format_bytes((double)report.plan.budget, budget, sizeof budget);
+      cubie_format_bytes((double)report.memory_budget, budget, sizeof budget);
       fprintf(stderr, "cubie: memory budget %s per rank, %lld run chunk(s) x %lld window(s)\n",
-              budget, report.plan.n_run_chunks, report.plan.n_windows);
+              budget, report.run_chunks, report.windows);
     }
     if (a->timing)
       fprintf(stderr,
