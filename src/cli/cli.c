@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "backends/backend.h"
+#include "mpi/mpi_call.h"
 #include "run/chunk_loop.h"
 #include "backends/cuda/cuda_driver.h"
 #include "util/error.h"
@@ -131,6 +132,13 @@ static char *joined_command_line(int argc, char **argv) {
   return s;
 }
 
+/* MPI at the thread level the writer thread needs, and this process's rank. */
+static int start_mpi(int *argc, char ***argv, int *provided, int *rank) {
+  CUBIE_MPI_CALL(MPI_Init_thread(argc, argv, MPI_THREAD_SERIALIZED, provided));
+  CUBIE_MPI_CALL(MPI_Comm_rank(MPI_COMM_WORLD, rank));
+  return CUBIE_OK;
+}
+
 static int report_error(int rank, int rc) {
   if (rank == 0) {
     fprintf(stderr, "cubie: %s: %s\n", rc == CUBIE_ERR_INPUT ? "error" : cubie_error_name((cubie_err)rc),
@@ -166,9 +174,9 @@ static int command_check(const cli_args *a, MPI_Comm comm, int rank) {
   if (!rc) rc = cubie_strbuf_printf(&text, "backend:     %s\n             %s\n", why, backend->description);
   cubie_chunk_loop loop;
   memset(&loop, 0, sizeof loop);
+  int n_ranks = 1;
+  if (!rc) CUBIE_MPI_CALL_KEEP(rc, MPI_Comm_size(comm, &n_ranks));
   if (!rc) {
-    int n_ranks;
-    MPI_Comm_size(comm, &n_ranks);
     loop.job = job;
     loop.backend = backend;
     loop.comm = comm;
@@ -321,13 +329,15 @@ int cubie_cli_main(int argc, char **argv) {
   if (!getenv("OMPI_COMM_WORLD_SIZE") && !getenv("PMIX_RANK") && !getenv("PMI_RANK") &&
       !getenv("OMPI_MCA_pml"))
     setenv("OMPI_MCA_pml", "ob1", 0);
-  int provided = 0;
-  MPI_Init_thread(&argc, &argv, MPI_THREAD_SERIALIZED, &provided);
-  int rank = 0;
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  int provided = 0, rank = 0;
+  int rc = start_mpi(&argc, &argv, &provided, &rank);
+  if (rc) {
+    free(command_line);
+    return report_error(0, rc);
+  }
   cli_args a;
   int status;
-  int rc = parse_args(argc, argv, &a);
+  rc = parse_args(argc, argv, &a);
   if (rc) {
     if (rank == 0) fprintf(stderr, "cubie: error: %s\n%s", cubie_error_message(), usage_text);
     status = CUBIE_EXIT_BAD_INPUT;
@@ -353,6 +363,8 @@ int cubie_cli_main(int argc, char **argv) {
   }
   free(a.set);
   free(command_line);
-  MPI_Finalize();
+  int end_rc = CUBIE_OK;
+  CUBIE_MPI_CALL_KEEP(end_rc, MPI_Finalize());
+  if (end_rc && status == CUBIE_EXIT_SUCCESS) status = report_error(rank, end_rc);
   return status;
 }
