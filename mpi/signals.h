@@ -62,7 +62,8 @@ int cubie_signals_agree_after_item(MPI_Comm comm, long long item, int depth,
                                    cubie_stop_point *stop);
 
 /* Raise CUBIE_ERR_INTERRUPTED with the message the user sees: which signal
- * stopped the job and that `cubie run --resume` continues it. */
-int cubie_signals_interrupted(int signum);
+ * stopped the job, how many of its runs were written, and that `cubie run
+ * --resume` continues `file`. */
+int cubie_signals_interrupted(int signum, long long written, long long total, const char *file);
 
 #endif

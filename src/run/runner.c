@@ -2,7 +2,6 @@
 #include "run/runner.h"
 
 #include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -402,11 +401,7 @@ int cubie_runner_run(const cubie_job *job, MPI_Comm comm, const cubie_run_settin
     if (!rc) rc = trc;
     if (!rc) rc = close_rc;
     if (!rc && !complete && stop_signal)
-      rc = CUBIE_RAISE(CUBIE_ERR_INTERRUPTED,
-                       "stopped by %s after %lld of %lld runs were written; %s is resumable: "
-                       "run the same command with --resume",
-                       stop_signal == SIGTERM ? "SIGTERM" : stop_signal == SIGUSR1 ? "SIGUSR1" : "a signal",
-                       done_total, runs.total, job->cfg->output.file);
+      rc = cubie_signals_interrupted(stop_signal, done_total, runs.total, job->cfg->output.file);
   }
   if (rank == 0 && binding.warning[0]) snprintf(report->binding_warning, sizeof report->binding_warning, "%s", binding.warning);
   if (rank == 0 && binding.n_ranks > 0) cubie_binding_format(&binding, &report->binding_table);
