@@ -1,6 +1,7 @@
 /* array_manager.c — the shared part of every array manager (see array_manager.h). */
 #include "memory/array_manager.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "util/error.h"
@@ -22,6 +23,24 @@ int cubie_array_manager_add(cubie_array_manager *m, const char *label, cubie_dty
   cubie_managed_array_init(&m->arrays[m->n], &r);
   *handle = &m->arrays[m->n++];
   return CUBIE_OK;
+}
+
+int cubie_array_manager_add_results(cubie_array_manager *m, const char *what, int b,
+                                    cubie_dtype dtype, long long outer, long long n_time,
+                                    const cubie_array_layout *layout, cubie_mirrored_array *a) {
+  long long runs = layout->total_runs;
+  bool rf = layout->run_fastest;
+  char label[CUBIE_LABEL_MAX];
+  long long shape[3] = {outer, rf ? n_time : runs, rf ? runs : n_time};
+  snprintf(label, sizeof label, "%s.%d", what, b);
+  CUBIE_CALL(cubie_array_manager_add(m, label, dtype, CUBIE_MEMORY_DEVICE, 3, shape, rf ? 2 : 1,
+                                     rf ? 1 : 2, false, &runs, &a->device));
+  a->host = a->device;
+  if (!layout->host_mirrors) return CUBIE_OK;
+  long long host_shape[3] = {outer, runs, n_time};
+  snprintf(label, sizeof label, "host_%s.%d", what, b);
+  return cubie_array_manager_add(m, label, dtype, CUBIE_MEMORY_PINNED, 3, host_shape, 1, 2, false,
+                                 &runs, &a->host);
 }
 
 int cubie_array_manager_queue(const cubie_array_manager *m, cubie_memory_manager *mm) {

@@ -88,6 +88,13 @@ int cubie_array_manager_add(cubie_array_manager *m, const char *label, cubie_dty
                             cubie_memory_kind memory, int ndim, const long long *shape,
                             int run_axis, int time_axis, bool unchunkable,
                             const long long *total_runs, cubie_managed_array **handle);
+/* Buffer set `b` of a block of results the kernel writes: "<what>.<b>",
+ * `outer` × runs × `n_time` in the device's layout, and — when device
+ * memory is not host memory — its pinned mirror "host_<what>.<b>" in the
+ * file's [outer][run][time] layout. Fills *a. */
+int cubie_array_manager_add_results(cubie_array_manager *m, const char *what, int b,
+                                    cubie_dtype dtype, long long outer, long long n_time,
+                                    const cubie_array_layout *layout, cubie_mirrored_array *a);
 int cubie_array_manager_queue(const cubie_array_manager *m, cubie_memory_manager *mm);
 void cubie_array_manager_apply(cubie_array_manager *m, const cubie_array_response *resp);
 

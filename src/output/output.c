@@ -197,9 +197,11 @@ static int write_run_coordinate(cubie_output *o, int rc) {
   return rc;
 }
 
-/* The handle both create and open start from: sizes from the spec, our own
- * communicator (errors returned, not fatal). */
+/* The handle both create and open start from: a validated spec, sizes from
+ * it, our own communicator (errors returned, not fatal). */
 static int output_init(MPI_Comm comm, const cubie_output_spec *spec, cubie_output **out) {
+  /* Same spec on every rank, so a bad spec fails everywhere without talking. */
+  CUBIE_CALL(cubie_output_validate(spec));
   cubie_output *o = calloc(1, sizeof *o);
   CUBIE_CHECK(o, CUBIE_ERR_MEMORY, "out of memory opening output file '%s'", spec->path);
   o->comm = MPI_COMM_NULL;
@@ -232,8 +234,6 @@ static int output_init(MPI_Comm comm, const cubie_output_spec *spec, cubie_outpu
 int cubie_output_create(MPI_Comm comm, const cubie_output_spec *spec, cubie_output **out) {
   CUBIE_CHECK(out, CUBIE_ERR_INTERNAL, "cubie_output_create: no place for the result");
   *out = NULL;
-  /* Same spec on every rank, so a bad spec fails everywhere without talking. */
-  CUBIE_CALL(cubie_output_validate(spec));
   cubie_output *o = NULL;
   CUBIE_CALL(output_init(comm, spec, &o));
   int status;
@@ -332,7 +332,6 @@ static int lookup_all(cubie_output *o, const cubie_output_spec *spec) {
 int cubie_output_open(MPI_Comm comm, const cubie_output_spec *spec, cubie_output **out) {
   CUBIE_CHECK(out, CUBIE_ERR_INTERNAL, "cubie_output_open: no place for the result");
   *out = NULL;
-  CUBIE_CALL(cubie_output_validate(spec));
   cubie_output *o = NULL;
   CUBIE_CALL(output_init(comm, spec, &o));
   int rc = output_alloc(spec, o);
