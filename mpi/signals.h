@@ -44,7 +44,7 @@ int cubie_signals_agree_stop(MPI_Comm comm, int *stop_signal);
  * after that — the same last item on every rank, whichever rank's compute
  * thread was ahead. Rule for the compute thread: before computing item j
  * (after its buffer is free), read last_item under the lock that guards it
- * (src/run/work_source.c) and stop if j > last_item. Rule for the writer:
+ * (mpi/work_source.c) and stop if j > last_item. Rule for the writer:
  * agree before marking the item's buffer free (so the compute thread,
  * waiting for that buffer, sees the result). */
 typedef struct cubie_stop_point {

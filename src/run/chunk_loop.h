@@ -10,7 +10,7 @@
  *             writer thread, which writes while the next item computes;
  *   compute_only (pipeline.c) compute runs and discard them (calibration).
  *
- * The pieces come from the work source (work_source.h), the data movement
+ * The pieces come from the work source (mpi/work_source.h), the data movement
  * is the memory layer's (memory/transfer.h), the writing the writer's
  * (writer.h). Every rank makes the same sequence of collective writes; a
  * rank with fewer runs, or one that failed, writes empty hyperslabs, and

@@ -14,7 +14,7 @@
 #include "memory/transfer.h"
 #include "mpi/mpi_call.h"
 #include "run/chunk_loop.h"
-#include "run/work_source.h"
+#include "mpi/work_source.h"
 #include "run/writer.h"
 #include "util/clock.h"
 #include "util/error.h"

@@ -19,7 +19,7 @@
 
 #include "memory/transfer.h"
 #include "run/chunk_loop.h"
-#include "run/work_source.h"
+#include "mpi/work_source.h"
 
 /* One piece × one time window, as handed to the writer. */
 typedef struct cubie_work_item {

@@ -1,5 +1,5 @@
 /* work_source.c — static lists and dynamic claims (see work_source.h). */
-#include "run/work_source.h"
+#include "mpi/work_source.h"
 
 #include <pthread.h>
 #include <stdlib.h>
