@@ -82,10 +82,13 @@ static bool run_piece(cubie_chunk_loop *loop, cubie_work_source *work, cubie_tra
     transfer0 = loop->timing.transfer;
     /* On the CPU the launch blocks: hand the previous item over first so
      * it is written while this one computes. On a GPU launch first, then
-     * copy the previous item back while this kernel runs. */
-    if (ops->host_is_device) finish_pending(loop, t, w, pending, local_rc);
+     * copy the previous item back while this kernel runs — unless both use
+     * the one buffer set (not pipelined), which this kernel overwrites. */
+    bool copy_first = ops->host_is_device ||
+                      (pending->valid && pending->it.e.buffer == it.e.buffer);
+    if (copy_first) finish_pending(loop, t, w, pending, local_rc);
     if (compute) *local_rc = launch(loop, t, &args, &it.e);
-    if (!ops->host_is_device) finish_pending(loop, t, w, pending, local_rc);
+    if (!copy_first) finish_pending(loop, t, w, pending, local_rc);
     if (compute && !*local_rc) *local_rc = ops->synchronize(loop->backend->impl);
     if (!*local_rc && it.records && it.e.n > 0)
       *local_rc = cubie_transfer_records_to_host(t, &it.e, failed);
