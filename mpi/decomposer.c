@@ -267,11 +267,10 @@ int cubie_run_counter_destroy(cubie_run_counter **counter) {
   cubie_run_counter *c = *counter;
   if (!c) return CUBIE_OK;
   *counter = NULL;
-  int rc1 = MPI_Win_unlock_all(c->win);
-  int rc2 = MPI_Win_free(&c->win);
-  MPI_Comm_free(&c->poll_comm);
+  int rc = CUBIE_OK;
+  CUBIE_MPI_CALL_KEEP(rc, MPI_Win_unlock_all(c->win));
+  CUBIE_MPI_CALL_KEEP(rc, MPI_Win_free(&c->win));
+  CUBIE_MPI_CALL_KEEP(rc, MPI_Comm_free(&c->poll_comm));
   free(c);
-  if (rc1 != MPI_SUCCESS) return CUBIE_MPI_ERROR(rc1, "MPI_Win_unlock_all of the run counter");
-  if (rc2 != MPI_SUCCESS) return CUBIE_MPI_ERROR(rc2, "MPI_Win_free of the run counter");
-  return CUBIE_OK;
+  return rc;
 }

@@ -14,15 +14,15 @@ int cubie_mpi_error(int mpi_rc, const char *what, const char *file, int line, co
 
 int cubie_mpi_agree(MPI_Comm comm, int rc) {
   int rank;
-  MPI_Comm_rank(comm, &rank);
+  CUBIE_MPI_CALL(MPI_Comm_rank(comm, &rank));
   int mine = rc ? rank : INT_MAX, first = INT_MAX;
-  MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, comm);
+  CUBIE_MPI_CALL(MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, comm));
   if (first == INT_MAX) return CUBIE_OK;
   int code = rc;
-  MPI_Bcast(&code, 1, MPI_INT, first, comm);
+  CUBIE_MPI_CALL(MPI_Bcast(&code, 1, MPI_INT, first, comm));
   char message[4096] = "";
   if (rank == first) snprintf(message, sizeof message, "%s", cubie_error_message());
-  MPI_Bcast(message, (int)sizeof message, MPI_CHAR, first, comm);
+  CUBIE_MPI_CALL(MPI_Bcast(message, (int)sizeof message, MPI_CHAR, first, comm));
   if (rc) return rc;
   return cubie_error_raise((cubie_err)code, __FILE__, __LINE__, __func__, "rank %d: %s", first,
                            message);

@@ -17,7 +17,7 @@
  * a later collective. Returns CUBIE_OK on every rank when every rc is 0;
  * otherwise the lowest failing rank's code on every rank: failing ranks
  * keep their own message, the others get that rank's message prefixed
- * with "rank N: ". (cubie_runner_agree has the same contract.) */
+ * with "rank N: ". */
 int cubie_mpi_agree(MPI_Comm comm, int rc);
 
 /* Raise CUBIE_ERR_MPI naming `what` and MPI's error string. */
@@ -32,6 +32,16 @@ int cubie_mpi_error(int mpi_rc, const char *what, const char *file, int line, co
     int cubie_mpi_rc_ = (expr);                                                   \
     if (cubie_mpi_rc_ != MPI_SUCCESS)                                             \
       return cubie_mpi_error(cubie_mpi_rc_, #expr, __FILE__, __LINE__, __func__); \
+  } while (0)
+
+/* The same check where a failure must not skip what follows (the next
+ * collective, cleanup): the first error is kept in `rc`, later ones are
+ * dropped. */
+#define CUBIE_MPI_CALL_KEEP(rc, expr)                                                  \
+  do {                                                                                 \
+    int cubie_mpi_rc_ = (expr);                                                        \
+    if (cubie_mpi_rc_ != MPI_SUCCESS && (rc) == CUBIE_OK)                              \
+      (rc) = cubie_mpi_error(cubie_mpi_rc_, #expr, __FILE__, __LINE__, __func__);      \
   } while (0)
 
 #endif

@@ -213,11 +213,10 @@ int cubie_progress_destroy(cubie_progress **progress) {
   cubie_progress *p = *progress;
   if (!p) return CUBIE_OK;
   *progress = NULL;
-  if (p->request != MPI_REQUEST_NULL) MPI_Wait(&p->request, MPI_STATUS_IGNORE);
-  int rc1 = MPI_Win_unlock_all(p->win);
-  int rc2 = MPI_Win_free(&p->win);
+  int rc = CUBIE_OK;
+  if (p->request != MPI_REQUEST_NULL) CUBIE_MPI_CALL_KEEP(rc, MPI_Wait(&p->request, MPI_STATUS_IGNORE));
+  CUBIE_MPI_CALL_KEEP(rc, MPI_Win_unlock_all(p->win));
+  CUBIE_MPI_CALL_KEEP(rc, MPI_Win_free(&p->win));
   free(p);
-  if (rc1 != MPI_SUCCESS) return CUBIE_MPI_ERROR(rc1, "MPI_Win_unlock_all of the progress counter");
-  if (rc2 != MPI_SUCCESS) return CUBIE_MPI_ERROR(rc2, "MPI_Win_free of the progress counter");
-  return CUBIE_OK;
+  return rc;
 }

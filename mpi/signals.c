@@ -64,10 +64,10 @@ int cubie_signals_agree_after_item(MPI_Comm comm, long long item, int depth,
   return CUBIE_OK;
 }
 
-int cubie_signals_interrupted(int signum) {
+int cubie_signals_interrupted(int signum, long long written, long long total, const char *file) {
   const char *name = signum == SIGTERM ? "SIGTERM" : signum == SIGUSR1 ? "SIGUSR1" : "a signal";
   return CUBIE_RAISE(CUBIE_ERR_INTERRUPTED,
-                     "stopped by %s at a chunk boundary; the output file is incomplete but "
-                     "resumable: run the same command with --resume to compute the rest",
-                     name);
+                     "stopped by %s after %lld of %lld runs were written; %s is resumable: "
+                     "run the same command with --resume",
+                     name, written, total, file);
 }

@@ -43,10 +43,10 @@ int cubie_signals_agree_stop(MPI_Comm comm, int *stop_signal);
  * therefore means: items up to k + depth are computed and written, no item
  * after that — the same last item on every rank, whichever rank's compute
  * thread was ahead. Rule for the compute thread: before computing item j
- * (after its buffer is free), read last_item under the writer's lock and
- * stop if j > last_item. Rule for the writer: agree before marking the
- * item's buffer free (so the compute thread, waiting for that buffer,
- * sees the result). */
+ * (after its buffer is free), read last_item under the lock that guards it
+ * (mpi/work_source.c) and stop if j > last_item. Rule for the writer:
+ * agree before marking the item's buffer free (so the compute thread,
+ * waiting for that buffer, sees the result). */
 typedef struct cubie_stop_point {
   long long last_item; /* CUBIE_NO_STOP until a stop is agreed */
   int signal;          /* the agreed signal, 0 while none */
@@ -62,7 +62,8 @@ int cubie_signals_agree_after_item(MPI_Comm comm, long long item, int depth,
                                    cubie_stop_point *stop);
 
 /* Raise CUBIE_ERR_INTERRUPTED with the message the user sees: which signal
- * stopped the job and that `cubie run --resume` continues it. */
-int cubie_signals_interrupted(int signum);
+ * stopped the job, how many of its runs were written, and that `cubie run
+ * --resume` continues `file`. */
+int cubie_signals_interrupted(int signum, long long written, long long total, const char *file);
 
 #endif

@@ -4,16 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "util/error.h"
 #include "mpi/mpi_call.h"
-
-double cubie_timing_now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 const char *cubie_timing_phase_name(cubie_timing_phase phase) {
   static const char *const names[CUBIE_TIMING_N_PHASES] = {"compile", "compute", "transfer",

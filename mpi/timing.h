@@ -14,6 +14,7 @@
 
 #include <mpi.h>
 
+#include "util/clock.h" /* cubie_timing_now, which every phase is timed with */
 #include "util/strbuf.h"
 
 typedef enum cubie_timing_phase {
@@ -37,11 +38,6 @@ typedef struct cubie_timing_table {
   double *seconds[CUBIE_TIMING_N_PHASES]; /* seconds[phase][rank] */
   long long *runs;                        /* runs[rank] */
 } cubie_timing_table;
-
-/* Seconds on a monotonic clock (CLOCK_MONOTONIC); safe from any thread,
- * makes no MPI call (MPI_Wtime from the compute thread would break
- * MPI_THREAD_SERIALIZED while the writer thread is inside MPI-IO). */
-double cubie_timing_now(void);
 
 /* "compile", "compute", "transfer", "write", "wait", "total". */
 const char *cubie_timing_phase_name(cubie_timing_phase phase);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "backends/backend.h"
+#include "mpi/mpi_call.h"
 #include "run/chunk_loop.h"
 #include "util/error.h"
 #include "plan/job.h"
@@ -150,6 +151,13 @@ static char *joined_command_line(int argc, char **argv) {
   return s;
 }
 
+/* MPI at the thread level the writer thread needs, and this process's rank. */
+static int start_mpi(int *argc, char ***argv, int *provided, int *rank) {
+  CUBIE_MPI_CALL(MPI_Init_thread(argc, argv, MPI_THREAD_SERIALIZED, provided));
+  CUBIE_MPI_CALL(MPI_Comm_rank(MPI_COMM_WORLD, rank));
+  return CUBIE_OK;
+}
+
 static int report_error(int rank, int rc) {
   if (rank == 0) {
     fprintf(stderr, "cubie: %s: %s\n", rc == CUBIE_ERR_INPUT ? "error" : cubie_error_name((cubie_err)rc),
@@ -181,14 +189,14 @@ static int command_check(const cli_args *a, MPI_Comm comm, int rank) {
   cubie_backend *backend = NULL;
   cubie_binding binding;
   memset(&binding, 0, sizeof binding);
-  rc = cubie_runner_agree(comm, rc);
+  rc = cubie_mpi_agree(comm, rc);
   if (!rc) rc = cubie_runner_choose_backend(job, comm, &backend, &binding, why, sizeof why);
   if (!rc) rc = cubie_strbuf_printf(&text, "backend:     %s\n             %s\n", why, backend->description);
   cubie_chunk_loop loop;
   memset(&loop, 0, sizeof loop);
+  int n_ranks = 1;
+  if (!rc) CUBIE_MPI_CALL_KEEP(rc, MPI_Comm_size(comm, &n_ranks));
   if (!rc) {
-    int n_ranks;
-    MPI_Comm_size(comm, &n_ranks);
     loop.job = job;
     loop.backend = backend;
     loop.comm = comm;
@@ -198,18 +206,16 @@ static int command_check(const cli_args *a, MPI_Comm comm, int rank) {
     rc = cubie_chunk_loop_prepare(&loop, false);
   }
   if (!rc) {
-    const cubie_chunk_plan *cp = &loop.plan;
+    /* The memory manager's decision, as it gave it. */
+    const cubie_array_response *r = &loop.arrays.response;
+    bool by_run = r->chunk_axis == CUBIE_CHUNK_AXIS_RUN;
     char budget[32], chunk[32];
-    cubie_format_bytes((double)cp->budget, budget, sizeof budget);
-    cubie_format_bytes((double)cp->chunk_bytes, chunk, sizeof chunk);
+    cubie_format_bytes((double)loop.budget, budget, sizeof budget);
+    cubie_format_bytes((double)cubie_chunk_arrays_chunk_bytes(&loop.arrays), chunk, sizeof chunk);
     rc = cubie_strbuf_printf(&text, "memory:      budget %s per rank%s; chunk axis %s: %lld chunk%s of %lld %s, %s each\n",
                              budget, job->cfg->run.memory_limit > 0 ? " (run.memory_limit)" : "",
-                             cp->axis == CUBIE_CHUNK_AXIS_RUN ? "run" : "time",
-                             cp->axis == CUBIE_CHUNK_AXIS_RUN ? cp->n_run_chunks : cp->n_windows,
-                             (cp->axis == CUBIE_CHUNK_AXIS_RUN ? cp->n_run_chunks : cp->n_windows) == 1 ? "" : "s",
-                             cp->axis == CUBIE_CHUNK_AXIS_RUN ? cp->run_chunk : cp->window,
-                             cp->axis == CUBIE_CHUNK_AXIS_RUN ? "runs" : "save points", chunk);
-    const cubie_array_response *r = &loop.response;
+                             by_run ? "run" : "time", r->chunks, r->chunks == 1 ? "" : "s",
+                             r->chunk_length, by_run ? "runs" : "save points", chunk);
     for (int i = 0; !rc && i < r->n_arrays; i++) {
       const cubie_array_allocation *al = &r->arrays[i];
       char shape[128] = "", size[32];
@@ -274,9 +280,9 @@ static int command_run(const cli_args *a, MPI_Comm comm, int rank, char *command
   if (rank == 0) {
     if (a->timing) {
       char budget[32];
-      cubie_format_bytes((double)report.plan.budget, budget, sizeof budget);
+      cubie_format_bytes((double)report.memory_budget, budget, sizeof budget);
       fprintf(stderr, "cubie: memory budget %s per rank, %lld run chunk(s) x %lld window(s)\n",
-              budget, report.plan.n_run_chunks, report.plan.n_windows);
+              budget, report.run_chunks, report.windows);
     }
     if (a->timing)
       fprintf(stderr,
@@ -358,13 +364,15 @@ int cubie_cli_main(int argc, char **argv) {
   if (!getenv("OMPI_COMM_WORLD_SIZE") && !getenv("PMIX_RANK") && !getenv("PMI_RANK") &&
       !getenv("OMPI_MCA_pml"))
     setenv("OMPI_MCA_pml", "ob1", 0);
-  int provided = 0;
-  MPI_Init_thread(&argc, &argv, MPI_THREAD_SERIALIZED, &provided);
-  int rank = 0;
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  int provided = 0, rank = 0;
+  int rc = start_mpi(&argc, &argv, &provided, &rank);
+  if (rc) {
+    free(command_line);
+    return report_error(0, rc);
+  }
   cli_args a;
   int status;
-  int rc = parse_args(argc, argv, &a);
+  rc = parse_args(argc, argv, &a);
   if (rc) {
     if (rank == 0) {
       fprintf(stderr, "cubie: error: %s\n", cubie_error_message());
@@ -399,6 +407,8 @@ int cubie_cli_main(int argc, char **argv) {
   }
   free(a.set);
   free(command_line);
-  MPI_Finalize();
+  int end_rc = CUBIE_OK;
+  CUBIE_MPI_CALL_KEEP(end_rc, MPI_Finalize());
+  if (end_rc && status == CUBIE_EXIT_SUCCESS) status = report_error(rank, end_rc);
   return status;
 }

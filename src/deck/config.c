@@ -10,6 +10,7 @@
 
 #include "deck/config_sections.h"
 #include "util/error.h"
+#include "util/growable.h"
 #include "deck/yaml_tree.h"
 
 static const char *const top_keys[] = {"model", "integrator", "batch", "output", "run", "buffers"};
@@ -144,20 +145,13 @@ static int read_file(const char *path, char **text) {
   *text = NULL;
   FILE *f = fopen(path, "rb");
   CUBIE_CHECK(f, CUBIE_ERR_INPUT, "cannot read '%s': %s", path, strerror(errno));
-  size_t cap = 4096, len = 0;
-  char *buf = malloc(cap);
-  int err = 0;
-  while (buf) {
-    if (len + 1 == cap) {
-      char *grown = realloc(buf, 2 * cap);
-      if (!grown) {
-        free(buf);
-        buf = NULL;
-        break;
-      }
-      buf = grown;
-      cap *= 2;
-    }
+  size_t cap = 0, len = 0;
+  char *buf = NULL;
+  int err = 0, rc = CUBIE_OK;
+  for (;;) {
+    /* Room for at least 4 KiB more and the terminator (a pipe has no size). */
+    rc = CUBIE_GROW(buf, len + 4096, cap, "the deck's text");
+    if (rc) break;
     size_t got = fread(buf + len, 1, cap - 1 - len, f);
     len += got;
     if (got == 0) {
@@ -166,7 +160,10 @@ static int read_file(const char *path, char **text) {
     }
   }
   fclose(f);
-  CUBIE_CHECK(buf, CUBIE_ERR_MEMORY, "out of memory reading '%s'", path);
+  if (rc) {
+    free(buf);
+    return rc;
+  }
   if (err) {
     free(buf);
     return CUBIE_RAISE(CUBIE_ERR_INPUT, "cannot read '%s': %s", path, strerror(err));

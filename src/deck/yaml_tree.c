@@ -6,6 +6,7 @@
 #include <yaml.h>
 
 #include "util/error.h"
+#include "util/growable.h"
 
 /* Deeper nesting than any deck needs; the limit keeps a hostile
  * "[[[[..." from exhausting the stack of the recursive builder. */
@@ -94,23 +95,18 @@ static int scalar_new(const char *text, size_t length, cubie_yscalar_style style
 
 /* Append an item (key == NULL) or a key/value pair; takes ownership of both. */
 static int node_append(cubie_ynode *parent, cubie_ynode *key, cubie_ynode *value) {
-  if (parent->n == parent->capacity) {
-    int cap = parent->capacity ? 2 * parent->capacity : 8;
-    bool is_map = parent->kind == CUBIE_YNODE_MAPPING;
-    cubie_ynode **items = realloc(parent->items, (size_t)cap * sizeof *items);
-    if (items) parent->items = items;
-    cubie_ynode **keys = NULL;
-    if (items && is_map) {
-      keys = realloc(parent->keys, (size_t)cap * sizeof *keys);
-      if (keys) parent->keys = keys;
-    }
-    if (!items || (is_map && !keys)) {
-      cubie_ynode_destroy(&key);
-      cubie_ynode_destroy(&value);
-      return CUBIE_RAISE(CUBIE_ERR_MEMORY, "out of memory building the deck tree");
-    }
-    parent->capacity = cap;
+  /* Keys and items grow alike: both start from the same capacity and need
+   * the same room, so one capacity describes both. */
+  size_t items_cap = parent->capacity, keys_cap = parent->capacity;
+  int rc = CUBIE_GROW(parent->items, parent->n + 1, items_cap, "the deck tree");
+  if (!rc && parent->kind == CUBIE_YNODE_MAPPING)
+    rc = CUBIE_GROW(parent->keys, parent->n + 1, keys_cap, "the deck tree");
+  if (rc) {
+    cubie_ynode_destroy(&key);
+    cubie_ynode_destroy(&value);
+    return rc;
   }
+  parent->capacity = items_cap;
   if (parent->kind == CUBIE_YNODE_MAPPING) parent->keys[parent->n] = key;
   parent->items[parent->n] = value;
   parent->n++;

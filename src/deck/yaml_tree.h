@@ -45,7 +45,7 @@ typedef struct cubie_ynode {
   struct cubie_ynode **keys;     /* NULL for sequences */
   struct cubie_ynode **items;
   int n;
-  int capacity;
+  size_t capacity;
 } cubie_ynode;
 
 /* Parse one YAML document from `text` (length bytes). *root is NULL when

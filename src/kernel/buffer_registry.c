@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "util/error.h"
+#include "util/growable.h"
 #include "util/suggest.h"
 
 #define N_LOCATIONS 3
@@ -33,9 +34,11 @@ typedef struct buffer_entry {
 
 struct cubie_buffer_registry {
   owner_entry *owners;
-  int n_owners, owner_capacity;
+  int n_owners;
+  size_t owner_capacity;
   buffer_entry *buffers;
-  int n_buffers, buffer_capacity;
+  int n_buffers;
+  size_t buffer_capacity;
   unsigned long version;        /* bumped by every change */
   unsigned long layout_version; /* the version the cached layout belongs to */
   bool layout_valid;
@@ -109,13 +112,7 @@ int cubie_buffer_registry_add_owner(cubie_buffer_registry *reg, const char *owne
     CUBIE_CHECK(p >= 0, CUBIE_ERR_INTERNAL, "buffer owner '%s': unknown parent '%s'", owner,
                 parent);
   }
-  if (reg->n_owners == reg->owner_capacity) {
-    int cap = reg->owner_capacity ? 2 * reg->owner_capacity : 8;
-    owner_entry *grown = realloc(reg->owners, sizeof *grown * (size_t)cap);
-    CUBIE_CHECK(grown, CUBIE_ERR_MEMORY, "out of memory");
-    reg->owners = grown;
-    reg->owner_capacity = cap;
-  }
+  CUBIE_CALL(CUBIE_GROW(reg->owners, reg->n_owners + 1, reg->owner_capacity, "buffer owners"));
   owner_entry *o = &reg->owners[reg->n_owners++];
   memset(o, 0, sizeof *o);
   snprintf(o->name, sizeof o->name, "%s", owner);
@@ -140,13 +137,7 @@ int cubie_buffer_registry_register(cubie_buffer_registry *reg, const char *owner
   snprintf(full, sizeof full, "%s.%s", owner, name);
   int i = find_buffer(reg, full);
   if (i < 0) {
-    if (reg->n_buffers == reg->buffer_capacity) {
-      int cap = reg->buffer_capacity ? 2 * reg->buffer_capacity : 16;
-      buffer_entry *grown = realloc(reg->buffers, sizeof *grown * (size_t)cap);
-      CUBIE_CHECK(grown, CUBIE_ERR_MEMORY, "out of memory");
-      reg->buffers = grown;
-      reg->buffer_capacity = cap;
-    }
+    CUBIE_CALL(CUBIE_GROW(reg->buffers, reg->n_buffers + 1, reg->buffer_capacity, "buffers"));
     i = reg->n_buffers++;
   }
   buffer_entry *b = &reg->buffers[i];

@@ -1,6 +1,7 @@
 /* array_manager.c — the shared part of every array manager (see array_manager.h). */
 #include "memory/array_manager.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "util/error.h"
@@ -13,13 +14,33 @@ void cubie_array_manager_init(cubie_array_manager *m, const char *name) {
 int cubie_array_manager_add(cubie_array_manager *m, const char *label, cubie_dtype dtype,
                             cubie_memory_kind memory, int ndim, const long long *shape,
                             int run_axis, int time_axis, bool unchunkable,
-                            const long long *total_runs) {
+                            const long long *total_runs, cubie_managed_array **handle) {
+  *handle = NULL;
   CUBIE_CHECK(m->n < CUBIE_MAX_MANAGED, CUBIE_ERR_INTERNAL, "%s: too many arrays", m->name);
   cubie_array_request r;
   CUBIE_CALL(cubie_array_request_init(&r, label, dtype, memory, ndim, shape, run_axis, time_axis,
                                       unchunkable, total_runs));
-  cubie_managed_array_init(&m->arrays[m->n++], &r);
+  cubie_managed_array_init(&m->arrays[m->n], &r);
+  *handle = &m->arrays[m->n++];
   return CUBIE_OK;
+}
+
+int cubie_array_manager_add_results(cubie_array_manager *m, const char *what, int b,
+                                    cubie_dtype dtype, long long outer, long long n_time,
+                                    const cubie_array_layout *layout, cubie_mirrored_array *a) {
+  long long runs = layout->total_runs;
+  bool rf = layout->run_fastest;
+  char label[CUBIE_LABEL_MAX];
+  long long shape[3] = {outer, rf ? n_time : runs, rf ? runs : n_time};
+  snprintf(label, sizeof label, "%s.%d", what, b);
+  CUBIE_CALL(cubie_array_manager_add(m, label, dtype, CUBIE_MEMORY_DEVICE, 3, shape, rf ? 2 : 1,
+                                     rf ? 1 : 2, false, &runs, &a->device));
+  a->host = a->device;
+  if (!layout->host_mirrors) return CUBIE_OK;
+  long long host_shape[3] = {outer, runs, n_time};
+  snprintf(label, sizeof label, "host_%s.%d", what, b);
+  return cubie_array_manager_add(m, label, dtype, CUBIE_MEMORY_PINNED, 3, host_shape, 1, 2, false,
+                                 &runs, &a->host);
 }
 
 int cubie_array_manager_queue(const cubie_array_manager *m, cubie_memory_manager *mm) {
@@ -29,12 +50,6 @@ int cubie_array_manager_queue(const cubie_array_manager *m, cubie_memory_manager
 
 void cubie_array_manager_apply(cubie_array_manager *m, const cubie_array_response *resp) {
   for (int i = 0; i < m->n; i++) cubie_managed_array_apply(&m->arrays[i], resp);
-}
-
-cubie_managed_array *cubie_array_manager_get(cubie_array_manager *m, const char *label) {
-  for (int i = 0; i < m->n; i++)
-    if (strcmp(m->arrays[i].request.label, label) == 0) return &m->arrays[i];
-  return NULL;
 }
 
 cubie_dtype cubie_plan_real_dtype(const cubie_plan *p) {

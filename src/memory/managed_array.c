@@ -24,6 +24,10 @@ void cubie_managed_array_apply(cubie_managed_array *a, const cubie_array_respons
   a->chunk_axis_index = alloc->chunk_axis_index;
 }
 
+size_t cubie_managed_array_bytes(const cubie_managed_array *a) {
+  return cubie_array_bytes(a->request.dtype, a->request.ndim, a->chunked_shape);
+}
+
 int cubie_managed_array_chunk_slice(const cubie_managed_array *a, long long k,
                                     cubie_array_slice *slice) {
   memset(slice, 0, sizeof *slice);

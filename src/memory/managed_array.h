@@ -35,6 +35,8 @@ void cubie_managed_array_init(cubie_managed_array *a, const cubie_array_request 
  * num_chunks, chunk_length, chunk axis, chunked shape. Arrays the response
  * does not slice keep "none". */
 void cubie_managed_array_apply(cubie_managed_array *a, const cubie_array_response *resp);
+/* Bytes of one chunk of the array (of the whole array without metadata). */
+size_t cubie_managed_array_bytes(const cubie_managed_array *a);
 /* The k-th chunk's slice of the full array (0 <= k < num_chunks); with no
  * metadata, the whole array for any k. */
 int cubie_managed_array_chunk_slice(const cubie_managed_array *a, long long k,

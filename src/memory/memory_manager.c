@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "util/error.h"
+#include "util/growable.h"
 
 typedef struct owned_allocation {
   void *ptr;
@@ -20,7 +21,8 @@ struct cubie_memory_manager {
   cubie_array_request queue[CUBIE_MAX_ARRAYS];
   int n_queued;
   owned_allocation *owned;
-  int n_owned, cap_owned;
+  int n_owned;
+  size_t cap_owned;
   size_t last_chunk_bytes;
 };
 
@@ -208,16 +210,8 @@ int cubie_memory_manager_allocate_queue(cubie_memory_manager *mm, cubie_chunk_ax
                                a->chunked_shape, &a->chunk_axis_index);
     a->bytes = cubie_array_bytes(r->dtype, r->ndim, a->chunked_shape);
     if (!mm->alloc) continue;
-    if (mm->n_owned == mm->cap_owned) {
-      int cap = mm->cap_owned ? 2 * mm->cap_owned : 16;
-      owned_allocation *grown = realloc(mm->owned, (size_t)cap * sizeof *grown);
-      if (!grown) {
-        rc = CUBIE_RAISE(CUBIE_ERR_MEMORY, "out of memory");
-        break;
-      }
-      mm->owned = grown;
-      mm->cap_owned = cap;
-    }
+    rc = CUBIE_GROW(mm->owned, mm->n_owned + 1, mm->cap_owned, "the list of allocations");
+    if (rc) break;
     rc = mm->alloc(mm->ctx, r->memory, a->bytes, &a->data);
     if (rc) {
       cubie_error_prefix("allocating '%s' (%zu bytes): ", r->label, a->bytes);

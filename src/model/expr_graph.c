@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "util/error.h"
+#include "util/growable.h"
 
 static const cubie_expr_op_info op_table[CUBIE_EXPR_N_OPS] = {
     [CUBIE_EXPR_LITERAL] = {"literal", 0, NULL},
@@ -135,13 +136,7 @@ static int graph_intern(cubie_expr_graph *g, const cubie_expr_node *key, int *id
   }
   CUBIE_CHECK(g->n_nodes < INT32_MAX / 2, CUBIE_ERR_MEMORY,
               "the expression graph is too large (%d nodes)", g->n_nodes);
-  if (g->n_nodes == g->capacity) {
-    int cap = g->capacity ? 2 * g->capacity : 64;
-    cubie_expr_node *grown = realloc(g->nodes, (size_t)cap * sizeof *grown);
-    CUBIE_CHECK(grown, CUBIE_ERR_MEMORY, "out of memory for the expression graph");
-    g->nodes = grown;
-    g->capacity = cap;
-  }
+  CUBIE_CALL(CUBIE_GROW(g->nodes, g->n_nodes + 1, g->capacity, "the expression graph"));
   g->slots[s] = g->n_nodes;
   g->nodes[g->n_nodes] = *key;
   *id = g->n_nodes++;

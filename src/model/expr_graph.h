@@ -97,7 +97,7 @@ typedef struct cubie_expr_node {
 typedef struct cubie_expr_graph {
   cubie_expr_node *nodes; /* ascending index = topological order */
   int n_nodes;
-  int capacity;
+  size_t capacity;
   int *slots;     /* open-addressing intern table: node index or -1 */
   size_t n_slots; /* a power of two, at least twice n_nodes */
 } cubie_expr_graph;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "util/error.h"
+#include "util/growable.h"
 #include "model/model_internal.h"
 #include "util/strbuf.h"
 
@@ -27,10 +28,8 @@ static const char *kind_noun(cubie_symbol_kind kind) {
 static int own_string(cubie_model *m, const char *text, const char **out) {
   *out = NULL;
   if (!text) return CUBIE_OK;
-  void *grown;
-  CUBIE_CALL(
-      cubie_model_grow(m->owned_strings, m->n_owned_strings, sizeof *m->owned_strings, &grown));
-  m->owned_strings = grown;
+  CUBIE_CALL(CUBIE_GROW(m->owned_strings, m->n_owned_strings + 1, m->owned_strings_capacity,
+                        "the model's names"));
   size_t n = strlen(text) + 1;
   char *copy = malloc(n);
   CUBIE_CHECK(copy, CUBIE_ERR_MEMORY, "out of memory building the model");

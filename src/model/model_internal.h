@@ -24,6 +24,7 @@ struct cubie_model {
   int n_symbols[4];
   char **owned_strings; /* copies of the deck's names, units, long names */
   int n_owned_strings;
+  size_t owned_strings_capacity;
   cubie_symtab table;      /* every name, plus `t` */
   cubie_model_parse parse; /* definitions (its graph is freed once substituted) */
   cubie_expr_graph *graph; /* the final graph: no observable leaves */

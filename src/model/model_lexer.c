@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "util/error.h"
+#include "util/growable.h"
 
 typedef struct lexer {
   const char *text;
@@ -15,7 +16,8 @@ typedef struct lexer {
   int line;
   int depth; /* open parentheses */
   cubie_token *tokens;
-  int n_tokens, capacity;
+  int n_tokens;
+  size_t capacity;
 } lexer;
 
 static int is_name_start(char c) {
@@ -29,13 +31,7 @@ static int is_hex_digit(char c) {
 
 static int lexer_push(lexer *lx, cubie_token_kind kind, const char *start, int length,
                       cubie_token **out) {
-  if (lx->n_tokens == lx->capacity) {
-    int cap = lx->capacity ? 2 * lx->capacity : 256;
-    cubie_token *grown = realloc(lx->tokens, (size_t)cap * sizeof *grown);
-    CUBIE_CHECK(grown, CUBIE_ERR_MEMORY, "out of memory reading the equations");
-    lx->tokens = grown;
-    lx->capacity = cap;
-  }
+  CUBIE_CALL(CUBIE_GROW(lx->tokens, lx->n_tokens + 1, lx->capacity, "the equations' tokens"));
   cubie_token *tok = &lx->tokens[lx->n_tokens++];
   memset(tok, 0, sizeof *tok);
   tok->kind = kind;

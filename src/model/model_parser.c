@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "util/error.h"
+#include "util/growable.h"
 #include "model/model_lexer.h"
 #include "util/strbuf.h"
 
@@ -66,7 +67,7 @@ typedef struct parser {
   int end;      /* end of the current statement */
   int depth;    /* nesting, against PARSER_MAX_DEPTH */
   int n_marked; /* node_marks filled for nodes [0, n_marked) */
-  int marks_capacity;
+  size_t marks_capacity;
 } parser;
 
 static cubie_mark token_mark(const parser *P, const cubie_token *tok) {
@@ -103,14 +104,7 @@ static const cubie_token *peek(const parser *P) {
 /* Record the deck position of nodes created since the last call. */
 static int mark_new_nodes(parser *P, const cubie_token *tok) {
   int n = P->out->graph->n_nodes;
-  if (n > P->marks_capacity) {
-    int cap = P->marks_capacity ? P->marks_capacity : 256;
-    while (cap < n) cap *= 2;
-    cubie_mark *grown = realloc(P->out->node_marks, (size_t)cap * sizeof *grown);
-    CUBIE_CHECK(grown, CUBIE_ERR_MEMORY, "out of memory parsing the equations");
-    P->out->node_marks = grown;
-    P->marks_capacity = cap;
-  }
+  CUBIE_CALL(CUBIE_GROW(P->out->node_marks, n, P->marks_capacity, "the equations' positions"));
   for (; P->n_marked < n; P->n_marked++) P->out->node_marks[P->n_marked] = token_mark(P, tok);
   return CUBIE_OK;
 }
@@ -199,18 +193,11 @@ static int parse_call(parser *P, int *id) {
   const cubie_token *open = &P->tokens[P->pos + 1];
   P->pos += 2;
 
-  int *args = NULL, n_args = 0, capacity = 0, rc = CUBIE_OK;
+  int *args = NULL, n_args = 0, rc = CUBIE_OK;
+  size_t capacity = 0;
   if (peek(P)->kind != CUBIE_TOK_RPAREN) {
     for (;;) {
-      if (n_args == capacity) {
-        capacity = capacity ? 2 * capacity : 4;
-        int *grown = realloc(args, (size_t)capacity * sizeof *grown);
-        if (!grown) {
-          rc = CUBIE_RAISE(CUBIE_ERR_MEMORY, "out of memory parsing the equations");
-          goto done;
-        }
-        args = grown;
-      }
+      CUBIE_CALL_GOTO(rc, CUBIE_GROW(args, n_args + 1, capacity, "a call's arguments"), done);
       CUBIE_CALL_GOTO(rc, parse_expression(P, &args[n_args]), done);
       n_args++;
       if (peek(P)->kind != CUBIE_TOK_COMMA) break;
@@ -422,22 +409,10 @@ static int parse_expression(parser *P, int *id) {
 
 /* ---- statements --------------------------------------------------------- */
 
-int cubie_model_grow(void *array, int n, size_t element_size, void **grown) {
-  *grown = array;
-  if (n != 0 && (n < 8 || (n & (n - 1)) != 0)) return CUBIE_OK;
-  CUBIE_CHECK(n < (1 << 29), CUBIE_ERR_MEMORY, "the equations are too large");
-  void *bigger = realloc(array, (size_t)(n == 0 ? 8 : 2 * n) * element_size);
-  CUBIE_CHECK(bigger, CUBIE_ERR_MEMORY, "out of memory reading the equations");
-  *grown = bigger;
-  return CUBIE_OK;
-}
-
 static int add_definition(parser *P, const cubie_token *lhs, int is_derivative, int index,
                           int *def) {
   cubie_model_parse *out = P->out;
-  void *grown;
-  CUBIE_CALL(cubie_model_grow(out->defs, out->n_defs, sizeof *out->defs, &grown));
-  out->defs = grown;
+  CUBIE_CALL(CUBIE_GROW(out->defs, out->n_defs + 1, out->defs_capacity, "the equations"));
   cubie_model_definition *d = &out->defs[out->n_defs];
   memset(d, 0, sizeof *d);
   d->name = malloc((size_t)lhs->length + 1);
@@ -483,10 +458,8 @@ static int collect_definition(parser *P, statement *s) {
   } else if (e) {
     s->input = e;
   } else {
-    void *grown;
-    CUBIE_CALL(cubie_model_grow(out->observable_def, out->n_observables,
-                                sizeof *out->observable_def, &grown));
-    out->observable_def = grown;
+    CUBIE_CALL(CUBIE_GROW(out->observable_def, out->n_observables + 1,
+                          out->observables_capacity, "the observables"));
     CUBIE_CALL(add_definition(P, lhs, 0, out->n_observables, &s->def));
     out->observable_def[out->n_observables] = s->def;
     CUBIE_CALL(cubie_symtab_insert(P->symbols, out->defs[s->def].name, CUBIE_SYMBOL_OBSERVABLE,
@@ -565,14 +538,14 @@ static int parse_all(parser *P) {
 
   statement *statements = NULL;
   int n_statements = 0, rc = CUBIE_OK;
+  size_t statements_capacity = 0;
   for (int i = 0; i < P->n_tokens && P->tokens[i].kind != CUBIE_TOK_END;) {
     int end = i;
     while (P->tokens[end].kind != CUBIE_TOK_NEWLINE && P->tokens[end].kind != CUBIE_TOK_END) end++;
     if (end > i) {
-      void *grown;
-      CUBIE_CALL_GOTO(rc, cubie_model_grow(statements, n_statements, sizeof *statements, &grown),
+      CUBIE_CALL_GOTO(rc, CUBIE_GROW(statements, n_statements + 1, statements_capacity,
+                                     "the equations' statements"),
                       done);
-      statements = grown;
       statements[n_statements].first = i;
       statements[n_statements].end = end;
       CUBIE_CALL_GOTO(rc, collect_definition(P, &statements[n_statements]), done);

@@ -33,9 +33,11 @@ typedef struct cubie_model_parse {
   cubie_mark *node_marks;       /* deck position where each node was first written */
   cubie_model_definition *defs; /* in line order */
   int n_defs;
+  size_t defs_capacity;
   int *derivative_def; /* per state: index into defs, or -1 */
   int *observable_def; /* per observable: index into defs */
   int n_observables;   /* observables are numbered in line order */
+  size_t observables_capacity;
 } cubie_model_parse;
 
 /* `symbols` holds the declared states, parameters, constants and `t` on
@@ -44,10 +46,5 @@ typedef struct cubie_model_parse {
 int cubie_model_parse_equations(const cubie_config *cfg, cubie_symtab *symbols,
                                 cubie_model_parse *out);
 void cubie_model_parse_free(cubie_model_parse *p);
-
-/* Make room for element `n` of a growable array that holds n elements;
- * *grown receives the (possibly moved) array. Capacity doubles at powers
- * of two, so appending stays linear overall. */
-int cubie_model_grow(void *array, int n, size_t element_size, void **grown);
 
 #endif

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "util/error.h"
+#include "util/growable.h"
 #include "model/model_internal.h"
 #include "util/strbuf.h"
 
@@ -20,17 +21,12 @@
  * user's to choose. */
 typedef struct int_stack {
   int *data;
-  int n, capacity;
+  int n;
+  size_t capacity;
 } int_stack;
 
 static int stack_push(int_stack *s, int v) {
-  if (s->n == s->capacity) {
-    int cap = s->capacity ? 2 * s->capacity : 64;
-    int *grown = realloc(s->data, (size_t)cap * sizeof *grown);
-    CUBIE_CHECK(grown, CUBIE_ERR_MEMORY, "out of memory ordering the observables");
-    s->data = grown;
-    s->capacity = cap;
-  }
+  CUBIE_CALL(CUBIE_GROW(s->data, s->n + 1, s->capacity, "ordering the observables"));
   s->data[s->n++] = v;
   return CUBIE_OK;
 }

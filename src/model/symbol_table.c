@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "util/error.h"
+#include "util/growable.h"
 #include "util/suggest.h"
 
 static uint64_t name_hash(const char *s, size_t n) {
@@ -61,13 +62,7 @@ const cubie_symtab_entry *cubie_symtab_find(const cubie_symtab *st, const char *
 
 int cubie_symtab_insert(cubie_symtab *st, const char *name, cubie_symbol_kind kind, int index) {
   CUBIE_CHECK(!cubie_symtab_find(st, name), CUBIE_ERR_INTERNAL, "symbol '%s' inserted twice", name);
-  if (st->n_entries == st->capacity) {
-    int cap = st->capacity ? 2 * st->capacity : 32;
-    cubie_symtab_entry *grown = realloc(st->entries, (size_t)cap * sizeof *grown);
-    CUBIE_CHECK(grown, CUBIE_ERR_MEMORY, "out of memory for the symbol table");
-    st->entries = grown;
-    st->capacity = cap;
-  }
+  CUBIE_CALL(CUBIE_GROW(st->entries, st->n_entries + 1, st->capacity, "the symbol table"));
   st->entries[st->n_entries].name = name;
   st->entries[st->n_entries].kind = kind;
   st->entries[st->n_entries].index = index;

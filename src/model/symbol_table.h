@@ -20,7 +20,8 @@ typedef struct cubie_symtab_entry {
 
 typedef struct cubie_symtab {
   cubie_symtab_entry *entries; /* insertion order */
-  int n_entries, capacity;
+  int n_entries;
+  size_t capacity;
   int *slots; /* open addressing: entry index or -1 */
   size_t n_slots;
 } cubie_symtab;

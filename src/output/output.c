@@ -4,7 +4,8 @@
  * Failures are agreed on across ranks wherever that is possible: a rank
  * that detects a problem still takes part in every collective call that
  * follows (with nothing to write), and create/close end with an agreement
- * step so every rank returns the same code and message.
+ * step (cubie_mpi_agree) so every rank returns the same code and the
+ * failing rank's message.
  */
 #include "output/output_impl.h"
 
@@ -17,39 +18,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "mpi/mpi_call.h"
 #include "util/error.h"
-
-static int mpi_error(int mpi_status, const char *what, const char *path) {
-  char text[MPI_MAX_ERROR_STRING];
-  int len = 0;
-  if (MPI_Error_string(mpi_status, text, &len) != MPI_SUCCESS)
-    snprintf(text, sizeof text, "MPI error code %d", mpi_status);
-  return CUBIE_RAISE(CUBIE_ERR_MPI, "%s for output file '%s' failed: %s", what, path, text);
-}
-
-/* Every rank passes its own result; every rank returns the result of the
- * lowest-numbered failing rank (code and message), or CUBIE_OK when none
- * failed. The reduction also orders the ranks: no rank leaves before every
- * rank has entered. */
-static int agree(const cubie_output *o, int rc) {
-  int size = 1;
-  MPI_Comm_size(o->comm, &size);
-  int mine = rc ? o->rank : size, first = size;
-  int status = MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, o->comm);
-  if (status != MPI_SUCCESS) return mpi_error(status, "agreeing on an error", o->path);
-  if (first == size) return CUBIE_OK;
-
-  /* Messages longer than this reach the other ranks truncated. */
-  char message[2048] = "";
-  int code = rc;
-  if (o->rank == first) snprintf(message, sizeof message, "%s", cubie_error_message());
-  status = MPI_Bcast(&code, 1, MPI_INT, first, o->comm);
-  if (status == MPI_SUCCESS)
-    status = MPI_Bcast(message, (int)sizeof message, MPI_CHAR, first, o->comm);
-  if (status != MPI_SUCCESS) return mpi_error(status, "sharing an error", o->path);
-  if (o->rank != first) CUBIE_RAISE((cubie_err)code, "%s", message);
-  return code;
-}
 
 /* What NetCDF would only report as an obscure HDF5 error (or not at all,
  * for an existing file) is checked on rank 0 before the collective create. */
@@ -205,7 +175,7 @@ static int write_coordinates(cubie_output *o, const cubie_output_spec *spec) {
 #define RUN_PIECE ((long long)1 << 20)
 static int write_run_coordinate(cubie_output *o, int rc) {
   int size = 1;
-  MPI_Comm_size(o->comm, &size);
+  CUBIE_MPI_CALL_KEEP(rc, MPI_Comm_size(o->comm, &size));
   long long share = (o->total_runs + size - 1) / size;
   long long mine0 = share * o->rank < o->total_runs ? share * o->rank : o->total_runs;
   long long mine1 = mine0 + share < o->total_runs ? mine0 + share : o->total_runs;
@@ -227,9 +197,11 @@ static int write_run_coordinate(cubie_output *o, int rc) {
   return rc;
 }
 
-/* The handle both create and open start from: sizes from the spec, our own
- * communicator (errors returned, not fatal). */
+/* The handle both create and open start from: a validated spec, sizes from
+ * it, our own communicator (errors returned, not fatal). */
 static int output_init(MPI_Comm comm, const cubie_output_spec *spec, cubie_output **out) {
+  /* Same spec on every rank, so a bad spec fails everywhere without talking. */
+  CUBIE_CALL(cubie_output_validate(spec));
   cubie_output *o = calloc(1, sizeof *o);
   CUBIE_CHECK(o, CUBIE_ERR_MEMORY, "out of memory opening output file '%s'", spec->path);
   o->comm = MPI_COMM_NULL;
@@ -245,14 +217,16 @@ static int output_init(MPI_Comm comm, const cubie_output_spec *spec, cubie_outpu
   o->n_inputs = spec->n_inputs;
   o->n_fixed = spec->n_fixed;
   o->summary_time_var = o->summary_bounds_var = -1;
-  int status = MPI_Comm_dup(comm, &o->comm);
-  if (status != MPI_SUCCESS) {
-    o->comm = MPI_COMM_NULL;
+  int rc = CUBIE_OK;
+  CUBIE_MPI_CALL_KEEP(rc, MPI_Comm_dup(comm, &o->comm));
+  if (rc) o->comm = MPI_COMM_NULL;
+  if (!rc) CUBIE_MPI_CALL_KEEP(rc, MPI_Comm_set_errhandler(o->comm, MPI_ERRORS_RETURN));
+  if (!rc) CUBIE_MPI_CALL_KEEP(rc, MPI_Comm_rank(o->comm, &o->rank));
+  if (rc) {
+    cubie_error_prefix("opening output file '%s': ", spec->path);
     output_free(o);
-    return mpi_error(status, "duplicating the communicator", spec->path);
+    return rc;
   }
-  MPI_Comm_set_errhandler(o->comm, MPI_ERRORS_RETURN);
-  MPI_Comm_rank(o->comm, &o->rank);
   *out = o;
   return CUBIE_OK;
 }
@@ -260,15 +234,13 @@ static int output_init(MPI_Comm comm, const cubie_output_spec *spec, cubie_outpu
 int cubie_output_create(MPI_Comm comm, const cubie_output_spec *spec, cubie_output **out) {
   CUBIE_CHECK(out, CUBIE_ERR_INTERNAL, "cubie_output_create: no place for the result");
   *out = NULL;
-  /* Same spec on every rank, so a bad spec fails everywhere without talking. */
-  CUBIE_CALL(cubie_output_validate(spec));
   cubie_output *o = NULL;
   CUBIE_CALL(output_init(comm, spec, &o));
   int status;
 
   int rc = output_alloc(spec, o);
   if (!rc && o->rank == 0) rc = check_path(spec);
-  if ((rc = agree(o, rc))) goto fail;
+  if ((rc = cubie_mpi_agree(o->comm, rc))) goto fail;
 
   int mode = NC_NETCDF4 | (spec->overwrite ? NC_CLOBBER : NC_NOCLOBBER);
   status = nc_create_par(spec->path, mode, o->comm, MPI_INFO_NULL, &o->ncid);
@@ -276,12 +248,12 @@ int cubie_output_create(MPI_Comm comm, const cubie_output_spec *spec, cubie_outp
   /* HDF5 creates collectively and fails on every rank together; if one
    * rank alone failed, the others cannot close without it, and their
    * handle is abandoned (nc_close would wait for the missing rank). */
-  if ((rc = agree(o, rc))) goto fail;
+  if ((rc = cubie_mpi_agree(o->comm, rc))) goto fail;
 
   /* Define mode only edits NetCDF's in-memory metadata; agree before
    * nc_enddef so no rank writes metadata another rank does not have. */
   rc = cubie_output_define(o, spec);
-  if ((rc = agree(o, rc))) {
+  if ((rc = cubie_mpi_agree(o->comm, rc))) {
     nc_abort(o->ncid); /* collective; deletes the half-defined file */
     goto fail;
   }
@@ -296,7 +268,7 @@ int cubie_output_create(MPI_Comm comm, const cubie_output_spec *spec, cubie_outp
    * so a job killed later leaves a readable file (complete = 0). */
   if (!rc && (status = nc_sync(o->ncid)) != NC_NOERR)
     rc = cubie_output_netcdf_error(spec->path, status, "flush", NULL);
-  if ((rc = agree(o, rc))) {
+  if ((rc = cubie_mpi_agree(o->comm, rc))) {
     nc_close(o->ncid); /* collective; the file stays with complete = 0 */
     goto fail;
   }
@@ -360,18 +332,17 @@ static int lookup_all(cubie_output *o, const cubie_output_spec *spec) {
 int cubie_output_open(MPI_Comm comm, const cubie_output_spec *spec, cubie_output **out) {
   CUBIE_CHECK(out, CUBIE_ERR_INTERNAL, "cubie_output_open: no place for the result");
   *out = NULL;
-  CUBIE_CALL(cubie_output_validate(spec));
   cubie_output *o = NULL;
   CUBIE_CALL(output_init(comm, spec, &o));
   int rc = output_alloc(spec, o);
-  if ((rc = agree(o, rc))) goto fail;
+  if ((rc = cubie_mpi_agree(o->comm, rc))) goto fail;
   int status = nc_open_par(spec->path, NC_WRITE, o->comm, MPI_INFO_NULL, &o->ncid);
   if (status != NC_NOERR) rc = cubie_output_netcdf_error(spec->path, status, "reopen", NULL);
-  if ((rc = agree(o, rc))) goto fail;
+  if ((rc = cubie_mpi_agree(o->comm, rc))) goto fail;
   /* Looking names up reads metadata every rank has: the same answer everywhere. */
   rc = lookup_all(o, spec);
   if (!rc) rc = set_access(o, spec->collective ? NC_COLLECTIVE : NC_INDEPENDENT);
-  if ((rc = agree(o, rc))) {
+  if ((rc = cubie_mpi_agree(o->comm, rc))) {
     nc_close(o->ncid);
     goto fail;
   }
@@ -483,12 +454,12 @@ int cubie_output_close_with_records(cubie_output **po, bool complete,
   int rc = CUBIE_OK;
   int status = nc_close(o->ncid);
   if (status != NC_NOERR) rc = cubie_output_netcdf_error(o->path, status, "close", NULL);
-  rc = agree(o, rc);
+  rc = cubie_mpi_agree(o->comm, rc);
   if (!rc && complete) {
     if (o->rank == 0) rc = mark_complete(o->path, records);
     /* The agreement waits for rank 0, so no rank returns before the flag
      * is on disk (or before it knows why it is not). */
-    rc = agree(o, rc);
+    rc = cubie_mpi_agree(o->comm, rc);
   }
   output_free(o);
   return rc;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "util/error.h"
+#include "util/growable.h"
 
 #define STATUS_PIECE ((size_t)1 << 20)
 
@@ -19,17 +20,12 @@ static int read_text_att(int ncid, const char *name, char **out) {
   return CUBIE_OK;
 }
 
-static int add_range(cubie_output_state *st, long long a, long long b, long long *cap) {
+static int add_range(cubie_output_state *st, long long a, long long b, size_t *cap) {
   if (st->n_missing_ranges > 0 && st->missing[2 * st->n_missing_ranges - 1] == a) {
     st->missing[2 * st->n_missing_ranges - 1] = b; /* extends the last range */
   } else {
-    if (st->n_missing_ranges == *cap) {
-      long long c = *cap ? 2 * *cap : 64;
-      long long *grown = realloc(st->missing, (size_t)(2 * c) * sizeof *grown);
-      CUBIE_CHECK(grown, CUBIE_ERR_MEMORY, "out of memory listing missing runs");
-      st->missing = grown;
-      *cap = c;
-    }
+    CUBIE_CALL(CUBIE_GROW(st->missing, 2 * (st->n_missing_ranges + 1), *cap,
+                          "the list of missing runs"));
     st->missing[2 * st->n_missing_ranges] = a;
     st->missing[2 * st->n_missing_ranges + 1] = b;
     st->n_missing_ranges++;
@@ -44,7 +40,7 @@ static int scan_status(int ncid, const char *path, cubie_output_state *st) {
               "cannot resume '%s': it has no status variable (not a cubie output file?)", path);
   unsigned int *buf = malloc(STATUS_PIECE * sizeof *buf);
   CUBIE_CHECK(buf, CUBIE_ERR_MEMORY, "out of memory reading status");
-  long long cap = 0;
+  size_t cap = 0; /* in elements: two per range */
   int rc = CUBIE_OK;
   for (size_t start = 0; !rc && start < (size_t)st->total_runs; start += STATUS_PIECE) {
     size_t count = (size_t)st->total_runs - start < STATUS_PIECE ? (size_t)st->total_runs - start

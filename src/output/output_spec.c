@@ -9,18 +9,14 @@
 #include <unistd.h>
 
 #include "util/error.h"
+#include "util/growable.h"
 
 static int own(cubie_output_spec_storage *s, char *text, const char **out) {
   CUBIE_CHECK(text, CUBIE_ERR_MEMORY, "out of memory");
-  if (s->n_owned == s->cap_owned) {
-    int cap = s->cap_owned ? 2 * s->cap_owned : 32;
-    char **grown = realloc(s->owned, (size_t)cap * sizeof *grown);
-    if (!grown) {
-      free(text);
-      return CUBIE_RAISE(CUBIE_ERR_MEMORY, "out of memory");
-    }
-    s->owned = grown;
-    s->cap_owned = cap;
+  int rc = CUBIE_GROW(s->owned, s->n_owned + 1, s->cap_owned, "the output's strings");
+  if (rc) {
+    free(text);
+    return rc;
   }
   s->owned[s->n_owned++] = text;
   *out = text;

@@ -16,7 +16,8 @@ typedef struct cubie_output_spec_storage {
   cubie_output_spec spec;
   cubie_output_variable *outputs, *inputs, *fixed;
   char **owned;      /* strings to free */
-  int n_owned, cap_owned;
+  int n_owned;
+  size_t cap_owned;
   cubie_output_attribute attributes[CUBIE_MAX_PROVENANCE];
   long long grid_shape[64];
 } cubie_output_spec_storage;

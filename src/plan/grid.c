@@ -218,14 +218,33 @@ double cubie_grid_axis_value(const cubie_grid *g, int axis, long long run) {
   return axis_point(a, (long long)i);
 }
 
-void cubie_grid_decode(const cubie_grid *g, long long run, double *y0, double *p) {
-  memcpy(y0, g->defaults, (size_t)g->n_states * sizeof *y0);
-  memcpy(p, g->defaults + g->n_states, (size_t)g->n_parameters * sizeof *p);
-  for (int a = 0; a < g->n_axes; a++) {
-    double v = cubie_grid_axis_value(g, a, run);
-    if (g->axes[a].kind == CUBIE_SYMBOL_STATE)
-      y0[g->axes[a].index] = v;
-    else
-      p[g->axes[a].index] = v;
+/* Value v at row `row`, run r of [variable][run] rows of n runs. */
+static void put_input(void *rows, bool f32, long long row, long long n, long long r, double v) {
+  if (f32) ((float *)rows)[row * n + r] = (float)v;
+  else ((double *)rows)[row * n + r] = v;
+}
+
+void cubie_grid_decode(const cubie_grid *g, long long start, long long n,
+                       const cubie_grid_block *out) {
+  for (int k = 0; k < 2; k++) {
+    cubie_symbol_kind kind = k == 0 ? CUBIE_SYMBOL_STATE : CUBIE_SYMBOL_PARAMETER;
+    void *rows = k == 0 ? out->initial_values : out->parameters;
+    int n_rows = k == 0 ? g->n_states : g->n_parameters;
+    const double *defaults = k == 0 ? g->defaults : g->defaults + g->n_states;
+    for (int i = 0; i < n_rows; i++) {
+      int axis = -1;
+      for (int a = 0; a < g->n_axes; a++)
+        if (g->axes[a].kind == kind && g->axes[a].index == i) axis = a;
+      if (axis < 0) {
+        for (long long r = 0; r < n; r++) put_input(rows, out->f32, i, n, r, defaults[i]);
+        continue;
+      }
+      double *swept = out->swept ? out->swept + (long long)axis * n : NULL;
+      for (long long r = 0; r < n; r++) {
+        double v = cubie_grid_axis_value(g, axis, start + r);
+        put_input(rows, out->f32, i, n, r, v);
+        if (swept) swept[r] = v;
+      }
+    }
   }
 }

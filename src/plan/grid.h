@@ -10,6 +10,8 @@
 #ifndef CUBIE_GRID_H
 #define CUBIE_GRID_H
 
+#include <stdbool.h>
+
 #include "deck/config.h"
 #include "model/model.h"
 
@@ -33,7 +35,23 @@ long long cubie_grid_axis_length(const cubie_grid *g, int axis);
 /* Value of `axis` for run `run` (0 <= run < total_runs). */
 double cubie_grid_axis_value(const cubie_grid *g, int axis, long long run);
 
-/* Fill the inputs of run `run`: y0[n_states], p[n_parameters]. */
-void cubie_grid_decode(const cubie_grid *g, long long run, double *y0, double *p);
+/* Where the inputs of a block of `n` consecutive runs go: [variable][run]
+ * rows of n values in the working precision (what the kernel reads), and
+ * optionally the swept values as [axis][run] doubles (what the file
+ * records per run). */
+typedef struct cubie_grid_block {
+  void *initial_values; /* n_states rows */
+  void *parameters;     /* n_parameters rows */
+  bool f32;             /* rows of float (else double) */
+  double *swept;        /* n_axes rows, or NULL */
+} cubie_grid_block;
+
+/* Decode runs [start, start + n) (inside [0, total_runs)) into `out`, row
+ * by row: a variable no axis sweeps is its deck default in every run; an
+ * axis value is decoded once per run. This is the one decoder: the run
+ * loop fills every chunk's inputs with it (n = 1 gives one run's inputs as
+ * plain vectors). */
+void cubie_grid_decode(const cubie_grid *g, long long start, long long n,
+                       const cubie_grid_block *out);
 
 #endif

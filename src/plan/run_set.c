@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "util/error.h"
+#include "util/growable.h"
 
 static int alloc_ranges(cubie_run_set *s, long long n) {
   memset(s, 0, sizeof *s);
@@ -67,7 +68,7 @@ static long long range_of(const cubie_run_set *s, long long v) {
 
 int cubie_run_set_pieces(const cubie_run_set *s, long long v_start, long long count,
                          long long max_len, cubie_run_piece **pieces, long long *n_pieces,
-                         long long *capacity) {
+                         size_t *capacity) {
   CUBIE_CHECK(v_start >= 0 && count >= 0 && v_start + count <= s->total && max_len >= 1,
               CUBIE_ERR_INTERNAL, "run pieces: [%lld, +%lld) outside 0..%lld", v_start, count,
               s->total);
@@ -78,13 +79,7 @@ int cubie_run_set_pieces(const cubie_run_set *s, long long v_start, long long co
     long long in_range = s->end[r] - real;
     long long n = left < in_range ? left : in_range;
     if (n > max_len) n = max_len;
-    if (*n_pieces == *capacity) {
-      long long cap = *capacity ? 2 * *capacity : 16;
-      cubie_run_piece *grown = realloc(*pieces, (size_t)cap * sizeof *grown);
-      CUBIE_CHECK(grown, CUBIE_ERR_MEMORY, "out of memory listing run pieces");
-      *pieces = grown;
-      *capacity = cap;
-    }
+    CUBIE_CALL(CUBIE_GROW(*pieces, *n_pieces + 1, *capacity, "the list of run pieces"));
     (*pieces)[*n_pieces].start = real;
     (*pieces)[*n_pieces].n = n;
     (*n_pieces)++;

@@ -11,6 +11,8 @@
 #ifndef CUBIE_RUN_SET_H
 #define CUBIE_RUN_SET_H
 
+#include <stddef.h>
+
 typedef struct cubie_run_piece {
   long long start; /* first real run index */
   long long n;     /* runs */
@@ -30,10 +32,10 @@ int cubie_run_set_init_ranges(cubie_run_set *s, const long long *pairs, long lon
 void cubie_run_set_free(cubie_run_set *s);
 
 /* Split virtual runs [v_start, v_start + count) into pieces of real runs,
- * each contiguous and at most `max_len` long, appended to *pieces (grown
- * with realloc; *n_pieces and *capacity track it). */
+ * each contiguous and at most `max_len` long, appended to *pieces (a
+ * growable array, util/growable.h: *n_pieces and *capacity track it). */
 int cubie_run_set_pieces(const cubie_run_set *s, long long v_start, long long count,
                          long long max_len, cubie_run_piece **pieces, long long *n_pieces,
-                         long long *capacity);
+                         size_t *capacity);
 
 #endif

@@ -1,42 +1,35 @@
-/* chunk_loop.h — this rank's share of runs, chunk by chunk, pipelined.
+/* chunk_loop.h — this rank's share of runs, chunk by chunk, pipelined: the
+ * object the runner (and `cubie check`) drive, and its three steps.
  *
- * Before anything is sized, the memory manager decides the chunk axis, the
- * number of chunks and chunk_length from the array managers' requests; that
- * response is the only place the loop reads them from (design.md §4.2).
- * Then, for each work item (a run chunk × a time window): decode inputs,
- * launch, copy back, and hand the item to the writer thread, which writes
- * the hyperslabs while the next item computes (double-buffered outputs).
- * During the loop only the writer thread calls MPI/NetCDF. Every rank makes
- * the same sequence of collective writes; a rank with fewer runs, or one
- * that failed, writes empty hyperslabs, and errors are agreed at the end.
+ *   prepare   (chunk_plan.c) agree on the memory budget and plan the chunk
+ *             arrays: the memory manager decides the chunk axis, the number
+ *             of chunks and chunk_length, and `arrays` is the only place
+ *             anyone reads them from (design.md §4.2);
+ *   run       (pipeline.c) for each work item (a piece of runs × a time
+ *             window): fill inputs, launch, copy back, hand over to the
+ *             writer thread, which writes while the next item computes;
+ *   compute_only (pipeline.c) compute runs and discard them (calibration).
+ *
+ * The pieces come from the work source (mpi/work_source.h), the data movement
+ * is the memory layer's (memory/transfer.h), the writing the writer's
+ * (writer.h). Every rank makes the same sequence of collective writes; a
+ * rank with fewer runs, or one that failed, writes empty hyperslabs, and
+ * errors are agreed at the end.
  */
 #ifndef CUBIE_CHUNK_LOOP_H
 #define CUBIE_CHUNK_LOOP_H
 
 #include <mpi.h>
 #include <stdbool.h>
+#include <stddef.h>
 
-#include "memory/array_manager.h"
 #include "backends/backend.h"
+#include "memory/chunk_arrays.h"
 #include "mpi/decomposer.h"
-#include "plan/job.h"
-#include "memory/memory_manager.h"
-#include "output/output.h"
 #include "mpi/progress.h"
+#include "output/output.h"
+#include "plan/job.h"
 #include "plan/run_set.h"
-
-typedef struct cubie_chunk_plan {
-  cubie_chunk_axis axis;        /* resolved: RUN or TIME */
-  long long runs_planned;       /* runs per rank the arrays are sized for (max over ranks) */
-  long long run_chunk;          /* runs per chunk */
-  long long n_run_chunks;
-  long long window;             /* save points per window */
-  long long n_windows;
-  long long summaries_per_window;
-  int persist_fields;           /* doubles per run carried between windows; 0 with one window */
-  size_t budget;                /* bytes the manager planned with (min over ranks) */
-  size_t chunk_bytes;           /* device bytes of one chunk's arrays */
-} cubie_chunk_plan;
 
 typedef struct cubie_chunk_timing {
   double compute;   /* main thread: fill inputs, kernels */
@@ -68,10 +61,9 @@ typedef struct cubie_chunk_loop {
   bool pipelined;                /* writer thread + double buffering */
   cubie_bench_phase phase;
 
-  cubie_chunk_plan plan;
-  cubie_array_response response; /* the memory manager's decision */
-  cubie_memory_manager *mm;
-  cubie_array_manager inputs, outputs, summaries, records;
+  /* Set by prepare. */
+  size_t budget;                 /* bytes per rank the arrays were planned with (least of any rank) */
+  cubie_chunk_arrays arrays;     /* every array, and the chunking decision */
   cubie_chunk_timing timing;
 
   /* Results of cubie_chunk_loop_run. */
@@ -79,15 +71,16 @@ typedef struct cubie_chunk_loop {
   int stop_signal;               /* the agreed signal when interrupted; 0 otherwise */
 } cubie_chunk_loop;
 
-/* Decide the chunking (collective: every rank gets the same plan) and, when
- * `allocate`, allocate every array. */
+/* Decide the chunking (collective: every rank gets the same decision) and,
+ * when `allocate`, allocate every array. */
 int cubie_chunk_loop_prepare(cubie_chunk_loop *loop, bool allocate);
 /* Run every work item; *failed receives this rank's number of failed runs.
  * Stops early, at an item every rank agrees on, when a stop signal arrives
- * (loop->stop_signal is then set). */
+ * (loop->stop_signal is then set). Collective. */
 int cubie_chunk_loop_run(cubie_chunk_loop *loop, long long *failed);
 /* Compute virtual runs [v_start, v_start + count) into the first buffer
- * set without writing anything (weighted decomposition's calibration). */
+ * set without writing anything (weighted decomposition's calibration).
+ * Local: no MPI calls. */
 int cubie_chunk_loop_compute_only(cubie_chunk_loop *loop, long long v_start, long long count);
 void cubie_chunk_loop_free(cubie_chunk_loop *loop);
 

@@ -2,7 +2,6 @@
 #include "run/runner.h"
 
 #include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,42 +24,44 @@
 #include "mpi/signals.h"
 #include "mpi/timing.h"
 
-int cubie_runner_agree(MPI_Comm comm, int rc) { return cubie_mpi_agree(comm, rc); }
-
 /* Rank 0 compiles (or finds the binary in its cache); every rank receives
  * the bytes and loads them, so no other rank ever runs a compiler. */
 static int compile_and_load(cubie_backend *b, const char *source, MPI_Comm comm,
                             cubie_run_report *report) {
   int rank;
-  MPI_Comm_rank(comm, &rank);
+  CUBIE_MPI_CALL(MPI_Comm_rank(comm, &rank));
   cubie_binary bin;
   memset(&bin, 0, sizeof bin);
   int rc = CUBIE_OK;
   if (rank == 0) {
-    double t = MPI_Wtime();
+    double t = cubie_timing_now();
     rc = b->ops->compile(b->impl, source, &bin);
-    report->compile_seconds = MPI_Wtime() - t;
+    report->compile_seconds = cubie_timing_now() - t;
     report->compiled_from_cache = bin.from_cache;
   }
-  rc = cubie_runner_agree(comm, rc);
+  rc = cubie_mpi_agree(comm, rc);
   if (rc) {
     cubie_binary_free(&bin);
     return rc;
   }
   unsigned long long size = bin.size;
-  MPI_Bcast(&size, 1, MPI_UNSIGNED_LONG_LONG, 0, comm);
-  MPI_Bcast(bin.key, (int)sizeof bin.key, MPI_CHAR, 0, comm);
+  CUBIE_MPI_CALL_KEEP(rc, MPI_Bcast(&size, 1, MPI_UNSIGNED_LONG_LONG, 0, comm));
+  CUBIE_MPI_CALL_KEEP(rc, MPI_Bcast(bin.key, (int)sizeof bin.key, MPI_CHAR, 0, comm));
+  if (rc) {
+    cubie_binary_free(&bin);
+    return rc;
+  }
   if (rank != 0) {
     bin.size = (size_t)size;
     bin.data = malloc(bin.size ? bin.size : 1);
     rc = bin.data ? CUBIE_OK : CUBIE_RAISE(CUBIE_ERR_MEMORY, "out of memory receiving the kernel");
   }
-  rc = cubie_runner_agree(comm, rc);
+  rc = cubie_mpi_agree(comm, rc);
   for (size_t off = 0; !rc && off < bin.size; off += (size_t)1 << 30) {
     size_t piece = bin.size - off < ((size_t)1 << 30) ? bin.size - off : ((size_t)1 << 30);
-    MPI_Bcast(bin.data + off, (int)piece, MPI_BYTE, 0, comm);
+    CUBIE_MPI_CALL_KEEP(rc, MPI_Bcast(bin.data + off, (int)piece, MPI_BYTE, 0, comm));
   }
-  if (!rc) rc = cubie_runner_agree(comm, b->ops->load(b->impl, &bin));
+  if (!rc) rc = cubie_mpi_agree(comm, b->ops->load(b->impl, &bin));
   cubie_binary_free(&bin);
   return rc;
 }
@@ -98,7 +99,7 @@ int cubie_runner_choose_backend(const cubie_job *job, MPI_Comm comm, cubie_backe
                                 cubie_binding *binding, char *why, size_t why_size) {
   *backend = NULL;
   const cubie_backend_ops *ops = NULL;
-  int rc = cubie_runner_agree(comm, cubie_backend_select(job->cfg->run.backend, &ops, why, why_size));
+  int rc = cubie_mpi_agree(comm, cubie_backend_select(job->cfg->run.backend, &ops, why, why_size));
   if (rc) return rc;
   /* Every rank must run the same backend: results are then comparable run
    * to run whatever rank computed them. */
@@ -106,7 +107,7 @@ int cubie_runner_choose_backend(const cubie_job *job, MPI_Comm comm, cubie_backe
   int range[2] = {priority, -priority}; /* least, -most: one MPI_MIN gives both */
   CUBIE_MPI_CALL(MPI_Allreduce(MPI_IN_PLACE, range, 2, MPI_INT, MPI_MIN, comm));
   if (range[0] != -range[1])
-    rc = cubie_runner_agree(comm, cubie_backend_select_common(range[0], -range[1], &ops, why,
+    rc = cubie_mpi_agree(comm, cubie_backend_select_common(range[0], -range[1], &ops, why,
                                                               why_size));
   if (rc) return rc;
   /* Rank -> device: node-local rank modulo the devices this rank sees
@@ -115,11 +116,11 @@ int cubie_runner_choose_backend(const cubie_job *job, MPI_Comm comm, cubie_backe
   cubie_device_view view = {.n_devices = cubie_backend_device_count(ops, no_device, sizeof no_device),
                             .variable = ops->visible_devices_variable};
   view.visible = view.variable ? getenv(view.variable) : NULL;
-  rc = cubie_runner_agree(comm, cubie_binding_create(comm, &view, binding));
+  rc = cubie_mpi_agree(comm, cubie_binding_create(comm, &view, binding));
   if (rc) return rc;
   rc = cubie_backend_open(ops, &job->cfg->run, binding->self.device < 0 ? 0 : binding->self.device,
                           backend);
-  return cubie_runner_agree(comm, rc);
+  return cubie_mpi_agree(comm, rc);
 }
 
 static int choose_backend(const cubie_job *job, MPI_Comm comm, cubie_backend **backend,
@@ -185,7 +186,7 @@ static int cubie_runner_close(cubie_output **output, bool complete, const cubie_
 static int choose_runs(const cubie_job *job, MPI_Comm comm, const cubie_run_settings *settings,
                        cubie_run_set *runs, cubie_run_report *report) {
   int rank;
-  MPI_Comm_rank(comm, &rank);
+  CUBIE_MPI_CALL(MPI_Comm_rank(comm, &rank));
   const cubie_config *cfg = job->cfg;
   long long header[3] = {0, 0, 0}; /* resuming?, ranges, complete? */
   cubie_output_state st;
@@ -213,19 +214,24 @@ static int choose_runs(const cubie_job *job, MPI_Comm comm, const cubie_run_sett
     header[1] = st.n_missing_ranges;
     header[2] = st.complete;
   }
-  rc = cubie_runner_agree(comm, rc);
+  rc = cubie_mpi_agree(comm, rc);
   if (rc) {
     cubie_output_state_free(&st);
     return rc;
   }
-  MPI_Bcast(header, 3, MPI_LONG_LONG, 0, comm);
+  CUBIE_MPI_CALL_KEEP(rc, MPI_Bcast(header, 3, MPI_LONG_LONG, 0, comm));
+  if (rc) {
+    cubie_output_state_free(&st);
+    return rc;
+  }
   report->resumed = header[0] != 0;
   report->already_complete = header[2] != 0;
   if (!report->resumed) return cubie_run_set_init_all(runs, job->plan->total_runs);
   long long *pairs = rank == 0 ? st.missing : malloc((size_t)(2 * header[1] + 2) * sizeof *pairs);
-  rc = cubie_runner_agree(comm, pairs || header[1] == 0 ? CUBIE_OK
+  rc = cubie_mpi_agree(comm, pairs || header[1] == 0 ? CUBIE_OK
                                  : CUBIE_RAISE(CUBIE_ERR_MEMORY, "out of memory"));
-  if (!rc && header[1] > 0) MPI_Bcast(pairs, (int)(2 * header[1]), MPI_LONG_LONG, 0, comm);
+  if (!rc && header[1] > 0)
+    CUBIE_MPI_CALL_KEEP(rc, MPI_Bcast(pairs, (int)(2 * header[1]), MPI_LONG_LONG, 0, comm));
   if (!rc) rc = cubie_run_set_init_ranges(runs, pairs ? pairs : header, header[1]);
   if (rank != 0) free(pairs);
   cubie_output_state_free(&st);
@@ -241,8 +247,8 @@ static int calibrate_compute(void *ctx, long long start, long long count) {
 static int decompose(cubie_chunk_loop *loop, double *weight) {
   const cubie_config *cfg = loop->job->cfg;
   int rank, n_ranks;
-  MPI_Comm_rank(loop->comm, &rank);
-  MPI_Comm_size(loop->comm, &n_ranks);
+  CUBIE_MPI_CALL(MPI_Comm_rank(loop->comm, &rank));
+  CUBIE_MPI_CALL(MPI_Comm_size(loop->comm, &n_ranks));
   long long m = loop->runs->total;
   loop->block = cubie_decomposer_static_block(m, n_ranks, rank);
   if (cfg->run.decomposition == CUBIE_DECOMP_DYNAMIC) {
@@ -252,14 +258,16 @@ static int decompose(cubie_chunk_loop *loop, double *weight) {
                                                         min_fill, 0);
     loop->block = (cubie_run_block){0, b};
     CUBIE_CALL(cubie_chunk_loop_prepare(loop, true));
-    if (b > loop->plan.run_chunk) b = loop->plan.run_chunk;
+    long long piece_runs = cubie_chunk_arrays_piece_runs(&loop->arrays);
+    if (b > piece_runs) b = piece_runs;
     return cubie_run_counter_create(loop->comm, m, b, &loop->counter);
   }
   CUBIE_CALL(cubie_chunk_loop_prepare(loop, true));
   if (cfg->run.decomposition != CUBIE_DECOMP_WEIGHTED || n_ranks == 1 || m == 0) return CUBIE_OK;
   /* Weighted: time a sample of runs on every rank, split by the rates,
    * and plan again for the new (possibly larger) block. */
-  long long sample = loop->plan.run_chunk < 256 ? loop->plan.run_chunk : 256;
+  long long piece_runs = cubie_chunk_arrays_piece_runs(&loop->arrays);
+  long long sample = piece_runs < 256 ? piece_runs : 256;
   double *rates = malloc((size_t)n_ranks * sizeof *rates);
   CUBIE_CHECK(rates, CUBIE_ERR_MEMORY, "out of memory");
   cubie_run_block block;
@@ -281,8 +289,8 @@ int cubie_runner_run(const cubie_job *job, MPI_Comm comm, const cubie_run_settin
   cubie_strbuf_init(&report->timing_table);
   cubie_strbuf_init(&report->binding_table);
   int rank, n_ranks;
-  MPI_Comm_rank(comm, &rank);
-  MPI_Comm_size(comm, &n_ranks);
+  CUBIE_MPI_CALL(MPI_Comm_rank(comm, &rank));
+  CUBIE_MPI_CALL(MPI_Comm_size(comm, &n_ranks));
   report->n_ranks = n_ranks;
   report->total_runs = job->plan->total_runs;
   snprintf(report->file, sizeof report->file, "%s", job->cfg->output.file);
@@ -306,12 +314,12 @@ int cubie_runner_run(const cubie_job *job, MPI_Comm comm, const cubie_run_settin
   /* The layout is an input decision (the deck's buffers: section): every
    * rank finds the same error before any backend work starts. */
   cubie_buffer_registry *buffers = NULL;
-  int rc = cubie_runner_agree(comm, cubie_runner_buffer_layout(job, &buffers));
+  int rc = cubie_mpi_agree(comm, cubie_runner_buffer_layout(job, &buffers));
   if (!rc) rc = choose_runs(job, comm, settings, &runs, report);
   if (!rc && report->already_complete) goto done;
   double t0 = cubie_timing_now();
   if (!rc) rc = choose_backend(job, comm, &backend, &binding, report);
-  if (!rc) rc = cubie_runner_agree(comm, cubie_runner_kernel_source(job, buffers, backend, &source));
+  if (!rc) rc = cubie_mpi_agree(comm, cubie_runner_kernel_source(job, buffers, backend, &source));
   if (!rc) rc = compile_and_load(backend, source, comm, report);
   cubie_timing_add_since(&timing, CUBIE_TIMING_COMPILE, t0);
 
@@ -322,13 +330,14 @@ int cubie_runner_run(const cubie_job *job, MPI_Comm comm, const cubie_run_settin
   loop.memory_sharers = binding.self.memory_sharers;
   loop.pipelined = settings ? !settings->sequential : true;
   loop.phase = settings ? settings->phase : CUBIE_PHASE_BOTH;
-  if (!rc) rc = cubie_runner_agree(comm, decompose(&loop, &weight));
+  if (!rc) rc = cubie_mpi_agree(comm, decompose(&loop, &weight));
   bool dynamic = job->cfg->run.decomposition == CUBIE_DECOMP_DYNAMIC;
   if (!rc) {
-    rc = cubie_output_spec_build(job, report, settings, loop.plan.run_chunk, &spec);
+    rc = cubie_output_spec_build(job, report, settings,
+                                 cubie_chunk_arrays_piece_runs(&loop.arrays), &spec);
     spec.spec.collective = !dynamic; /* ranks claim different numbers of blocks */
     spec.spec.n_ranks = n_ranks;
-    rc = cubie_runner_agree(comm, rc);
+    rc = cubie_mpi_agree(comm, rc);
   }
   t0 = cubie_timing_now();
   if (!rc) {
@@ -340,7 +349,7 @@ int cubie_runner_run(const cubie_job *job, MPI_Comm comm, const cubie_run_settin
     cubie_progress_options po =
         cubie_progress_defaults(runs.total, rank == 0 && settings && !settings->quiet ? stderr : NULL);
     po.interval = job->cfg->run.progress_interval;
-    rc = cubie_runner_agree(comm, cubie_progress_create(comm, &po, &progress));
+    rc = cubie_mpi_agree(comm, cubie_progress_create(comm, &po, &progress));
   }
 
   long long failed = 0;
@@ -348,7 +357,9 @@ int cubie_runner_run(const cubie_job *job, MPI_Comm comm, const cubie_run_settin
     loop.output = output;
     loop.progress = progress;
     rc = cubie_chunk_loop_run(&loop, &failed);
-    report->plan = loop.plan;
+    report->memory_budget = loop.budget;
+    report->run_chunks = cubie_chunk_arrays_run_chunks(&loop.arrays);
+    report->windows = cubie_chunk_arrays_windows(&loop.arrays);
     report->timing = loop.timing;
   }
   if (progress) {
@@ -361,9 +372,9 @@ int cubie_runner_run(const cubie_job *job, MPI_Comm comm, const cubie_run_settin
     if (!rc) rc = crc;
   }
   long long done_here = loop.runs_done, done_total = 0;
-  MPI_Allreduce(&done_here, &done_total, 1, MPI_LONG_LONG, MPI_SUM, comm);
+  CUBIE_MPI_CALL_KEEP(rc, MPI_Allreduce(&done_here, &done_total, 1, MPI_LONG_LONG, MPI_SUM, comm));
   int stop_signal = 0;
-  MPI_Allreduce(&loop.stop_signal, &stop_signal, 1, MPI_INT, MPI_MAX, comm);
+  CUBIE_MPI_CALL_KEEP(rc, MPI_Allreduce(&loop.stop_signal, &stop_signal, 1, MPI_INT, MPI_MAX, comm));
   report->computed_runs = done_total;
   timing.seconds[CUBIE_TIMING_COMPUTE] = loop.timing.compute;
   timing.seconds[CUBIE_TIMING_TRANSFER] = loop.timing.transfer;
@@ -383,7 +394,7 @@ int cubie_runner_run(const cubie_job *job, MPI_Comm comm, const cubie_run_settin
     double *weights = NULL;
     if (!trc && job->cfg->run.decomposition == CUBIE_DECOMP_WEIGHTED) {
       weights = rank == 0 ? malloc((size_t)n_ranks * sizeof *weights) : NULL;
-      MPI_Gather(&weight, 1, MPI_DOUBLE, weights, 1, MPI_DOUBLE, 0, comm);
+      CUBIE_MPI_CALL_KEEP(trc, MPI_Gather(&weight, 1, MPI_DOUBLE, weights, 1, MPI_DOUBLE, 0, comm));
     }
     int close_rc = cubie_runner_close(&output, complete, &table, &binding, weights);
     timing.seconds[CUBIE_TIMING_WRITE] += cubie_timing_now() - t0;
@@ -393,16 +404,12 @@ int cubie_runner_run(const cubie_job *job, MPI_Comm comm, const cubie_run_settin
     if (!rc) rc = trc;
     if (!rc) rc = close_rc;
     if (!rc && !complete && stop_signal)
-      rc = CUBIE_RAISE(CUBIE_ERR_INTERRUPTED,
-                       "stopped by %s after %lld of %lld runs were written; %s is resumable: "
-                       "run the same command with --resume",
-                       stop_signal == SIGTERM ? "SIGTERM" : stop_signal == SIGUSR1 ? "SIGUSR1" : "a signal",
-                       done_total, runs.total, job->cfg->output.file);
+      rc = cubie_signals_interrupted(stop_signal, done_total, runs.total, job->cfg->output.file);
   }
   if (rank == 0 && binding.warning[0]) snprintf(report->binding_warning, sizeof report->binding_warning, "%s", binding.warning);
   if (rank == 0 && binding.n_ranks > 0) cubie_binding_format(&binding, &report->binding_table);
   long long failed_total = 0;
-  MPI_Allreduce(&failed, &failed_total, 1, MPI_LONG_LONG, MPI_SUM, comm);
+  CUBIE_MPI_CALL_KEEP(rc, MPI_Allreduce(&failed, &failed_total, 1, MPI_LONG_LONG, MPI_SUM, comm));
   report->failed_runs = failed_total;
 
 done:

@@ -5,8 +5,9 @@
  * rank's block of runs from the decomposer, and drives the chunk loop:
  * fill inputs, launch, copy back, write hyperslabs. Decisions that must be
  * the same on every rank (backend, chunk counts, errors) are agreed through
- * MPI before anyone acts on them, so no rank is left waiting in a
- * collective call. It prints nothing; it reports through cubie_run_report.
+ * MPI (cubie_mpi_agree, mpi/mpi_call.h) before anyone acts on them, so no
+ * rank is left waiting in a collective call. It prints nothing; it reports
+ * through cubie_run_report.
  */
 #ifndef CUBIE_RUNNER_H
 #define CUBIE_RUNNER_H
@@ -47,7 +48,9 @@ typedef struct cubie_run_report {
   cubie_strbuf timing_table; /* rank 0: per-rank timing table (--timing) */
   cubie_strbuf binding_table;/* rank 0: rank -> device table */
   char binding_warning[2048];/* rank 0: ranks sharing a device, or "" */
-  cubie_chunk_plan plan;     /* this rank's chunking (the same on every rank) */
+  size_t memory_budget;      /* bytes per rank the chunks were planned with */
+  long long run_chunks;      /* chunks along the run axis (1 when windows are chunked) */
+  long long windows;         /* time windows per run (1 when runs are chunked) */
   cubie_chunk_timing timing; /* this rank's compute / write / wait seconds */
 } cubie_run_report;
 
@@ -70,10 +73,6 @@ int cubie_runner_buffer_layout(const cubie_job *job, cubie_buffer_registry **out
  * prologue; the size checks and the backend's entry point as its epilogue. */
 int cubie_runner_kernel_source(const cubie_job *job, cubie_buffer_registry *buffers,
                                const cubie_backend *backend, char **source);
-
-/* Agree on an error across ranks: returns the first failing rank's code on
- * every rank (ranks that did not fail get a message naming that rank). */
-int cubie_runner_agree(MPI_Comm comm, int rc);
 
 void cubie_run_report_free(cubie_run_report *report);
 

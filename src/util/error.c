@@ -48,7 +48,6 @@ int cubie_error_prefix(const char *fmt, ...) {
 
 const char *cubie_error_message(void) { return error_message; }
 const char *cubie_error_origin(void) { return error_origin; }
-cubie_err cubie_error_code(void) { return error_code; }
 
 void cubie_error_clear(void) {
   error_message[0] = '\0';

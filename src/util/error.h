@@ -48,7 +48,6 @@ int cubie_error_prefix(const char *fmt, ...) __attribute__((format(printf, 1, 2)
 
 const char *cubie_error_message(void); /* "" when no error is recorded */
 const char *cubie_error_origin(void);  /* "file.c:123 (function)" of the raise */
-cubie_err cubie_error_code(void);
 void cubie_error_clear(void);
 const char *cubie_error_name(cubie_err code);
 int cubie_error_exit_status(cubie_err code);

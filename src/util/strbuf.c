@@ -7,17 +7,10 @@
 #include <string.h>
 
 #include "util/error.h"
+#include "util/growable.h"
 
 static int strbuf_reserve(cubie_strbuf *sb, size_t extra) {
-  size_t need = sb->length + extra + 1;
-  if (need <= sb->capacity) return CUBIE_OK;
-  size_t cap = sb->capacity ? sb->capacity : 256;
-  while (cap < need) cap *= 2;
-  char *grown = realloc(sb->data, cap);
-  CUBIE_CHECK(grown, CUBIE_ERR_MEMORY, "out of memory growing a text buffer to %zu bytes", cap);
-  sb->data = grown;
-  sb->capacity = cap;
-  return CUBIE_OK;
+  return CUBIE_GROW(sb->data, sb->length + extra + 1, sb->capacity, "a text buffer");
 }
 
 int cubie_strbuf_init(cubie_strbuf *sb) {

@@ -5,7 +5,11 @@
  * its configuration and argument block (nothing executes). Controlled by the
  * environment: FAKE_CUDA_DEVICES (default 1; 0 makes cuInit fail with
  * CUDA_ERROR_NO_DEVICE), FAKE_CUDA_SHARED_BYTES (what the module reports as
- * shared memory per run), FAKE_CUDA_FAIL_LAUNCH=1 (the launch fails).
+ * shared memory per run), FAKE_CUDA_FAIL_LAUNCH=1 (the launch fails),
+ * FAKE_CUDA_FILL=1 (a launch writes results derived from each run's inputs
+ * through the argument block's pointers and strides, so a test can check
+ * the host path's copies and reordering in the file; float64 decks only;
+ * FAKE_N_OUTPUTS / FAKE_N_METRICS give the deck's counts).
  * fake_cuda_* functions let a test read what the backend did.
  */
 #include <stddef.h>
@@ -14,6 +18,7 @@
 #include <string.h>
 
 #include "kernels/chunk_args.h"
+#include "kernels/status.h"
 
 typedef int CUresult;
 typedef size_t (*block_to_smem)(int);
@@ -213,6 +218,32 @@ CUresult cuOccupancyMaxPotentialBlockSize(int *min_grid, int *block, void *fn, b
   *min_grid = 132;
   return *block ? OK : ERR_INVALID_VALUE;
 }
+/* FAKE_CUDA_FILL: what a run "computes" is a function of its inputs only
+ * (so of which run it is, not of where it sits in a chunk): with key =
+ * 1000 × parameter 1 + state 0's initial value, output v at save point j is
+ * key + 10 v + j / 1000, summary pair q (output × metric) of window s is
+ * key - q - s / 2, status is 1 (success) and counter c is (unsigned)key + c.
+ * tests/cuda/check_host_path.py checks exactly this in the file. */
+static void fill(const cubie_chunk_args *a) {
+  int n_out = env_int("FAKE_N_OUTPUTS", 1), n_met = env_int("FAKE_N_METRICS", 0);
+  const double *p = (const double *)a->parameters, *y0 = (const double *)a->initial_values;
+  double *saves = (double *)a->saves, *sums = (double *)a->summaries;
+  for (long long r = 0; r < a->n_runs; r++) {
+    double key = p[r * a->in_run_stride + a->in_var_stride] * 1000.0 + y0[r * a->in_run_stride];
+    for (int v = 0; v < n_out; v++)
+      for (long long j = a->window_start; j < a->window_end; j++)
+        saves[v * a->save_var_stride + r * a->save_run_stride +
+              (j - a->window_start) * a->save_time_stride] = key + v * 10.0 + (double)j * 1e-3;
+    for (int q = 0; sums && q < n_out * n_met; q++)
+      for (long long s = a->summary_start; s < a->summary_end; s++)
+        sums[q * a->sum_var_stride + r * a->sum_run_stride +
+             (s - a->summary_start) * a->sum_time_stride] = key - q - 0.5 * (double)s;
+    a->status[r] = 1;
+    for (int c = 0; c < CUBIE_N_COUNTERS; c++)
+      a->counters[c * a->counter_slot_stride + r * a->counter_run_stride] = (unsigned)key + (unsigned)c;
+  }
+}
+
 CUresult cuLaunchKernel(void *fn, unsigned gx, unsigned gy, unsigned gz, unsigned bx, unsigned by,
                         unsigned bz, unsigned smem, void *stream, void **params, void **extra) {
   (void)fn;
@@ -225,6 +256,7 @@ CUresult cuLaunchKernel(void *fn, unsigned gx, unsigned gy, unsigned gz, unsigne
   rec.smem = smem;
   memcpy(&rec.args, params[0], sizeof rec.args);
   rec.launches++;
+  if (env_int("FAKE_CUDA_FILL", 0)) fill(&rec.args);
   return OK;
 }
 CUresult cuMemAlloc_v2(unsigned long long *p, size_t bytes) {

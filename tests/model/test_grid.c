@@ -34,6 +34,12 @@ static void release(test_deck *d, cubie_model **m, cubie_grid **g) {
   test_deck_free(d);
 }
 
+/* One run's inputs as plain vectors: the run loop's decoder on a block of one run. */
+static void decode_one(const cubie_grid *g, long long run, double *y0, double *p) {
+  cubie_grid_block block = {.initial_values = y0, .parameters = p, .f32 = false, .swept = NULL};
+  cubie_grid_decode(g, run, 1, &block);
+}
+
 static void test_no_sweeps(void) {
   test_deck d;
   cubie_model *m = NULL;
@@ -44,7 +50,7 @@ static void test_no_sweeps(void) {
     CHECK_INT(cubie_grid_total_runs(g), 1);
     CHECK_INT(cubie_grid_n_axes(g), 0);
     double y0[2] = {-1, -1}, p[3] = {-1, -1, -1};
-    cubie_grid_decode(g, 0, y0, p);
+    decode_one(g, 0, y0, p);
     CHECK(y0[0] == 1 && y0[1] == 2);
     CHECK(p[0] == 28 && p[1] == 10 && p[2] == 3);
   }
@@ -73,7 +79,7 @@ static void test_combinatorial(void) {
     /* First-listed axis slowest: (5,-1) (5,-2) (6,-1) (6,-2) (7,-1) (7,-2). */
     for (long long run = 0; run < 6; run++) {
       double y0[2], p[3];
-      cubie_grid_decode(g, run, y0, p);
+      decode_one(g, run, y0, p);
       CHECK(p[0] == rho[run / 2]);
       CHECK(y0[0] == x[run % 2]);
       CHECK(y0[1] == 2 && p[1] == 10 && p[2] == 3); /* not swept: defaults */
@@ -93,11 +99,54 @@ static void test_combinatorial(void) {
   if (g) {
     double y0[2], p[3];
     CHECK_INT(cubie_grid_total_runs(g), 24);
-    cubie_grid_decode(g, 13, y0, p);
+    decode_one(g, 13, y0, p);
     CHECK(p[1] == 1 && y0[1] == 0 && p[2] == 1);
-    cubie_grid_decode(g, 23, y0, p);
+    decode_one(g, 23, y0, p);
     CHECK(p[1] == 1 && y0[1] == 2 && p[2] == 3);
     CHECK(y0[0] == 1 && p[0] == 28);
+  }
+  release(&d, &m, &g);
+}
+
+/* A block of runs as the run loop fills it: [variable][run] rows in the
+ * working precision and [axis][run] swept values, equal run by run to the
+ * one-run decode. */
+static void test_block(void) {
+  test_deck d;
+  cubie_model *m = NULL;
+  cubie_grid *g = NULL;
+  grid_deck(&d);
+  const double rho[] = {5.1, 6.2, 7.3}, x[] = {-1.7, -2.9};
+  test_deck_sweep_values(&d, "rho", rho, 3, 20, 5);
+  test_deck_sweep_values(&d, "x", x, 2, 21, 5);
+  CHECK_OK(make_grid(&d, &m, &g));
+  if (g) {
+    enum { N = 4, START = 1 };
+    double y0[2 * N], p[3 * N], swept[2 * N];
+    float y0f[2 * N], pf[3 * N];
+    cubie_grid_block b64 = {.initial_values = y0, .parameters = p, .f32 = false, .swept = swept};
+    cubie_grid_block b32 = {.initial_values = y0f, .parameters = pf, .f32 = true, .swept = NULL};
+    cubie_grid_decode(g, START, N, &b64);
+    cubie_grid_decode(g, START, N, &b32);
+    for (int r = 0; r < N; r++) {
+      double one_y0[2], one_p[3];
+      decode_one(g, START + r, one_y0, one_p);
+      for (int i = 0; i < 2; i++) {
+        CHECK(y0[i * N + r] == one_y0[i]);
+        CHECK(y0f[i * N + r] == (float)one_y0[i]);
+      }
+      for (int i = 0; i < 3; i++) {
+        CHECK(p[i * N + r] == one_p[i]);
+        CHECK(pf[i * N + r] == (float)one_p[i]);
+      }
+      /* Axis 0 is rho (slowest), axis 1 is x. */
+      CHECK(swept[0 * N + r] == rho[(START + r) / 2]);
+      CHECK(swept[1 * N + r] == x[(START + r) % 2]);
+      CHECK(p[0 * N + r] == rho[(START + r) / 2] && y0[0 * N + r] == x[(START + r) % 2]);
+      CHECK(y0[1 * N + r] == 2 && p[1 * N + r] == 10 && p[2 * N + r] == 3);
+    }
+    /* float rows really are rounded, not truncated bit patterns of doubles. */
+    CHECK(pf[0] == 5.1f && y0f[0] == -2.9f);
   }
   release(&d, &m, &g);
 }
@@ -151,7 +200,7 @@ static void test_verbatim(void) {
     CHECK_INT(cubie_grid_total_runs(g), 3);
     for (long long run = 0; run < 3; run++) {
       double y0[2], p[3];
-      cubie_grid_decode(g, run, y0, p);
+      decode_one(g, run, y0, p);
       CHECK(y0[0] == x[run]);
       CHECK(p[0] == 0.5 * (double)run);
     }
@@ -172,9 +221,9 @@ static void test_huge(void) {
   if (g) {
     double y0[2], p[3];
     CHECK_INT(cubie_grid_total_runs(g), 1000000000LL);
-    cubie_grid_decode(g, 999999999LL, y0, p);
+    decode_one(g, 999999999LL, y0, p);
     CHECK(p[0] == 999.0 && p[1] == 999.0 && y0[0] == 999.0);
-    cubie_grid_decode(g, 123456789LL, y0, p);
+    decode_one(g, 123456789LL, y0, p);
     CHECK(p[0] == 123.0 && p[1] == 456.0 && y0[0] == 789.0);
   }
   release(&d, &m, &g);
@@ -187,7 +236,7 @@ static void test_huge(void) {
   if (g) {
     double y0[2], p[3];
     CHECK_INT(cubie_grid_total_runs(g), 1LL << 62);
-    cubie_grid_decode(g, (1LL << 62) - 1, y0, p);
+    decode_one(g, (1LL << 62) - 1, y0, p);
     CHECK(p[0] == 1.0 && p[1] == 1.0);
   }
   release(&d, &m, &g);
@@ -273,6 +322,7 @@ static void test_errors(void) {
 int main(void) {
   test_no_sweeps();
   test_combinatorial();
+  test_block();
   test_spaces();
   test_verbatim();
   test_huge();

@@ -37,12 +37,14 @@ int main(int argc, char **argv) {
   CHECK_OK(cubie_signals_agree_stop(MPI_COMM_WORLD, &stop));
   CHECK_INT(stop, SIGTERM);
 
-  int rc = cubie_signals_interrupted(stop);
+  int rc = cubie_signals_interrupted(stop, 5, 12, "sweep.nc");
   CHECK_INT(rc, CUBIE_ERR_INTERRUPTED);
   CHECK_INT(cubie_error_exit_status((cubie_err)rc), CUBIE_EXIT_INTERRUPTED);
   CHECK_INT(CUBIE_EXIT_INTERRUPTED, 3);
   CHECK_CONTAINS(cubie_error_message(), "stopped by SIGTERM");
   CHECK_CONTAINS(cubie_error_message(), "--resume");
+  CHECK_CONTAINS(cubie_error_message(), "after 5 of 12 runs");
+  CHECK_CONTAINS(cubie_error_message(), "sweep.nc is resumable");
 
   /* Stop point of a double-buffered loop: no stop for items 0..3; the
    * last rank catches SIGUSR1 while item 4 is written -> last item 5. */

@@ -9,7 +9,8 @@ int main(void) {
   cubie_run_set all;
   CHECK_OK(cubie_run_set_init_all(&all, 103));
   cubie_run_piece *p = NULL;
-  long long n = 0, cap = 0;
+  long long n = 0;
+  size_t cap = 0;
   CHECK_OK(cubie_run_set_pieces(&all, 0, 103, 25, &p, &n, &cap));
   CHECK_INT(n, 5);
   CHECK_INT(p[4].start, 100);

@@ -1,0 +1,167 @@
+/* transfer.c — inputs in, results out, in the file's layout (see transfer.h). */
+#include "memory/transfer.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernels/status.h"
+#include "memory/layout.h"
+#include "util/clock.h"
+#include "util/error.h"
+
+static int n_inputs_of(const cubie_transfer *t) {
+  int n = t->job->plan->n_inputs;
+  return n ? n : 1;
+}
+
+int cubie_transfer_create(cubie_transfer *t, const cubie_job *job, cubie_backend *backend,
+                          cubie_chunk_arrays *arrays, bool to_host, double *seconds) {
+  memset(t, 0, sizeof *t);
+  t->job = job;
+  t->backend = backend;
+  t->arrays = arrays;
+  t->seconds = seconds;
+  t->to_host = to_host;
+  if (!to_host) return CUBIE_OK;
+  size_t R = (size_t)cubie_chunk_arrays_piece_runs(arrays);
+  for (int b = 0; b < arrays->outputs.n_buffers; b++) {
+    cubie_staged_records *s = &t->staged[b];
+    s->status = malloc(R * sizeof *s->status);
+    s->counters = malloc(R * CUBIE_N_COUNTERS * sizeof *s->counters);
+    s->inputs = malloc(R * (size_t)n_inputs_of(t) * sizeof *s->inputs);
+    CUBIE_CHECK(s->status && s->counters && s->inputs, CUBIE_ERR_MEMORY,
+                "out of memory staging run records");
+  }
+  if (backend->ops->run_fastest) {
+    size_t bytes = cubie_managed_array_bytes(arrays->outputs.saves[0].device);
+    if (arrays->summaries.n_buffers) {
+      size_t sum = cubie_managed_array_bytes(arrays->summaries.summaries[0].device);
+      if (sum > bytes) bytes = sum;
+    }
+    t->reorder = malloc(bytes ? bytes : 1);
+    CUBIE_CHECK(t->reorder, CUBIE_ERR_MEMORY, "out of memory for the reorder buffer");
+  }
+  return CUBIE_OK;
+}
+
+void cubie_transfer_free(cubie_transfer *t) {
+  for (int b = 0; b < CUBIE_MAX_BUFFER_SETS; b++) {
+    free(t->staged[b].status);
+    free(t->staged[b].counters);
+    free(t->staged[b].inputs);
+  }
+  free(t->reorder);
+  memset(t, 0, sizeof *t);
+}
+
+int cubie_transfer_fill_inputs(cubie_transfer *t, long long start, long long n) {
+  const cubie_job *job = t->job;
+  const cubie_input_arrays *in = &t->arrays->inputs;
+  cubie_grid_block block = {.initial_values = in->initial_values.host->data,
+                            .parameters = in->parameters.host->data,
+                            .f32 = job->plan->precision == CUBIE_FLOAT32,
+                            .swept = t->arrays->records.swept_inputs->data};
+  cubie_grid_decode(job->grid, start, n, &block);
+  if (in->initial_values.host == in->initial_values.device) return CUBIE_OK;
+  double t0 = cubie_timing_now();
+  const cubie_backend_ops *ops = t->backend->ops;
+  size_t rs = job->plan->real_size;
+  int ns = cubie_model_n_states(job->model), np = cubie_model_n_parameters(job->model);
+  CUBIE_CALL(ops->copy_to_device(t->backend->impl, in->initial_values.device->data,
+                                 in->initial_values.host->data, (size_t)(n * ns) * rs));
+  CUBIE_CALL(ops->copy_to_device(t->backend->impl, in->parameters.device->data,
+                                 in->parameters.host->data, (size_t)(n * np) * rs));
+  *t->seconds += cubie_timing_now() - t0;
+  return CUBIE_OK;
+}
+
+void cubie_transfer_piece_args(const cubie_transfer *t, cubie_chunk_args *args, long long n) {
+  const cubie_chunk_arrays *a = t->arrays;
+  *args = t->job->plan->args;
+  args->n_runs = n;
+  args->initial_values = a->inputs.initial_values.device->data;
+  args->parameters = a->inputs.parameters.device->data;
+  args->in_run_stride = 1;
+  args->in_var_stride = n;
+  args->status = a->records.status->data;
+  args->counters = a->records.counters->data;
+  args->counter_run_stride = 1;
+  args->counter_slot_stride = n;
+  args->persist = a->records.persist ? a->records.persist->data : NULL;
+  args->persist_run_stride = 1;
+  args->persist_field_stride = n;
+}
+
+void cubie_transfer_item_args(const cubie_transfer *t, cubie_chunk_args *args,
+                              const cubie_item_extent *e) {
+  const cubie_chunk_arrays *a = t->arrays;
+  bool run_fastest = t->backend->ops->run_fastest;
+  args->window_start = e->k0;
+  args->window_end = e->k1;
+  args->saves = a->outputs.saves[e->buffer].device->data;
+  cubie_block_strides(run_fastest, e->n, e->k1 - e->k0, &args->save_var_stride,
+                      &args->save_run_stride, &args->save_time_stride);
+  args->summary_start = e->s0;
+  args->summary_end = e->s1;
+  args->summaries = a->summaries.n_buffers ? a->summaries.summaries[e->buffer].device->data : NULL;
+  cubie_block_strides(run_fastest, e->n, e->s1 - e->s0, &args->sum_var_stride,
+                      &args->sum_run_stride, &args->sum_time_stride);
+}
+
+int cubie_transfer_results_to_host(cubie_transfer *t, const cubie_item_extent *e) {
+  const cubie_plan *p = t->job->plan;
+  const cubie_backend_ops *ops = t->backend->ops;
+  void *impl = t->backend->impl;
+  /* The kernel wrote the file's layout straight into host memory. */
+  if (ops->host_is_device && !ops->run_fastest) return CUBIE_OK;
+  double t0 = cubie_timing_now();
+  size_t es = p->real_size;
+  struct {
+    const cubie_mirrored_array *a;
+    long long outer, n_time;
+  } parts[2] = {{&t->arrays->outputs.saves[e->buffer], p->n_outputs, e->k1 - e->k0},
+                {&t->arrays->summaries.summaries[e->buffer], (long long)p->n_outputs * p->n_metrics,
+                 e->s1 - e->s0}};
+  for (int k = 0; k < 2; k++) {
+    if (k == 1 && e->s1 <= e->s0) break;
+    size_t bytes = (size_t)(parts[k].outer * e->n * parts[k].n_time) * es;
+    void *host = parts[k].a->host->data;
+    void *dst = ops->run_fastest ? t->reorder : host;
+    CUBIE_CALL(ops->copy_to_host_async(impl, dst, parts[k].a->device->data, bytes));
+    CUBIE_CALL(ops->synchronize_copies(impl));
+    if (ops->run_fastest) cubie_transpose(host, t->reorder, parts[k].outer, parts[k].n_time, e->n, es);
+  }
+  *t->seconds += cubie_timing_now() - t0;
+  return CUBIE_OK;
+}
+
+int cubie_transfer_records_to_host(cubie_transfer *t, const cubie_item_extent *e,
+                                   long long *failed) {
+  const cubie_backend_ops *ops = t->backend->ops;
+  void *impl = t->backend->impl;
+  const cubie_record_arrays *rec = &t->arrays->records;
+  const cubie_staged_records *s = &t->staged[e->buffer];
+  size_t n = (size_t)e->n;
+  size_t status_bytes = n * sizeof *s->status;
+  size_t counter_bytes = n * CUBIE_N_COUNTERS * sizeof *s->counters;
+  double t0 = cubie_timing_now();
+  if (ops->host_is_device) {
+    memcpy(s->status, rec->status->data, status_bytes);
+    memcpy(s->counters, rec->counters->data, counter_bytes);
+  } else {
+    CUBIE_CALL(ops->copy_to_host(impl, s->status, rec->status->data, status_bytes));
+    CUBIE_CALL(ops->copy_to_host(impl, s->counters, rec->counters->data, counter_bytes));
+  }
+  *t->seconds += cubie_timing_now() - t0;
+  memcpy(s->inputs, rec->swept_inputs->data, n * (size_t)n_inputs_of(t) * sizeof *s->inputs);
+  for (size_t r = 0; r < n; r++)
+    if (s->status[r] & CUBIE_RUN_FAILURE_MASK) (*failed)++;
+  return CUBIE_OK;
+}
+
+void cubie_transfer_host_results(const cubie_transfer *t, int buffer, cubie_host_results *out) {
+  const cubie_chunk_arrays *a = t->arrays;
+  out->saves = a->outputs.saves[buffer].host->data;
+  out->summaries = a->summaries.n_buffers ? a->summaries.summaries[buffer].host->data : NULL;
+  out->records = &t->staged[buffer];
+}

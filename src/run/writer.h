@@ -1,0 +1,60 @@
+/* writer.h — the second half of the pipeline: the writer thread and the
+ * queue of computed items it takes from.
+ *
+ * The computing thread hands over each item once its results are on the
+ * host (at most two wait: one per output buffer set). The writer writes
+ * the item's hyperslabs — and, after a piece's last window, its per-run
+ * records — feeds the progress counter, and then tells the work source the
+ * item is done (the stop agreement; dynamic claims). While the loop runs it
+ * is the only thread that calls MPI (MPI_THREAD_SERIALIZED). After a
+ * failure it keeps making every collective call with nothing in it, so no
+ * rank is left waiting. Not pipelined, the computing thread does the same
+ * work in turn, inside submit().
+ */
+#ifndef CUBIE_WRITER_H
+#define CUBIE_WRITER_H
+
+#include <pthread.h>
+#include <stdbool.h>
+
+#include "memory/transfer.h"
+#include "run/chunk_loop.h"
+#include "mpi/work_source.h"
+
+/* One piece × one time window, as handed to the writer. */
+typedef struct cubie_work_item {
+  long long index;     /* position in this rank's item sequence */
+  long long start;     /* first real run */
+  cubie_item_extent e; /* runs, window and buffer set (e.n == 0: an empty collective write) */
+  bool records;        /* the piece's last window: also write its records */
+  bool stop;           /* not an item: the writer ends */
+} cubie_work_item;
+
+typedef struct cubie_writer {
+  cubie_chunk_loop *loop;
+  cubie_work_source *work;
+  const cubie_transfer *transfer; /* where the host-side results are */
+  pthread_t thread;
+  bool started;
+  pthread_mutex_t lock;
+  pthread_cond_t changed;
+  cubie_work_item queue[2];
+  int head, count;
+  bool buffer_busy[CUBIE_MAX_BUFFER_SETS];
+  int rc;                 /* the first failure */
+  long long runs_written; /* runs whose records this rank wrote */
+} cubie_writer;
+
+/* Start the writer thread when loop->pipelined (else only get ready). */
+int cubie_writer_start(cubie_writer *w, cubie_chunk_loop *loop, cubie_work_source *work,
+                       const cubie_transfer *transfer);
+/* Wait until buffer set `buffer` is written and may be filled again. */
+void cubie_writer_wait_free(cubie_writer *w, int buffer);
+/* Hand an item over (blocks while two are queued); not pipelined, write
+ * it now. */
+void cubie_writer_submit(cubie_writer *w, const cubie_work_item *it);
+/* Write what is queued, end the thread and return the first failure. */
+int cubie_writer_finish(cubie_writer *w);
+void cubie_writer_free(cubie_writer *w);
+
+#endif
