@@ -11,7 +11,7 @@ int cubie_summary_arrays_init(cubie_array_manager *m, const cubie_plan *p,
   if (p->n_metrics == 0 || p->n_summaries == 0) return CUBIE_OK;
   cubie_dtype dt = cubie_plan_real_dtype(p);
   long long runs = layout->total_runs;
-  long long pairs = (long long)p->n_outputs * p->n_metrics;
+  long long pairs = (long long)p->n_outputs * p->n_summary_values;
   for (int b = 0; b < layout->output_buffers; b++) {
     char label[32];
     long long shape[3] = {pairs, layout->run_fastest ? p->n_summaries : runs,

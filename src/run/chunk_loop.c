@@ -452,7 +452,7 @@ static int copy_back(cubie_chunk_loop *loop, const work_item *it, void *staging)
     const char *what;
     long long outer, n_time;
   } parts[2] = {{&loop->outputs, "saves", p->n_outputs, it->k1 - it->k0},
-                {&loop->summaries, "summaries", (long long)p->n_outputs * p->n_metrics,
+                {&loop->summaries, "summaries", (long long)p->n_outputs * p->n_summary_values,
                  it->s1 - it->s0}};
   for (int k = 0; k < 2; k++) {
     if (k == 1 && it->s1 <= it->s0) break;
