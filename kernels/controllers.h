@@ -52,7 +52,7 @@ typedef struct cubie_controller_state {
   cubie_real log_e1;       /* log E_{n-1} (floored); 0 = "E = 1" before history exists */
   cubie_real log_e2;       /* log E_{n-2} */
   int rejected_last;       /* why the last attempt was rejected: 0 it was not, 1 error too
-                            * large (or not finite), 1 + a CUBIE_STEP_* outcome (run.h) */
+                            * large, else the status bit of its failed outcome (run.h) */
 } cubie_controller_state;
 
 CUBIE_DEVICE void cubie_controller_init(cubie_controller_state *c) {
@@ -65,7 +65,7 @@ CUBIE_DEVICE void cubie_controller_init(cubie_controller_state *c) {
 #if CUBIE_ADAPTIVE
 /* Judge an attempt of size h with error norm err (negative: not finite).
  * Returns 1 when accepted; *factor receives the proposed h_new / h. */
-CUBIE_DEVICE int cubie_controller_judge(cubie_controller_state *c, cubie_real err, double h,
+CUBIE_INLINE int cubie_controller_judge(cubie_controller_state *c, cubie_real err, double h,
                                         const cubie_chunk_args *a, cubie_real *factor) {
   const cubie_real inv_k = (cubie_real)(1.0 / (CUBIE_STEP_ERROR_ORDER + 1));
   const cubie_real safety = (cubie_real)a->safety;
@@ -122,7 +122,7 @@ CUBIE_DEVICE int cubie_controller_judge(cubie_controller_state *c, cubie_real er
 /* Apply dt_max and dt_min (either <= 0: no limit) to a proposed step. A
  * step the controller wants below dt_min is raised to dt_min and marks the
  * run CUBIE_RUN_DT_MIN_CLAMPED. */
-CUBIE_DEVICE double cubie_controller_limit(double dt, const cubie_chunk_args *a, cubie_u32 *status) {
+CUBIE_INLINE double cubie_controller_limit(double dt, const cubie_chunk_args *a, cubie_u32 *status) {
   if (a->dt_max > 0.0 && dt > a->dt_max) dt = a->dt_max;
   if (a->dt_min > 0.0 && dt < a->dt_min) {
     dt = a->dt_min;

@@ -24,10 +24,6 @@
 #include "step.h"
 #include "erk_tableaus.h"
 
-#define CUBIE_STEP_ORDER CUBIE_METHOD_ORDER
-#define CUBIE_STEP_ERROR_ORDER CUBIE_METHOD_ERROR_ORDER
-#define CUBIE_STEP_DENSE (CUBIE_METHOD_DENSE_DEGREE > 0)
-
 /* Stages evaluated inside an attempt: 1 .. CUBIE_ERK_BODY_STAGES-1. The
  * FSAL stage (the last one when CUBIE_METHOD_FSAL) is f(t + h, y_new) and
  * is handled separately: inside the attempt when the error estimate needs
@@ -35,26 +31,26 @@
 #define CUBIE_ERK_BODY_STAGES (CUBIE_METHOD_STAGES - CUBIE_METHOD_FSAL)
 #define CUBIE_ERK_FSAL_IN_ATTEMPT (CUBIE_METHOD_FSAL && CUBIE_ERK_E_USES_FSAL_STAGE)
 
-typedef struct cubie_step_state {
+typedef struct cubie_erk_state {
   int have_k0; /* row 0 of the stages holds f(t, y) */
-} cubie_step_state;
+} cubie_erk_state;
 
-typedef struct cubie_step_work {
+typedef struct cubie_erk_work {
   cubie_real *k;     /* ERK.STAGES */
   cubie_real *stage; /* ERK.STAGE_STATE */
-} cubie_step_work;
+} cubie_erk_work;
 
-#define CUBIE_STEP_DECLARE_WORK(w)                  \
+#define CUBIE_ERK_DECLARE_WORK(w)                   \
   CUBIE_BUFFER(ERK, STAGES, w##_k_);                \
   CUBIE_BUFFER(ERK, STAGE_STATE, w##_stage_);       \
-  cubie_step_work w;                                \
+  cubie_erk_work w;                                 \
   w.k = w##_k_;                                     \
   w.stage = w##_stage_
 
 /* Stages 1.. and y_new = y + h Σ b_j k_j for a step of size h from (t, y).
  * `stage` is scratch of CUBIE_N_STATES. Returns the number of
  * right-hand-side evaluations it made. */
-CUBIE_DEVICE int cubie_erk_stages(double t, double h, const cubie_real *CUBIE_RESTRICT y,
+CUBIE_INLINE int cubie_erk_stages(double t, double h, const cubie_real *CUBIE_RESTRICT y,
                                   const cubie_real *CUBIE_RESTRICT p,
                                   cubie_real *CUBIE_RESTRICT k,
                                   cubie_real *CUBIE_RESTRICT stage,
@@ -89,7 +85,7 @@ CUBIE_DEVICE int cubie_erk_stages(double t, double h, const cubie_real *CUBIE_RE
 }
 
 /* 1 when every component of v is finite. */
-CUBIE_DEVICE int cubie_erk_all_finite(const cubie_real *CUBIE_RESTRICT v) {
+CUBIE_INLINE int cubie_erk_all_finite(const cubie_real *CUBIE_RESTRICT v) {
   int ok = 1;
   CUBIE_UNROLL
   for (int n = 0; n < CUBIE_N_STATES; n++) ok &= cubie_isfinite((double)v[n]);
@@ -104,7 +100,7 @@ CUBIE_DEVICE int cubie_erk_all_finite(const cubie_real *CUBIE_RESTRICT v) {
  * combines its 5th- and 3rd-order estimates as dop853.f does:
  *   E = |h| E5² / sqrt(E5² + 0.01 E3²)  (E5, E3 the norms above without h).
  * Returns a negative number when y_new or the estimate is not finite. */
-CUBIE_DEVICE cubie_real cubie_erk_error_norm(double h, const cubie_real *CUBIE_RESTRICT y,
+CUBIE_INLINE cubie_real cubie_erk_error_norm(double h, const cubie_real *CUBIE_RESTRICT y,
                                              const cubie_real *CUBIE_RESTRICT y_new,
                                              const cubie_real *CUBIE_RESTRICT k, cubie_real atol,
                                              cubie_real rtol) {
@@ -146,15 +142,15 @@ CUBIE_DEVICE cubie_real cubie_erk_error_norm(double h, const cubie_real *CUBIE_R
 }
 #endif
 
-/* ---- the step contract (step.h) ---------------------------------------- */
+/* ---- the step contract (step.h), under ERK's own names ------------------ */
 
-CUBIE_DEVICE void cubie_step_start(cubie_step_state *st, cubie_step_work *w) {
+CUBIE_DEVICE void cubie_erk_start(cubie_erk_state *st, cubie_erk_work *w) {
   st->have_k0 = 0;
   CUBIE_UNROLL
   for (int n = 0; n < CUBIE_N_STATES; n++) w->k[n] = (cubie_real)0; /* persisted as is */
 }
 
-CUBIE_DEVICE double cubie_step_first_step(cubie_step_state *st, cubie_step_work *w, double t,
+CUBIE_DEVICE double cubie_erk_first_step(cubie_erk_state *st, cubie_erk_work *w, double t,
                                           const cubie_real *CUBIE_RESTRICT y,
                                           const cubie_real *CUBIE_RESTRICT p,
                                           const cubie_chunk_args *a, cubie_i64 *counters) {
@@ -163,10 +159,10 @@ CUBIE_DEVICE double cubie_step_first_step(cubie_step_state *st, cubie_step_work 
   st->have_k0 = 1;
   counters[CUBIE_COUNTER_RHS_EVALS] += 2;
   return cubie_initial_step(t, a->t_end, y, p, w->k, w->k + CUBIE_N_STATES, w->stage, a,
-                            CUBIE_STEP_ORDER);
+                            CUBIE_METHOD_ORDER);
 }
 
-CUBIE_DEVICE void cubie_step_begin(cubie_step_state *st, cubie_step_work *w, double t,
+CUBIE_INLINE void cubie_erk_begin(cubie_erk_state *st, cubie_erk_work *w, double t,
                                    const cubie_real *CUBIE_RESTRICT y,
                                    const cubie_real *CUBIE_RESTRICT p, cubie_i64 *counters) {
   if (!st->have_k0) {
@@ -176,13 +172,13 @@ CUBIE_DEVICE void cubie_step_begin(cubie_step_state *st, cubie_step_work *w, dou
   }
 }
 
-CUBIE_DEVICE int cubie_step_attempt(cubie_step_state *st, cubie_step_work *w, double t, double h,
+CUBIE_INLINE int cubie_erk_attempt(cubie_erk_state *st, cubie_erk_work *w, double t, double h,
                                     const cubie_real *CUBIE_RESTRICT y,
                                     const cubie_real *CUBIE_RESTRICT p,
                                     cubie_real *CUBIE_RESTRICT y_new, const cubie_chunk_args *a,
-                                    cubie_real *err, cubie_i64 *counts) {
+                                    cubie_real *err, cubie_i64 *counters) {
   (void)st;
-  counts[CUBIE_COUNTER_RHS_EVALS] += cubie_erk_stages(t, h, y, p, w->k, w->stage, y_new);
+  counters[CUBIE_COUNTER_RHS_EVALS] += cubie_erk_stages(t, h, y, p, w->k, w->stage, y_new);
 #if CUBIE_CONTROLLER_ADAPTIVE
   *err = cubie_erk_error_norm(h, y, y_new, w->k, (cubie_real)a->atol, (cubie_real)a->rtol);
   return *err < (cubie_real)0 ? CUBIE_STEP_NONFINITE : CUBIE_STEP_OK;
@@ -196,7 +192,7 @@ CUBIE_DEVICE int cubie_step_attempt(cubie_step_state *st, cubie_step_work *w, do
 /* FSAL: k_0 of the next step is f(t_new, y_new), the last stage (evaluated
  * now if the attempt did not need it). Other methods evaluate k_0 at the
  * start of the next attempt. */
-CUBIE_DEVICE void cubie_step_accept(cubie_step_state *st, cubie_step_work *w, double t_new,
+CUBIE_INLINE void cubie_erk_accept(cubie_erk_state *st, cubie_erk_work *w, double t_new,
                                     const cubie_real *CUBIE_RESTRICT y_new,
                                     const cubie_real *CUBIE_RESTRICT p, cubie_i64 *counters) {
 #if CUBIE_METHOD_FSAL
@@ -225,19 +221,27 @@ CUBIE_DEVICE void cubie_step_accept(cubie_step_state *st, cubie_step_work *w, do
 }
 
 /* y, and with it k_0, is unchanged: the next attempt reuses k_0. */
-CUBIE_DEVICE void cubie_step_reject(cubie_step_state *st, cubie_step_work *w, int outcome) {
+CUBIE_INLINE void cubie_erk_reject(cubie_erk_state *st, cubie_erk_work *w, int outcome) {
   (void)st;
   (void)w;
   (void)outcome;
 }
 
-#if CUBIE_STEP_DENSE
+#if CUBIE_METHOD_DENSE_DEGREE > 0
 /* y + h Σ_j b_j(θ) k_j with b_j(θ) = Σ_m dense[j][m] θ^(m+1), into the
  * stage-state buffer. */
-CUBIE_DEVICE const cubie_real *cubie_step_dense(cubie_step_work *w, double theta, double h,
-                                                const cubie_real *CUBIE_RESTRICT y,
-                                                const cubie_real *CUBIE_RESTRICT y_new) {
+CUBIE_INLINE const cubie_real *cubie_erk_dense_output(cubie_erk_state *st, cubie_erk_work *w, double t,
+                                              double h, double theta,
+                                              const cubie_real *CUBIE_RESTRICT y,
+                                              const cubie_real *CUBIE_RESTRICT y_new,
+                                              const cubie_real *CUBIE_RESTRICT p,
+                                              cubie_i64 *counters) {
+  /* The interpolants used need no stages beyond the step's own. */
+  (void)st;
+  (void)t;
   (void)y_new;
+  (void)p;
+  (void)counters;
   const cubie_real *CUBIE_RESTRICT k = w->k;
   cubie_real *CUBIE_RESTRICT out = w->stage;
   const cubie_real th = (cubie_real)theta;
@@ -267,18 +271,40 @@ CUBIE_DEVICE const cubie_real *cubie_step_dense(cubie_step_work *w, double theta
 }
 #endif
 
-CUBIE_DEVICE void cubie_step_persist_store(const cubie_step_state *st, const cubie_step_work *w,
+CUBIE_DEVICE void cubie_erk_persist_store(const cubie_erk_state *st, const cubie_erk_work *w,
                                            double *base, cubie_i64 stride) {
   base[0] = (double)st->have_k0;
   CUBIE_UNROLL
   for (int n = 0; n < CUBIE_N_STATES; n++) base[(1 + n) * stride] = (double)w->k[n];
 }
 
-CUBIE_DEVICE void cubie_step_persist_load(cubie_step_state *st, cubie_step_work *w,
+CUBIE_DEVICE void cubie_erk_persist_load(cubie_erk_state *st, cubie_erk_work *w,
                                           const double *base, cubie_i64 stride) {
   st->have_k0 = (int)base[0];
   CUBIE_UNROLL
   for (int n = 0; n < CUBIE_N_STATES; n++) w->k[n] = (cubie_real)base[(1 + n) * stride];
 }
+
+/* ---- ERK as the selected family: step.h's names ------------------------
+ * A family implements the contract under its own names and binds them here,
+ * so that another family (a per-run switch between two methods) can build
+ * on it without the names clashing. */
+#if defined(CUBIE_STEP_FAMILY_ERK)
+#define CUBIE_STEP_ORDER CUBIE_METHOD_ORDER
+#define CUBIE_STEP_ERROR_ORDER CUBIE_METHOD_ERROR_ORDER
+#define CUBIE_STEP_DENSE (CUBIE_METHOD_DENSE_DEGREE > 0)
+typedef cubie_erk_state cubie_step_state;
+typedef cubie_erk_work cubie_step_work;
+#define CUBIE_STEP_DECLARE_WORK(w) CUBIE_ERK_DECLARE_WORK(w)
+#define cubie_step_start cubie_erk_start
+#define cubie_step_first_step cubie_erk_first_step
+#define cubie_step_begin cubie_erk_begin
+#define cubie_step_attempt cubie_erk_attempt
+#define cubie_step_accept cubie_erk_accept
+#define cubie_step_reject cubie_erk_reject
+#define cubie_step_dense cubie_erk_dense_output
+#define cubie_step_persist_store cubie_erk_persist_store
+#define cubie_step_persist_load cubie_erk_persist_load
+#endif
 
 #endif

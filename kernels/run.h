@@ -68,18 +68,18 @@ typedef struct cubie_run_state {
   cubie_i64 grid_index;
   cubie_i64 counters[CUBIE_N_COUNTERS];
   cubie_u32 status;
-  cubie_controller_state ctl;
   cubie_step_state step; /* the step family's (step.h) */
+  cubie_controller_state ctl;
 } cubie_run_state;
 
 /* Time of save point j. */
-CUBIE_DEVICE double cubie_save_time(const cubie_chunk_args *a, cubie_i64 j) {
+CUBIE_INLINE double cubie_save_time(const cubie_chunk_args *a, cubie_i64 j) {
   return (j >= a->n_saves - 1) ? a->t_end : a->t_save_start + (double)j * a->save_every;
 }
 
 /* Emit save point j of run r from the state y_at at its time: outputs,
  * saves array, summaries. */
-CUBIE_DEVICE void cubie_emit_save(const cubie_chunk_args *a, cubie_i64 r, cubie_i64 j,
+CUBIE_INLINE void cubie_emit_save(const cubie_chunk_args *a, cubie_i64 r, cubie_i64 j,
                                   const cubie_real *CUBIE_RESTRICT y_at,
                                   const cubie_real *CUBIE_RESTRICT p,
                                   cubie_real *CUBIE_RESTRICT out,
@@ -169,14 +169,8 @@ CUBIE_DEVICE void cubie_run_write_status(const cubie_chunk_args *a, cubie_i64 r,
   }
 }
 
-/* Account an attempt's evaluations (step.h: cubie_step_attempt's counts). */
-CUBIE_DEVICE void cubie_run_add_counts(cubie_run_state *s, const cubie_i64 *counts) {
-  CUBIE_UNROLL
-  for (int c = 0; c < CUBIE_N_COUNTERS; c++) s->counters[c] += counts[c];
-}
-
 /* Copy the accepted proposal into the state. */
-CUBIE_DEVICE void cubie_run_commit_state(cubie_real *CUBIE_RESTRICT y,
+CUBIE_INLINE void cubie_run_commit_state(cubie_real *CUBIE_RESTRICT y,
                                          const cubie_real *CUBIE_RESTRICT y_new) {
   CUBIE_UNROLL
   for (int n = 0; n < CUBIE_N_STATES; n++) y[n] = y_new[n];
@@ -187,7 +181,7 @@ CUBIE_DEVICE void cubie_run_commit_state(cubie_real *CUBIE_RESTRICT y,
  * a rejection, or sets a failure bit, or (an accepted step reaching past
  * window_end) emits the saves of this window and leaves the pre-attempt
  * state untouched; the loop's checks then say what happens next. */
-CUBIE_DEVICE void cubie_run_adaptive_attempt(const cubie_chunk_args *a, cubie_i64 r,
+CUBIE_INLINE void cubie_run_adaptive_attempt(const cubie_chunk_args *a, cubie_i64 r,
                                             cubie_run_state *s, cubie_real *CUBIE_RESTRICT y,
                                             cubie_real *CUBIE_RESTRICT y_new,
                                             const cubie_real *CUBIE_RESTRICT p,
@@ -209,21 +203,24 @@ CUBIE_DEVICE void cubie_run_adaptive_attempt(const cubie_chunk_args *a, cubie_i6
     lands = 1;
   }
   if (!(t + h > t)) { /* below the resolution of time */
-    s->status |= cubie_step_stop_bit(s->ctl.rejected_last - 1);
+    s->status |= s->ctl.rejected_last > 1 ? (cubie_u32)s->ctl.rejected_last : CUBIE_RUN_STEP_TOO_SMALL;
     return;
   }
   cubie_step_begin(&s->step, w, t, y, p, s->counters);
-  cubie_i64 counts[CUBIE_N_COUNTERS] = {0};
+#if CUBIE_USE_DENSE
+  cubie_i64 counters_before[CUBIE_N_COUNTERS];
+  CUBIE_UNROLL
+  for (int c = 0; c < CUBIE_N_COUNTERS; c++) counters_before[c] = s->counters[c];
+#endif
   cubie_real err = (cubie_real)0;
-  const int outcome = cubie_step_attempt(&s->step, w, t, h, y, p, y_new, a, &err, counts);
-  if (outcome != CUBIE_STEP_OK) err = (cubie_real)-1; /* rejected with min_gain */
+  const int outcome = cubie_step_attempt(&s->step, w, t, h, y, p, y_new, a, &err, s->counters);
   cubie_controller_state ctl = s->ctl;
   cubie_real factor;
+  /* A failed attempt's err is negative (step.h): rejected with min_gain. */
   if (!cubie_controller_judge(&ctl, err, h, a, &factor)) {
     s->counters[CUBIE_COUNTER_REJECTED] += 1;
-    cubie_run_add_counts(s, counts);
     s->ctl = ctl;
-    if (outcome != CUBIE_STEP_OK) s->ctl.rejected_last = 1 + outcome; /* remember why */
+    if (outcome != CUBIE_STEP_OK) s->ctl.rejected_last = (int)cubie_step_stop_bit(outcome); /* why */
     cubie_step_reject(&s->step, w, outcome);
     if (a->dt_min > 0.0 && dt_proposed <= a->dt_min) {
       s->status |= cubie_step_stop_bit(outcome);
@@ -238,12 +235,16 @@ CUBIE_DEVICE void cubie_run_adaptive_attempt(const cubie_chunk_args *a, cubie_i6
     const cubie_i64 j = s->next_save;
     const double ts = cubie_save_time(a, j);
     if (ts > t_new) break;
-    if (j >= a->window_end) return; /* not committed: the next window redoes it */
-    if (ts == t_new) {
-      cubie_emit_save(a, r, j, y_new, p, out, acc);
-    } else {
-      cubie_emit_save(a, r, j, cubie_step_dense(w, (ts - t) / h, h, y, y_new), p, out, acc);
+    if (j >= a->window_end) { /* not committed: the next window redoes it */
+      CUBIE_UNROLL
+      for (int c = 0; c < CUBIE_N_COUNTERS; c++) s->counters[c] = counters_before[c];
+      return;
     }
+    /* At the step's end the state itself; inside it, the family's dense output. */
+    const cubie_real *y_at =
+        ts == t_new ? y_new
+                    : cubie_step_dense(&s->step, w, t, h, (ts - t) / h, y, y_new, p, s->counters);
+    cubie_emit_save(a, r, j, y_at, p, out, acc);
     s->next_save = j + 1;
   }
 #else
@@ -253,7 +254,6 @@ CUBIE_DEVICE void cubie_run_adaptive_attempt(const cubie_chunk_args *a, cubie_i6
   }
 #endif
   s->counters[CUBIE_COUNTER_ACCEPTED] += 1;
-  cubie_run_add_counts(s, counts);
   cubie_step_accept(&s->step, w, t_new, y_new, p, s->counters);
   cubie_run_commit_state(y, y_new);
   s->t = t_new;
@@ -264,7 +264,7 @@ CUBIE_DEVICE void cubie_run_adaptive_attempt(const cubie_chunk_args *a, cubie_i6
 }
 #else
 /* One step of a fixed-step run (or a failure bit). */
-CUBIE_DEVICE void cubie_run_fixed_step(const cubie_chunk_args *a, cubie_i64 r, cubie_run_state *s,
+CUBIE_INLINE void cubie_run_fixed_step(const cubie_chunk_args *a, cubie_i64 r, cubie_run_state *s,
                                       cubie_real *CUBIE_RESTRICT y,
                                       cubie_real *CUBIE_RESTRICT y_new,
                                       const cubie_real *CUBIE_RESTRICT p,
@@ -290,10 +290,8 @@ CUBIE_DEVICE void cubie_run_fixed_step(const cubie_chunk_args *a, cubie_i64 r, c
     return;
   }
   cubie_step_begin(&s->step, w, t, y, p, s->counters);
-  cubie_i64 counts[CUBIE_N_COUNTERS] = {0};
   cubie_real err = (cubie_real)0;
-  const int outcome = cubie_step_attempt(&s->step, w, t, h, y, p, y_new, a, &err, counts);
-  cubie_run_add_counts(s, counts);
+  const int outcome = cubie_step_attempt(&s->step, w, t, h, y, p, y_new, a, &err, s->counters);
   if (outcome != CUBIE_STEP_OK) { /* no smaller step to retry with */
     s->status |= cubie_step_stop_bit(outcome);
     return;

@@ -17,7 +17,17 @@
  *      per run it persists) and its methods' CUBIE_METHODS rows;
  *   2. kernels/buffers.def: the family's scratch buffers, owner FOO (the
  *      deck then moves them as foo.<name>, or step.<name>);
- *   3. kernels/foo.h: everything listed below (include step.h first);
+ *   3. kernels/foo.h: everything listed below (include step.h first),
+ *      under the family's own names (cubie_foo_attempt, cubie_foo_state,
+ *      ...), bound to the contract's names at the end of the header when
+ *      the family is the selected one:
+ *        #if defined(CUBIE_STEP_FAMILY_FOO)
+ *        typedef cubie_foo_state cubie_step_state;
+ *        #define cubie_step_attempt cubie_foo_attempt   (and so on)
+ *        #endif
+ *      so that a family can build on another (a per-run switch between an
+ *      explicit and a stiff method includes both) without names clashing;
+ *      erk.h shows the whole pattern;
  *   4. kernels/foo_tableaus.h (or similar): its coefficients, selected by
  *      CUBIE_ALGORITHM_<ID>.
  * Nothing else: the loop, the controllers, the host and the build pick the
@@ -39,8 +49,9 @@
  *   a->atol, a->rtol, a->dt_max ...), buffers.h, initial_step.h (Hairer's
  *   starting step, shared by every family).
  *
- * What a family defines (all compile-time, so the loop costs nothing per
- * step for the abstraction: every function is CUBIE_DEVICE, i.e. inlined)
+ * What a family defines (all resolved at compile time, so the contract
+ * costs nothing per step: the hooks the loop calls every step are
+ * CUBIE_INLINE, inlined on the host as on the device)
  *
  *   CUBIE_STEP_ORDER        order of the propagated solution
  *   CUBIE_STEP_ERROR_ORDER  controller order q (error ~ h^(q+1)); 0: no
@@ -83,14 +94,16 @@
  *   int cubie_step_attempt(cubie_step_state *st, cubie_step_work *w, double t,
  *           double h, const cubie_real *y, const cubie_real *p,
  *           cubie_real *y_new, const cubie_chunk_args *a, cubie_real *err,
- *           cubie_i64 *counts)
+ *           cubie_i64 *counters)
  *       One attempt of size h (> 0): y_new, and with an adaptive controller
  *       *err = the weighted RMS norm of the local error estimate
- *       (HNW I, II.4; finite and >= 0). Returns a CUBIE_STEP_* outcome
- *       (below): CUBIE_STEP_OK, or why no usable y_new exists. Adds what it
- *       evaluated to counts[] (zeroed by the loop per attempt): the loop adds
- *       them to the run when it accounts the attempt, and drops them when an
- *       accepted step is redone in the next time window.
+ *       (HNW I, II.4), finite and >= 0. Returns a CUBIE_STEP_* outcome
+ *       (below): CUBIE_STEP_OK, or why no usable y_new exists — then, with an
+ *       adaptive controller, *err must be negative (the controller rejects
+ *       it like a non-finite estimate). Adds what it evaluated to counters[]
+ *       (the run's totals; when an accepted attempt reaches past the time
+ *       window and is redone in the next one, the loop puts the totals back
+ *       as they were before it).
  *   void cubie_step_accept(cubie_step_state *st, cubie_step_work *w,
  *           double t_new, const cubie_real *y_new, const cubie_real *p,
  *           cubie_i64 *counters)
@@ -101,12 +114,17 @@
  *       After a rejected attempt (outcome CUBIE_STEP_OK: the error was too
  *       large), before the next attempt from the same (t, y) (Rosenbrock-W:
  *       refresh a stale Jacobian after a Newton or singular failure).
- *   const cubie_real *cubie_step_dense(cubie_step_work *w, double theta,
- *           double h, const cubie_real *y, const cubie_real *y_new)
+ *   const cubie_real *cubie_step_dense(cubie_step_state *st,
+ *           cubie_step_work *w, double t, double h, double theta,
+ *           const cubie_real *y, const cubie_real *y_new, const cubie_real *p,
+ *           cubie_i64 *counters)
  *       Only when CUBIE_STEP_DENSE: the state at t + θh, 0 < θ < 1, inside
- *       the step just accepted from (t, y) to y_new, before
- *       cubie_step_accept; returns a pointer into the family's scratch, valid
- *       until the next call into the family.
+ *       the step of size h just accepted from (t, y) to y_new, before
+ *       cubie_step_accept (event location will call it too). An interpolant
+ *       that needs extra stages (DOP853's, Verner's) evaluates them at the
+ *       first call for a step, remembered in *st, and counts them in
+ *       counters[]. Returns a pointer into the family's scratch, valid until
+ *       the next call into the family.
  *   void cubie_step_persist_store(const cubie_step_state *st,
  *           const cubie_step_work *w, double *base, cubie_i64 stride)
  *   void cubie_step_persist_load(cubie_step_state *st, cubie_step_work *w,
@@ -144,8 +162,9 @@
 #define CUBIE_STEP_SINGULAR 3
 
 /* The status bit a run stops with when attempts keep failing with
- * `outcome` (CUBIE_STEP_OK: the error estimate stayed too large). */
-CUBIE_DEVICE cubie_u32 cubie_step_stop_bit(int outcome) {
+ * `outcome` (CUBIE_STEP_OK: the error estimate stayed too large). Run once
+ * per rejection, never per stage. */
+CUBIE_INLINE cubie_u32 cubie_step_stop_bit(int outcome) {
   if (outcome == CUBIE_STEP_NONFINITE) return CUBIE_RUN_NONFINITE;
   if (outcome == CUBIE_STEP_NEWTON_FAILED) return CUBIE_RUN_NEWTON_FAILED;
   if (outcome == CUBIE_STEP_SINGULAR) return CUBIE_RUN_SINGULAR_MATRIX;

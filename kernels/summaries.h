@@ -80,7 +80,7 @@
 #define CUBIE_N_ACCUMULATORS (CUBIE_N_OUTPUTS * CUBIE_SUMMARY_ACCUMULATORS)
 
 /* The kind of metric slot m (a constant once loops are unrolled). */
-CUBIE_DEVICE int cubie_metric_kind(int m) {
+CUBIE_INLINE int cubie_metric_kind(int m) {
   if (m == 0) return CUBIE_METRIC_0;
   if (m == 1) return CUBIE_METRIC_1;
   if (m == 2) return CUBIE_METRIC_2;
@@ -96,24 +96,24 @@ CUBIE_DEVICE int cubie_metric_kind(int m) {
   if (kind == CUBIE_METRIC_##ID) return accumulators;
 #define CUBIE_METRIC_VALUES_CASE_(ID, name, accumulators, values, ...) \
   if (kind == CUBIE_METRIC_##ID) return values;
-CUBIE_DEVICE int cubie_metric_accumulators(int kind) {
+CUBIE_INLINE int cubie_metric_accumulators(int kind) {
   CUBIE_METRICS(CUBIE_METRIC_ACCUMULATORS_CASE_)
   return 0;
 }
-CUBIE_DEVICE int cubie_metric_values(int kind) {
+CUBIE_INLINE int cubie_metric_values(int kind) {
   CUBIE_METRICS(CUBIE_METRIC_VALUES_CASE_)
   return 0;
 }
 
 /* Where slot m's accumulators / values start within one saved quantity's. */
-CUBIE_DEVICE int cubie_slot_accumulator_offset(int m) {
+CUBIE_INLINE int cubie_slot_accumulator_offset(int m) {
   int offset = 0;
   CUBIE_UNROLL
   for (int i = 0; i < 8; i++)
     if (i < m) offset += cubie_metric_accumulators(cubie_metric_kind(i));
   return offset;
 }
-CUBIE_DEVICE int cubie_slot_value_offset(int m) {
+CUBIE_INLINE int cubie_slot_value_offset(int m) {
   int offset = 0;
   CUBIE_UNROLL
   for (int i = 0; i < 8; i++)
@@ -122,18 +122,20 @@ CUBIE_DEVICE int cubie_slot_value_offset(int m) {
 }
 
 /* Where value i of output v for run r, summary window s, lives. */
-CUBIE_DEVICE cubie_real *cubie_summary_value(const cubie_chunk_args *a, cubie_i64 r, int v, int i,
+CUBIE_INLINE cubie_real *cubie_summary_value(const cubie_chunk_args *a, cubie_i64 r, int v, int i,
                                              cubie_i64 s) {
   return (cubie_real *)a->summaries + (cubie_i64)(v * CUBIE_SUMMARY_VALUES + i) * a->sum_var_stride +
          r * a->sum_run_stride + (s - a->summary_start) * a->sum_time_stride;
 }
 
-CUBIE_DEVICE int cubie_summary_in_range(const cubie_chunk_args *a, cubie_i64 s) {
+CUBIE_INLINE int cubie_summary_in_range(const cubie_chunk_args *a, cubie_i64 s) {
   return s >= a->summary_start && s < a->summary_end && s < a->n_summaries;
 }
 
+#define CUBIE_METRIC_START_CASE_(ID, ...) \
+  if (kind == CUBIE_METRIC_##ID) cubie_metric_start_##ID(slot, x);
 #define CUBIE_METRIC_UPDATE_CASE_(ID, ...) \
-  if (kind == CUBIE_METRIC_##ID) cubie_metric_update_##ID(slot, x, first);
+  if (kind == CUBIE_METRIC_##ID) cubie_metric_update_##ID(slot, x);
 #define CUBIE_METRIC_FINALIZE_CASE_(ID, ...) \
   if (kind == CUBIE_METRIC_##ID) cubie_metric_finalize_##ID(slot, inv_count, values);
 
@@ -157,16 +159,24 @@ CUBIE_DEVICE void cubie_summary_write(const cubie_chunk_args *a, cubie_i64 r, cu
   }
 }
 
-/* Account save point j (outputs `out`): accumulate it into its summary
- * window and write the window when j is its last save point. */
-CUBIE_DEVICE void cubie_summary_add(const cubie_chunk_args *a, cubie_i64 r, cubie_i64 j,
-                                    const cubie_real *CUBIE_RESTRICT out,
-                                    cubie_real *CUBIE_RESTRICT acc) {
-#if CUBIE_N_METRICS > 0
-  const cubie_i64 every = a->summary_every;
-  if (every <= 0 || j < 1) return;
-  const cubie_i64 position = (j - 1) % every; /* 0: first save of its window */
-  const int first = position == 0;
+/* Start the accumulators from the window's first save point's outputs. */
+CUBIE_INLINE void cubie_summary_start(const cubie_real *CUBIE_RESTRICT out,
+                                      cubie_real *CUBIE_RESTRICT acc) {
+  CUBIE_UNROLL
+  for (int v = 0; v < CUBIE_N_OUTPUTS; v++) {
+    const cubie_real x = out[v];
+    CUBIE_UNROLL
+    for (int m = 0; m < CUBIE_N_METRICS; m++) {
+      const int kind = cubie_metric_kind(m);
+      cubie_real *slot = acc + v * CUBIE_SUMMARY_ACCUMULATORS + cubie_slot_accumulator_offset(m);
+      CUBIE_METRICS(CUBIE_METRIC_START_CASE_)
+    }
+  }
+}
+
+/* Add a later save point's outputs to the accumulators. */
+CUBIE_INLINE void cubie_summary_update(const cubie_real *CUBIE_RESTRICT out,
+                                       cubie_real *CUBIE_RESTRICT acc) {
   CUBIE_UNROLL
   for (int v = 0; v < CUBIE_N_OUTPUTS; v++) {
     const cubie_real x = out[v];
@@ -177,6 +187,21 @@ CUBIE_DEVICE void cubie_summary_add(const cubie_chunk_args *a, cubie_i64 r, cubi
       CUBIE_METRICS(CUBIE_METRIC_UPDATE_CASE_)
     }
   }
+}
+
+/* Account save point j (outputs `out`): accumulate it into its summary
+ * window and write the window when j is its last save point. */
+CUBIE_INLINE void cubie_summary_add(const cubie_chunk_args *a, cubie_i64 r, cubie_i64 j,
+                                    const cubie_real *CUBIE_RESTRICT out,
+                                    cubie_real *CUBIE_RESTRICT acc) {
+#if CUBIE_N_METRICS > 0
+  const cubie_i64 every = a->summary_every;
+  if (every <= 0 || j < 1) return;
+  const cubie_i64 position = (j - 1) % every; /* 0: first save of its window */
+  if (position == 0)
+    cubie_summary_start(out, acc);
+  else
+    cubie_summary_update(out, acc);
   if (position == every - 1) {
     const cubie_i64 s = (j - 1) / every;
     if (cubie_summary_in_range(a, s)) cubie_summary_write(a, r, s, acc);
