@@ -230,12 +230,12 @@ CUBIE_INLINE void cubie_erk_reject(cubie_erk_state *st, cubie_erk_work *w, int o
 #if CUBIE_METHOD_DENSE_DEGREE > 0
 /* y + h Σ_j b_j(θ) k_j with b_j(θ) = Σ_m dense[j][m] θ^(m+1), into the
  * stage-state buffer. */
-CUBIE_INLINE const cubie_real *cubie_erk_dense_output(cubie_erk_state *st, cubie_erk_work *w, double t,
-                                              double h, double theta,
-                                              const cubie_real *CUBIE_RESTRICT y,
-                                              const cubie_real *CUBIE_RESTRICT y_new,
-                                              const cubie_real *CUBIE_RESTRICT p,
-                                              cubie_i64 *counters) {
+CUBIE_INLINE const cubie_real *cubie_erk_dense_output(cubie_erk_state *st, cubie_erk_work *w,
+                                                     double t, double h, double theta,
+                                                     const cubie_real *CUBIE_RESTRICT y,
+                                                     const cubie_real *CUBIE_RESTRICT y_new,
+                                                     const cubie_real *CUBIE_RESTRICT p,
+                                                     cubie_i64 *counters) {
   /* The interpolants used need no stages beyond the step's own. */
   (void)st;
   (void)t;

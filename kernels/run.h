@@ -202,8 +202,9 @@ CUBIE_INLINE void cubie_run_adaptive_attempt(const cubie_chunk_args *a, cubie_i6
     h = target - t;
     lands = 1;
   }
-  if (!(t + h > t)) { /* below the resolution of time */
-    s->status |= s->ctl.rejected_last > 1 ? (cubie_u32)s->ctl.rejected_last : CUBIE_RUN_STEP_TOO_SMALL;
+  if (!(t + h > t)) { /* below the resolution of time: stop, saying why it got there */
+    const int why = s->ctl.rejected_last;
+    s->status |= why > 1 ? (cubie_u32)why : (cubie_u32)CUBIE_RUN_STEP_TOO_SMALL;
     return;
   }
   cubie_step_begin(&s->step, w, t, y, p, s->counters);
@@ -220,7 +221,7 @@ CUBIE_INLINE void cubie_run_adaptive_attempt(const cubie_chunk_args *a, cubie_i6
   if (!cubie_controller_judge(&ctl, err, h, a, &factor)) {
     s->counters[CUBIE_COUNTER_REJECTED] += 1;
     s->ctl = ctl;
-    if (outcome != CUBIE_STEP_OK) s->ctl.rejected_last = (int)cubie_step_stop_bit(outcome); /* why */
+    if (outcome != CUBIE_STEP_OK) s->ctl.rejected_last = (int)cubie_step_stop_bit(outcome);
     cubie_step_reject(&s->step, w, outcome);
     if (a->dt_min > 0.0 && dt_proposed <= a->dt_min) {
       s->status |= cubie_step_stop_bit(outcome);

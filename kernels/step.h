@@ -122,9 +122,9 @@
  *       the step of size h just accepted from (t, y) to y_new, before
  *       cubie_step_accept (event location will call it too). An interpolant
  *       that needs extra stages (DOP853's, Verner's) evaluates them at the
- *       first call for a step, remembered in *st, and counts them in
- *       counters[]. Returns a pointer into the family's scratch, valid until
- *       the next call into the family.
+ *       first call for a step, remembered in *st (cubie_step_attempt
+ *       forgets it), and counts them in counters[]. Returns a pointer into
+ *       the family's scratch, valid until the next call into the family.
  *   void cubie_step_persist_store(const cubie_step_state *st,
  *           const cubie_step_work *w, double *base, cubie_i64 stride)
  *   void cubie_step_persist_load(cubie_step_state *st, cubie_step_work *w,
@@ -175,7 +175,7 @@ CUBIE_INLINE cubie_u32 cubie_step_stop_bit(int outcome) {
 #include "step_families.h"
 
 #if !defined(CUBIE_STEP_ORDER) || !defined(CUBIE_STEP_ERROR_ORDER) || !defined(CUBIE_STEP_DENSE)
-#error "the step family must define CUBIE_STEP_ORDER, CUBIE_STEP_ERROR_ORDER and CUBIE_STEP_DENSE (step.h)"
+#error "the step family must define CUBIE_STEP_ORDER, _ERROR_ORDER and _DENSE (step.h)"
 #endif
 
 #endif

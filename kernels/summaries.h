@@ -124,8 +124,9 @@ CUBIE_INLINE int cubie_slot_value_offset(int m) {
 /* Where value i of output v for run r, summary window s, lives. */
 CUBIE_INLINE cubie_real *cubie_summary_value(const cubie_chunk_args *a, cubie_i64 r, int v, int i,
                                              cubie_i64 s) {
-  return (cubie_real *)a->summaries + (cubie_i64)(v * CUBIE_SUMMARY_VALUES + i) * a->sum_var_stride +
-         r * a->sum_run_stride + (s - a->summary_start) * a->sum_time_stride;
+  return (cubie_real *)a->summaries +
+         (cubie_i64)(v * CUBIE_SUMMARY_VALUES + i) * a->sum_var_stride + r * a->sum_run_stride +
+         (s - a->summary_start) * a->sum_time_stride;
 }
 
 CUBIE_INLINE int cubie_summary_in_range(const cubie_chunk_args *a, cubie_i64 s) {
@@ -148,7 +149,8 @@ CUBIE_DEVICE void cubie_summary_write(const cubie_chunk_args *a, cubie_i64 r, cu
     CUBIE_UNROLL
     for (int m = 0; m < CUBIE_N_METRICS; m++) {
       const int kind = cubie_metric_kind(m);
-      const cubie_real *slot = acc + v * CUBIE_SUMMARY_ACCUMULATORS + cubie_slot_accumulator_offset(m);
+      const cubie_real *slot =
+          acc + v * CUBIE_SUMMARY_ACCUMULATORS + cubie_slot_accumulator_offset(m);
       cubie_real values[CUBIE_NZ(CUBIE_SUMMARY_VALUES)];
       CUBIE_METRICS(CUBIE_METRIC_FINALIZE_CASE_)
       const int first_value = cubie_slot_value_offset(m);
@@ -168,7 +170,8 @@ CUBIE_INLINE void cubie_summary_start(const cubie_real *CUBIE_RESTRICT out,
     CUBIE_UNROLL
     for (int m = 0; m < CUBIE_N_METRICS; m++) {
       const int kind = cubie_metric_kind(m);
-      cubie_real *slot = acc + v * CUBIE_SUMMARY_ACCUMULATORS + cubie_slot_accumulator_offset(m);
+      cubie_real *slot = acc + v * CUBIE_SUMMARY_ACCUMULATORS +
+                         cubie_slot_accumulator_offset(m);
       CUBIE_METRICS(CUBIE_METRIC_START_CASE_)
     }
   }
@@ -183,7 +186,8 @@ CUBIE_INLINE void cubie_summary_update(const cubie_real *CUBIE_RESTRICT out,
     CUBIE_UNROLL
     for (int m = 0; m < CUBIE_N_METRICS; m++) {
       const int kind = cubie_metric_kind(m);
-      cubie_real *slot = acc + v * CUBIE_SUMMARY_ACCUMULATORS + cubie_slot_accumulator_offset(m);
+      cubie_real *slot = acc + v * CUBIE_SUMMARY_ACCUMULATORS +
+                         cubie_slot_accumulator_offset(m);
       CUBIE_METRICS(CUBIE_METRIC_UPDATE_CASE_)
     }
   }
@@ -226,7 +230,8 @@ CUBIE_DEVICE void cubie_summary_fill_nan(const cubie_chunk_args *a, cubie_i64 r,
   if (s < a->summary_start) s = a->summary_start;
   for (; cubie_summary_in_range(a, s); s++)
     for (int v = 0; v < CUBIE_N_OUTPUTS; v++)
-      for (int i = 0; i < CUBIE_SUMMARY_VALUES; i++) *cubie_summary_value(a, r, v, i, s) = cubie_nan();
+      for (int i = 0; i < CUBIE_SUMMARY_VALUES; i++)
+        *cubie_summary_value(a, r, v, i, s) = cubie_nan();
 #else
   (void)a;
   (void)r;
