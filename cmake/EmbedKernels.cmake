@@ -1,6 +1,8 @@
-# Turn kernels/*.h into a C table (name, text) compiled into libcubie.
-# Invoked as a script: cmake -DOUTPUT=... -DHEADERS="a.h;b.h" -P EmbedKernels.cmake
-# Bytes are written as hex so no string-literal length limit applies.
+# Turn the kernel files (kernels/*.h, kernels/*.def and the generated list
+# macros) into a C table (name, text) compiled into libcubie.
+# Invoked as a script: cmake -DOUTPUT=... -DHEADERS="a.h;b.def" -P EmbedKernels.cmake
+# Files are named by their base name, as the kernels' quoted includes name
+# them. Bytes are written as hex so no string-literal length limit applies.
 
 set(_out "/* Generated at build time from the kernels folder. Do not edit. */\n")
 string(APPEND _out "#include \"kernel/kernel_files.h\"\n\n")

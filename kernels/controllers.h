@@ -1,10 +1,11 @@
 /* controllers.h — step-size control: accept or reject an attempt from its
- * error norm, propose the next step, and choose the first one.
+ * error norm and propose the next step.
  *
- * The host selects one controller with `#define CUBIE_CONTROLLER_<NAME> 1`
- * (FIXED | I | PI | PID | GUSTAFSSON); its gains and limits are run-time
- * values in cubie_chunk_args (defaults: src/plan/algorithm.c). With k = q + 1
- * (q = CUBIE_RK_ERROR_ORDER) and E_n the error norm of the current attempt,
+ * The host selects one controller of controllers.def with
+ * `#define CUBIE_CONTROLLER_<ID> 1`; its gains and limits are run-time
+ * values in cubie_chunk_args (defaults: controllers.def). With k = q + 1
+ * (q = CUBIE_STEP_ERROR_ORDER, the step family's controller order, step.h)
+ * and E_n the error norm of the current attempt,
  * an accepted attempt (E_n <= 1) proposes h_new = h * factor with
  *   I           factor = safety (1/E_n)^(β1/k)
  *   PI          factor = safety (1/E_n)^(β1/k) (1/E_{n-1})^(β2/k)
@@ -22,24 +23,19 @@
  * E_{n-i} >= 1e-4 (DOPRI5's FACOLD) or >= 1e-2 for Gustafsson (RADAU5's ERRACC).
  *
  * It never advances time and never touches the state; run.h applies the
- * dt_min / dt_max limits (cubie_controller_limit) and the status bits.
+ * dt_min / dt_max limits (cubie_controller_limit) and the status bits; the
+ * first step is the step family's (step.h, initial_step.h).
  * Everything here is per step, never per stage: one log and one exp.
  */
 #ifndef CUBIE_CONTROLLERS_H
 #define CUBIE_CONTROLLERS_H
 
-#include "tableaus.h"
+#include "step.h"
 
-#if defined(CUBIE_CONTROLLER_FIXED)
-#define CUBIE_ADAPTIVE 0
-#elif defined(CUBIE_CONTROLLER_I) || defined(CUBIE_CONTROLLER_PI) ||   \
-    defined(CUBIE_CONTROLLER_PID) || defined(CUBIE_CONTROLLER_GUSTAFSSON)
-#if CUBIE_RK_ERROR_ORDER == 0
+/* 1: steps are judged by the error estimate; 0: fixed step. */
+#define CUBIE_ADAPTIVE CUBIE_CONTROLLER_ADAPTIVE
+#if CUBIE_ADAPTIVE && CUBIE_STEP_ERROR_ORDER == 0
 #error "an adaptive controller needs a method with an error estimate; use CUBIE_CONTROLLER_FIXED"
-#endif
-#define CUBIE_ADAPTIVE 1
-#else
-#error "define one CUBIE_CONTROLLER_<NAME> (FIXED, I, PI, PID, GUSTAFSSON)"
 #endif
 
 /* log of the history floor: log(1e-2) for Gustafsson, log(1e-4) otherwise. */
@@ -55,7 +51,8 @@ typedef struct cubie_controller_state {
   double h_prev;           /* last accepted step; 0 before the first */
   cubie_real log_e1;       /* log E_{n-1} (floored); 0 = "E = 1" before history exists */
   cubie_real log_e2;       /* log E_{n-2} */
-  int rejected_last;       /* the last attempt was rejected */
+  int rejected_last;       /* why the last attempt was rejected: 0 it was not, 1 error too
+                            * large, else the status bit of its failed outcome (run.h) */
 } cubie_controller_state;
 
 CUBIE_DEVICE void cubie_controller_init(cubie_controller_state *c) {
@@ -68,9 +65,9 @@ CUBIE_DEVICE void cubie_controller_init(cubie_controller_state *c) {
 #if CUBIE_ADAPTIVE
 /* Judge an attempt of size h with error norm err (negative: not finite).
  * Returns 1 when accepted; *factor receives the proposed h_new / h. */
-CUBIE_DEVICE int cubie_controller_judge(cubie_controller_state *c, cubie_real err, double h,
+CUBIE_INLINE int cubie_controller_judge(cubie_controller_state *c, cubie_real err, double h,
                                         const cubie_chunk_args *a, cubie_real *factor) {
-  const cubie_real inv_k = (cubie_real)(1.0 / (CUBIE_RK_ERROR_ORDER + 1));
+  const cubie_real inv_k = (cubie_real)(1.0 / (CUBIE_STEP_ERROR_ORDER + 1));
   const cubie_real safety = (cubie_real)a->safety;
   const cubie_real min_gain = (cubie_real)a->min_gain;
   const cubie_real max_gain = (cubie_real)a->max_gain;
@@ -120,58 +117,12 @@ CUBIE_DEVICE int cubie_controller_judge(cubie_controller_state *c, cubie_real er
   return 1;
 }
 
-/* Hairer's starting step (HNW I, II.4, "Starting step size", as HINIT in
- * DOPRI5/DOP853), with sc_i = atol + rtol |y_i|:
- *   d0 = ||y||, d1 = ||f0||; h0 = 0.01 d0/d1 (1e-6 if either < 1e-5);
- *   y1 = y + h0 f0, f1 = f(t + h0, y1); d2 = ||f1 - f0|| / h0;
- *   h1 = (0.01 / max(d1, d2))^(1/(p+1)) (max(1e-6, 1e-3 h0) if max <= 1e-15);
- *   h = min(100 h0, h1, h_max)
- * with p = CUBIE_RK_ORDER and h_max = min(dt_max, t_end - t). f0 = f(t, y) is
- * given; f1 and y1 are scratch. Makes one right-hand-side evaluation. In
- * double: it runs once per run. */
-CUBIE_DEVICE double cubie_initial_step(double t, double t_end, const cubie_real *CUBIE_RESTRICT y,
-                                       const cubie_real *CUBIE_RESTRICT p,
-                                       const cubie_real *CUBIE_RESTRICT f0,
-                                       cubie_real *CUBIE_RESTRICT f1,
-                                       cubie_real *CUBIE_RESTRICT y1, const cubie_chunk_args *a) {
-  double d0 = 0.0, d1 = 0.0, d2 = 0.0;
-  CUBIE_UNROLL
-  for (int n = 0; n < CUBIE_N_STATES; n++) {
-    const double inv_sc = 1.0 / (a->atol + a->rtol * fabs((double)y[n]));
-    d0 += ((double)y[n] * inv_sc) * ((double)y[n] * inv_sc);
-    d1 += ((double)f0[n] * inv_sc) * ((double)f0[n] * inv_sc);
-  }
-  d0 = sqrt(d0 / CUBIE_N_STATES);
-  d1 = sqrt(d1 / CUBIE_N_STATES);
-  double h_max = t_end - t;
-  if (a->dt_max > 0.0 && a->dt_max < h_max) h_max = a->dt_max;
-  double h0 = (d0 < 1e-5 || d1 < 1e-5) ? 1e-6 : 0.01 * d0 / d1;
-  if (h0 > h_max) h0 = h_max;
-  CUBIE_UNROLL
-  for (int n = 0; n < CUBIE_N_STATES; n++) y1[n] = y[n] + (cubie_real)h0 * f0[n];
-  cubie_model_rhs(t + h0, y1, p, f1);
-  CUBIE_UNROLL
-  for (int n = 0; n < CUBIE_N_STATES; n++) {
-    const double inv_sc = 1.0 / (a->atol + a->rtol * fabs((double)y[n]));
-    const double df = ((double)f1[n] - (double)f0[n]) * inv_sc;
-    d2 += df * df;
-  }
-  d2 = sqrt(d2 / CUBIE_N_STATES) / h0;
-  const double der12 = d1 > d2 ? d1 : d2;
-  double h1 = (der12 <= 1e-15) ? (h0 * 1e-3 > 1e-6 ? h0 * 1e-3 : 1e-6)
-                               : pow(0.01 / der12, 1.0 / (CUBIE_RK_ORDER + 1));
-  double h = 100.0 * h0;
-  if (h1 < h) h = h1;
-  if (h_max < h) h = h_max;
-  if (!(h > 0.0)) h = h_max; /* non-finite derivatives: let the controller reject */
-  return h;
-}
 #endif /* CUBIE_ADAPTIVE */
 
 /* Apply dt_max and dt_min (either <= 0: no limit) to a proposed step. A
  * step the controller wants below dt_min is raised to dt_min and marks the
  * run CUBIE_RUN_DT_MIN_CLAMPED. */
-CUBIE_DEVICE double cubie_controller_limit(double dt, const cubie_chunk_args *a, cubie_u32 *status) {
+CUBIE_INLINE double cubie_controller_limit(double dt, const cubie_chunk_args *a, cubie_u32 *status) {
   if (a->dt_max > 0.0 && dt > a->dt_max) dt = a->dt_max;
   if (a->dt_min > 0.0 && dt < a->dt_min) {
     dt = a->dt_min;

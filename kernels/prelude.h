@@ -1,7 +1,11 @@
 /* prelude.h — what makes one kernel text compile with both the host C
  * compiler (CPU backend) and NVRTC (CUDA backend).
  *
- * Kernel code uses only: CUBIE_DEVICE for functions, cubie_real for the
+ * Kernel code uses only: CUBIE_DEVICE for functions (CUBIE_INLINE for the
+ * small ones on the per-step path — the step contract's hooks, metric
+ * updates, save bookkeeping — which must be inlined on the host as on the
+ * device, whatever the compiler's size heuristics say, so that splitting
+ * the step into a contract costs nothing), cubie_real for the
  * working precision (time is always double), the cubie_* math names below,
  * CUBIE_RESTRICT, CUBIE_UNROLL. No VLAs, no compound literals, explicit casts
  * from void *, no host headers outside the !CUBIE_JIT_PASS guard.
@@ -17,6 +21,7 @@
 
 #if CUBIE_ON_DEVICE
 #define CUBIE_DEVICE static __device__ __forceinline__
+#define CUBIE_INLINE static __device__ __forceinline__
 #define CUBIE_DEVICE_NOINLINE static __device__ __noinline__
 #define CUBIE_RESTRICT __restrict__
 #define CUBIE_UNROLL _Pragma("unroll")
@@ -25,6 +30,7 @@
 #include <math.h>
 #include <stddef.h>
 #define CUBIE_DEVICE static inline
+#define CUBIE_INLINE static inline __attribute__((always_inline))
 #define CUBIE_DEVICE_NOINLINE static
 #define CUBIE_RESTRICT restrict
 /* Stage loops must unroll on the host too, so zero Butcher coefficients

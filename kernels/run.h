@@ -3,9 +3,10 @@
  * counters and (between windows) its persisted state (design.md §8).
  *
  * Responsible for time: where steps start and end, which save points a step
- * covers, when a run stops and why. Arithmetic of a step is rk_step.h's,
- * step-size decisions are controllers.h's, statistics summaries.h's. It
- * never reads another run's data and never stops other runs.
+ * covers, when a run stops and why. A step's arithmetic belongs to the step
+ * family behind the contract of step.h (the only step names used here),
+ * step-size decisions to controllers.h, statistics to summaries.h. It never
+ * reads another run's data and never stops other runs.
  *
  * Time is double everywhere (also in float32 runs). Save point j is at
  * t_save_start + j·save_every computed from j (the last one is t_end
@@ -30,45 +31,31 @@
  * state is persisted, so results (saves, summaries, status, counters) are
  * byte-identical to a single window [0, n_saves) wherever the boundaries are.
  *
- * Persisted fields (doubles; run r field f at persist[f·persist_field_stride
- * + r·persist_run_stride]), CUBIE_PERSIST_FIELDS in all:
- *   0 t            current time              5 have_k0     k_0 = f(t, y) valid
- *   1 dt           next proposed step        6 h_prev      controller: last accepted step
- *   2 status       CUBIE_RUN_* bits          7 log_e1      controller: log E_{n-1}
- *   3 next_save    first save not emitted    8 log_e2      controller: log E_{n-2}
- *   4 grid_index   fixed step: next grid n   9 rejected    controller: last attempt rejected
- *   10 .. 10+CUBIE_N_COUNTERS-1                             counters (status.h order)
- *   CUBIE_PERSIST_STATE        + i, i < CUBIE_N_STATES      y
- *   CUBIE_PERSIST_K0           + i, i < CUBIE_N_STATES      k_0 (the FSAL derivative)
- *   CUBIE_PERSIST_ACCUMULATORS + i, i < CUBIE_N_OUTPUTS·CUBIE_N_METRICS  summary accumulators
+ * Persisted fields: persist.def (layout) — the loop's own, the counters, the
+ * state, the step family's region (cubie_step_persist_store/load) and the
+ * summary accumulators; CUBIE_PERSIST_FIELDS doubles in all, a count the
+ * host computes from the same list (and every kernel build checks).
  * Parameters are read from `parameters` in every window.
  */
 #ifndef CUBIE_RUN_H
 #define CUBIE_RUN_H
 
-#include "tableaus.h"
-#include "rk_step.h"
-#include "dense_output.h"
+#include "lists_generated.h"
+#include "step.h"
 #include "controllers.h"
 #include "summaries.h"
+#include "persist.def"
 
-#define CUBIE_USE_DENSE (CUBIE_ADAPTIVE && CUBIE_RK_DENSE_DEGREE > 0)
+#define CUBIE_USE_DENSE (CUBIE_ADAPTIVE && CUBIE_STEP_DENSE)
 
-#define CUBIE_PERSIST_T 0
-#define CUBIE_PERSIST_DT 1
-#define CUBIE_PERSIST_STATUS 2
-#define CUBIE_PERSIST_NEXT_SAVE 3
-#define CUBIE_PERSIST_GRID_INDEX 4
-#define CUBIE_PERSIST_HAVE_K0 5
-#define CUBIE_PERSIST_H_PREV 6
-#define CUBIE_PERSIST_LOG_E1 7
-#define CUBIE_PERSIST_LOG_E2 8
-#define CUBIE_PERSIST_REJECTED 9
-#define CUBIE_PERSIST_COUNTERS 10
-#define CUBIE_PERSIST_STATE (CUBIE_PERSIST_COUNTERS + CUBIE_N_COUNTERS)
-#define CUBIE_PERSIST_K0 (CUBIE_PERSIST_STATE + CUBIE_N_STATES)
-#define CUBIE_PERSIST_ACCUMULATORS (CUBIE_PERSIST_K0 + CUBIE_N_STATES)
-#define CUBIE_PERSIST_FIELDS (CUBIE_PERSIST_ACCUMULATORS + CUBIE_N_ACCUMULATORS)
+/* Where each persisted field starts (persist.def): each field begins where
+ * the one above ends. */
+#define CUBIE_PERSIST_OFFSET_(NAME, count, what) \
+  CUBIE_PERSIST_##NAME, CUBIE_PERSIST_##NAME##_LAST_ = CUBIE_PERSIST_##NAME + (count)-1,
+enum cubie_persist_field { CUBIE_PERSIST_LAYOUT(CUBIE_PERSIST_OFFSET_) CUBIE_PERSIST_END_ };
+/* Doubles per run, as a macro so the host's check (#if) can read it. */
+#define CUBIE_PERSIST_COUNT_(NAME, count, what) +(count)
+#define CUBIE_PERSIST_FIELDS (0 CUBIE_PERSIST_LAYOUT(CUBIE_PERSIST_COUNT_))
 
 /* A step within this fraction of its target is stretched to reach it. */
 #define CUBIE_LANDING_STRETCH 1.01
@@ -81,18 +68,18 @@ typedef struct cubie_run_state {
   cubie_i64 grid_index;
   cubie_i64 counters[CUBIE_N_COUNTERS];
   cubie_u32 status;
-  int have_k0;
+  cubie_step_state step; /* the step family's (step.h) */
   cubie_controller_state ctl;
 } cubie_run_state;
 
 /* Time of save point j. */
-CUBIE_DEVICE double cubie_save_time(const cubie_chunk_args *a, cubie_i64 j) {
+CUBIE_INLINE double cubie_save_time(const cubie_chunk_args *a, cubie_i64 j) {
   return (j >= a->n_saves - 1) ? a->t_end : a->t_save_start + (double)j * a->save_every;
 }
 
 /* Emit save point j of run r from the state y_at at its time: outputs,
  * saves array, summaries. */
-CUBIE_DEVICE void cubie_emit_save(const cubie_chunk_args *a, cubie_i64 r, cubie_i64 j,
+CUBIE_INLINE void cubie_emit_save(const cubie_chunk_args *a, cubie_i64 r, cubie_i64 j,
                                   const cubie_real *CUBIE_RESTRICT y_at,
                                   const cubie_real *CUBIE_RESTRICT p,
                                   cubie_real *CUBIE_RESTRICT out,
@@ -121,7 +108,7 @@ CUBIE_DEVICE void cubie_fill_failed(const cubie_chunk_args *a, cubie_i64 r, cubi
 CUBIE_DEVICE void cubie_run_persist_store(const cubie_chunk_args *a, cubie_i64 r,
                                           const cubie_run_state *s,
                                           const cubie_real *CUBIE_RESTRICT y,
-                                          const cubie_real *CUBIE_RESTRICT k0,
+                                          const cubie_step_work *w,
                                           const cubie_real *CUBIE_RESTRICT acc) {
   double *base = a->persist + r * a->persist_run_stride;
   const cubie_i64 fs = a->persist_field_stride;
@@ -130,7 +117,6 @@ CUBIE_DEVICE void cubie_run_persist_store(const cubie_chunk_args *a, cubie_i64 r
   base[CUBIE_PERSIST_STATUS * fs] = (double)s->status;
   base[CUBIE_PERSIST_NEXT_SAVE * fs] = (double)s->next_save;
   base[CUBIE_PERSIST_GRID_INDEX * fs] = (double)s->grid_index;
-  base[CUBIE_PERSIST_HAVE_K0 * fs] = (double)s->have_k0;
   base[CUBIE_PERSIST_H_PREV * fs] = s->ctl.h_prev;
   base[CUBIE_PERSIST_LOG_E1 * fs] = (double)s->ctl.log_e1;
   base[CUBIE_PERSIST_LOG_E2 * fs] = (double)s->ctl.log_e2;
@@ -139,10 +125,8 @@ CUBIE_DEVICE void cubie_run_persist_store(const cubie_chunk_args *a, cubie_i64 r
   for (int c = 0; c < CUBIE_N_COUNTERS; c++)
     base[(CUBIE_PERSIST_COUNTERS + c) * fs] = (double)s->counters[c];
   CUBIE_UNROLL
-  for (int n = 0; n < CUBIE_N_STATES; n++) {
-    base[(CUBIE_PERSIST_STATE + n) * fs] = (double)y[n];
-    base[(CUBIE_PERSIST_K0 + n) * fs] = (double)k0[n];
-  }
+  for (int n = 0; n < CUBIE_N_STATES; n++) base[(CUBIE_PERSIST_STATE + n) * fs] = (double)y[n];
+  cubie_step_persist_store(&s->step, w, base + CUBIE_PERSIST_STEP * fs, fs);
   CUBIE_UNROLL
   for (int i = 0; i < CUBIE_N_ACCUMULATORS; i++)
     base[(CUBIE_PERSIST_ACCUMULATORS + i) * fs] = (double)acc[i];
@@ -150,8 +134,7 @@ CUBIE_DEVICE void cubie_run_persist_store(const cubie_chunk_args *a, cubie_i64 r
 
 CUBIE_DEVICE void cubie_run_persist_load(const cubie_chunk_args *a, cubie_i64 r,
                                          cubie_run_state *s, cubie_real *CUBIE_RESTRICT y,
-                                         cubie_real *CUBIE_RESTRICT k0,
-                                         cubie_real *CUBIE_RESTRICT acc) {
+                                         cubie_step_work *w, cubie_real *CUBIE_RESTRICT acc) {
   const double *base = a->persist + r * a->persist_run_stride;
   const cubie_i64 fs = a->persist_field_stride;
   s->t = base[CUBIE_PERSIST_T * fs];
@@ -159,7 +142,6 @@ CUBIE_DEVICE void cubie_run_persist_load(const cubie_chunk_args *a, cubie_i64 r,
   s->status = (cubie_u32)base[CUBIE_PERSIST_STATUS * fs];
   s->next_save = (cubie_i64)base[CUBIE_PERSIST_NEXT_SAVE * fs];
   s->grid_index = (cubie_i64)base[CUBIE_PERSIST_GRID_INDEX * fs];
-  s->have_k0 = (int)base[CUBIE_PERSIST_HAVE_K0 * fs];
   s->ctl.h_prev = base[CUBIE_PERSIST_H_PREV * fs];
   s->ctl.log_e1 = (cubie_real)base[CUBIE_PERSIST_LOG_E1 * fs];
   s->ctl.log_e2 = (cubie_real)base[CUBIE_PERSIST_LOG_E2 * fs];
@@ -168,10 +150,8 @@ CUBIE_DEVICE void cubie_run_persist_load(const cubie_chunk_args *a, cubie_i64 r,
   for (int c = 0; c < CUBIE_N_COUNTERS; c++)
     s->counters[c] = (cubie_i64)base[(CUBIE_PERSIST_COUNTERS + c) * fs];
   CUBIE_UNROLL
-  for (int n = 0; n < CUBIE_N_STATES; n++) {
-    y[n] = (cubie_real)base[(CUBIE_PERSIST_STATE + n) * fs];
-    k0[n] = (cubie_real)base[(CUBIE_PERSIST_K0 + n) * fs];
-  }
+  for (int n = 0; n < CUBIE_N_STATES; n++) y[n] = (cubie_real)base[(CUBIE_PERSIST_STATE + n) * fs];
+  cubie_step_persist_load(&s->step, w, base + CUBIE_PERSIST_STEP * fs, fs);
   CUBIE_UNROLL
   for (int i = 0; i < CUBIE_N_ACCUMULATORS; i++)
     acc[i] = (cubie_real)base[(CUBIE_PERSIST_ACCUMULATORS + i) * fs];
@@ -190,7 +170,7 @@ CUBIE_DEVICE void cubie_run_write_status(const cubie_chunk_args *a, cubie_i64 r,
 }
 
 /* Copy the accepted proposal into the state. */
-CUBIE_DEVICE void cubie_run_commit_state(cubie_real *CUBIE_RESTRICT y,
+CUBIE_INLINE void cubie_run_commit_state(cubie_real *CUBIE_RESTRICT y,
                                          const cubie_real *CUBIE_RESTRICT y_new) {
   CUBIE_UNROLL
   for (int n = 0; n < CUBIE_N_STATES; n++) y[n] = y_new[n];
@@ -201,12 +181,11 @@ CUBIE_DEVICE void cubie_run_commit_state(cubie_real *CUBIE_RESTRICT y,
  * a rejection, or sets a failure bit, or (an accepted step reaching past
  * window_end) emits the saves of this window and leaves the pre-attempt
  * state untouched; the loop's checks then say what happens next. */
-CUBIE_DEVICE void cubie_run_adaptive_attempt(const cubie_chunk_args *a, cubie_i64 r,
+CUBIE_INLINE void cubie_run_adaptive_attempt(const cubie_chunk_args *a, cubie_i64 r,
                                             cubie_run_state *s, cubie_real *CUBIE_RESTRICT y,
                                             cubie_real *CUBIE_RESTRICT y_new,
                                             const cubie_real *CUBIE_RESTRICT p,
-                                            cubie_real *CUBIE_RESTRICT k,
-                                            cubie_real *CUBIE_RESTRICT stage,
+                                            cubie_step_work *w,
                                             cubie_real *CUBIE_RESTRICT out,
                                             cubie_real *CUBIE_RESTRICT acc) {
   const double t = s->t;
@@ -223,26 +202,29 @@ CUBIE_DEVICE void cubie_run_adaptive_attempt(const cubie_chunk_args *a, cubie_i6
     h = target - t;
     lands = 1;
   }
-  if (!(t + h > t)) { /* below the resolution of time */
-    s->status |= (s->ctl.rejected_last == 2) ? CUBIE_RUN_NONFINITE : CUBIE_RUN_STEP_TOO_SMALL;
+  if (!(t + h > t)) { /* below the resolution of time: stop, saying why it got there */
+    const int why = s->ctl.rejected_last;
+    s->status |= why > 1 ? (cubie_u32)why : (cubie_u32)CUBIE_RUN_STEP_TOO_SMALL;
     return;
   }
-  if (!s->have_k0) {
-    cubie_model_rhs(t, y, p, k);
-    s->counters[CUBIE_COUNTER_RHS_EVALS] += 1;
-    s->have_k0 = 1;
-  }
-  const int evals = cubie_rk_attempt(t, h, y, p, k, stage, y_new);
-  const cubie_real err = cubie_rk_error_norm(h, y, y_new, k, (cubie_real)a->atol, (cubie_real)a->rtol);
+  cubie_step_begin(&s->step, w, t, y, p, s->counters);
+#if CUBIE_USE_DENSE
+  cubie_i64 counters_before[CUBIE_N_COUNTERS];
+  CUBIE_UNROLL
+  for (int c = 0; c < CUBIE_N_COUNTERS; c++) counters_before[c] = s->counters[c];
+#endif
+  cubie_real err = (cubie_real)0;
+  const int outcome = cubie_step_attempt(&s->step, w, t, h, y, p, y_new, a, &err, s->counters);
   cubie_controller_state ctl = s->ctl;
   cubie_real factor;
+  /* A failed attempt's err is negative (step.h): rejected with min_gain. */
   if (!cubie_controller_judge(&ctl, err, h, a, &factor)) {
     s->counters[CUBIE_COUNTER_REJECTED] += 1;
-    s->counters[CUBIE_COUNTER_RHS_EVALS] += evals;
     s->ctl = ctl;
-    if (err < (cubie_real)0) s->ctl.rejected_last = 2; /* remember why */
+    if (outcome != CUBIE_STEP_OK) s->ctl.rejected_last = (int)cubie_step_stop_bit(outcome);
+    cubie_step_reject(&s->step, w, outcome);
     if (a->dt_min > 0.0 && dt_proposed <= a->dt_min) {
-      s->status |= (err < (cubie_real)0) ? CUBIE_RUN_NONFINITE : CUBIE_RUN_STEP_TOO_SMALL;
+      s->status |= cubie_step_stop_bit(outcome);
       return;
     }
     s->dt = cubie_controller_limit(h * (double)factor, a, &s->status);
@@ -254,13 +236,16 @@ CUBIE_DEVICE void cubie_run_adaptive_attempt(const cubie_chunk_args *a, cubie_i6
     const cubie_i64 j = s->next_save;
     const double ts = cubie_save_time(a, j);
     if (ts > t_new) break;
-    if (j >= a->window_end) return; /* not committed: the next window redoes it */
-    if (ts == t_new) {
-      cubie_emit_save(a, r, j, y_new, p, out, acc);
-    } else {
-      cubie_dense_eval((ts - t) / h, h, y, k, stage);
-      cubie_emit_save(a, r, j, stage, p, out, acc);
+    if (j >= a->window_end) { /* not committed: the next window redoes it */
+      CUBIE_UNROLL
+      for (int c = 0; c < CUBIE_N_COUNTERS; c++) s->counters[c] = counters_before[c];
+      return;
     }
+    /* At the step's end the state itself; inside it, the family's dense output. */
+    const cubie_real *y_at =
+        ts == t_new ? y_new
+                    : cubie_step_dense(&s->step, w, t, h, (ts - t) / h, y, y_new, p, s->counters);
+    cubie_emit_save(a, r, j, y_at, p, out, acc);
     s->next_save = j + 1;
   }
 #else
@@ -270,8 +255,7 @@ CUBIE_DEVICE void cubie_run_adaptive_attempt(const cubie_chunk_args *a, cubie_i6
   }
 #endif
   s->counters[CUBIE_COUNTER_ACCEPTED] += 1;
-  s->counters[CUBIE_COUNTER_RHS_EVALS] += evals;
-  s->have_k0 = cubie_rk_finish_fsal(t_new, y_new, p, k, &s->counters[CUBIE_COUNTER_RHS_EVALS]);
+  cubie_step_accept(&s->step, w, t_new, y_new, p, s->counters);
   cubie_run_commit_state(y, y_new);
   s->t = t_new;
   s->ctl = ctl;
@@ -281,12 +265,11 @@ CUBIE_DEVICE void cubie_run_adaptive_attempt(const cubie_chunk_args *a, cubie_i6
 }
 #else
 /* One step of a fixed-step run (or a failure bit). */
-CUBIE_DEVICE void cubie_run_fixed_step(const cubie_chunk_args *a, cubie_i64 r, cubie_run_state *s,
+CUBIE_INLINE void cubie_run_fixed_step(const cubie_chunk_args *a, cubie_i64 r, cubie_run_state *s,
                                       cubie_real *CUBIE_RESTRICT y,
                                       cubie_real *CUBIE_RESTRICT y_new,
                                       const cubie_real *CUBIE_RESTRICT p,
-                                      cubie_real *CUBIE_RESTRICT k,
-                                      cubie_real *CUBIE_RESTRICT stage,
+                                      cubie_step_work *w,
                                       cubie_real *CUBIE_RESTRICT out,
                                       cubie_real *CUBIE_RESTRICT acc) {
   const double t = s->t;
@@ -307,18 +290,15 @@ CUBIE_DEVICE void cubie_run_fixed_step(const cubie_chunk_args *a, cubie_i64 r, c
     s->status |= CUBIE_RUN_STEP_TOO_SMALL;
     return;
   }
-  if (!s->have_k0) {
-    cubie_model_rhs(t, y, p, k);
-    s->counters[CUBIE_COUNTER_RHS_EVALS] += 1;
-    s->have_k0 = 1;
-  }
-  s->counters[CUBIE_COUNTER_RHS_EVALS] += cubie_rk_attempt(t, h, y, p, k, stage, y_new);
-  if (!cubie_rk_all_finite(y_new)) {
-    s->status |= CUBIE_RUN_NONFINITE;
+  cubie_step_begin(&s->step, w, t, y, p, s->counters);
+  cubie_real err = (cubie_real)0;
+  const int outcome = cubie_step_attempt(&s->step, w, t, h, y, p, y_new, a, &err, s->counters);
+  if (outcome != CUBIE_STEP_OK) { /* no smaller step to retry with */
+    s->status |= cubie_step_stop_bit(outcome);
     return;
   }
   s->counters[CUBIE_COUNTER_ACCEPTED] += 1;
-  s->have_k0 = cubie_rk_finish_fsal(t_new, y_new, p, k, &s->counters[CUBIE_COUNTER_RHS_EVALS]);
+  cubie_step_accept(&s->step, w, t_new, y_new, p, s->counters);
   cubie_run_commit_state(y, y_new);
   s->t = t_new;
   if (on_grid) s->grid_index += 1;
@@ -343,13 +323,12 @@ CUBIE_DEVICE void cubie_integrate_run(const cubie_chunk_args *args, cubie_i64 r,
   const cubie_chunk_args *a = &settings;
 #endif
   cubie_real persistent_scratch[CUBIE_NZ(CUBIE_PERSISTENT_PER_RUN)];
-  CUBIE_BUFFER(LOOP_STATE, y, CUBIE_N_STATES);
-  CUBIE_BUFFER(LOOP_PROPOSAL, y_new, CUBIE_N_STATES);
-  CUBIE_BUFFER(LOOP_PARAMETERS, p, CUBIE_N_PARAMETERS);
-  CUBIE_BUFFER(LOOP_OUTPUTS, out, CUBIE_N_OUTPUTS);
-  CUBIE_BUFFER(LOOP_ACCUMULATORS, acc, CUBIE_N_ACCUMULATORS);
-  CUBIE_BUFFER(STEP_STAGES, k, CUBIE_RK_STAGES * CUBIE_N_STATES);
-  CUBIE_BUFFER(STEP_STAGE_STATE, stage, CUBIE_N_STATES);
+  CUBIE_BUFFER(LOOP, STATE, y);
+  CUBIE_BUFFER(LOOP, PROPOSAL, y_new);
+  CUBIE_BUFFER(LOOP, PARAMETERS, p);
+  CUBIE_BUFFER(LOOP, OUTPUTS, out);
+  CUBIE_BUFFER(LOOP, ACCUMULATORS, acc);
+  CUBIE_STEP_DECLARE_WORK(w);
   (void)shared_scratch;
   (void)persistent_scratch;
 
@@ -362,10 +341,7 @@ CUBIE_DEVICE void cubie_integrate_run(const cubie_chunk_args *args, cubie_i64 r,
   if (a->window_start == 0) {
     const cubie_real *y0 = (const cubie_real *)a->initial_values;
     CUBIE_UNROLL
-    for (int n = 0; n < CUBIE_N_STATES; n++) {
-      y[n] = y0[n * a->in_var_stride + r * a->in_run_stride];
-      k[n] = (cubie_real)0;
-    }
+    for (int n = 0; n < CUBIE_N_STATES; n++) y[n] = y0[n * a->in_var_stride + r * a->in_run_stride];
     CUBIE_UNROLL
     for (int i = 0; i < CUBIE_N_ACCUMULATORS; i++) acc[i] = (cubie_real)0;
     s.t = a->t0;
@@ -375,27 +351,22 @@ CUBIE_DEVICE void cubie_integrate_run(const cubie_chunk_args *args, cubie_i64 r,
     CUBIE_UNROLL
     for (int c = 0; c < CUBIE_N_COUNTERS; c++) s.counters[c] = 0;
     s.status = 0u;
-    s.have_k0 = 0;
     cubie_controller_init(&s.ctl);
+    cubie_step_start(&s.step, &w);
     if (a->n_saves > 0 && cubie_save_time(a, 0) == s.t) {
       cubie_emit_save(a, r, 0, y, p, out, acc);
       s.next_save = 1;
     }
     if (s.t < a->t_end) {
 #if CUBIE_ADAPTIVE
-      if (!(s.dt > 0.0)) {
-        cubie_model_rhs(s.t, y, p, k);
-        s.have_k0 = 1;
-        s.dt = cubie_initial_step(s.t, a->t_end, y, p, k, k + CUBIE_N_STATES, stage, a);
-        s.counters[CUBIE_COUNTER_RHS_EVALS] += 2;
-      }
+      if (!(s.dt > 0.0)) s.dt = cubie_step_first_step(&s.step, &w, s.t, y, p, a, s.counters);
       s.dt = cubie_controller_limit(s.dt, a, &s.status);
 #else
       if (!(a->dt0 > 0.0)) s.status |= CUBIE_RUN_STEP_TOO_SMALL;
 #endif
     }
   } else {
-    cubie_run_persist_load(a, r, &s, y, k, acc);
+    cubie_run_persist_load(a, r, &s, y, &w, acc);
   }
 
   for (;;) {
@@ -411,15 +382,15 @@ CUBIE_DEVICE void cubie_integrate_run(const cubie_chunk_args *args, cubie_i64 r,
       break;
     }
 #if CUBIE_ADAPTIVE
-    cubie_run_adaptive_attempt(a, r, &s, y, y_new, p, k, stage, out, acc);
+    cubie_run_adaptive_attempt(a, r, &s, y, y_new, p, &w, out, acc);
 #else
-    cubie_run_fixed_step(a, r, &s, y, y_new, p, k, stage, out, acc);
+    cubie_run_fixed_step(a, r, &s, y, y_new, p, &w, out, acc);
 #endif
   }
 
   if (s.status & CUBIE_RUN_FAILURE_MASK) cubie_fill_failed(a, r, s.next_save);
   cubie_run_write_status(a, r, &s);
-  if (a->persist) cubie_run_persist_store(a, r, &s, y, k, acc);
+  if (a->persist) cubie_run_persist_store(a, r, &s, y, &w, acc);
 }
 
 #endif

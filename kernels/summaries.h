@@ -1,33 +1,33 @@
-/* summaries.h — per-window statistics of the saved outputs (mean, max, min,
- * rms), accumulated at every emitted save point and written when a summary
- * window's last save point is emitted.
+/* summaries.h — per-window statistics of the saved outputs, accumulated at
+ * every emitted save point and written when a summary window's last save
+ * point is emitted. What each metric computes is metrics.h's.
  *
- * Metric selection (compile time; the host emits it before this header):
+ * Metric selection (compile time; the host emits it before the kernels):
  *
  *   #define CUBIE_N_METRICS 3                    number of metric slots, 0..8
- *   #define CUBIE_METRIC_0 CUBIE_METRIC_MEAN     kind of slot 0
+ *   #define CUBIE_METRIC_0 CUBIE_METRIC_MEAN     kind of slot 0 (metrics.def)
  *   #define CUBIE_METRIC_1 CUBIE_METRIC_MAX      kind of slot 1
  *   #define CUBIE_METRIC_2 CUBIE_METRIC_RMS      kind of slot 2
  *
- * Kinds: CUBIE_METRIC_MEAN (1), CUBIE_METRIC_MAX (2), CUBIE_METRIC_MIN (3),
- * CUBIE_METRIC_RMS (4). Slot m of output v is summaries index
- * (v * CUBIE_N_METRICS + m) (chunk_args.h), and accumulator
- * v * CUBIE_N_METRICS + m of LOOP_ACCUMULATORS. CUBIE_N_METRICS 0 (or
- * absent) compiles no summary code.
+ * Slot m of a saved quantity keeps its metric's accumulators and writes its
+ * metric's values, slots in order: for output v, the accumulators start at
+ * v·CUBIE_SUMMARY_ACCUMULATORS + (those of slots < m) in LOOP.ACCUMULATORS,
+ * and the values at summaries index v·CUBIE_SUMMARY_VALUES + (those of slots
+ * < m) (chunk_args.h). CUBIE_N_METRICS 0 (or absent) compiles no summary
+ * code.
  *
  * Summary window s covers save points s·E+1 … (s+1)·E, E = summary_every
  * (save 0, the initial state, is in none); a trailing partial window is never
- * written. Accumulators are cubie_real and summed in save order, so results
+ * written. Accumulators are cubie_real and updated in save order, so results
  * do not depend on time windows. This file never decides when saves happen
  * and never reads the state.
  */
 #ifndef CUBIE_SUMMARIES_H
 #define CUBIE_SUMMARIES_H
 
-#define CUBIE_METRIC_MEAN 1
-#define CUBIE_METRIC_MAX 2
-#define CUBIE_METRIC_MIN 3
-#define CUBIE_METRIC_RMS 4
+#include "lists_generated.h"
+#include "metrics.def"
+#include "metrics.h"
 
 #ifndef CUBIE_N_METRICS
 #define CUBIE_N_METRICS 0
@@ -35,49 +35,110 @@
 #if CUBIE_N_METRICS > 8
 #error "at most 8 summary metric slots (CUBIE_METRIC_0 .. CUBIE_METRIC_7)"
 #endif
+/* Slots beyond CUBIE_N_METRICS are empty (kind 0). */
+#if CUBIE_N_METRICS < 1
+#undef CUBIE_METRIC_0
+#define CUBIE_METRIC_0 0
+#endif
+#if CUBIE_N_METRICS < 2
+#undef CUBIE_METRIC_1
+#define CUBIE_METRIC_1 0
+#endif
+#if CUBIE_N_METRICS < 3
+#undef CUBIE_METRIC_2
+#define CUBIE_METRIC_2 0
+#endif
+#if CUBIE_N_METRICS < 4
+#undef CUBIE_METRIC_3
+#define CUBIE_METRIC_3 0
+#endif
+#if CUBIE_N_METRICS < 5
+#undef CUBIE_METRIC_4
+#define CUBIE_METRIC_4 0
+#endif
+#if CUBIE_N_METRICS < 6
+#undef CUBIE_METRIC_5
+#define CUBIE_METRIC_5 0
+#endif
+#if CUBIE_N_METRICS < 7
+#undef CUBIE_METRIC_6
+#define CUBIE_METRIC_6 0
+#endif
+#if CUBIE_N_METRICS < 8
+#undef CUBIE_METRIC_7
+#define CUBIE_METRIC_7 0
+#endif
 
-#define CUBIE_N_ACCUMULATORS (CUBIE_N_OUTPUTS * CUBIE_N_METRICS)
+/* Accumulators and values per saved quantity (macros: #if can use them). */
+#define CUBIE_SLOTS_SUM_(WHAT)                                                             \
+  (CUBIE_PASTE(WHAT, CUBIE_METRIC_0) + CUBIE_PASTE(WHAT, CUBIE_METRIC_1) +                 \
+   CUBIE_PASTE(WHAT, CUBIE_METRIC_2) + CUBIE_PASTE(WHAT, CUBIE_METRIC_3) +                 \
+   CUBIE_PASTE(WHAT, CUBIE_METRIC_4) + CUBIE_PASTE(WHAT, CUBIE_METRIC_5) +                 \
+   CUBIE_PASTE(WHAT, CUBIE_METRIC_6) + CUBIE_PASTE(WHAT, CUBIE_METRIC_7))
+#define CUBIE_SUMMARY_ACCUMULATORS CUBIE_SLOTS_SUM_(CUBIE_METRIC_ACCUMULATORS_OF_)
+#define CUBIE_SUMMARY_VALUES CUBIE_SLOTS_SUM_(CUBIE_METRIC_VALUES_OF_)
+#define CUBIE_N_ACCUMULATORS (CUBIE_N_OUTPUTS * CUBIE_SUMMARY_ACCUMULATORS)
 
 /* The kind of metric slot m (a constant once loops are unrolled). */
-CUBIE_DEVICE int cubie_metric_kind(int m) {
-#if CUBIE_N_METRICS > 0
+CUBIE_INLINE int cubie_metric_kind(int m) {
   if (m == 0) return CUBIE_METRIC_0;
-#endif
-#if CUBIE_N_METRICS > 1
   if (m == 1) return CUBIE_METRIC_1;
-#endif
-#if CUBIE_N_METRICS > 2
   if (m == 2) return CUBIE_METRIC_2;
-#endif
-#if CUBIE_N_METRICS > 3
   if (m == 3) return CUBIE_METRIC_3;
-#endif
-#if CUBIE_N_METRICS > 4
   if (m == 4) return CUBIE_METRIC_4;
-#endif
-#if CUBIE_N_METRICS > 5
   if (m == 5) return CUBIE_METRIC_5;
-#endif
-#if CUBIE_N_METRICS > 6
   if (m == 6) return CUBIE_METRIC_6;
-#endif
-#if CUBIE_N_METRICS > 7
   if (m == 7) return CUBIE_METRIC_7;
-#endif
-  (void)m;
   return 0;
 }
 
-/* Where metric slot m of output v for run r, summary window s, lives. */
-CUBIE_DEVICE cubie_real *cubie_summary_slot(const cubie_chunk_args *a, cubie_i64 r, int v, int m,
-                                            cubie_i64 s) {
-  return (cubie_real *)a->summaries + (cubie_i64)(v * CUBIE_N_METRICS + m) * a->sum_var_stride +
-         r * a->sum_run_stride + (s - a->summary_start) * a->sum_time_stride;
+#define CUBIE_METRIC_ACCUMULATORS_CASE_(ID, name, accumulators, ...) \
+  if (kind == CUBIE_METRIC_##ID) return accumulators;
+#define CUBIE_METRIC_VALUES_CASE_(ID, name, accumulators, values, ...) \
+  if (kind == CUBIE_METRIC_##ID) return values;
+CUBIE_INLINE int cubie_metric_accumulators(int kind) {
+  CUBIE_METRICS(CUBIE_METRIC_ACCUMULATORS_CASE_)
+  return 0;
+}
+CUBIE_INLINE int cubie_metric_values(int kind) {
+  CUBIE_METRICS(CUBIE_METRIC_VALUES_CASE_)
+  return 0;
 }
 
-CUBIE_DEVICE int cubie_summary_in_range(const cubie_chunk_args *a, cubie_i64 s) {
+/* Where slot m's accumulators / values start within one saved quantity's. */
+CUBIE_INLINE int cubie_slot_accumulator_offset(int m) {
+  int offset = 0;
+  CUBIE_UNROLL
+  for (int i = 0; i < 8; i++)
+    if (i < m) offset += cubie_metric_accumulators(cubie_metric_kind(i));
+  return offset;
+}
+CUBIE_INLINE int cubie_slot_value_offset(int m) {
+  int offset = 0;
+  CUBIE_UNROLL
+  for (int i = 0; i < 8; i++)
+    if (i < m) offset += cubie_metric_values(cubie_metric_kind(i));
+  return offset;
+}
+
+/* Where value i of output v for run r, summary window s, lives. */
+CUBIE_INLINE cubie_real *cubie_summary_value(const cubie_chunk_args *a, cubie_i64 r, int v, int i,
+                                             cubie_i64 s) {
+  return (cubie_real *)a->summaries +
+         (cubie_i64)(v * CUBIE_SUMMARY_VALUES + i) * a->sum_var_stride + r * a->sum_run_stride +
+         (s - a->summary_start) * a->sum_time_stride;
+}
+
+CUBIE_INLINE int cubie_summary_in_range(const cubie_chunk_args *a, cubie_i64 s) {
   return s >= a->summary_start && s < a->summary_end && s < a->n_summaries;
 }
+
+#define CUBIE_METRIC_START_CASE_(ID, ...) \
+  if (kind == CUBIE_METRIC_##ID) cubie_metric_start_##ID(slot, x);
+#define CUBIE_METRIC_UPDATE_CASE_(ID, ...) \
+  if (kind == CUBIE_METRIC_##ID) cubie_metric_update_##ID(slot, x);
+#define CUBIE_METRIC_FINALIZE_CASE_(ID, ...) \
+  if (kind == CUBIE_METRIC_##ID) cubie_metric_finalize_##ID(slot, inv_count, values);
 
 /* Emit summary window s from the accumulators. */
 CUBIE_DEVICE void cubie_summary_write(const cubie_chunk_args *a, cubie_i64 r, cubie_i64 s,
@@ -87,45 +148,64 @@ CUBIE_DEVICE void cubie_summary_write(const cubie_chunk_args *a, cubie_i64 r, cu
   for (int v = 0; v < CUBIE_N_OUTPUTS; v++) {
     CUBIE_UNROLL
     for (int m = 0; m < CUBIE_N_METRICS; m++) {
-      const cubie_real x = acc[v * CUBIE_N_METRICS + m];
       const int kind = cubie_metric_kind(m);
-      cubie_real value = x;
-      if (kind == CUBIE_METRIC_MEAN) value = x * inv_count;
-      if (kind == CUBIE_METRIC_RMS) value = cubie_sqrt(x * inv_count);
-      *cubie_summary_slot(a, r, v, m, s) = value;
+      const cubie_real *slot =
+          acc + v * CUBIE_SUMMARY_ACCUMULATORS + cubie_slot_accumulator_offset(m);
+      cubie_real values[CUBIE_NZ(CUBIE_SUMMARY_VALUES)];
+      CUBIE_METRICS(CUBIE_METRIC_FINALIZE_CASE_)
+      const int first_value = cubie_slot_value_offset(m);
+      CUBIE_UNROLL
+      for (int i = 0; i < cubie_metric_values(kind); i++)
+        *cubie_summary_value(a, r, v, first_value + i, s) = values[i];
+    }
+  }
+}
+
+/* Start the accumulators from the window's first save point's outputs. */
+CUBIE_INLINE void cubie_summary_start(const cubie_real *CUBIE_RESTRICT out,
+                                      cubie_real *CUBIE_RESTRICT acc) {
+  CUBIE_UNROLL
+  for (int v = 0; v < CUBIE_N_OUTPUTS; v++) {
+    const cubie_real x = out[v];
+    CUBIE_UNROLL
+    for (int m = 0; m < CUBIE_N_METRICS; m++) {
+      const int kind = cubie_metric_kind(m);
+      cubie_real *slot = acc + v * CUBIE_SUMMARY_ACCUMULATORS +
+                         cubie_slot_accumulator_offset(m);
+      CUBIE_METRICS(CUBIE_METRIC_START_CASE_)
+    }
+  }
+}
+
+/* Add a later save point's outputs to the accumulators. */
+CUBIE_INLINE void cubie_summary_update(const cubie_real *CUBIE_RESTRICT out,
+                                       cubie_real *CUBIE_RESTRICT acc) {
+  CUBIE_UNROLL
+  for (int v = 0; v < CUBIE_N_OUTPUTS; v++) {
+    const cubie_real x = out[v];
+    CUBIE_UNROLL
+    for (int m = 0; m < CUBIE_N_METRICS; m++) {
+      const int kind = cubie_metric_kind(m);
+      cubie_real *slot = acc + v * CUBIE_SUMMARY_ACCUMULATORS +
+                         cubie_slot_accumulator_offset(m);
+      CUBIE_METRICS(CUBIE_METRIC_UPDATE_CASE_)
     }
   }
 }
 
 /* Account save point j (outputs `out`): accumulate it into its summary
  * window and write the window when j is its last save point. */
-CUBIE_DEVICE void cubie_summary_add(const cubie_chunk_args *a, cubie_i64 r, cubie_i64 j,
+CUBIE_INLINE void cubie_summary_add(const cubie_chunk_args *a, cubie_i64 r, cubie_i64 j,
                                     const cubie_real *CUBIE_RESTRICT out,
                                     cubie_real *CUBIE_RESTRICT acc) {
 #if CUBIE_N_METRICS > 0
   const cubie_i64 every = a->summary_every;
   if (every <= 0 || j < 1) return;
   const cubie_i64 position = (j - 1) % every; /* 0: first save of its window */
-  CUBIE_UNROLL
-  for (int v = 0; v < CUBIE_N_OUTPUTS; v++) {
-    const cubie_real x = out[v];
-    CUBIE_UNROLL
-    for (int m = 0; m < CUBIE_N_METRICS; m++) {
-      cubie_real *slot = acc + v * CUBIE_N_METRICS + m;
-      const int kind = cubie_metric_kind(m);
-      if (position == 0) {
-        *slot = (kind == CUBIE_METRIC_RMS) ? x * x : x;
-      } else if (kind == CUBIE_METRIC_MEAN) {
-        *slot += x;
-      } else if (kind == CUBIE_METRIC_RMS) {
-        *slot += x * x;
-      } else if (kind == CUBIE_METRIC_MAX) {
-        *slot = cubie_fmax(*slot, x);
-      } else if (kind == CUBIE_METRIC_MIN) {
-        *slot = cubie_fmin(*slot, x);
-      }
-    }
-  }
+  if (position == 0)
+    cubie_summary_start(out, acc);
+  else
+    cubie_summary_update(out, acc);
   if (position == every - 1) {
     const cubie_i64 s = (j - 1) / every;
     if (cubie_summary_in_range(a, s)) cubie_summary_write(a, r, s, acc);
@@ -150,7 +230,8 @@ CUBIE_DEVICE void cubie_summary_fill_nan(const cubie_chunk_args *a, cubie_i64 r,
   if (s < a->summary_start) s = a->summary_start;
   for (; cubie_summary_in_range(a, s); s++)
     for (int v = 0; v < CUBIE_N_OUTPUTS; v++)
-      for (int m = 0; m < CUBIE_N_METRICS; m++) *cubie_summary_slot(a, r, v, m, s) = cubie_nan();
+      for (int i = 0; i < CUBIE_SUMMARY_VALUES; i++)
+        *cubie_summary_value(a, r, v, i, s) = cubie_nan();
 #else
   (void)a;
   (void)r;

@@ -14,7 +14,6 @@ static const char *const integrator_keys[] = {
     "algorithm", "step_control", "atol",     "rtol",      "dt",      "dt_min",   "dt_max",
     "duration",  "t0",           "settling_time", "precision", "max_steps", "safety", "min_gain",
     "max_gain",  "gains"};
-static const char *const controller_names[] = {"fixed", "i", "pi", "pid", "gustafsson"};
 static const char *const precision_names[] = {"float32", "float64"};
 
 /* Algorithm names and every alias, for suggestions; canonical names only
@@ -104,8 +103,8 @@ int cubie_config_read_integrator(cubie_config *cfg, const cubie_deck_section *to
   int controller = (int)cubie_algorithm_default_controller(in->algorithm);
   cubie_mark controller_mark = in->algorithm_mark;
   bool controller_set = !cubie_deck_is_unset(cubie_deck_get(&s, "step_control", NULL));
-  CUBIE_CALL(cubie_deck_choice(cfg, &s, "step_control", "step_control", controller_names, 5, &controller,
-                               &controller_mark));
+  CUBIE_CALL(cubie_deck_choice(cfg, &s, "step_control", "step_control", cubie_controller_names(),
+                               CUBIE_N_CONTROLLERS, &controller, &controller_mark));
   in->step_control = (cubie_controller)controller;
 
   /* Marks default to the section so defaulted values still blame something. */

@@ -7,12 +7,11 @@
 #include <string.h>
 
 #include "deck/config_sections.h"
+#include "plan/summary_metrics.h"
 #include "util/error.h"
 
 static const char *const output_keys[] = {"file", "save_every", "save", "summaries", "compression"};
 static const char *const summary_keys[] = {"every", "metrics"};
-static const char *const metric_names[] = {"mean", "max", "min", "rms"};
-#define N_METRICS 4
 
 /* A non-empty list of distinct names; marks kept per item. */
 static int read_name_list(const cubie_config *cfg, const cubie_ynode *list, const char *what, const char *kind,
@@ -87,15 +86,18 @@ static int read_summaries(cubie_config *cfg, const cubie_deck_section *s) {
 
   const cubie_ynode *metrics = cubie_deck_get(&sum, "metrics", NULL);
   if (!cubie_deck_is_unset(metrics))
-    return read_name_list(cfg, metrics, "output.summaries.metrics", "summary metric", metric_names, N_METRICS,
-                          &o->summary_metrics, &o->summary_metric_marks, &o->n_summary_metrics);
-  /* default: all four, blamed on the summaries key */
-  o->summary_metrics = calloc(N_METRICS, sizeof *o->summary_metrics);
-  o->summary_metric_marks = calloc(N_METRICS, sizeof *o->summary_metric_marks);
+    return read_name_list(cfg, metrics, "output.summaries.metrics", "summary metric", cubie_metric_names(),
+                          cubie_metric_count(), &o->summary_metrics, &o->summary_metric_marks,
+                          &o->n_summary_metrics);
+  /* default: the metrics kernels/metrics.def marks in_default, blamed on the summaries key */
+  int n = cubie_metric_count();
+  o->summary_metrics = calloc((size_t)n, sizeof *o->summary_metrics);
+  o->summary_metric_marks = calloc((size_t)n, sizeof *o->summary_metric_marks);
   CUBIE_CHECK(o->summary_metrics && o->summary_metric_marks, CUBIE_ERR_MEMORY, "out of memory listing metrics");
-  for (int i = 0; i < N_METRICS; i++) {
-    CUBIE_CALL(cubie_deck_strdup(metric_names[i], &o->summary_metrics[i]));
-    o->summary_metric_marks[i] = sum.mark;
+  for (int i = 0; i < n; i++) {
+    if (!cubie_metric_at(i)->in_default) continue;
+    CUBIE_CALL(cubie_deck_strdup(cubie_metric_at(i)->name, &o->summary_metrics[o->n_summary_metrics]));
+    o->summary_metric_marks[o->n_summary_metrics] = sum.mark;
     o->n_summary_metrics++;
   }
   return CUBIE_OK;

@@ -12,13 +12,18 @@
 
 #define N_LOCATIONS 3
 
+/* How a buffer's location was decided (for `cubie check`). */
+typedef enum cubie_buffer_origin {
+  CUBIE_BUFFER_REGISTERED = 0, /* the owner's default */
+  CUBIE_BUFFER_HEURISTIC,      /* moved by place_default */
+  CUBIE_BUFFER_CHOSEN          /* set_location / the deck's buffers: section */
+} cubie_buffer_origin;
+
+
 typedef struct owner_entry {
   char name[CUBIE_BUFFER_NAME_MAX];
-  int parent; /* -1: a root */
-  /* Computed by the layout, per location (elements): where the owner's
-   * slice starts, its aggregate, and the region it reserves for children. */
-  long long base[N_LOCATIONS], aggregate[N_LOCATIONS];
-  long long child_offset[N_LOCATIONS], child_size[N_LOCATIONS];
+  char alias[CUBIE_BUFFER_NAME_MAX]; /* another name for it in lookups; "" if none */
+  int parent;                        /* -1: a root */
 } owner_entry;
 
 typedef struct buffer_entry {
@@ -96,7 +101,20 @@ static int find_owner(const cubie_buffer_registry *reg, const char *owner) {
 static int find_buffer(const cubie_buffer_registry *reg, const char *full) {
   for (int i = 0; i < reg->n_buffers; i++)
     if (strcmp(reg->buffers[i].full, full) == 0) return i;
+  /* "alias.name" is "owner.name". */
+  const char *dot = strchr(full, '.');
+  for (int i = 0; dot && i < reg->n_buffers; i++) {
+    const owner_entry *o = &reg->owners[reg->buffers[i].owner];
+    if (o->alias[0] && strlen(o->alias) == (size_t)(dot - full) &&
+        strncmp(o->alias, full, (size_t)(dot - full)) == 0 &&
+        strcmp(reg->buffers[i].name, dot + 1) == 0)
+      return i;
+  }
   return -1;
+}
+
+bool cubie_buffer_registry_has_buffer(const cubie_buffer_registry *reg, const char *full_name) {
+  return find_buffer(reg, full_name) >= 0;
 }
 
 static void changed(cubie_buffer_registry *reg) { reg->version++; }
@@ -118,6 +136,23 @@ int cubie_buffer_registry_add_owner(cubie_buffer_registry *reg, const char *owne
   snprintf(o->name, sizeof o->name, "%s", owner);
   o->parent = p;
   changed(reg);
+  return CUBIE_OK;
+}
+
+bool cubie_buffer_registry_has_owner(const cubie_buffer_registry *reg, const char *owner) {
+  return find_owner(reg, owner) >= 0;
+}
+
+int cubie_buffer_registry_alias_owner(cubie_buffer_registry *reg, const char *alias,
+                                      const char *owner) {
+  int o = find_owner(reg, owner);
+  CUBIE_CHECK(o >= 0, CUBIE_ERR_INTERNAL, "alias '%s' for unknown buffer owner '%s'", alias, owner);
+  CUBIE_CHECK(valid_name(alias) && find_owner(reg, alias) < 0, CUBIE_ERR_INTERNAL,
+              "buffer owner alias '%s' is not a free owner name", alias);
+  for (int i = 0; i < reg->n_owners; i++)
+    CUBIE_CHECK(strcmp(reg->owners[i].alias, alias) != 0, CUBIE_ERR_INTERNAL,
+                "buffer owner alias '%s' given twice", alias);
+  snprintf(reg->owners[o].alias, sizeof reg->owners[o].alias, "%s", alias);
   return CUBIE_OK;
 }
 
@@ -156,27 +191,25 @@ int cubie_buffer_registry_register(cubie_buffer_registry *reg, const char *owner
   return CUBIE_OK;
 }
 
-int cubie_buffer_registry_unregister(cubie_buffer_registry *reg, const char *owner,
-                                     const char *name) {
-  char full[2 * CUBIE_BUFFER_NAME_MAX];
-  snprintf(full, sizeof full, "%s.%s", owner, name);
-  int i = find_buffer(reg, full);
-  CUBIE_CHECK(i >= 0, CUBIE_ERR_INTERNAL, "unregistering unknown buffer '%s'", full);
-  memmove(&reg->buffers[i], &reg->buffers[i + 1],
-          sizeof *reg->buffers * (size_t)(reg->n_buffers - i - 1));
-  reg->n_buffers--;
-  changed(reg);
-  return CUBIE_OK;
-}
-
 /* "unknown buffer 'x' (did you mean 'y'?)" / "(known buffers: ...)". */
 static void unknown_message(const cubie_buffer_registry *reg, const char *full, char *text,
                             size_t size) {
-  const char **names = malloc(sizeof *names * (size_t)(reg->n_buffers ? reg->n_buffers : 1));
+  /* Candidates: every buffer's name, and its alias name where it has one. */
+  const char **names = malloc(sizeof *names * (size_t)(2 * reg->n_buffers + 1));
+  char (*aliased)[2 * CUBIE_BUFFER_NAME_MAX] =
+      malloc(sizeof *aliased * (size_t)(reg->n_buffers ? reg->n_buffers : 1));
   const char *best = NULL;
-  if (names) {
-    for (int i = 0; i < reg->n_buffers; i++) names[i] = reg->buffers[i].full;
-    best = cubie_suggest(full, names, (size_t)reg->n_buffers);
+  if (names && aliased) {
+    size_t n = 0;
+    for (int i = 0; i < reg->n_buffers; i++) {
+      names[n++] = reg->buffers[i].full;
+      const owner_entry *o = &reg->owners[reg->buffers[i].owner];
+      if (o->alias[0]) {
+        snprintf(aliased[i], sizeof aliased[i], "%s.%s", o->alias, reg->buffers[i].name);
+        names[n++] = aliased[i];
+      }
+    }
+    best = cubie_suggest(full, names, n);
     /* A wrong owner with a right buffer ("algorithm.stages"): match the
      * part after the dot alone. */
     const char *dot = strchr(full, '.');
@@ -196,6 +229,7 @@ static void unknown_message(const cubie_buffer_registry *reg, const char *full, 
     if (len > 0 && (size_t)len < size) snprintf(text + len, size - (size_t)len, ")");
   }
   free(names);
+  free(aliased);
 }
 
 static int set_location(cubie_buffer_registry *reg, int i, cubie_buffer_location location,
@@ -264,26 +298,19 @@ int cubie_buffer_registry_place_default(cubie_buffer_registry *reg, size_t real_
   return rc;
 }
 
-unsigned long cubie_buffer_registry_version(const cubie_buffer_registry *reg) {
-  return reg->version;
-}
-
-/* Lay out owner `o` from `base` for one location; returns the end. */
+/* Lay out owner `o` from `base` for one location: its own buffers, then
+ * one region holding its children's (in the order they were added), each
+ * laid out the same way. Returns the end. */
 static long long place(cubie_buffer_registry *reg, int o, int loc, long long base) {
-  owner_entry *ow = &reg->owners[o];
   long long off = base;
-  ow->base[loc] = base;
   for (int i = 0; i < reg->n_buffers; i++) {
     buffer_entry *b = &reg->buffers[i];
     if (b->owner != o || (int)b->location != loc) continue;
     b->offset = off;
     off += b->size;
   }
-  ow->child_offset[loc] = off;
   for (int c = 0; c < reg->n_owners; c++)
     if (reg->owners[c].parent == o) off = place(reg, c, loc, off);
-  ow->child_size[loc] = off - ow->child_offset[loc];
-  ow->aggregate[loc] = off - base;
   return off;
 }
 
@@ -301,48 +328,6 @@ static void ensure_layout(cubie_buffer_registry *reg) {
   reg->layout_valid = true;
 }
 
-static int owner_or_raise(const cubie_buffer_registry *reg, const char *owner, int *o) {
-  *o = find_owner(reg, owner);
-  CUBIE_CHECK(*o >= 0, CUBIE_ERR_INTERNAL, "unknown buffer owner '%s'", owner);
-  return CUBIE_OK;
-}
-
-int cubie_buffer_registry_aggregate(cubie_buffer_registry *reg, const char *owner,
-                                    cubie_buffer_location location, long long *elements) {
-  int o;
-  CUBIE_CALL(owner_or_raise(reg, owner, &o));
-  ensure_layout(reg);
-  *elements = reg->owners[o].aggregate[location];
-  return CUBIE_OK;
-}
-
-int cubie_buffer_registry_children_aggregate(cubie_buffer_registry *reg, const char *owner,
-                                             cubie_buffer_location location, long long *elements) {
-  int o;
-  CUBIE_CALL(owner_or_raise(reg, owner, &o));
-  ensure_layout(reg);
-  *elements = reg->owners[o].child_size[location];
-  return CUBIE_OK;
-}
-
-int cubie_buffer_registry_child_region(cubie_buffer_registry *reg, const char *owner,
-                                       cubie_buffer_location location, long long *offset,
-                                       long long *size) {
-  int o;
-  CUBIE_CALL(owner_or_raise(reg, owner, &o));
-  ensure_layout(reg);
-  *offset = reg->owners[o].child_offset[location];
-  *size = reg->owners[o].child_size[location];
-  return CUBIE_OK;
-}
-
-int cubie_buffer_registry_total(cubie_buffer_registry *reg, cubie_buffer_location location,
-                                long long *elements) {
-  ensure_layout(reg);
-  *elements = reg->total[location];
-  return CUBIE_OK;
-}
-
 int cubie_buffer_registry_slot(cubie_buffer_registry *reg, const char *full_name,
                                cubie_buffer_slot *slot) {
   int i = find_buffer(reg, full_name);
@@ -358,14 +343,17 @@ int cubie_buffer_registry_slot(cubie_buffer_registry *reg, const char *full_name
   return CUBIE_OK;
 }
 
+int cubie_buffer_registry_total(cubie_buffer_registry *reg, cubie_buffer_location location,
+                                long long *elements) {
+  ensure_layout(reg);
+  *elements = reg->total[location];
+  return CUBIE_OK;
+}
+
 int cubie_buffer_registry_count(const cubie_buffer_registry *reg) { return reg->n_buffers; }
 
 const char *cubie_buffer_registry_name(const cubie_buffer_registry *reg, int i) {
   return (i >= 0 && i < reg->n_buffers) ? reg->buffers[i].full : NULL;
-}
-
-cubie_buffer_origin cubie_buffer_registry_origin(const cubie_buffer_registry *reg, int i) {
-  return (i >= 0 && i < reg->n_buffers) ? reg->buffers[i].origin : CUBIE_BUFFER_REGISTERED;
 }
 
 int cubie_buffer_registry_emit(cubie_buffer_registry *reg, cubie_strbuf *out) {

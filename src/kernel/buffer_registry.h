@@ -14,7 +14,8 @@
  * lines for kernels/buffers.h, so a buffer's location is a compile-time
  * constant: it costs nothing in the kernel and never changes results. It
  * knows nothing about which buffers the kernels declare (kernel_buffers.c
- * registers those) and never allocates device memory.
+ * registers the rows of kernels/buffers.def) and never allocates device
+ * memory.
  */
 #ifndef CUBIE_BUFFER_REGISTRY_H
 #define CUBIE_BUFFER_REGISTRY_H
@@ -49,25 +50,22 @@ typedef struct cubie_buffer_slot {
   long long size;
 } cubie_buffer_slot;
 
-/* How a buffer's location was decided (for `cubie check`). */
-typedef enum cubie_buffer_origin {
-  CUBIE_BUFFER_REGISTERED = 0, /* the owner's default */
-  CUBIE_BUFFER_HEURISTIC,      /* moved by place_default */
-  CUBIE_BUFFER_CHOSEN          /* set_location / the deck's buffers: section */
-} cubie_buffer_origin;
-
 int cubie_buffer_registry_create(cubie_buffer_registry **out);
 void cubie_buffer_registry_destroy(cubie_buffer_registry **reg);
 
 /* Add an owner; `parent` NULL makes it a root (its offsets start at 0). */
 int cubie_buffer_registry_add_owner(cubie_buffer_registry *reg, const char *owner,
                                     const char *parent);
+bool cubie_buffer_registry_has_owner(const cubie_buffer_registry *reg, const char *owner);
+/* Let "alias.name" mean "owner.name" wherever a name is looked up (the deck
+ * says `step.stages` for whichever step family's owner is present). */
+int cubie_buffer_registry_alias_owner(cubie_buffer_registry *reg, const char *alias,
+                                      const char *owner);
 /* Register buffer `name` of `owner` (re-registering replaces it). Names are
  * lower-case identifiers; the kernel sees OWNER_NAME in upper case. */
 int cubie_buffer_registry_register(cubie_buffer_registry *reg, const char *owner, const char *name,
                                    long long size, cubie_buffer_location location);
-int cubie_buffer_registry_unregister(cubie_buffer_registry *reg, const char *owner,
-                                     const char *name);
+bool cubie_buffer_registry_has_buffer(const cubie_buffer_registry *reg, const char *full_name);
 /* Move "owner.name"; unknown names are CUBIE_ERR_INPUT with a suggestion. */
 int cubie_buffer_registry_set_location(cubie_buffer_registry *reg, const char *full_name,
                                        cubie_buffer_location location);
@@ -79,32 +77,20 @@ int cubie_buffer_registry_apply_config(cubie_buffer_registry *reg, const cubie_c
  * for; `real_size` is the bytes of one element. */
 int cubie_buffer_registry_place_default(cubie_buffer_registry *reg, size_t real_size);
 
-/* Bumped by every change that can move a buffer. */
-unsigned long cubie_buffer_registry_version(const cubie_buffer_registry *reg);
-
-/* Elements per run of `location` that `owner` needs: its own buffers plus
- * every descendant's (aggregate), or the descendants' alone (the region
- * it reserves for its children). */
-int cubie_buffer_registry_aggregate(cubie_buffer_registry *reg, const char *owner,
-                                    cubie_buffer_location location, long long *elements);
-int cubie_buffer_registry_children_aggregate(cubie_buffer_registry *reg, const char *owner,
-                                             cubie_buffer_location location, long long *elements);
-/* The region `owner` reserves for its children (absolute offset, size). */
-int cubie_buffer_registry_child_region(cubie_buffer_registry *reg, const char *owner,
-                                       cubie_buffer_location location, long long *offset,
-                                       long long *size);
-/* Elements per run over all roots (CUBIE_SHARED_PER_RUN, ..._PERSISTENT_...). */
-int cubie_buffer_registry_total(cubie_buffer_registry *reg, cubie_buffer_location location,
-                                long long *elements);
+/* Where "owner.name" sits in the current layout (computed if stale). */
 int cubie_buffer_registry_slot(cubie_buffer_registry *reg, const char *full_name,
                                cubie_buffer_slot *slot);
-
+/* Elements per run of `location` over all owners (CUBIE_SHARED_PER_RUN,
+ * CUBIE_PERSISTENT_PER_RUN). */
+int cubie_buffer_registry_total(cubie_buffer_registry *reg, cubie_buffer_location location,
+                                long long *elements);
 /* Registered buffers in registration order, as "owner.name". */
 int cubie_buffer_registry_count(const cubie_buffer_registry *reg);
 const char *cubie_buffer_registry_name(const cubie_buffer_registry *reg, int i);
-cubie_buffer_origin cubie_buffer_registry_origin(const cubie_buffer_registry *reg, int i);
 
-/* The #define lines of kernels/buffers.h for this layout. */
+/* The #define lines of kernels/buffers.h for this layout: every registered
+ * buffer's location and offset, and the elements per run of shared and
+ * persistent local memory (CUBIE_SHARED_PER_RUN, ..._PERSISTENT_...). */
 int cubie_buffer_registry_emit(cubie_buffer_registry *reg, cubie_strbuf *out);
 /* A table for `cubie check`; `real_size` converts elements to bytes. */
 int cubie_buffer_registry_describe(cubie_buffer_registry *reg, size_t real_size,

@@ -1,49 +1,86 @@
-/* kernel_buffers.c — the kernels' scratch buffers (see kernel_buffers.h). */
+/* kernel_buffers.c — the kernels' scratch buffers, from kernels/buffers.def
+ * (see kernel_buffers.h). */
 #include "kernel/kernel_buffers.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "util/error.h"
+#include "kernels/buffers.def"
 
-typedef enum dim_kind { DIM_STATES, DIM_PARAMETERS, DIM_OUTPUTS, DIM_ACCUMULATORS, DIM_STAGES } dim_kind;
+/* The deck's name for the selected step family's buffer owner. */
+#define STEP_OWNER_ALIAS "step"
 
-/* Keep in step with the list in kernels/buffers.h. */
-static const struct {
-  const char *owner, *name;
-  dim_kind size;
-  const char *kernel_size; /* the same size as the kernels compute it */
-} kernel_buffers[] = {
-    {"loop", "state", DIM_STATES, "CUBIE_N_STATES"},
-    {"loop", "proposal", DIM_STATES, "CUBIE_N_STATES"},
-    {"loop", "error", DIM_STATES, "CUBIE_N_STATES"},
-    {"loop", "parameters", DIM_PARAMETERS, "CUBIE_N_PARAMETERS"},
-    {"loop", "outputs", DIM_OUTPUTS, "CUBIE_N_OUTPUTS"},
-    {"loop", "accumulators", DIM_ACCUMULATORS, "(CUBIE_N_OUTPUTS * CUBIE_N_METRICS)"},
-    {"step", "stages", DIM_STAGES, "(CUBIE_RK_STAGES * CUBIE_N_STATES)"},
-    {"step", "stage_state", DIM_STATES, "CUBIE_N_STATES"},
-};
+typedef struct kernel_buffer {
+  const char *family, *owner, *parent, *name;
+  const char *kernel_size; /* buffers.def's expression, as the kernels evaluate it */
+} kernel_buffer;
+
+#define BUFFER_ROW(FAMILY, OWNER, PARENT, NAME, elements, what) \
+  {#FAMILY, #OWNER, #PARENT, #NAME, #elements},
+static const kernel_buffer kernel_buffers[] = {CUBIE_BUFFER_ROWS(BUFFER_ROW)};
+#undef BUFFER_ROW
 #define N_KERNEL_BUFFERS ((int)(sizeof kernel_buffers / sizeof kernel_buffers[0]))
 
-static long long size_of(const cubie_kernel_dims *d, dim_kind kind) {
-  switch (kind) {
-    case DIM_STATES: return d->n_states;
-    case DIM_PARAMETERS: return d->n_parameters;
-    case DIM_OUTPUTS: return d->n_outputs;
-    case DIM_ACCUMULATORS: return (long long)d->n_outputs * d->n_metrics;
-    case DIM_STAGES: return (long long)d->stages * d->n_states;
-  }
-  return 0;
+void cubie_kernel_dims_of(const cubie_plan *plan, const cubie_model *model, cubie_kernel_dims *dims) {
+  dims->n_states = cubie_model_n_states(model);
+  dims->n_parameters = cubie_model_n_parameters(model);
+  dims->n_outputs = plan->n_outputs;
+  dims->accumulators = plan->summary_accumulators;
+  dims->algorithm = plan->algorithm;
+  dims->real_size = plan->real_size;
+}
+
+/* Each row's size for these dimensions: buffers.def's expression with the
+ * names it may use. */
+static void sizes_of(const cubie_kernel_dims *d, long long *sizes) {
+#define CUBIE_N_STATES ((long long)d->n_states)
+#define CUBIE_N_PARAMETERS ((long long)d->n_parameters)
+#define CUBIE_N_OUTPUTS ((long long)d->n_outputs)
+#define CUBIE_N_ACCUMULATORS ((long long)d->n_outputs * d->accumulators)
+#define CUBIE_METHOD_STAGES ((long long)d->algorithm->stages)
+  int i = 0;
+#define BUFFER_SIZE(FAMILY, OWNER, PARENT, NAME, elements, what) sizes[i++] = (elements);
+  CUBIE_BUFFER_ROWS(BUFFER_SIZE)
+#undef BUFFER_SIZE
+#undef CUBIE_METHOD_STAGES
+#undef CUBIE_N_ACCUMULATORS
+#undef CUBIE_N_OUTPUTS
+#undef CUBIE_N_PARAMETERS
+#undef CUBIE_N_STATES
+}
+
+/* "ERK" -> "erk" */
+static void lower_copy(char *dst, size_t size, const char *src) {
+  size_t i = 0;
+  for (; src[i] && i + 1 < size; i++) dst[i] = (char)tolower((unsigned char)src[i]);
+  dst[i] = '\0';
+}
+
+static bool registered(const kernel_buffer *b, const cubie_kernel_dims *d) {
+  return strcmp(b->family, "LOOP") == 0 || strcmp(b->family, d->algorithm->family) == 0;
 }
 
 static int fill(cubie_buffer_registry *reg, const cubie_kernel_dims *dims, const cubie_config *cfg) {
-  /* The step's buffers live inside the region the loop reserves for it. */
-  CUBIE_CALL(cubie_buffer_registry_add_owner(reg, "loop", NULL));
-  CUBIE_CALL(cubie_buffer_registry_add_owner(reg, "step", "loop"));
-  for (int i = 0; i < N_KERNEL_BUFFERS; i++)
-    CUBIE_CALL(cubie_buffer_registry_register(reg, kernel_buffers[i].owner, kernel_buffers[i].name,
-                                              size_of(dims, kernel_buffers[i].size),
-                                              CUBIE_LOCATION_LOCAL));
+  long long sizes[N_KERNEL_BUFFERS];
+  sizes_of(dims, sizes);
+  for (int i = 0; i < N_KERNEL_BUFFERS; i++) {
+    const kernel_buffer *b = &kernel_buffers[i];
+    if (!registered(b, dims)) continue;
+    char owner[CUBIE_BUFFER_NAME_MAX], parent[CUBIE_BUFFER_NAME_MAX], name[CUBIE_BUFFER_NAME_MAX];
+    lower_copy(owner, sizeof owner, b->owner);
+    lower_copy(parent, sizeof parent, b->parent);
+    lower_copy(name, sizeof name, b->name);
+    /* A child's buffers live inside the region its parent reserves. */
+    if (!cubie_buffer_registry_has_owner(reg, owner)) {
+      CUBIE_CALL(cubie_buffer_registry_add_owner(reg, owner,
+                                                 strcmp(b->parent, "NONE") == 0 ? NULL : parent));
+      if (strcmp(b->owner, dims->algorithm->family) == 0)
+        CUBIE_CALL(cubie_buffer_registry_alias_owner(reg, STEP_OWNER_ALIAS, owner));
+    }
+    CUBIE_CALL(cubie_buffer_registry_register(reg, owner, name, sizes[i], CUBIE_LOCATION_LOCAL));
+  }
   if (cfg) CUBIE_CALL(cubie_buffer_registry_apply_config(reg, cfg));
   return cubie_buffer_registry_place_default(reg, dims->real_size);
 }
@@ -63,18 +100,21 @@ int cubie_kernel_buffers_create(const cubie_kernel_dims *dims, const cubie_confi
 }
 
 int cubie_kernel_buffers_checks(cubie_buffer_registry *reg, cubie_strbuf *out) {
-  CUBIE_CALL(cubie_strbuf_append(out, "/* ---- buffer sizes the host registered (src/kernel/kernel_buffers.c) ---- */\n"));
+  CUBIE_CALL(cubie_strbuf_append(out, "/* ---- buffer sizes the host registered (kernels/buffers.def) ---- */\n"));
   for (int i = 0; i < N_KERNEL_BUFFERS; i++) {
-    char full[2 * CUBIE_BUFFER_NAME_MAX];
-    snprintf(full, sizeof full, "%s.%s", kernel_buffers[i].owner, kernel_buffers[i].name);
+    const kernel_buffer *b = &kernel_buffers[i];
+    char owner[CUBIE_BUFFER_NAME_MAX], name[CUBIE_BUFFER_NAME_MAX], full[2 * CUBIE_BUFFER_NAME_MAX];
+    lower_copy(owner, sizeof owner, b->owner);
+    lower_copy(name, sizeof name, b->name);
+    snprintf(full, sizeof full, "%s.%s", owner, name);
     cubie_buffer_slot slot;
+    if (!cubie_buffer_registry_has_buffer(reg, full)) continue; /* another family's */
     CUBIE_CALL(cubie_buffer_registry_slot(reg, full, &slot));
     CUBIE_CALL(cubie_strbuf_printf(out,
-                                   "#if %s != %lld\n#error \"buffer %s: the host registered %lld "
-                                   "elements but the kernels declare %s (update src/kernel/kernel_buffers.c)\"\n"
+                                   "#if CUBIE_BUF_%s_%s_SIZE != %lld\n#error \"buffer %s: the host "
+                                   "registered %lld elements but the kernels declare %s\"\n"
                                    "#endif\n",
-                                   kernel_buffers[i].kernel_size, slot.size, full, slot.size,
-                                   kernel_buffers[i].kernel_size));
+                                   b->owner, b->name, slot.size, full, slot.size, b->kernel_size));
   }
   return CUBIE_OK;
 }

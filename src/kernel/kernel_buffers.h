@@ -1,12 +1,13 @@
 /* kernel_buffers.h — the scratch buffers cubie's kernels declare, entered
  * into a buffer registry.
  *
- * Mirrors the list in kernels/buffers.h: owner `loop` (the per-run loop,
- * kernels/run.h) and its child `step` (the step algorithm). Registers them
- * with their sizes for one job, applies the deck's `buffers:` section and
- * then the default placement heuristic. It also writes preprocessor checks
- * that make the kernel compilation fail loudly if a kernel header declares a
- * buffer with another size than the one registered here (a stale mirror
+ * The buffers are the rows of kernels/buffers.def: the loop's always, a step
+ * family's when one of its methods is selected (its owner then also answers
+ * to `step` in the deck). Registers them with their sizes for one job,
+ * applies the deck's `buffers:` section and then the default placement
+ * heuristic. It also writes preprocessor checks that make the kernel
+ * compilation fail loudly if the kernels size a buffer differently from the
+ * host (the same buffers.def expression evaluated with other dimensions
  * would otherwise corrupt shared memory silently).
  */
 #ifndef CUBIE_KERNEL_BUFFERS_H
@@ -16,14 +17,20 @@
 
 #include "kernel/buffer_registry.h"
 #include "deck/config.h"
+#include "model/model.h"
+#include "plan/plan.h"
 #include "util/strbuf.h"
 
 /* The sizes the buffers depend on. */
 typedef struct cubie_kernel_dims {
-  int n_states, n_parameters, n_outputs, n_metrics;
-  int stages;       /* stage derivatives the step keeps (CUBIE_RK_STAGES) */
-  size_t real_size; /* bytes per element: 4 or 8 */
+  int n_states, n_parameters, n_outputs;
+  int accumulators;                       /* summary accumulators per output */
+  const cubie_algorithm_info *algorithm;  /* its family's buffers and stage count */
+  size_t real_size;                       /* bytes per element: 4 or 8 */
 } cubie_kernel_dims;
+
+/* The dimensions of a job's kernel. */
+void cubie_kernel_dims_of(const cubie_plan *plan, const cubie_model *model, cubie_kernel_dims *dims);
 
 /* A registry holding every kernel buffer; `cfg` (may be NULL) supplies the
  * `buffers:` section. Unknown names there are CUBIE_ERR_INPUT at their deck

@@ -7,6 +7,7 @@
 #include "util/error.h"
 #include "kernel/kernel_files.h"
 #include "kernels/status.h"
+#include "kernels/persist.def"
 
 int cubie_kernel_file_count(void) {
   int n = 0;
@@ -78,17 +79,9 @@ int cubie_kernel_source_inline(const char *name, unsigned char *seen, cubie_strb
   return inline_file(index, seen, out);
 }
 
-static const char *controller_macro(cubie_controller c) {
-  switch (c) {
-    case CUBIE_CONTROLLER_FIXED: return "CUBIE_CONTROLLER_FIXED";
-    case CUBIE_CONTROLLER_I: return "CUBIE_CONTROLLER_I";
-    case CUBIE_CONTROLLER_PI: return "CUBIE_CONTROLLER_PI";
-    case CUBIE_CONTROLLER_PID: return "CUBIE_CONTROLLER_PID";
-    case CUBIE_CONTROLLER_GUSTAFSSON: return "CUBIE_CONTROLLER_GUSTAFSSON";
-  }
-  return "CUBIE_CONTROLLER_UNKNOWN";
-}
-
+/* The kernel's compile-time choices: precision, the method and controller
+ * rows (kernels/methods.def, controllers.def: lists_generated.h turns
+ * CUBIE_ALGORITHM_<ID> into the row's constants) and the metric slots. */
 static int emit_settings(const cubie_plan *plan, cubie_strbuf *out) {
   CUBIE_CALL(cubie_strbuf_printf(out, "/* cubie %s kernel: %s, %s, %s */\n", CUBIE_VERSION,
                                  plan->algorithm->name, cubie_controller_name(plan->controller),
@@ -96,17 +89,13 @@ static int emit_settings(const cubie_plan *plan, cubie_strbuf *out) {
   CUBIE_CALL(cubie_strbuf_printf(out, "#define %s 1\n",
                                  plan->precision == CUBIE_FLOAT32 ? "CUBIE_PRECISION_FLOAT32"
                                                                   : "CUBIE_PRECISION_FLOAT64"));
-  CUBIE_CALL(cubie_strbuf_printf(out, "#define %s 1\n", plan->algorithm->macro));
-  CUBIE_CALL(cubie_strbuf_printf(out, "#define %s 1\n", controller_macro(plan->controller)));
+  CUBIE_CALL(cubie_strbuf_printf(out, "#define CUBIE_ALGORITHM_%s 1\n", plan->algorithm->id));
+  CUBIE_CALL(cubie_strbuf_printf(out, "#define CUBIE_CONTROLLER_%s 1\n",
+                                 cubie_controller_at(plan->controller)->id));
   CUBIE_CALL(cubie_strbuf_printf(out, "#define CUBIE_N_METRICS %d\n", plan->n_metrics));
-  for (int i = 0; i < plan->n_metrics; i++) {
-    char upper[16];
-    size_t k = 0;
-    for (; plan->metrics[i][k] && k < sizeof upper - 1; k++)
-      upper[k] = (char)(plan->metrics[i][k] - ('a' <= plan->metrics[i][k] && plan->metrics[i][k] <= 'z' ? 32 : 0));
-    upper[k] = '\0';
-    CUBIE_CALL(cubie_strbuf_printf(out, "#define CUBIE_METRIC_%d CUBIE_METRIC_%s\n", i, upper));
-  }
+  for (int i = 0; i < plan->n_metrics; i++)
+    CUBIE_CALL(cubie_strbuf_printf(out, "#define CUBIE_METRIC_%d CUBIE_METRIC_%s\n", i,
+                                   plan->metric_rows[i]->id));
   return CUBIE_OK;
 }
 
@@ -124,6 +113,9 @@ int cubie_kernel_source_build(const cubie_plan *plan, const cubie_model *model,
   if (!rc) rc = cubie_strbuf_append(&out, "/* ---- generated model ---- */\n");
   if (!rc) rc = cubie_model_generate(model, plan->outputs, plan->n_outputs, &out);
   if (!rc) rc = cubie_kernel_source_inline("run.h", seen, &out);
+  if (!rc)
+    rc = cubie_kernel_persist_check(cubie_kernel_persist_fields(plan, cubie_model_n_states(model)),
+                                    &out);
   if (!rc && opts && opts->epilogue) rc = inline_text(opts->epilogue, NULL, seen, &out);
   free(seen);
   if (rc) {
@@ -135,9 +127,25 @@ int cubie_kernel_source_build(const cubie_plan *plan, const cubie_model *model,
 }
 
 int cubie_kernel_persist_fields(const cubie_plan *plan, int n_states) {
-  /* kernels/run.h: 10 scalars (t, dt, status, next save, grid index, FSAL
-   * flag, controller history), CUBIE_N_COUNTERS counters, the state, the
-   * FSAL derivative, and CUBIE_N_OUTPUTS x CUBIE_N_METRICS accumulators.
-   * tests/kernels checks this against CUBIE_PERSIST_FIELDS. */
-  return 10 + CUBIE_N_COUNTERS + 2 * n_states + plan->n_outputs * plan->n_metrics;
+  /* kernels/persist.def's counts, evaluated with the names they may use. */
+#define CUBIE_N_STATES n_states
+#define CUBIE_N_ACCUMULATORS (plan->n_outputs * plan->summary_accumulators)
+#define CUBIE_STEP_PERSIST_FIELDS cubie_algorithm_persist_fields(plan->algorithm, n_states)
+#define PERSIST_COUNT(NAME, count, what) +(count)
+  return 0 CUBIE_PERSIST_LAYOUT(PERSIST_COUNT);
+#undef PERSIST_COUNT
+#undef CUBIE_STEP_PERSIST_FIELDS
+#undef CUBIE_N_ACCUMULATORS
+#undef CUBIE_N_STATES
+}
+
+int cubie_kernel_persist_check(int host_fields, cubie_strbuf *out) {
+  return cubie_strbuf_printf(
+      out,
+      "/* ---- persisted fields the host counted (kernels/persist.def) ---- */\n"
+      "#if CUBIE_PERSIST_FIELDS != %d\n"
+      "#error \"persisted fields: the host allocates %d doubles per run but the kernels "
+      "store CUBIE_PERSIST_FIELDS (kernels/persist.def, src/kernel/kernel_source.c)\"\n"
+      "#endif\n",
+      host_fields, host_fields);
 }

@@ -2,8 +2,10 @@
  *
  * The unit is: the compile-time settings as #define lines (precision,
  * algorithm, controller, summary metrics, buffer layout), then the kernel
- * headers from kernels/ with their quoted includes inlined (each file once),
- * the generated model code, the per-run loop, and the backend's entry point.
+ * files from kernels/ (headers, .def lists and the list macros generated
+ * from them) with their quoted includes inlined (each file once), the
+ * generated model code, the per-run loop, the check that the kernels'
+ * persisted-field count is the host's, and the backend's entry point.
  * The result is self-contained text: the same for the host compiler and
  * NVRTC apart from the epilogue, and kept on disk for inspection. This
  * module only builds text; it never compiles.
@@ -28,8 +30,12 @@ int cubie_kernel_source_build(const cubie_plan *plan, const cubie_model *model,
 int cubie_kernel_source_inline(const char *name, unsigned char *seen, cubie_strbuf *out);
 int cubie_kernel_file_count(void);
 
-/* Doubles per run the kernel persists between time windows
- * (CUBIE_PERSIST_FIELDS of kernels/run.h, computed the same way). */
+/* Doubles per run the kernel persists between time windows: the counts of
+ * kernels/persist.def, which the kernels sum into CUBIE_PERSIST_FIELDS. */
 int cubie_kernel_persist_fields(const cubie_plan *plan, int n_states);
+/* The #if/#error lines that make a kernel build fail unless its
+ * CUBIE_PERSIST_FIELDS equals host_fields; cubie_kernel_source_build puts
+ * them after the kernels. */
+int cubie_kernel_persist_check(int host_fields, cubie_strbuf *out);
 
 #endif

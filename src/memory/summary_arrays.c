@@ -14,7 +14,7 @@ int cubie_summary_arrays_init(cubie_summary_arrays *sum, const cubie_plan *p,
   CUBIE_CHECK(layout->output_buffers >= 1 && layout->output_buffers <= CUBIE_MAX_BUFFER_SETS,
               CUBIE_ERR_INTERNAL, "summaries: %d buffer sets", layout->output_buffers);
   sum->n_buffers = layout->output_buffers;
-  long long pairs = (long long)p->n_outputs * p->n_metrics;
+  long long pairs = (long long)p->n_outputs * p->n_summary_values;
   for (int b = 0; b < sum->n_buffers; b++)
     CUBIE_CALL(cubie_array_manager_add_results(&sum->manager, "summaries", b,
                                                cubie_plan_real_dtype(p), pairs, p->n_summaries,

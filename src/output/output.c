@@ -311,9 +311,9 @@ static int lookup_all(cubie_output *o, const cubie_output_spec *spec) {
   CUBIE_CALL(lookup_var(o, "run", 1, run_time, &o->run_var));
   CUBIE_CALL(lookup_var(o, "time", 1, run_time + 1, &o->time_var));
   CUBIE_CALL(lookup_var(o, "status", 1, run_time, &o->status_var));
-  static const char *const counters[CUBIE_N_COUNTERS] = {
-      "accepted_steps", "rejected_steps", "rhs_evaluations", "newton_iterations",
-      "linear_iterations"};
+#define COUNTER_NAME(ID, slot, name, long_name) name,
+  static const char *const counters[CUBIE_N_COUNTERS] = {CUBIE_COUNTERS(COUNTER_NAME)};
+#undef COUNTER_NAME
   for (int c = 0; c < CUBIE_N_COUNTERS; c++)
     CUBIE_CALL(lookup_var(o, counters[c], 1, run_time, &o->counter_vars[c]));
   for (int v = 0; v < o->n_outputs; v++)

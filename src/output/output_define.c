@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "util/error.h"
+#include "plan/summary_metrics.h"
 
 /* HDF5 chunks of about this size or less: large enough that a chunk is one
  * efficient MPI-IO request, small enough that compressing one (which
@@ -19,45 +20,23 @@
  * so a billion-run file does not carry millions of tiny chunks. */
 #define RUN_CHUNK_TARGET_BYTES ((size_t)1 << 20)
 
-static const char *const counter_names[CUBIE_N_COUNTERS] = {
-    [CUBIE_COUNTER_ACCEPTED] = "accepted_steps",
-    [CUBIE_COUNTER_REJECTED] = "rejected_steps",
-    [CUBIE_COUNTER_RHS_EVALS] = "rhs_evaluations",
-    [CUBIE_COUNTER_NEWTON] = "newton_iterations",
-    [CUBIE_COUNTER_LINEAR] = "linear_iterations",
-};
-static const char *const counter_long_names[CUBIE_N_COUNTERS] = {
-    [CUBIE_COUNTER_ACCEPTED] = "accepted steps",
-    [CUBIE_COUNTER_REJECTED] = "rejected steps",
-    [CUBIE_COUNTER_RHS_EVALS] = "right-hand-side evaluations",
-    [CUBIE_COUNTER_NEWTON] = "Newton iterations",
-    [CUBIE_COUNTER_LINEAR] = "linear-solver iterations",
-};
+/* Counters and status bits as kernels/counters.def and status.def list them. */
+#define COUNTER_NAME(ID, slot, name, long_name) name,
+#define COUNTER_LONG_NAME(ID, slot, name, long_name) long_name,
+static const char *const counter_names[CUBIE_N_COUNTERS] = {CUBIE_COUNTERS(COUNTER_NAME)};
+static const char *const counter_long_names[CUBIE_N_COUNTERS] = {CUBIE_COUNTERS(COUNTER_LONG_NAME)};
 
-static const unsigned int status_masks[] = {
-    CUBIE_RUN_SUCCESS, CUBIE_RUN_STEP_TOO_SMALL, CUBIE_RUN_MAX_STEPS,
-    CUBIE_RUN_NONFINITE, CUBIE_RUN_NEWTON_FAILED, CUBIE_RUN_DT_MIN_CLAMPED};
-static const char status_meanings[] =
-    "success step_too_small max_steps nonfinite newton_failed dt_min_clamped";
+#define STATUS_MASK(ID, bit, name, kind, meaning) bit,
+#define STATUS_MEANING(ID, bit, name, kind, meaning) " " name
+static const unsigned int status_masks[] = {CUBIE_STATUS_BITS(STATUS_MASK)};
+/* CF flag_meanings: the names, blank separated (the first blank skipped). */
+static const char status_meanings[] = CUBIE_STATUS_BITS(STATUS_MEANING);
 
 /* Names this module gives variables and global attributes itself. */
 static const char *const fixed_variable_names[] = {"run", "time", "summary_time",
                                                    "summary_time_bounds", "status"};
 static const char *const reserved_attributes[] = {"Conventions", "total_runs", "grid_shape",
                                                   "complete"};
-
-/* CF cell_methods words for the summary metrics we know; other metrics get
- * no cell_methods rather than a made-up one. */
-static const char *cell_method(const char *metric) {
-  static const char *const table[][2] = {
-      {"mean", "mean"}, {"max", "maximum"}, {"min", "minimum"},
-      {"rms", "root_mean_square"}, {"std", "standard_deviation"},
-      {"variance", "variance"}, {"sum", "sum"},
-  };
-  for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
-    if (strcmp(table[i][0], metric) == 0) return table[i][1];
-  return NULL;
-}
 
 bool cubie_output_has_summaries(const cubie_output_spec *spec) {
   return spec->n_metrics > 0 && spec->n_summaries > 0;
@@ -371,7 +350,9 @@ static int define_outputs(definer *d) {
       int rc = put_units_long_name(d, *varid, name, out->units, long_name);
       free(long_name);
       CUBIE_CALL(rc);
-      const char *method = cell_method(metric);
+      /* The metric's CF word (kernels/metrics.def); none rather than a made-up one. */
+      char word[64];
+      const char *method = cubie_metric_value_cell_method(metric, word, sizeof word);
       if (method) {
         char cell[128];
         snprintf(cell, sizeof cell, "summary_time: %s", method);
@@ -402,7 +383,7 @@ static int define_per_run(definer *d) {
   NC_TRY(d, nc_put_att_uint(ncid, o->status_var, "flag_masks", NC_UINT,
                             sizeof status_masks / sizeof status_masks[0], status_masks),
          "write an attribute of", "status");
-  CUBIE_CALL(put_text(d, o->status_var, "status", "flag_meanings", status_meanings));
+  CUBIE_CALL(put_text(d, o->status_var, "status", "flag_meanings", status_meanings + 1));
 
   for (int c = 0; c < CUBIE_N_COUNTERS; c++) {
     CUBIE_CALL(def_data_var(d, counter_names[c], NC_UINT, 1, &d->dim_run, &uint_chunk,

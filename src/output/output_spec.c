@@ -124,8 +124,9 @@ int cubie_output_spec_build(const cubie_job *job, const cubie_run_report *report
   sp->n_outputs = p->n_outputs;
   sp->outputs = s->outputs;
 
-  sp->n_metrics = p->n_metrics;
-  sp->metric_names = p->metrics;
+  /* One summary variable per value of each metric (kernels/metrics.def). */
+  sp->n_metrics = p->n_summary_values;
+  sp->metric_names = p->summary_value_names;
   sp->n_summaries = p->n_summaries;
   sp->summary_every = p->summary_every;
 

@@ -1,40 +1,50 @@
-/* algorithm.h — the host's table of integration algorithms and step
- * controllers: names users write in the deck, the kernel selector macro for
- * each, their orders, and the default controller settings.
+/* algorithm.h — the host's view of the integration methods and step
+ * controllers: the rows of kernels/methods.def and kernels/controllers.def
+ * as tables the host can search (deck names, validation, defaults, buffer
+ * sizes, `cubie check`).
  *
- * The numerical content (Butcher tableaus, controller formulas) lives only in
- * kernels/; this table only describes it so the host can validate a deck,
- * choose defaults, size buffers and print plans. Keep it in step with
- * kernels/tableaus.h.
+ * The numerical content (coefficients, controller formulas) lives only in
+ * kernels/, and every fact about a method or controller only in its list
+ * row; this module adds lookups, never facts.
  */
 #ifndef CUBIE_ALGORITHM_H
 #define CUBIE_ALGORITHM_H
 
 #include <stdbool.h>
 
+#include "kernels/controllers.def"
+
+#define CUBIE_CONTROLLER_AS_ENUM_(ID, ...) CUBIE_CONTROLLER_##ID,
 typedef enum cubie_controller {
-  CUBIE_CONTROLLER_FIXED = 0,
-  CUBIE_CONTROLLER_I,
-  CUBIE_CONTROLLER_PI,
-  CUBIE_CONTROLLER_PID,
-  CUBIE_CONTROLLER_GUSTAFSSON
+  CUBIE_CONTROLLERS(CUBIE_CONTROLLER_AS_ENUM_) CUBIE_N_CONTROLLERS
 } cubie_controller;
 
+/* One row of kernels/methods.def (see there for each column's meaning). */
 typedef struct cubie_algorithm_info {
+  const char *id;           /* "TSIT5": the kernel selector CUBIE_ALGORITHM_<id> */
   const char *name;         /* canonical deck name, e.g. "tsit5" */
   const char *aliases;      /* space-separated alternative deck names */
   const char *description;  /* "Tsitouras 5(4)" */
-  const char *macro;        /* kernel selector, e.g. "CUBIE_ALGORITHM_TSIT5" */
-  int stages;               /* right-hand-side evaluations per step, FSAL stage included */
+  const char *family;       /* "ERK": the step family (kernels/<family>.h, its buffers) */
+  int stages;               /* stage derivatives kept per step, FSAL stage included */
   int order;                /* order of the propagated solution */
-  /* Controller order q: the local error estimate behaves like h^(q+1), so
-   * the elementary controller's exponent is 1/(q+1) (Hairer & Wanner I,
-   * II.4). For most pairs q = min(p, p_hat); DOP853 uses q = 7 (its
-   * "8(5,3)" estimate is scaled to behave like h^8). 0: fixed-step only. */
-  int error_order;
+  int error_order;          /* controller order q; 0: fixed-step only */
   bool fsal;                /* first stage of a step = last stage of the previous */
-  int dense_order;          /* order of the dense-output interpolant; 0: none (steps land on save times) */
+  int dense_order;          /* order of the dense output; 0: none (steps land on save times) */
+  int dense_degree;         /* degree of the dense-output weights */
+  bool jacobian;            /* evaluates the Jacobian of the model */
 } cubie_algorithm_info;
+
+/* One row of kernels/controllers.def. */
+typedef struct cubie_controller_info {
+  const char *id;          /* "PI": the kernel selector CUBIE_CONTROLLER_<id> */
+  const char *name;        /* deck name */
+  bool adaptive;           /* needs the method's error estimate */
+  int gains;               /* how many gains it takes */
+  double default_gains[3]; /* unused ones 0 */
+  double safety, min_gain, max_gain;
+  const char *description;
+} cubie_controller_info;
 
 int cubie_algorithm_count(void);
 const cubie_algorithm_info *cubie_algorithm_at(int i);
@@ -43,10 +53,14 @@ const cubie_algorithm_info *cubie_algorithm_find(const char *name);
 bool cubie_algorithm_is_adaptive(const cubie_algorithm_info *a);
 /* The controller used when the deck does not name one. */
 cubie_controller cubie_algorithm_default_controller(const cubie_algorithm_info *a);
+/* Doubles per run the algorithm's step family persists between time
+ * windows (its kernels/methods.def family row) for a model of n_states. */
+int cubie_algorithm_persist_fields(const cubie_algorithm_info *a, int n_states);
 
+const cubie_controller_info *cubie_controller_at(cubie_controller c);
 const char *cubie_controller_name(cubie_controller c);
-/* Look up "fixed" | "i" | "pi" | "pid" | "gustafsson"; returns -1 when unknown. */
-int cubie_controller_find(const char *name);
+/* The deck names of every controller, in list order (for validation). */
+const char *const *cubie_controller_names(void);
 /* Number of gains the controller takes (0 for fixed) and their defaults for
  * an algorithm; safety factor and step-ratio limits likewise. */
 int cubie_controller_gain_count(cubie_controller c);

@@ -7,19 +7,23 @@
 #include <string.h>
 
 #include "util/error.h"
+#include "kernels/status.h"
 
 /* Names the output file uses for its own variables; user quantities that
  * collide with them get a trailing underscore in the file. */
 static const char *const reserved_names[] = {
-    "run", "time", "summary_time", "summary_time_bounds", "nv", "status", "accepted_steps",
-    "rejected_steps", "rhs_evaluations", "newton_iterations", "linear_iterations", "rank",
+    "run", "time", "summary_time", "summary_time_bounds", "nv", "status", "rank",
     "timing_compile", "timing_compute", "timing_transfer", "timing_write", "timing_wait",
     "timing_total", "rank_runs", "rank_node", "rank_local_rank", "rank_device", "rank_host",
     "rank_visible_devices", "rank_weight", NULL};
+#define COUNTER_NAME(ID, slot, name, long_name) name,
+static const char *const counter_names[] = {CUBIE_COUNTERS(COUNTER_NAME) NULL};
 
 static bool name_taken(const char *name, char **names, int n) {
   for (int i = 0; reserved_names[i]; i++)
     if (strcmp(reserved_names[i], name) == 0) return true;
+  for (int i = 0; counter_names[i]; i++)
+    if (strcmp(counter_names[i], name) == 0) return true;
   for (int i = 0; i < n; i++)
     if (names[i] && strcmp(names[i], name) == 0) return true;
   return false;
@@ -97,23 +101,25 @@ static int resolve_inputs(cubie_plan *p, const cubie_model *model, const cubie_g
   return rc;
 }
 
-static int metric_rank(const char *name) {
-  static const char *const order[] = {"mean", "max", "min", "rms"};
-  for (int i = 0; i < 4; i++)
-    if (strcmp(order[i], name) == 0) return i;
-  return -1;
-}
-
 static int resolve_summaries(cubie_plan *p, const cubie_config *cfg) {
   const cubie_output_config *oc = &cfg->output;
   if (!oc->summaries_set || oc->n_summary_metrics == 0) return CUBIE_OK;
   CUBIE_CHECK(oc->n_summary_metrics <= CUBIE_MAX_METRICS, CUBIE_ERR_INPUT,
               "%s: at most %d summary metrics", cfg->path, CUBIE_MAX_METRICS);
   for (int i = 0; i < oc->n_summary_metrics; i++) {
-    int r = metric_rank(oc->summary_metrics[i]);
-    CUBIE_CHECK(r >= 0, CUBIE_ERR_INTERNAL, "unvalidated summary metric '%s'",
-                oc->summary_metrics[i]);
-    p->metrics[p->n_metrics++] = oc->summary_metrics[i];
+    const cubie_metric_info *m = cubie_metric_find(oc->summary_metrics[i]);
+    CUBIE_CHECK(m, CUBIE_ERR_INTERNAL, "unvalidated summary metric '%s'", oc->summary_metrics[i]);
+    p->metric_rows[p->n_metrics] = m;
+    p->metrics[p->n_metrics++] = m->name;
+    p->summary_accumulators += m->accumulators;
+    for (int v = 0; v < m->values; v++) {
+      CUBIE_CHECK(p->n_summary_values < CUBIE_MAX_SUMMARY_VALUES, CUBIE_ERR_INPUT,
+                  "%s: the summary metrics write more than %d values per saved quantity",
+                  cfg->path, CUBIE_MAX_SUMMARY_VALUES);
+      char *name = p->summary_value_storage[p->n_summary_values];
+      CUBIE_CALL(cubie_metric_value_name(m, v, name, sizeof p->summary_value_storage[0]));
+      p->summary_value_names[p->n_summary_values++] = name;
+    }
   }
   double ratio = oc->summary_every / p->save_every;
   p->summary_every = (long long)llround(ratio);
@@ -211,8 +217,8 @@ void cubie_plan_destroy(cubie_plan **plan) {
 /* Bytes of saved data one run produces (saves and summaries). */
 static size_t output_bytes_per_run(const cubie_plan *p) {
   size_t saves = (size_t)p->n_saves * (size_t)p->n_outputs * p->real_size;
-  size_t summaries = (size_t)p->n_summaries * (size_t)p->n_outputs * (size_t)p->n_metrics *
-                     p->real_size;
+  size_t summaries = (size_t)p->n_summaries * (size_t)p->n_outputs *
+                     (size_t)p->n_summary_values * p->real_size;
   return saves + summaries;
 }
 

@@ -18,10 +18,14 @@
 #include "deck/config.h"
 #include "plan/grid.h"
 #include "model/model.h"
+#include "plan/summary_metrics.h"
 #include "kernels/chunk_args.h"
 #include "util/strbuf.h"
 
-#define CUBIE_MAX_METRICS 4
+/* Metric slots a kernel has (kernels/summaries.h) and summary values per
+ * saved quantity the plan can name. */
+#define CUBIE_MAX_METRICS 8
+#define CUBIE_MAX_SUMMARY_VALUES 32
 
 typedef struct cubie_plan {
   long long total_runs;
@@ -41,9 +45,16 @@ typedef struct cubie_plan {
   cubie_model_output *outputs;
   char **output_names;
 
-  /* Summaries: metric names in kernel order ("mean", "max", "min", "rms"). */
+  /* Summaries: the deck's metrics in slot order (kernels/summaries.h) ... */
   int n_metrics;
   const char *metrics[CUBIE_MAX_METRICS];
+  const cubie_metric_info *metric_rows[CUBIE_MAX_METRICS];
+  int summary_accumulators;                /* per saved quantity, all slots */
+  /* ... and the values they write per saved quantity, slots in order: the
+   * summary variables <output>_<value name> of the file. */
+  int n_summary_values;
+  const char *summary_value_names[CUBIE_MAX_SUMMARY_VALUES];
+  char summary_value_storage[CUBIE_MAX_SUMMARY_VALUES][64];
   long long summary_every;                 /* save points per window */
   long long n_summaries;
 

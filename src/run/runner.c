@@ -67,13 +67,8 @@ static int compile_and_load(cubie_backend *b, const char *source, MPI_Comm comm,
 }
 
 int cubie_runner_buffer_layout(const cubie_job *job, cubie_buffer_registry **out) {
-  const cubie_plan *p = job->plan;
-  cubie_kernel_dims dims = {.n_states = cubie_model_n_states(job->model),
-                            .n_parameters = cubie_model_n_parameters(job->model),
-                            .n_outputs = p->n_outputs,
-                            .n_metrics = p->n_metrics,
-                            .stages = p->algorithm->stages,
-                            .real_size = p->real_size};
+  cubie_kernel_dims dims;
+  cubie_kernel_dims_of(job->plan, job->model, &dims);
   return cubie_kernel_buffers_create(&dims, job->cfg, out);
 }
 

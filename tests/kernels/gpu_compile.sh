@@ -1,13 +1,15 @@
 #!/bin/bash
-# gpu_compile.sh — every kernel variant (11 methods x 2 precisions, every
-# controller for tsit5, one with buffers in shared memory) compiles with
+# gpu_compile.sh — every kernel variant (every method of kernels/methods.def
+# x 2 precisions, every controller of kernels/controllers.def for tsit5,
+# one with buffers in shared memory) compiles with
 # nvcc as CUDA C++ for sm_70, sm_80 and sm_90 (those this nvcc still
 # supports; CUDA 13 dropped sm_70, sm_75 is then the oldest tried). The
 # translation units are assembled as the host assembles them for NVRTC
 # (prologue, model, run.h, entry_cuda.h). No GPU needed.
-# usage: gpu_compile.sh KERNELS_DIR TEST_DIR WORK_DIR   (exit 77 without nvcc)
+# usage: gpu_compile.sh KERNELS_DIR GENERATED_DIR TEST_DIR WORK_DIR   (exit 77 without nvcc)
+#   GENERATED_DIR holds lists_generated.h (the build's generated/kernels)
 set -u
-kernels=$1 tests=$2 work=$3
+kernels=$1 generated=$2 tests=$3 work=$4
 nvcc=$(command -v nvcc || true)
 [ -z "$nvcc" ] && [ -x /usr/local/cuda/bin/nvcc ] && nvcc=/usr/local/cuda/bin/nvcc
 if [ -z "$nvcc" ]; then echo "nvcc not found: skipped"; exit 77; fi
@@ -23,11 +25,18 @@ done
 echo "nvcc: $nvcc; architectures: ${archs[*]}"
 mkdir -p "$work"
 
+# Rows: M(ID, "name", "aliases", "description", FAMILY, stages, order,
+# error_order, ...) and C(ID, "name", adaptive, ...).
+methods=$(sed -n 's/^ *M(\([A-Z0-9_]*\),.*, [A-Z0-9_]*, [0-9]*, [0-9]*, \([0-9]*\), [0-9]*, [0-9]*, [0-9]*, [0-9]*).*$/\1:\2/p' "$kernels/methods.def")
+controllers=$(sed -n 's/^ *C(\([A-Z0-9_]*\), "[a-z]*", [01],.*$/\1/p' "$kernels/controllers.def")
+[ -z "$methods" ] || [ -z "$controllers" ] && { echo "cannot read methods.def / controllers.def"; exit 1; }
 variants=()
 for prec in FLOAT32 FLOAT64; do
-  for alg in EULER HEUN RALSTON RK4; do variants+=("$alg:FIXED:$prec:local"); done
-  for alg in BS3 DOPRI5 TSIT5 CASH_KARP RKF45 DOP853 VERN7; do variants+=("$alg:PI:$prec:local"); done
-  for ctl in FIXED I PID GUSTAFSSON; do variants+=("TSIT5:$ctl:$prec:local"); done
+  for m in $methods; do
+    alg=${m%%:*} error_order=${m##*:}
+    if [ "$error_order" = 0 ]; then variants+=("$alg:FIXED:$prec:local"); else variants+=("$alg:PI:$prec:local"); fi
+  done
+  for ctl in $controllers; do [ "$ctl" = PI ] || variants+=("TSIT5:$ctl:$prec:local"); done
   variants+=("DOPRI5:PI:$prec:shared")
 done
 
@@ -40,11 +49,11 @@ compile() { # variant
     echo "#define CUBIE_ALGORITHM_$alg 1"
     echo "#define CUBIE_CONTROLLER_$ctl 1"
     if [ "$buffers" = shared ]; then
-      echo '#define CUBIE_BUF_STEP_STAGES_LOC CUBIE_LOC_SHARED'
-      echo '#define CUBIE_BUF_STEP_STAGES_OFFSET 0'
+      echo '#define CUBIE_BUF_ERK_STAGES_LOC CUBIE_LOC_SHARED'
+      echo '#define CUBIE_BUF_ERK_STAGES_OFFSET 0'
       echo '#define CUBIE_BUF_LOOP_STATE_LOC CUBIE_LOC_SHARED'
-      echo '#define CUBIE_BUF_LOOP_STATE_OFFSET (CUBIE_RK_STAGES * CUBIE_N_STATES)'
-      echo '#define CUBIE_SHARED_PER_RUN ((CUBIE_RK_STAGES + 1) * CUBIE_N_STATES)'
+      echo '#define CUBIE_BUF_LOOP_STATE_OFFSET (CUBIE_METHOD_STAGES * CUBIE_N_STATES)'
+      echo '#define CUBIE_SHARED_PER_RUN ((CUBIE_METHOD_STAGES + 1) * CUBIE_N_STATES)'
       echo '#define CUBIE_BUF_LOOP_OUTPUTS_LOC CUBIE_LOC_PERSISTENT'
       echo '#define CUBIE_BUF_LOOP_OUTPUTS_OFFSET 0'
       echo '#define CUBIE_PERSISTENT_PER_RUN CUBIE_N_OUTPUTS'
@@ -54,7 +63,7 @@ compile() { # variant
     echo '#include "run.h"'
     echo '#include "entry_cuda.h"'
   } > "$tu"
-  if "$nvcc" -x cu -std=c++17 "${gencode[@]}" -I"$kernels" -I"$tests" -c "$tu" -o "${tu%.cu}.o" \
+  if "$nvcc" -x cu -std=c++17 "${gencode[@]}" -I"$kernels" -I"$generated" -I"$tests" -c "$tu" -o "${tu%.cu}.o" \
        > "${tu%.cu}.log" 2>&1 && [ -s "${tu%.cu}.o" ]; then
     echo "ok   $1"
   else

@@ -76,22 +76,16 @@ static inline void harness_init(harness *h, cubie_i64 n_runs, cubie_i64 n_saves,
   a->dt_max = 0.0;
   a->atol = 1e-6;
   a->rtol = 1e-6;
-  a->safety = 0.9;
-  a->min_gain = 0.2;
-  a->max_gain = 10.0;
+  /* The defaults of kernels/controllers.def for the controller compiled in. */
+  const double gains[3] = {CUBIE_CONTROLLER_DEFAULT_GAINS};
+  const double limits[3] = {CUBIE_CONTROLLER_DEFAULT_LIMITS};
+  for (int i = 0; i < 3; i++) a->gains[i] = gains[i];
+  a->safety = limits[0];
+  a->min_gain = limits[1];
+  a->max_gain = limits[2];
   a->max_steps = 1000000;
   a->summary_every = summary_every;
   a->n_summaries = h->n_summaries;
-  /* Defaults of src/plan/algorithm.c for the controller compiled in. */
-#if defined(CUBIE_CONTROLLER_I)
-  a->gains[0] = 1.0;
-#elif defined(CUBIE_CONTROLLER_PI)
-  a->gains[0] = 0.7, a->gains[1] = -0.4;
-#elif defined(CUBIE_CONTROLLER_PID)
-  a->gains[0] = 0.58, a->gains[1] = -0.21, a->gains[2] = 0.10;
-#elif defined(CUBIE_CONTROLLER_GUSTAFSSON)
-  a->gains[0] = 2.0, a->gains[1] = -1.0;
-#endif
 }
 
 static inline void harness_free(harness *h) {

@@ -3,30 +3,47 @@
  * the kernel headers (prologue, model, run.h, entry_cuda.h) with
  * CUBIE_JIT_PASS, no host headers, to a cubin for sm_70 / sm_80 / sm_90
  * (those this NVRTC supports; CUDA 13 has no sm_70, then sm_75 is tried).
- * Every variant is built for the oldest architecture, tsit5 and dop853 for
- * all. No GPU needed.
- * usage: nvrtc_compile KERNELS_DIR TEST_DIR
+ * Every method of kernels/methods.def is built for the oldest architecture
+ * (fixed-step ones with the fixed controller, the others with PI), tsit5
+ * and dop853 for all. No GPU needed.
+ * usage: nvrtc_compile KERNELS_DIR GENERATED_DIR TEST_DIR
+ *   GENERATED_DIR holds lists_generated.h (the build's generated/kernels)
  */
 #include <nvrtc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int compile(const char *kernels, const char *tests, const char *alg, const char *ctl,
-                   const char *prec, int sm) {
-  char src[1024], inc_k[4200], inc_t[4200], arch[32];
+#include "kernels/methods.def"
+
+typedef struct method {
+  const char *id;
+  int error_order;
+} method;
+
+#define METHOD_ROW(ID, name, aliases, description, FAMILY, stages, order, error_order, fsal, \
+                   dense_order, dense_degree, jacobian)                                      \
+  {#ID, error_order},
+static const method methods[] = {CUBIE_METHODS(METHOD_ROW)};
+#define N_METHODS ((int)(sizeof methods / sizeof methods[0]))
+
+static const char *kernels_dir, *generated_dir, *tests_dir;
+
+static int compile(const char *alg, const char *ctl, const char *prec, int sm) {
+  char src[1024], inc_k[4200], inc_g[4200], inc_t[4200], arch[32];
   snprintf(src, sizeof src,
            "#define CUBIE_JIT_PASS 1\n#define CUBIE_PRECISION_%s 1\n#define CUBIE_ALGORITHM_%s 1\n"
            "#define CUBIE_CONTROLLER_%s 1\n#include \"tu_prologue.h\"\n#include \"vdp_model.h\"\n"
            "#include \"run.h\"\n#include \"entry_cuda.h\"\n",
            prec, alg, ctl);
-  snprintf(inc_k, sizeof inc_k, "-I%s", kernels);
-  snprintf(inc_t, sizeof inc_t, "-I%s", tests);
+  snprintf(inc_k, sizeof inc_k, "-I%s", kernels_dir);
+  snprintf(inc_g, sizeof inc_g, "-I%s", generated_dir);
+  snprintf(inc_t, sizeof inc_t, "-I%s", tests_dir);
   snprintf(arch, sizeof arch, "-arch=sm_%d", sm);
-  const char *opts[] = {"--std=c++17", arch, inc_k, inc_t};
+  const char *opts[] = {"--std=c++17", arch, inc_k, inc_g, inc_t};
   nvrtcProgram prog;
   if (nvrtcCreateProgram(&prog, src, "cubie_kernel.cu", 0, NULL, NULL) != NVRTC_SUCCESS) return 1;
-  const nvrtcResult rc = nvrtcCompileProgram(prog, 4, opts);
+  const nvrtcResult rc = nvrtcCompileProgram(prog, 5, opts);
   size_t cubin = 0;
   if (rc == NVRTC_SUCCESS) nvrtcGetCUBINSize(prog, &cubin);
   const int ok = rc == NVRTC_SUCCESS && cubin > 0;
@@ -43,10 +60,13 @@ static int compile(const char *kernels, const char *tests, const char *alg, cons
 }
 
 int main(int argc, char **argv) {
-  if (argc != 3) {
-    fprintf(stderr, "usage: nvrtc_compile KERNELS_DIR TEST_DIR\n");
+  if (argc != 4) {
+    fprintf(stderr, "usage: nvrtc_compile KERNELS_DIR GENERATED_DIR TEST_DIR\n");
     return 2;
   }
+  kernels_dir = argv[1];
+  generated_dir = argv[2];
+  tests_dir = argv[3];
   int n_archs = 0;
   if (nvrtcGetNumSupportedArchs(&n_archs) != NVRTC_SUCCESS || n_archs <= 0) return 77;
   int *supported = (int *)malloc(sizeof(int) * (size_t)n_archs);
@@ -62,16 +82,14 @@ int main(int argc, char **argv) {
     fprintf(stderr, "NVRTC supports none of sm_70/75/80/90\n");
     return 1;
   }
-  static const char *fixed[] = {"EULER", "HEUN", "RALSTON", "RK4"};
-  static const char *adaptive[] = {"BS3", "DOPRI5", "TSIT5", "CASH_KARP", "RKF45", "DOP853", "VERN7"};
   static const char *precs[] = {"FLOAT32", "FLOAT64"};
   int failed = 0;
   for (int p = 0; p < 2; p++) {
-    for (int i = 0; i < 4; i++) failed += compile(argv[1], argv[2], fixed[i], "FIXED", precs[p], archs[0]);
-    for (int i = 0; i < 7; i++) failed += compile(argv[1], argv[2], adaptive[i], "PI", precs[p], archs[0]);
+    for (int i = 0; i < N_METHODS; i++)
+      failed += compile(methods[i].id, methods[i].error_order > 0 ? "PI" : "FIXED", precs[p], archs[0]);
     for (int a = 1; a < n; a++) {
-      failed += compile(argv[1], argv[2], "TSIT5", "PI", precs[p], archs[a]);
-      failed += compile(argv[1], argv[2], "DOP853", "PI", precs[p], archs[a]);
+      failed += compile("TSIT5", "PI", precs[p], archs[a]);
+      failed += compile("DOP853", "PI", precs[p], archs[a]);
     }
   }
   printf("%d failed\n", failed);

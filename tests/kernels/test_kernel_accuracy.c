@@ -123,8 +123,8 @@ static void convergence_check(void) {
     finest = err;
   }
   const double slope = (levels * sxy - sx * sy) / (levels * sxx - sx * sx);
-  printf("measured order %.3f (theory %d)\n", slope, CUBIE_RK_ORDER);
-  CHECK_NEAR(slope, (double)CUBIE_RK_ORDER, 0.2);
+  printf("measured order %.3f (theory %d)\n", slope, CUBIE_METHOD_ORDER);
+  CHECK_NEAR(slope, (double)CUBIE_METHOD_ORDER, 0.2);
   CHECK(finest <= ERROR_BOUND);
 }
 #endif

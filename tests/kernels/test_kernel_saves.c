@@ -65,9 +65,9 @@ static void check_evaluation_count(const harness *h, int r) {
   const long accepted = (long)harness_counter(h, r, CUBIE_COUNTER_ACCEPTED);
   const long attempts = accepted + (long)harness_counter(h, r, CUBIE_COUNTER_REJECTED);
   const long start = (CUBIE_ADAPTIVE && h->a.dt0 <= 0.0) ? 2 : 1;
-  const long per_attempt = CUBIE_RK_BODY_STAGES - 1 + CUBIE_RK_FSAL_IN_ATTEMPT;
-  const long after_accept = (CUBIE_RK_FSAL && !CUBIE_RK_FSAL_IN_ATTEMPT) ? accepted : 0;
-  const long restart = CUBIE_RK_FSAL ? 0 : accepted - 1;
+  const long per_attempt = CUBIE_ERK_BODY_STAGES - 1 + CUBIE_ERK_FSAL_IN_ATTEMPT;
+  const long after_accept = (CUBIE_METHOD_FSAL && !CUBIE_ERK_FSAL_IN_ATTEMPT) ? accepted : 0;
+  const long restart = CUBIE_METHOD_FSAL ? 0 : accepted - 1;
   CHECK_INT(harness_counter(h, r, CUBIE_COUNTER_RHS_EVALS),
             start + per_attempt * attempts + after_accept + restart);
 }

@@ -126,7 +126,7 @@ static void check_mixed_chunk(void) {
   check_nan_fill(&h, 2, f2);
   CHECK_INT(h.status[3], CUBIE_RUN_NONFINITE);
   CHECK_INT(harness_counter(&h, 3, CUBIE_COUNTER_ACCEPTED), 0);
-  CHECK_INT(harness_counter(&h, 3, CUBIE_COUNTER_RHS_EVALS), CUBIE_RK_STAGES - CUBIE_RK_FSAL + CUBIE_RK_FSAL_IN_ATTEMPT);
+  CHECK_INT(harness_counter(&h, 3, CUBIE_COUNTER_RHS_EVALS), CUBIE_METHOD_STAGES - CUBIE_METHOD_FSAL + CUBIE_ERK_FSAL_IN_ATTEMPT);
 #endif
   /* A run that fails at the first step keeps save 0 (the initial state) and
    * its counters; everything after is NaN. */

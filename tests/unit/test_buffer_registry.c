@@ -1,6 +1,8 @@
-/* test_buffer_registry — layouts and offsets, parent/child aggregates,
- * invalidation by version, zero sizes, unknown names (with and without a
- * deck position), the deck's buffers: section and the default heuristic. */
+/* test_buffer_registry — layouts and offsets, parent/child regions,
+ * relayout after a change, zero sizes, unknown names (with and without a
+ * deck position), owner aliases (`step.` for the step family), the kernels'
+ * buffers of kernels/buffers.def, the deck's buffers: section and the
+ * default heuristic. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,9 +17,16 @@ static cubie_buffer_slot slot_of(cubie_buffer_registry *reg, const char *name) {
   return s;
 }
 
+/* Elements per run of a location, as the emitted layout says. */
 static long long total(cubie_buffer_registry *reg, cubie_buffer_location loc) {
-  long long n = -1;
-  CHECK_OK(cubie_buffer_registry_total(reg, loc, &n));
+  cubie_strbuf text;
+  CHECK_OK(cubie_strbuf_init(&text));
+  CHECK_OK(cubie_buffer_registry_emit(reg, &text));
+  const char *key = loc == CUBIE_LOCATION_SHARED ? "#define CUBIE_SHARED_PER_RUN "
+                                                  : "#define CUBIE_PERSISTENT_PER_RUN ";
+  const char *at = text.data ? strstr(text.data, key) : NULL;
+  long long n = at ? atoll(at + strlen(key)) : -1;
+  cubie_strbuf_free(&text);
   return n;
 }
 
@@ -57,22 +66,13 @@ static void test_layout_and_aggregates(void) {
   CHECK_INT(slot_of(reg, "newton.resid").offset, 5);
   CHECK_INT(total(reg, CUBIE_LOCATION_PERSISTENT_LOCAL), 8);
 
-  long long n = -1, off = -1;
-  CHECK_OK(cubie_buffer_registry_aggregate(reg, "step", CUBIE_LOCATION_SHARED, &n));
-  CHECK_INT(n, 24); /* 21 own + 3 of newton */
-  CHECK_OK(cubie_buffer_registry_children_aggregate(reg, "step", CUBIE_LOCATION_SHARED, &n));
-  CHECK_INT(n, 3);
-  CHECK_OK(cubie_buffer_registry_children_aggregate(reg, "loop", CUBIE_LOCATION_SHARED, &n));
-  CHECK_INT(n, 32); /* step 24 + summaries 8 */
-  CHECK_OK(cubie_buffer_registry_child_region(reg, "loop", CUBIE_LOCATION_SHARED, &off, &n));
-  CHECK_INT(off, 7);
-  CHECK_INT(n, 32);
-  CHECK_OK(cubie_buffer_registry_aggregate(reg, "loop", CUBIE_LOCATION_LOCAL, &n));
-  CHECK_INT(n, 2);
-  CHECK_OK(cubie_buffer_registry_aggregate(reg, "newton", CUBIE_LOCATION_PERSISTENT_LOCAL, &n));
-  CHECK_INT(n, 3);
-  CHECK_FAILS(cubie_buffer_registry_aggregate(reg, "nobody", CUBIE_LOCATION_LOCAL, &n),
-              CUBIE_ERR_INTERNAL);
+  /* step's region (its 21 + newton's 3) sits between loop's own buffers and
+   * summaries'; an unknown owner has no buffers. */
+  CHECK_INT(slot_of(reg, "summaries.acc").offset - slot_of(reg, "step.stages").offset, 24);
+  CHECK(cubie_buffer_registry_has_owner(reg, "newton"));
+  CHECK(!cubie_buffer_registry_has_owner(reg, "nobody"));
+  CHECK(cubie_buffer_registry_has_buffer(reg, "newton.resid"));
+  CHECK(!cubie_buffer_registry_has_buffer(reg, "newton.stages"));
 
   /* The emitted lines carry the same numbers. */
   cubie_strbuf text;
@@ -88,8 +88,8 @@ static void test_layout_and_aggregates(void) {
   CHECK(reg == NULL);
 }
 
-/* A change bumps the version and the next query sees the new layout;
- * setting a buffer to where it already is changes nothing. */
+/* A change is seen by the next query (the layout is recomputed), for the
+ * buffer moved and for the regions around it. */
 static void test_invalidation(void) {
   cubie_buffer_registry *reg = NULL;
   CHECK_OK(cubie_buffer_registry_create(&reg));
@@ -98,39 +98,56 @@ static void test_invalidation(void) {
   CHECK_OK(cubie_buffer_registry_register(reg, "loop", "a", 4, CUBIE_LOCATION_SHARED));
   CHECK_OK(cubie_buffer_registry_register(reg, "step", "b", 6, CUBIE_LOCATION_SHARED));
   CHECK_INT(slot_of(reg, "step.b").offset, 4);
-  long long n = 0;
-  CHECK_OK(cubie_buffer_registry_children_aggregate(reg, "loop", CUBIE_LOCATION_SHARED, &n));
-  CHECK_INT(n, 6);
+  CHECK_INT(total(reg, CUBIE_LOCATION_SHARED), 10);
 
-  unsigned long v = cubie_buffer_registry_version(reg);
+  /* Setting a buffer where it already is changes nothing. */
   CHECK_OK(cubie_buffer_registry_set_location(reg, "loop.a", CUBIE_LOCATION_SHARED));
-  CHECK_INT(cubie_buffer_registry_version(reg), v); /* no move, no new layout */
+  CHECK_INT(slot_of(reg, "step.b").offset, 4);
 
   CHECK_OK(cubie_buffer_registry_set_location(reg, "loop.a", CUBIE_LOCATION_LOCAL));
-  CHECK(cubie_buffer_registry_version(reg) > v);
   CHECK_INT(slot_of(reg, "step.b").offset, 0); /* the child region moved up */
+  CHECK_INT(slot_of(reg, "loop.a").location, CUBIE_LOCATION_LOCAL);
   CHECK_INT(total(reg, CUBIE_LOCATION_SHARED), 6);
 
   /* A child's move changes its parent's reserved region. */
-  v = cubie_buffer_registry_version(reg);
   CHECK_OK(cubie_buffer_registry_set_location(reg, "step.b", CUBIE_LOCATION_PERSISTENT_LOCAL));
-  CHECK(cubie_buffer_registry_version(reg) > v);
-  CHECK_OK(cubie_buffer_registry_children_aggregate(reg, "loop", CUBIE_LOCATION_SHARED, &n));
-  CHECK_INT(n, 0);
-  CHECK_OK(cubie_buffer_registry_children_aggregate(reg, "loop", CUBIE_LOCATION_PERSISTENT_LOCAL, &n));
-  CHECK_INT(n, 6);
+  CHECK_INT(total(reg, CUBIE_LOCATION_SHARED), 0);
+  CHECK_INT(total(reg, CUBIE_LOCATION_PERSISTENT_LOCAL), 6);
+  CHECK_INT(slot_of(reg, "step.b").location, CUBIE_LOCATION_PERSISTENT_LOCAL);
 
-  /* Re-registering replaces the size; unregistering removes it. */
-  v = cubie_buffer_registry_version(reg);
+  /* Re-registering replaces the size and the location. */
   CHECK_OK(cubie_buffer_registry_register(reg, "step", "b", 9, CUBIE_LOCATION_SHARED));
-  CHECK(cubie_buffer_registry_version(reg) > v);
-  CHECK_INT(cubie_buffer_registry_count(reg), 2);
+  CHECK_INT(slot_of(reg, "step.b").size, 9);
   CHECK_INT(total(reg, CUBIE_LOCATION_SHARED), 9);
   CHECK_INT(total(reg, CUBIE_LOCATION_PERSISTENT_LOCAL), 0);
-  CHECK_OK(cubie_buffer_registry_unregister(reg, "step", "b"));
-  CHECK_INT(cubie_buffer_registry_count(reg), 1);
-  CHECK_INT(total(reg, CUBIE_LOCATION_SHARED), 0);
-  CHECK_FAILS(cubie_buffer_registry_unregister(reg, "step", "b"), CUBIE_ERR_INTERNAL);
+  cubie_buffer_registry_destroy(&reg);
+}
+
+/* "alias.name" means "owner.name" in every lookup, and suggestions offer
+ * both spellings. */
+static void test_alias(void) {
+  cubie_buffer_registry *reg = NULL;
+  CHECK_OK(cubie_buffer_registry_create(&reg));
+  CHECK_OK(cubie_buffer_registry_add_owner(reg, "loop", NULL));
+  CHECK_OK(cubie_buffer_registry_add_owner(reg, "erk", "loop"));
+  CHECK_OK(cubie_buffer_registry_alias_owner(reg, "step", "erk"));
+  CHECK_OK(cubie_buffer_registry_register(reg, "loop", "state", 3, CUBIE_LOCATION_LOCAL));
+  CHECK_OK(cubie_buffer_registry_register(reg, "erk", "stages", 21, CUBIE_LOCATION_LOCAL));
+  CHECK(cubie_buffer_registry_has_buffer(reg, "step.stages"));
+  CHECK(!cubie_buffer_registry_has_buffer(reg, "step.state"));
+  CHECK_OK(cubie_buffer_registry_set_location(reg, "step.stages", CUBIE_LOCATION_SHARED));
+  CHECK_INT(slot_of(reg, "erk.stages").location, CUBIE_LOCATION_SHARED);
+  CHECK_INT(slot_of(reg, "step.stages").size, 21);
+  CHECK_FAILS(cubie_buffer_registry_set_location(reg, "step.stagse", CUBIE_LOCATION_SHARED),
+              CUBIE_ERR_INPUT);
+  CHECK_STR(cubie_error_message(), "unknown buffer 'step.stagse' (did you mean 'step.stages'?)");
+  CHECK_FAILS(cubie_buffer_registry_set_location(reg, "erk.stagse", CUBIE_LOCATION_SHARED),
+              CUBIE_ERR_INPUT);
+  CHECK_STR(cubie_error_message(), "unknown buffer 'erk.stagse' (did you mean 'erk.stages'?)");
+  /* An alias must not hide an owner, nor be given twice. */
+  CHECK_FAILS(cubie_buffer_registry_alias_owner(reg, "loop", "erk"), CUBIE_ERR_INTERNAL);
+  CHECK_FAILS(cubie_buffer_registry_alias_owner(reg, "step", "loop"), CUBIE_ERR_INTERNAL);
+  CHECK_FAILS(cubie_buffer_registry_alias_owner(reg, "other", "nobody"), CUBIE_ERR_INTERNAL);
   cubie_buffer_registry_destroy(&reg);
 }
 
@@ -164,8 +181,14 @@ static void test_zero_sizes(void) {
   cubie_buffer_registry_destroy(&reg);
 }
 
-static const cubie_kernel_dims lorenz64 = {.n_states = 3, .n_parameters = 3, .n_outputs = 4,
-                                           .n_metrics = 2, .stages = 7, .real_size = 8};
+/* Lorenz with tsit5 (7 stages), 4 outputs, 2 one-accumulator metrics, float64. */
+static cubie_kernel_dims lorenz64;
+static void init_dims(void) {
+  lorenz64 = (cubie_kernel_dims){.n_states = 3, .n_parameters = 3, .n_outputs = 4,
+                                 .accumulators = 2, .algorithm = cubie_algorithm_find("tsit5"),
+                                 .real_size = 8};
+  CHECK(lorenz64.algorithm && lorenz64.algorithm->stages == 7);
+}
 
 static cubie_config *deck(const char *buffers) {
   char text[1024];
@@ -188,14 +211,18 @@ static void test_unknown_names(void) {
               CUBIE_ERR_INPUT);
   CHECK_STR(cubie_error_message(), "unknown buffer 'loop.stat' (did you mean 'loop.state'?)");
   CHECK_FAILS(cubie_buffer_registry_set_location(reg, "zzz", CUBIE_LOCATION_SHARED), CUBIE_ERR_INPUT);
-  CHECK_CONTAINS(cubie_error_message(), "unknown buffer 'zzz' (known buffers: loop.state loop.proposal");
+  CHECK_CONTAINS(cubie_error_message(),
+                 "unknown buffer 'zzz' (known buffers: loop.state loop.proposal loop.parameters "
+                 "loop.outputs loop.accumulators erk.stages erk.stage_state)");
   /* The right buffer under a wrong owner. */
   CHECK_FAILS(cubie_buffer_registry_set_location(reg, "algorithm.stages", CUBIE_LOCATION_SHARED),
               CUBIE_ERR_INPUT);
-  CHECK_STR(cubie_error_message(), "unknown buffer 'algorithm.stages' (did you mean 'step.stages'?)");
+  CHECK_STR(cubie_error_message(), "unknown buffer 'algorithm.stages' (did you mean 'erk.stages'?)");
   cubie_buffer_slot s;
   CHECK_FAILS(cubie_buffer_registry_slot(reg, "step.stage", &s), CUBIE_ERR_INPUT);
   CHECK_CONTAINS(cubie_error_message(), "did you mean 'step.stages'?");
+  /* The loop's old error buffer is gone. */
+  CHECK(!cubie_buffer_registry_has_buffer(reg, "loop.error"));
   cubie_buffer_registry_destroy(&reg);
 
   cubie_config *cfg = deck("buffers:\n  loop.state: shared\n  step.stagse: local\n");
@@ -233,23 +260,20 @@ static void test_deck_overrides(void) {
     CHECK_INT(s.offset, 0);
     s = slot_of(reg, "loop.parameters");
     CHECK_INT(s.location, CUBIE_LOCATION_SHARED);
-    CHECK_INT(s.offset, 3); /* registration order: state, proposal, error, parameters */
-    s = slot_of(reg, "step.stages");
+    CHECK_INT(s.offset, 3); /* registration order: state, proposal, parameters */
+    s = slot_of(reg, "erk.stages"); /* moved as step.stages */
     CHECK_INT(s.location, CUBIE_LOCATION_PERSISTENT_LOCAL);
     CHECK_INT(s.size, 21);
     CHECK_INT(total(reg, CUBIE_LOCATION_SHARED), 6);
     CHECK_INT(total(reg, CUBIE_LOCATION_PERSISTENT_LOCAL), 21);
     CHECK_INT(slot_of(reg, "loop.proposal").location, CUBIE_LOCATION_LOCAL);
-    int i_state = -1;
-    for (int i = 0; i < cubie_buffer_registry_count(reg); i++)
-      if (strcmp(cubie_buffer_registry_name(reg, i), "loop.state") == 0) i_state = i;
-    CHECK_INT(cubie_buffer_registry_origin(reg, i_state), CUBIE_BUFFER_CHOSEN);
     cubie_strbuf text;
     CHECK_OK(cubie_strbuf_init(&text));
     CHECK_OK(cubie_buffer_registry_describe(reg, 8, &text));
     CHECK_CONTAINS(text.data, "per run: shared 48 B");
     CHECK_CONTAINS(text.data, "loop.state");
-    CHECK_CONTAINS(text.data, "shared @0 (chosen)");
+    CHECK_CONTAINS(text.data, "loop.state                 3 elements  shared @0 (chosen)");
+    CHECK_CONTAINS(text.data, "erk.stages                21 elements  persistent_local @0 (chosen)");
     cubie_strbuf_free(&text);
     cubie_buffer_registry_destroy(&reg);
   }
@@ -258,7 +282,7 @@ static void test_deck_overrides(void) {
   /* A deck that keeps a large buffer local against the heuristic. */
   cubie_kernel_dims big = lorenz64;
   big.n_states = 10;
-  big.stages = 7; /* step.stages = 70 elements */
+  /* tsit5: erk.stages = 70 elements */
   cfg = deck("buffers:\n  step.stages: local\n");
   if (!cfg) return;
   CHECK_OK(cubie_kernel_buffers_create(&big, cfg, &reg));
@@ -278,10 +302,10 @@ static void test_heuristic(void) {
   CHECK_OK(cubie_kernel_buffers_create(&lorenz64, NULL, &reg));
   CHECK_INT(total(reg, CUBIE_LOCATION_SHARED), 0);
   CHECK_INT(total(reg, CUBIE_LOCATION_PERSISTENT_LOCAL), 0);
-  CHECK_INT(slot_of(reg, "step.stages").size, 21);
+  CHECK_INT(slot_of(reg, "erk.stages").size, 21);
   cubie_buffer_registry_destroy(&reg);
 
-  /* 10 states, 7 stages: step.stages = 70 elements. float64: 70*8*64 =
+  /* 10 states, 7 stages: erk.stages = 70 elements. float64: 70*8*64 =
    * 35840 B <= 49152: shared. */
   cubie_kernel_dims d = lorenz64;
   d.n_states = 10;
@@ -312,19 +336,18 @@ static void test_heuristic(void) {
    * float32, 2 stages: stages 80 (shared: 80*4*64 = 20480), then the four
    * 40-element buffers: 120*4*64 = 30720, 160 -> 40960, 200 -> 51200 > 49152:
    * two of them join; the others stay local. */
-  cubie_kernel_dims w = {.n_states = 40, .n_parameters = 1, .n_outputs = 1, .n_metrics = 0,
-                         .stages = 2, .real_size = 4};
+  cubie_kernel_dims w = {.n_states = 40, .n_parameters = 1, .n_outputs = 1, .accumulators = 0,
+                         .algorithm = cubie_algorithm_find("heun"), .real_size = 4};
   CHECK_OK(cubie_kernel_buffers_create(&w, NULL, &reg));
-  CHECK_INT(slot_of(reg, "step.stages").location, CUBIE_LOCATION_SHARED);
+  CHECK_INT(slot_of(reg, "erk.stages").location, CUBIE_LOCATION_SHARED);
   CHECK_INT(total(reg, CUBIE_LOCATION_SHARED), 80 + 2 * 40);
   int shared = 0;
-  const char *forty[] = {"loop.state", "loop.proposal", "loop.error", "step.stage_state"};
-  for (int i = 0; i < 4; i++) shared += slot_of(reg, forty[i]).location == CUBIE_LOCATION_SHARED;
+  const char *forty[] = {"loop.state", "loop.proposal", "erk.stage_state"};
+  for (int i = 0; i < 3; i++) shared += slot_of(reg, forty[i]).location == CUBIE_LOCATION_SHARED;
   CHECK_INT(shared, 2);
   /* Ties go to the earliest registered: loop.state, then loop.proposal. */
   CHECK_INT(slot_of(reg, "loop.proposal").location, CUBIE_LOCATION_SHARED);
-  CHECK_INT(slot_of(reg, "loop.error").location, CUBIE_LOCATION_LOCAL);
-  CHECK_INT(slot_of(reg, "step.stage_state").location, CUBIE_LOCATION_LOCAL);
+  CHECK_INT(slot_of(reg, "erk.stage_state").location, CUBIE_LOCATION_LOCAL);
   CHECK_INT(slot_of(reg, "loop.parameters").location, CUBIE_LOCATION_LOCAL);
   CHECK_INT(slot_of(reg, "loop.accumulators").size, 0);
   cubie_buffer_registry_destroy(&reg);
@@ -337,16 +360,20 @@ static void test_checks(void) {
   cubie_strbuf text;
   CHECK_OK(cubie_strbuf_init(&text));
   CHECK_OK(cubie_kernel_buffers_checks(reg, &text));
-  CHECK_CONTAINS(text.data, "#if (CUBIE_RK_STAGES * CUBIE_N_STATES) != 21\n#error");
-  CHECK_CONTAINS(text.data, "#if (CUBIE_N_OUTPUTS * CUBIE_N_METRICS) != 8\n");
-  CHECK_CONTAINS(text.data, "#if CUBIE_N_PARAMETERS != 3\n");
+  CHECK_CONTAINS(text.data, "#if CUBIE_BUF_ERK_STAGES_SIZE != 21\n#error \"buffer erk.stages: "
+                            "the host registered 21 elements but the kernels declare "
+                            "CUBIE_METHOD_STAGES * CUBIE_N_STATES\"");
+  CHECK_CONTAINS(text.data, "#if CUBIE_BUF_LOOP_ACCUMULATORS_SIZE != 8\n");
+  CHECK_CONTAINS(text.data, "#if CUBIE_BUF_LOOP_PARAMETERS_SIZE != 3\n");
   cubie_strbuf_free(&text);
   cubie_buffer_registry_destroy(&reg);
 }
 
 int main(void) {
+  init_dims();
   test_layout_and_aggregates();
   test_invalidation();
+  test_alias();
   test_zero_sizes();
   test_unknown_names();
   test_deck_overrides();

@@ -1,111 +1,89 @@
-/* tableaus.h — the Butcher tableaus of cubie's explicit Runge–Kutta methods;
- * the host selects exactly one with `#define CUBIE_ALGORITHM_<NAME> 1`.
+/* erk_tableaus.h — the coefficients of cubie's explicit Runge–Kutta methods
+ * (step family ERK, erk.h); CUBIE_ALGORITHM_<ID> selects one.
  *
- * Responsible for the numbers only: the coefficients and the per-method
- * constants that rk_step.h, dense_output.h, controllers.h and run.h
- * specialise on at compile time. It never contains logic, and src/plan/algorithm.c
- * must describe the same stages, orders, FSAL property and dense output.
+ * Responsible for the numbers only. Everything else about a method (stages,
+ * orders, FSAL, dense output) is its kernels/methods.def row, which the
+ * tables are sized by (CUBIE_METHOD_STAGES, CUBIE_METHOD_DENSE_DEGREE);
+ * besides the tables a method says only which optional tables it has:
+ *   CUBIE_ERK_E_USES_FSAL_STAGE  1 when e uses the FSAL stage, so that stage
+ *                                is part of every attempt; 0: it is evaluated
+ *                                after acceptance (FSAL methods only)
+ *   CUBIE_ERK_HAS_E3             1: Hairer's DOP853 5th/3rd-order error
+ *                                combination (tables e and e3)
+ * It never contains logic.
  *
  * Conventions (Hairer, Nørsett & Wanner I, II.1):
  *   k_i   = f(t + c_i h, y + h Σ_j a_ij k_j)            i = 0 .. STAGES-1
  *   y_new = y + h Σ_j b_j k_j                            (the propagated solution)
- *   err   = h Σ_j e_j k_j,  e = b − b̂                    (b̂: the embedded solution)
+ *   err   = h Σ_j e_j k_j,  e = b − b̂                    (b̂: the embedded solution;
+ *                                                         only methods with error_order > 0)
  *   dense output  y(t + θh) = y + h Σ_j b_j(θ) k_j,  b_j(θ) = Σ_m dense[j][m] θ^(m+1)
  *   FSAL: the last stage is f(t + h, y_new) and is k_0 of the next step.
- * Per method:
- *   CUBIE_RK_STAGES           stage derivatives kept, FSAL stage included
- *   CUBIE_RK_ORDER            order of y_new
- *   CUBIE_RK_ERROR_ORDER      controller order q (err ~ h^(q+1)); 0: no estimate
- *   CUBIE_RK_FSAL             1 when the last stage is f(t + h, y_new)
- *   CUBIE_RK_ERROR_USES_LAST  1 when e uses the FSAL stage, so it is part of
- *                             every attempt; 0: it is evaluated after acceptance
- *   CUBIE_RK_ERROR_DOP853     1: Hairer's DOP853 5th/3rd-order error combination (e, e3)
- *   CUBIE_RK_DENSE_DEGREE     degree of b_j(θ); 0: no dense output (steps land on save times)
- *   CUBIE_RK_DENSE_ORDER      order of the interpolant
  *
  * Digits: `p.0 / q.0` is an exact rational (both parts exact in a double, so
  * the compiler's division is correctly rounded); decimals are the published
  * values with every digit the source gives; rationals too large for a double
  * are written as 41 significant digits of the exact value. Every table is
- * checked against the Butcher order conditions by tests/kernels/check_tableaus.py.
+ * checked against the Butcher order conditions and against its methods.def
+ * row by tests/kernels/check_tableaus.py.
  *
  * Storage: tables are `__constant__` on the device and static on the host.
  * Every loop over stages is unrolled, so each coefficient is a literal in the
  * generated code and zero coefficients cost nothing.
  */
-#ifndef CUBIE_TABLEAUS_H
-#define CUBIE_TABLEAUS_H
+#ifndef CUBIE_ERK_TABLEAUS_H
+#define CUBIE_ERK_TABLEAUS_H
 
 #if CUBIE_ON_DEVICE
-#define CUBIE_RK_TABLE static __constant__ const double
+#define CUBIE_ERK_TABLE static __constant__ const double
 #else
-#define CUBIE_RK_TABLE __attribute__((unused)) static const double
+#define CUBIE_ERK_TABLE __attribute__((unused)) static const double
 #endif
 
 #if defined(CUBIE_ALGORITHM_EULER)
 /* Forward Euler (HNW I, II.1). */
-#define CUBIE_RK_STAGES 1
-#define CUBIE_RK_ORDER 1
-#define CUBIE_RK_ERROR_ORDER 0
-#define CUBIE_RK_FSAL 0
-#define CUBIE_RK_DENSE_DEGREE 0
-CUBIE_RK_TABLE cubie_rk_c[CUBIE_RK_STAGES] =
+CUBIE_ERK_TABLE cubie_erk_c[CUBIE_METHOD_STAGES] =
     {0.0};
-CUBIE_RK_TABLE cubie_rk_a[CUBIE_RK_STAGES][CUBIE_RK_STAGES] = {
+CUBIE_ERK_TABLE cubie_erk_a[CUBIE_METHOD_STAGES][CUBIE_METHOD_STAGES] = {
     {0.0},
 };
-CUBIE_RK_TABLE cubie_rk_b[CUBIE_RK_STAGES] =
+CUBIE_ERK_TABLE cubie_erk_b[CUBIE_METHOD_STAGES] =
     {1.0};
 
 #elif defined(CUBIE_ALGORITHM_HEUN)
 /* Heun's method, the explicit trapezoidal rule (HNW I, II.1, eq. (1.8)). */
-#define CUBIE_RK_STAGES 2
-#define CUBIE_RK_ORDER 2
-#define CUBIE_RK_ERROR_ORDER 0
-#define CUBIE_RK_FSAL 0
-#define CUBIE_RK_DENSE_DEGREE 0
-CUBIE_RK_TABLE cubie_rk_c[CUBIE_RK_STAGES] =
+CUBIE_ERK_TABLE cubie_erk_c[CUBIE_METHOD_STAGES] =
     {0.0, 1.0};
-CUBIE_RK_TABLE cubie_rk_a[CUBIE_RK_STAGES][CUBIE_RK_STAGES] = {
+CUBIE_ERK_TABLE cubie_erk_a[CUBIE_METHOD_STAGES][CUBIE_METHOD_STAGES] = {
     {0.0},
     {1.0},
 };
-CUBIE_RK_TABLE cubie_rk_b[CUBIE_RK_STAGES] =
+CUBIE_ERK_TABLE cubie_erk_b[CUBIE_METHOD_STAGES] =
     {1.0 / 2.0, 1.0 / 2.0};
 
 #elif defined(CUBIE_ALGORITHM_RALSTON)
 /* Ralston's second-order method, minimum error bound: A. Ralston, "Runge-Kutta
  * methods with minimum error bounds", Math. Comp. 16 (1962) 431-437. */
-#define CUBIE_RK_STAGES 2
-#define CUBIE_RK_ORDER 2
-#define CUBIE_RK_ERROR_ORDER 0
-#define CUBIE_RK_FSAL 0
-#define CUBIE_RK_DENSE_DEGREE 0
-CUBIE_RK_TABLE cubie_rk_c[CUBIE_RK_STAGES] =
+CUBIE_ERK_TABLE cubie_erk_c[CUBIE_METHOD_STAGES] =
     {0.0, 2.0 / 3.0};
-CUBIE_RK_TABLE cubie_rk_a[CUBIE_RK_STAGES][CUBIE_RK_STAGES] = {
+CUBIE_ERK_TABLE cubie_erk_a[CUBIE_METHOD_STAGES][CUBIE_METHOD_STAGES] = {
     {0.0},
     {2.0 / 3.0},
 };
-CUBIE_RK_TABLE cubie_rk_b[CUBIE_RK_STAGES] =
+CUBIE_ERK_TABLE cubie_erk_b[CUBIE_METHOD_STAGES] =
     {1.0 / 4.0, 3.0 / 4.0};
 
 #elif defined(CUBIE_ALGORITHM_RK4)
 /* The classical Runge-Kutta method (Kutta 1901; HNW I, II.1, Table 1.2). */
-#define CUBIE_RK_STAGES 4
-#define CUBIE_RK_ORDER 4
-#define CUBIE_RK_ERROR_ORDER 0
-#define CUBIE_RK_FSAL 0
-#define CUBIE_RK_DENSE_DEGREE 0
-CUBIE_RK_TABLE cubie_rk_c[CUBIE_RK_STAGES] =
+CUBIE_ERK_TABLE cubie_erk_c[CUBIE_METHOD_STAGES] =
     {0.0, 1.0 / 2.0, 1.0 / 2.0, 1.0};
-CUBIE_RK_TABLE cubie_rk_a[CUBIE_RK_STAGES][CUBIE_RK_STAGES] = {
+CUBIE_ERK_TABLE cubie_erk_a[CUBIE_METHOD_STAGES][CUBIE_METHOD_STAGES] = {
     {0.0},
     {1.0 / 2.0},
     {0.0, 1.0 / 2.0},
     {0.0, 0.0, 1.0},
 };
-CUBIE_RK_TABLE cubie_rk_b[CUBIE_RK_STAGES] =
+CUBIE_ERK_TABLE cubie_erk_b[CUBIE_METHOD_STAGES] =
     {1.0 / 6.0, 1.0 / 3.0, 1.0 / 3.0, 1.0 / 6.0};
 
 #elif defined(CUBIE_ALGORITHM_BS3)
@@ -113,26 +91,20 @@ CUBIE_RK_TABLE cubie_rk_b[CUBIE_RK_STAGES] =
  * Runge-Kutta formulas", Appl. Math. Lett. 2 (1989) 321-325. b̂ = (7/24,
  * 1/4, 1/3, 1/8). Dense output: the free cubic Hermite interpolant on
  * (y, k_0, y_new, k_3), written as b_j(θ) (as in SciPy's RK23). */
-#define CUBIE_RK_STAGES 4
-#define CUBIE_RK_ORDER 3
-#define CUBIE_RK_ERROR_ORDER 2
-#define CUBIE_RK_FSAL 1
-#define CUBIE_RK_ERROR_USES_LAST 1
-#define CUBIE_RK_DENSE_DEGREE 3
-#define CUBIE_RK_DENSE_ORDER 3
-CUBIE_RK_TABLE cubie_rk_c[CUBIE_RK_STAGES] =
+#define CUBIE_ERK_E_USES_FSAL_STAGE 1
+CUBIE_ERK_TABLE cubie_erk_c[CUBIE_METHOD_STAGES] =
     {0.0, 1.0 / 2.0, 3.0 / 4.0, 1.0};
-CUBIE_RK_TABLE cubie_rk_a[CUBIE_RK_STAGES][CUBIE_RK_STAGES] = {
+CUBIE_ERK_TABLE cubie_erk_a[CUBIE_METHOD_STAGES][CUBIE_METHOD_STAGES] = {
     {0.0},
     {1.0 / 2.0},
     {0.0, 3.0 / 4.0},
     {2.0 / 9.0, 1.0 / 3.0, 4.0 / 9.0},
 };
-CUBIE_RK_TABLE cubie_rk_b[CUBIE_RK_STAGES] =
+CUBIE_ERK_TABLE cubie_erk_b[CUBIE_METHOD_STAGES] =
     {2.0 / 9.0, 1.0 / 3.0, 4.0 / 9.0, 0.0};
-CUBIE_RK_TABLE cubie_rk_e[CUBIE_RK_STAGES] =
+CUBIE_ERK_TABLE cubie_erk_e[CUBIE_METHOD_STAGES] =
     {-5.0 / 72.0, 1.0 / 12.0, 1.0 / 9.0, -1.0 / 8.0};
-CUBIE_RK_TABLE cubie_rk_dense[CUBIE_RK_STAGES][CUBIE_RK_DENSE_DEGREE] = {
+CUBIE_ERK_TABLE cubie_erk_dense[CUBIE_METHOD_STAGES][CUBIE_METHOD_DENSE_DEGREE] = {
     {1.0, -4.0 / 3.0, 5.0 / 9.0},
     {0.0, 1.0, -2.0 / 3.0},
     {0.0, 4.0 / 3.0, -8.0 / 9.0},
@@ -145,16 +117,10 @@ CUBIE_RK_TABLE cubie_rk_dense[CUBIE_RK_STAGES][CUBIE_RK_DENSE_DEGREE] = {
  * Hairer's DOPRI5. Dense output: L.F. Shampine, "Some practical Runge-Kutta
  * formulas", Math. Comp. 46 (1986) 135-150 (the 4th-order continuous
  * extension of HNW I, II.6, in the polynomial form of SciPy's RK45). */
-#define CUBIE_RK_STAGES 7
-#define CUBIE_RK_ORDER 5
-#define CUBIE_RK_ERROR_ORDER 4
-#define CUBIE_RK_FSAL 1
-#define CUBIE_RK_ERROR_USES_LAST 1
-#define CUBIE_RK_DENSE_DEGREE 4
-#define CUBIE_RK_DENSE_ORDER 4
-CUBIE_RK_TABLE cubie_rk_c[CUBIE_RK_STAGES] =
+#define CUBIE_ERK_E_USES_FSAL_STAGE 1
+CUBIE_ERK_TABLE cubie_erk_c[CUBIE_METHOD_STAGES] =
     {0.0, 1.0 / 5.0, 3.0 / 10.0, 4.0 / 5.0, 8.0 / 9.0, 1.0, 1.0};
-CUBIE_RK_TABLE cubie_rk_a[CUBIE_RK_STAGES][CUBIE_RK_STAGES] = {
+CUBIE_ERK_TABLE cubie_erk_a[CUBIE_METHOD_STAGES][CUBIE_METHOD_STAGES] = {
     {0.0},
     {1.0 / 5.0},
     {3.0 / 40.0, 9.0 / 40.0},
@@ -163,12 +129,12 @@ CUBIE_RK_TABLE cubie_rk_a[CUBIE_RK_STAGES][CUBIE_RK_STAGES] = {
     {9017.0 / 3168.0, -355.0 / 33.0, 46732.0 / 5247.0, 49.0 / 176.0, -5103.0 / 18656.0},
     {35.0 / 384.0, 0.0, 500.0 / 1113.0, 125.0 / 192.0, -2187.0 / 6784.0, 11.0 / 84.0},
 };
-CUBIE_RK_TABLE cubie_rk_b[CUBIE_RK_STAGES] =
+CUBIE_ERK_TABLE cubie_erk_b[CUBIE_METHOD_STAGES] =
     {35.0 / 384.0, 0.0, 500.0 / 1113.0, 125.0 / 192.0, -2187.0 / 6784.0, 11.0 / 84.0, 0.0};
-CUBIE_RK_TABLE cubie_rk_e[CUBIE_RK_STAGES] =
+CUBIE_ERK_TABLE cubie_erk_e[CUBIE_METHOD_STAGES] =
     {71.0 / 57600.0, 0.0, -71.0 / 16695.0, 71.0 / 1920.0, -17253.0 / 339200.0, 22.0 / 525.0,
       -1.0 / 40.0};
-CUBIE_RK_TABLE cubie_rk_dense[CUBIE_RK_STAGES][CUBIE_RK_DENSE_DEGREE] = {
+CUBIE_ERK_TABLE cubie_erk_dense[CUBIE_METHOD_STAGES][CUBIE_METHOD_DENSE_DEGREE] = {
     {1.0, -8048581381.0 / 2820520608.0, 8663915743.0 / 2820520608.0,
       -12715105075.0 / 11282082432.0},
     {0.0, 0.0, 0.0, 0.0},
@@ -188,18 +154,12 @@ CUBIE_RK_TABLE cubie_rk_dense[CUBIE_RK_STAGES][CUBIE_RK_DENSE_DEGREE] = {
  * polynomials as published in OrdinaryDiffEq.jl (tableaus/
  * low_order_rk_tableaus.jl, Tsit5ConstantCache and Tsit5Interp for BigFloat);
  * e = −btilde there. */
-#define CUBIE_RK_STAGES 7
-#define CUBIE_RK_ORDER 5
-#define CUBIE_RK_ERROR_ORDER 4
-#define CUBIE_RK_FSAL 1
-#define CUBIE_RK_ERROR_USES_LAST 1
-#define CUBIE_RK_DENSE_DEGREE 4
-#define CUBIE_RK_DENSE_ORDER 4
-CUBIE_RK_TABLE cubie_rk_c[CUBIE_RK_STAGES] =
+#define CUBIE_ERK_E_USES_FSAL_STAGE 1
+CUBIE_ERK_TABLE cubie_erk_c[CUBIE_METHOD_STAGES] =
     {0.0, 161.0 / 1000.0, 327.0 / 1000.0, 9.0 / 10.0,
       0.9800255409045096857298102862870245954942137979563024768854764293221195950761080302604,
       1.0, 1.0};
-CUBIE_RK_TABLE cubie_rk_a[CUBIE_RK_STAGES][CUBIE_RK_STAGES] = {
+CUBIE_ERK_TABLE cubie_erk_a[CUBIE_METHOD_STAGES][CUBIE_METHOD_STAGES] = {
     {0.0},
     {161.0 / 1000.0},
     {-0.8480655492356988544426874250230774675121177393430391537369234245294192976164141156943e-2,
@@ -223,14 +183,14 @@ CUBIE_RK_TABLE cubie_rk_a[CUBIE_RK_STAGES][CUBIE_RK_STAGES] = {
       -3.290069515436080679901047585711363850115683290894936158531296799594813811049925401677,
       2.324710524099773982415355918398765796109060233222962411944060046314465391054716027841},
 };
-CUBIE_RK_TABLE cubie_rk_b[CUBIE_RK_STAGES] =
+CUBIE_ERK_TABLE cubie_erk_b[CUBIE_METHOD_STAGES] =
     {0.9646076681806522951816731316512876333711995238157997181903319145764851595234062815396e-1,
       1.0 / 100.0,
       0.4798896504144995747752495322905965199130404621990332488332634944254542060153074523509,
       1.379008574103741893192274821856872770756462643091360525934940067397245698027561293331,
       -3.290069515436080679901047585711363850115683290894936158531296799594813811049925401677,
       2.324710524099773982415355918398765796109060233222962411944060046314465391054716027841, 0.0};
-CUBIE_RK_TABLE cubie_rk_e[CUBIE_RK_STAGES] =
+CUBIE_ERK_TABLE cubie_erk_e[CUBIE_METHOD_STAGES] =
     {1.780011052225771443378550607539534775944678804333659557637450799792588061629796e-3,
       8.164344596567469032236360633546862401862537590159047610940604670770447527463931e-4,
       -7.880878010261996010314727672526304238628733777103128603258129604952959142646516e-3,
@@ -238,7 +198,7 @@ CUBIE_RK_TABLE cubie_rk_e[CUBIE_RK_STAGES] =
       -5.823571654525552250199376106520421794260781239567387797673045438803694038950012e-1,
       4.580821059291869466616365188325542974428047279788398179474684434732070620889539e-1,
       -1.0 / 66.0};
-CUBIE_RK_TABLE cubie_rk_dense[CUBIE_RK_STAGES][CUBIE_RK_DENSE_DEGREE] = {
+CUBIE_ERK_TABLE cubie_erk_dense[CUBIE_METHOD_STAGES][CUBIE_METHOD_DENSE_DEGREE] = {
     {0.999999999999999974283372471559910888475488471328,
       -2.763706197274825911336735930481400260916070804192, 2.91325546182191274375068099306808,
       -1.0530884977290216},
@@ -259,14 +219,9 @@ CUBIE_RK_TABLE cubie_rk_dense[CUBIE_RK_STAGES][CUBIE_RK_DENSE_DEGREE] = {
  * for initial value problems with rapidly varying right-hand sides", ACM
  * TOMS 16 (1990) 201-222. Propagates the 5th-order solution; b̂ = (2825/27648,
  * 0, 18575/48384, 13525/55296, 277/14336, 1/4). */
-#define CUBIE_RK_STAGES 6
-#define CUBIE_RK_ORDER 5
-#define CUBIE_RK_ERROR_ORDER 4
-#define CUBIE_RK_FSAL 0
-#define CUBIE_RK_DENSE_DEGREE 0
-CUBIE_RK_TABLE cubie_rk_c[CUBIE_RK_STAGES] =
+CUBIE_ERK_TABLE cubie_erk_c[CUBIE_METHOD_STAGES] =
     {0.0, 1.0 / 5.0, 3.0 / 10.0, 3.0 / 5.0, 1.0, 7.0 / 8.0};
-CUBIE_RK_TABLE cubie_rk_a[CUBIE_RK_STAGES][CUBIE_RK_STAGES] = {
+CUBIE_ERK_TABLE cubie_erk_a[CUBIE_METHOD_STAGES][CUBIE_METHOD_STAGES] = {
     {0.0},
     {1.0 / 5.0},
     {3.0 / 40.0, 9.0 / 40.0},
@@ -274,9 +229,9 @@ CUBIE_RK_TABLE cubie_rk_a[CUBIE_RK_STAGES][CUBIE_RK_STAGES] = {
     {-11.0 / 54.0, 5.0 / 2.0, -70.0 / 27.0, 35.0 / 27.0},
     {1631.0 / 55296.0, 175.0 / 512.0, 575.0 / 13824.0, 44275.0 / 110592.0, 253.0 / 4096.0},
 };
-CUBIE_RK_TABLE cubie_rk_b[CUBIE_RK_STAGES] =
+CUBIE_ERK_TABLE cubie_erk_b[CUBIE_METHOD_STAGES] =
     {37.0 / 378.0, 0.0, 250.0 / 621.0, 125.0 / 594.0, 0.0, 512.0 / 1771.0};
-CUBIE_RK_TABLE cubie_rk_e[CUBIE_RK_STAGES] =
+CUBIE_ERK_TABLE cubie_erk_e[CUBIE_METHOD_STAGES] =
     {-277.0 / 64512.0, 0.0, 6925.0 / 370944.0, -6925.0 / 202752.0, -277.0 / 14336.0,
       277.0 / 7084.0};
 
@@ -286,14 +241,9 @@ CUBIE_RK_TABLE cubie_rk_e[CUBIE_RK_STAGES] =
  * transfer problems", NASA TR R-315 (1969); HNW I, II.4, Table 4.1.
  * Propagates the 4th-order solution; b̂ = (16/135, 0, 6656/12825,
  * 28561/56430, −9/50, 2/55). */
-#define CUBIE_RK_STAGES 6
-#define CUBIE_RK_ORDER 4
-#define CUBIE_RK_ERROR_ORDER 4
-#define CUBIE_RK_FSAL 0
-#define CUBIE_RK_DENSE_DEGREE 0
-CUBIE_RK_TABLE cubie_rk_c[CUBIE_RK_STAGES] =
+CUBIE_ERK_TABLE cubie_erk_c[CUBIE_METHOD_STAGES] =
     {0.0, 1.0 / 4.0, 3.0 / 8.0, 12.0 / 13.0, 1.0, 1.0 / 2.0};
-CUBIE_RK_TABLE cubie_rk_a[CUBIE_RK_STAGES][CUBIE_RK_STAGES] = {
+CUBIE_ERK_TABLE cubie_erk_a[CUBIE_METHOD_STAGES][CUBIE_METHOD_STAGES] = {
     {0.0},
     {1.0 / 4.0},
     {3.0 / 32.0, 9.0 / 32.0},
@@ -301,9 +251,9 @@ CUBIE_RK_TABLE cubie_rk_a[CUBIE_RK_STAGES][CUBIE_RK_STAGES] = {
     {439.0 / 216.0, -8.0, 3680.0 / 513.0, -845.0 / 4104.0},
     {-8.0 / 27.0, 2.0, -3544.0 / 2565.0, 1859.0 / 4104.0, -11.0 / 40.0},
 };
-CUBIE_RK_TABLE cubie_rk_b[CUBIE_RK_STAGES] =
+CUBIE_ERK_TABLE cubie_erk_b[CUBIE_METHOD_STAGES] =
     {25.0 / 216.0, 0.0, 1408.0 / 2565.0, 2197.0 / 4104.0, -1.0 / 5.0, 0.0};
-CUBIE_RK_TABLE cubie_rk_e[CUBIE_RK_STAGES] =
+CUBIE_ERK_TABLE cubie_erk_e[CUBIE_METHOD_STAGES] =
     {-1.0 / 360.0, 0.0, 128.0 / 4275.0, 2197.0 / 75240.0, -1.0 / 50.0, -2.0 / 55.0};
 
 #elif defined(CUBIE_ALGORITHM_DOP853)
@@ -317,19 +267,14 @@ CUBIE_RK_TABLE cubie_rk_e[CUBIE_RK_STAGES] =
  * 0.220588235294117647058823529412e-1 at stage 11), computed exactly. The
  * dense output of dop853.f needs 3 more stages and is not implemented: steps
  * land on save times. */
-#define CUBIE_RK_STAGES 13
-#define CUBIE_RK_ORDER 8
-#define CUBIE_RK_ERROR_ORDER 7
-#define CUBIE_RK_FSAL 1
-#define CUBIE_RK_ERROR_USES_LAST 0
-#define CUBIE_RK_ERROR_DOP853 1
-#define CUBIE_RK_DENSE_DEGREE 0
-CUBIE_RK_TABLE cubie_rk_c[CUBIE_RK_STAGES] =
+#define CUBIE_ERK_E_USES_FSAL_STAGE 0
+#define CUBIE_ERK_HAS_E3 1
+CUBIE_ERK_TABLE cubie_erk_c[CUBIE_METHOD_STAGES] =
     {0.0, 0.526001519587677318785587544488e-1, 0.789002279381515978178381316732e-1,
       0.118350341907227396726757197510, 0.281649658092772603273242802490,
       0.333333333333333333333333333333, 0.25, 0.307692307692307692307692307692,
       0.651282051282051282051282051282, 0.6, 0.857142857142857142857142857142, 1.0, 1.0};
-CUBIE_RK_TABLE cubie_rk_a[CUBIE_RK_STAGES][CUBIE_RK_STAGES] = {
+CUBIE_ERK_TABLE cubie_erk_a[CUBIE_METHOD_STAGES][CUBIE_METHOD_STAGES] = {
     {0.0},
     {5.26001519587677318785587544488e-2},
     {1.97250569845378994544595329183e-2, 5.91751709536136983633785987549e-2},
@@ -364,17 +309,17 @@ CUBIE_RK_TABLE cubie_rk_a[CUBIE_RK_STAGES][CUBIE_RK_STAGES] = {
       3.1116436695781989440891606237e-1, -1.52160949662516078556178806805e-1,
       2.01365400804030348374776537501e-1, 4.47106157277725905176885569043e-2},
 };
-CUBIE_RK_TABLE cubie_rk_b[CUBIE_RK_STAGES] =
+CUBIE_ERK_TABLE cubie_erk_b[CUBIE_METHOD_STAGES] =
     {5.42937341165687622380535766363e-2, 0.0, 0.0, 0.0, 0.0, 4.45031289275240888144113950566,
       1.89151789931450038304281599044, -5.8012039600105847814672114227,
       3.1116436695781989440891606237e-1, -1.52160949662516078556178806805e-1,
       2.01365400804030348374776537501e-1, 4.47106157277725905176885569043e-2, 0.0};
-CUBIE_RK_TABLE cubie_rk_e[CUBIE_RK_STAGES] =
+CUBIE_ERK_TABLE cubie_erk_e[CUBIE_METHOD_STAGES] =
     {0.1312004499419488073250102996e-1, 0.0, 0.0, 0.0, 0.0, -0.1225156446376204440720569753e1,
       -0.4957589496572501915214079952, 0.1664377182454986536961530415e1,
       -0.3503288487499736816886487290, 0.3341791187130174790297318841,
       0.8192320648511571246570742613e-1, -0.2235530786388629525884427845e-1, 0.0};
-CUBIE_RK_TABLE cubie_rk_e3[CUBIE_RK_STAGES] =
+CUBIE_ERK_TABLE cubie_erk_e3[CUBIE_METHOD_STAGES] =
     {-0.1898007540724076157147023288757, 0.0, 0.0, 0.0, 0.0, 4.45031289275240888144113950566,
       1.89151789931450038304281599044, -5.8012039600105847814672114227,
       -0.422682321323791962932445679177, -1.52160949662516078556178806805e-1,
@@ -387,15 +332,10 @@ CUBIE_RK_TABLE cubie_rk_e3[CUBIE_RK_STAGES] =
  * in OrdinaryDiffEq.jl (tableaus/verner_tableaus.jl, Vern7Tableau). Stage 9
  * (c = 1) is used only by b̂, so the method is not FSAL. Its interpolant
  * needs 6 more stages and is not implemented: steps land on save times. */
-#define CUBIE_RK_STAGES 10
-#define CUBIE_RK_ORDER 7
-#define CUBIE_RK_ERROR_ORDER 6
-#define CUBIE_RK_FSAL 0
-#define CUBIE_RK_DENSE_DEGREE 0
-CUBIE_RK_TABLE cubie_rk_c[CUBIE_RK_STAGES] =
+CUBIE_ERK_TABLE cubie_erk_c[CUBIE_METHOD_STAGES] =
     {0.0, 1.0 / 200.0, 49.0 / 450.0, 49.0 / 300.0, 911.0 / 2000.0, 3480084980.0 / 5709648941.0,
       221.0 / 250.0, 37.0 / 40.0, 1.0, 1.0};
-CUBIE_RK_TABLE cubie_rk_a[CUBIE_RK_STAGES][CUBIE_RK_STAGES] = {
+CUBIE_ERK_TABLE cubie_erk_a[CUBIE_METHOD_STAGES][CUBIE_METHOD_STAGES] = {
     {0.0},
     {1.0 / 200.0},
     {-4361.0 / 4050.0, 2401.0 / 2025.0},
@@ -422,7 +362,7 @@ CUBIE_RK_TABLE cubie_rk_a[CUBIE_RK_STAGES][CUBIE_RK_STAGES] = {
       1.8564653063475362338594923329584391367651e1, -7.1418096792950788549254204968235511928209,
       1.3088085781613786251147627060076966965083, 0.0, 0.0},
 };
-CUBIE_RK_TABLE cubie_rk_b[CUBIE_RK_STAGES] =
+CUBIE_ERK_TABLE cubie_erk_b[CUBIE_METHOD_STAGES] =
     {4.7155618486272221704317651088381756795693e-2, 0.0, 0.0,
       2.5750564298434151895964361010376875809864e-1,
       2.6216653977412620477138630957645277111291e-1,
@@ -430,7 +370,7 @@ CUBIE_RK_TABLE cubie_rk_b[CUBIE_RK_STAGES] =
       4.9399691700324842469071758932278768442959e-1,
       -2.9430311714032504415572447440927034291387e-1,
       8.1317472324951099997345994401367618924782e-2, 0.0};
-CUBIE_RK_TABLE cubie_rk_e[CUBIE_RK_STAGES] =
+CUBIE_ERK_TABLE cubie_erk_e[CUBIE_METHOD_STAGES] =
     {2.5470118799310454169994751135897789813739e-3, 0.0, 0.0,
       -9.6583948727957490912666159906150318752011e-3,
       4.2064709756396902773414731911377461480595e-2,
@@ -441,17 +381,14 @@ CUBIE_RK_TABLE cubie_rk_e[CUBIE_RK_STAGES] =
       -2.0295184663356282227670547938104303585542e-2};
 
 #else
-#error "define one CUBIE_ALGORITHM_<NAME> before tableaus.h"
+#error "no ERK coefficients for the selected method (kernels/methods.def row without a table here)"
 #endif
 
-#ifndef CUBIE_RK_ERROR_USES_LAST
-#define CUBIE_RK_ERROR_USES_LAST 0
+#ifndef CUBIE_ERK_E_USES_FSAL_STAGE
+#define CUBIE_ERK_E_USES_FSAL_STAGE 0
 #endif
-#ifndef CUBIE_RK_ERROR_DOP853
-#define CUBIE_RK_ERROR_DOP853 0
-#endif
-#ifndef CUBIE_RK_DENSE_ORDER
-#define CUBIE_RK_DENSE_ORDER 0
+#ifndef CUBIE_ERK_HAS_E3
+#define CUBIE_ERK_HAS_E3 0
 #endif
 
 #endif
