@@ -161,36 +161,32 @@ CUBIE_DEVICE void cubie_summary_write(const cubie_chunk_args *a, cubie_i64 r, cu
   }
 }
 
+/* Every metric slot of every output, with its accumulators `slot` and the
+ * output's value `x` in scope; CASE is the per-kind statement list
+ * (CUBIE_METRIC_START_CASE_ or CUBIE_METRIC_UPDATE_CASE_). */
+#define CUBIE_SUMMARY_FOR_EACH_SLOT_(out, acc, CASE)                                    \
+  CUBIE_UNROLL                                                                         \
+  for (int v = 0; v < CUBIE_N_OUTPUTS; v++) {                                          \
+    const cubie_real x = (out)[v];                                                     \
+    CUBIE_UNROLL                                                                       \
+    for (int m = 0; m < CUBIE_N_METRICS; m++) {                                        \
+      const int kind = cubie_metric_kind(m);                                           \
+      cubie_real *slot = (acc) + v * CUBIE_SUMMARY_ACCUMULATORS +                      \
+                         cubie_slot_accumulator_offset(m);                             \
+      CUBIE_METRICS(CASE)                                                              \
+    }                                                                                  \
+  }
+
 /* Start the accumulators from the window's first save point's outputs. */
 CUBIE_INLINE void cubie_summary_start(const cubie_real *CUBIE_RESTRICT out,
                                       cubie_real *CUBIE_RESTRICT acc) {
-  CUBIE_UNROLL
-  for (int v = 0; v < CUBIE_N_OUTPUTS; v++) {
-    const cubie_real x = out[v];
-    CUBIE_UNROLL
-    for (int m = 0; m < CUBIE_N_METRICS; m++) {
-      const int kind = cubie_metric_kind(m);
-      cubie_real *slot = acc + v * CUBIE_SUMMARY_ACCUMULATORS +
-                         cubie_slot_accumulator_offset(m);
-      CUBIE_METRICS(CUBIE_METRIC_START_CASE_)
-    }
-  }
+  CUBIE_SUMMARY_FOR_EACH_SLOT_(out, acc, CUBIE_METRIC_START_CASE_)
 }
 
 /* Add a later save point's outputs to the accumulators. */
 CUBIE_INLINE void cubie_summary_update(const cubie_real *CUBIE_RESTRICT out,
                                        cubie_real *CUBIE_RESTRICT acc) {
-  CUBIE_UNROLL
-  for (int v = 0; v < CUBIE_N_OUTPUTS; v++) {
-    const cubie_real x = out[v];
-    CUBIE_UNROLL
-    for (int m = 0; m < CUBIE_N_METRICS; m++) {
-      const int kind = cubie_metric_kind(m);
-      cubie_real *slot = acc + v * CUBIE_SUMMARY_ACCUMULATORS +
-                         cubie_slot_accumulator_offset(m);
-      CUBIE_METRICS(CUBIE_METRIC_UPDATE_CASE_)
-    }
-  }
+  CUBIE_SUMMARY_FOR_EACH_SLOT_(out, acc, CUBIE_METRIC_UPDATE_CASE_)
 }
 
 /* Account save point j (outputs `out`): accumulate it into its summary

@@ -11,7 +11,9 @@
 #include "mpi/mpi_call.h"
 #include "run/chunk_loop.h"
 #include "util/error.h"
+#include "plan/algorithm.h"
 #include "plan/job.h"
+#include "plan/summary_metrics.h"
 #include "run/runner.h"
 #include "mpi/signals.h"
 
@@ -50,6 +52,17 @@ static void print_usage(FILE *f) {
     const cubie_backend_entry *e = cubie_backend_entry_at(i);
     fprintf(f, "  %-18s  %s\n", e->name, e->description);
   }
+  fputs("\nintegrator.algorithm (docs/algorithms.md):\n", f);
+  for (int i = 0; i < cubie_algorithm_count(); i++) {
+    const cubie_algorithm_info *a = cubie_algorithm_at(i);
+    fprintf(f, "  %-18s  %s%s\n", a->name, a->description,
+            cubie_algorithm_is_adaptive(a) ? "" : " (fixed step)");
+  }
+  fputs("integrator.step_control:", f);
+  for (const char *const *c = cubie_controller_names(); *c; c++) fprintf(f, " %s", *c);
+  fputs("\noutput.summaries.metrics:", f);
+  for (const char *const *m = cubie_metric_names(); *m; m++) fprintf(f, " %s", *m);
+  fputs("\n", f);
   fputs(usage_footer, f);
 }
 
