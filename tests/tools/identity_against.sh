@@ -83,7 +83,7 @@ while read -r deck np rest; do
     CUBIE_CACHE_DIR=$work/cache-$which run_case "${!which}" "$work/$which-$i.nc" "$deck" "$np" "${args[@]}" \
       >"$work/$which-$i.log" 2>&1
   done
-  if ! r=$("$py" "$src/tests/integration/compare_data.py" "$work/old-$i.nc" "$work/new-$i.nc" 2>&1); then
+  if ! r=$("$py" "$src/tests/tools/compare_common.py" "$work/old-$i.nc" "$work/new-$i.nc" 2>&1); then
     echo "differs: $deck on $np rank(s) $rest: $r"
     bad=$((bad + 1))
   fi
