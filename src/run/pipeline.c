@@ -141,7 +141,8 @@ int cubie_chunk_loop_run(cubie_chunk_loop *loop, long long *failed) {
   const cubie_backend_ops *ops = loop->backend->ops;
   if (ops->kernel_seconds && !local_rc)
     local_rc = ops->kernel_seconds(loop->backend->impl, &loop->timing.kernel);
-  rc = local_rc ? local_rc : wrc;
+  /* A failure of the writer thread is reported with its own message. */
+  rc = local_rc ? local_rc : wrc ? cubie_error_restore(&writer.error) : CUBIE_OK;
   loop->runs_done = writer.runs_written;
   loop->stop_signal = cubie_work_source_stop_signal(work);
   cubie_writer_free(&writer);

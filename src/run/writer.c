@@ -46,6 +46,8 @@ static int after_compute(cubie_writer *w, const cubie_work_item *it) {
 static void note_failure(cubie_writer *w, int rc) {
   if (!rc || w->rc) return;
   w->rc = rc;
+  /* The message is in this thread's record; the loop's thread reports it. */
+  cubie_error_save(&w->error);
   cubie_work_source_abort(w->work);
 }
 

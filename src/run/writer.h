@@ -20,6 +20,7 @@
 #include "memory/transfer.h"
 #include "run/chunk_loop.h"
 #include "mpi/work_source.h"
+#include "util/error.h"
 
 /* One piece × one time window, as handed to the writer. */
 typedef struct cubie_work_item {
@@ -41,7 +42,8 @@ typedef struct cubie_writer {
   cubie_work_item queue[2];
   int head, count;
   bool buffer_busy[CUBIE_MAX_BUFFER_SETS];
-  int rc;                 /* the first failure */
+  int rc;                 /* the first failure ... */
+  cubie_error_record error; /* ... and its message, raised on the writer's thread */
   long long runs_written; /* runs whose records this rank wrote */
 } cubie_writer;
 
@@ -53,7 +55,8 @@ void cubie_writer_wait_free(cubie_writer *w, int buffer);
 /* Hand an item over (blocks while two are queued); not pipelined, write
  * it now. */
 void cubie_writer_submit(cubie_writer *w, const cubie_work_item *it);
-/* Write what is queued, end the thread and return the first failure. */
+/* Write what is queued, end the thread and return the first failure
+ * (cubie_error_restore(&w->error) makes its message this thread's). */
 int cubie_writer_finish(cubie_writer *w);
 void cubie_writer_free(cubie_writer *w);
 

@@ -4,10 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#define CUBIE_ERROR_MESSAGE_MAX 8192
-
-static _Thread_local char error_message[CUBIE_ERROR_MESSAGE_MAX];
-static _Thread_local char error_origin[256];
+static _Thread_local char error_message[sizeof ((cubie_error_record *)0)->message];
+static _Thread_local char error_origin[sizeof ((cubie_error_record *)0)->origin];
 static _Thread_local cubie_err error_code = CUBIE_OK;
 
 int cubie_error_raisev(cubie_err code, const char *file, int line, const char *func,
@@ -48,6 +46,19 @@ int cubie_error_prefix(const char *fmt, ...) {
 
 const char *cubie_error_message(void) { return error_message; }
 const char *cubie_error_origin(void) { return error_origin; }
+
+void cubie_error_save(cubie_error_record *record) {
+  record->code = error_code;
+  memcpy(record->message, error_message, sizeof record->message);
+  memcpy(record->origin, error_origin, sizeof record->origin);
+}
+
+int cubie_error_restore(const cubie_error_record *record) {
+  error_code = record->code;
+  memcpy(error_message, record->message, sizeof error_message);
+  memcpy(error_origin, record->origin, sizeof error_origin);
+  return (int)error_code;
+}
 
 void cubie_error_clear(void) {
   error_message[0] = '\0';

@@ -47,6 +47,17 @@ int cubie_error_raisev(cubie_err code, const char *file, int line, const char *f
 int cubie_error_prefix(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 const char *cubie_error_message(void); /* "" when no error is recorded */
+/* The record is per thread: an error raised on another thread (the writer)
+ * reaches the user only if that thread hands its record over. */
+typedef struct cubie_error_record {
+  cubie_err code;
+  char message[8192];
+  char origin[256];
+} cubie_error_record;
+/* This thread's record, copied out. */
+void cubie_error_save(cubie_error_record *record);
+/* Make `record` this thread's record; returns its code. */
+int cubie_error_restore(const cubie_error_record *record);
 const char *cubie_error_origin(void);  /* "file.c:123 (function)" of the raise */
 void cubie_error_clear(void);
 const char *cubie_error_name(cubie_err code);
