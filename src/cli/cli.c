@@ -16,6 +16,7 @@
 #include "plan/summary_metrics.h"
 #include "run/runner.h"
 #include "mpi/signals.h"
+#include "output/output.h"
 
 static const char usage_head[] =
     "usage: cubie run DECK [options]     integrate every run of DECK into one NetCDF file\n"
@@ -421,6 +422,16 @@ int cubie_cli_main(int argc, char **argv) {
   free(a.set);
   free(command_line);
   int end_rc = CUBIE_OK;
+  /* A file HDF5 could not close (a full disk) would crash HDF5's clean-up
+   * inside MPI_Finalize: every rank ends without it, the failure already
+   * reported. */
+  int left_open = cubie_output_left_open(), any_left_open = 0;
+  CUBIE_MPI_CALL_KEEP(end_rc, MPI_Allreduce(&left_open, &any_left_open, 1, MPI_INT, MPI_MAX,
+                                            MPI_COMM_WORLD));
+  if (any_left_open) {
+    fflush(NULL);
+    _exit(status == CUBIE_EXIT_SUCCESS ? CUBIE_EXIT_FAILURE : status);
+  }
   CUBIE_MPI_CALL_KEEP(end_rc, MPI_Finalize());
   if (end_rc && status == CUBIE_EXIT_SUCCESS) status = report_error(rank, end_rc);
   return status;

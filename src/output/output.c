@@ -19,44 +19,8 @@
 #include <unistd.h>
 
 #include "mpi/mpi_call.h"
+#include "output/output_path.h"
 #include "util/error.h"
-
-/* What NetCDF would only report as an obscure HDF5 error (or not at all,
- * for an existing file) is checked on rank 0 before the collective create. */
-static int check_path(const cubie_output_spec *spec) {
-  const char *path = spec->path;
-  struct stat st;
-  if (stat(path, &st) == 0) {
-    CUBIE_CHECK(!S_ISDIR(st.st_mode), CUBIE_ERR_INPUT, "output file '%s' is a directory", path);
-    CUBIE_CHECK(spec->overwrite, CUBIE_ERR_INPUT,
-                "output file '%s' already exists (use --force to overwrite it)", path);
-    CUBIE_CHECK(access(path, W_OK) == 0, CUBIE_ERR_INPUT, "cannot overwrite output file '%s': %s",
-                path, strerror(errno));
-  } else if (errno != ENOENT) {
-    return CUBIE_RAISE(CUBIE_ERR_INPUT, "cannot create output file '%s': %s", path,
-                       strerror(errno));
-  }
-
-  const char *slash = strrchr(path, '/');
-  size_t dir_len = slash ? (slash == path ? 1 : (size_t)(slash - path)) : 1;
-  char *dir = malloc(dir_len + 1);
-  CUBIE_CHECK(dir, CUBIE_ERR_MEMORY, "out of memory checking output path '%s'", path);
-  memcpy(dir, slash ? path : ".", dir_len);
-  dir[dir_len] = '\0';
-  int rc = CUBIE_OK;
-  if (stat(dir, &st) != 0)
-    rc = CUBIE_RAISE(CUBIE_ERR_INPUT, "cannot create output file '%s': directory '%s': %s", path,
-                     dir, strerror(errno));
-  else if (!S_ISDIR(st.st_mode))
-    rc = CUBIE_RAISE(CUBIE_ERR_INPUT, "cannot create output file '%s': '%s' is not a directory",
-                     path, dir);
-  else if (access(dir, W_OK | X_OK) != 0)
-    rc = CUBIE_RAISE(CUBIE_ERR_INPUT,
-                     "cannot create output file '%s': directory '%s' is not writable: %s", path,
-                     dir, strerror(errno));
-  free(dir);
-  return rc;
-}
 
 static void output_free(cubie_output *o) {
   if (!o) return;
@@ -99,6 +63,7 @@ static int put_variables(cubie_output *o, const int *varids, int n_vars, int ndi
     const void *p = empty ? (const void *)&nothing
                           : (const char *)data + (size_t)v * per_var * elsize;
     int status = nc_put_vara(o->ncid, varids[v], empty ? none : start, empty ? none : count, p);
+    if (status != NC_NOERR) o->write_failed = true;
     if (status != NC_NOERR && !rc) {
       char name[NC_MAX_NAME + 1] = "?";
       nc_inq_varname(o->ncid, varids[v], name);
@@ -231,19 +196,51 @@ static int output_init(MPI_Comm comm, const cubie_output_spec *spec, cubie_outpu
   return CUBIE_OK;
 }
 
+/* Set when HDF5 could not close a file: its handle is half destroyed and
+ * HDF5's own clean-up at MPI_Finalize would crash on it. */
+static volatile int left_open = 0;
+
+bool cubie_output_left_open(void) { return left_open != 0; }
+
+/* Drop o's file without flushing it (collective). */
+static int abort_file(cubie_output *o) {
+  int status = nc_abort(o->ncid);
+  if (status != NC_NOERR) left_open = 1;
+  return status;
+}
+
+/* Rank 0's temporary name, on every rank (a malloc'd copy). */
+static int share_name(cubie_output *o, char **name) {
+  int rc = CUBIE_OK;
+  long long len = o->rank == 0 ? (long long)strlen(*name) : 0;
+  CUBIE_MPI_CALL(MPI_Bcast(&len, 1, MPI_LONG_LONG, 0, o->comm));
+  if (o->rank != 0) {
+    *name = calloc((size_t)len + 1, 1);
+    if (!*name) rc = CUBIE_RAISE(CUBIE_ERR_MEMORY, "out of memory creating '%s'", o->path);
+  }
+  CUBIE_CALL(cubie_mpi_agree(o->comm, rc));
+  CUBIE_MPI_CALL(MPI_Bcast(*name, (int)len, MPI_CHAR, 0, o->comm));
+  return CUBIE_OK;
+}
+
 int cubie_output_create(MPI_Comm comm, const cubie_output_spec *spec, cubie_output **out) {
   CUBIE_CHECK(out, CUBIE_ERR_INTERNAL, "cubie_output_create: no place for the result");
   *out = NULL;
   cubie_output *o = NULL;
   CUBIE_CALL(output_init(comm, spec, &o));
   int status;
+  char *temp = NULL;
 
+  /* The file is made under a temporary name beside spec->path and moved
+   * there only once it is completely defined and on disk, so a failure
+   * here never costs an existing file (output_path.h). */
   int rc = output_alloc(spec, o);
-  if (!rc && o->rank == 0) rc = check_path(spec);
+  if (!rc && o->rank == 0) rc = cubie_output_path_check(spec->path, spec->overwrite);
+  if (!rc && o->rank == 0) rc = cubie_output_temp_create(spec->path, &temp);
   if ((rc = cubie_mpi_agree(o->comm, rc))) goto fail;
+  if ((rc = share_name(o, &temp))) goto fail;
 
-  int mode = NC_NETCDF4 | (spec->overwrite ? NC_CLOBBER : NC_NOCLOBBER);
-  status = nc_create_par(spec->path, mode, o->comm, MPI_INFO_NULL, &o->ncid);
+  status = nc_create_par(temp, NC_NETCDF4 | NC_CLOBBER, o->comm, MPI_INFO_NULL, &o->ncid);
   if (status != NC_NOERR) rc = cubie_output_netcdf_error(spec->path, status, "create", NULL);
   /* HDF5 creates collectively and fails on every rank together; if one
    * rank alone failed, the others cannot close without it, and their
@@ -253,10 +250,7 @@ int cubie_output_create(MPI_Comm comm, const cubie_output_spec *spec, cubie_outp
   /* Define mode only edits NetCDF's in-memory metadata; agree before
    * nc_enddef so no rank writes metadata another rank does not have. */
   rc = cubie_output_define(o, spec);
-  if ((rc = cubie_mpi_agree(o->comm, rc))) {
-    nc_abort(o->ncid); /* collective; deletes the half-defined file */
-    goto fail;
-  }
+  if ((rc = cubie_mpi_agree(o->comm, rc))) goto abort;
   status = nc_enddef(o->ncid);
   if (status != NC_NOERR)
     rc = cubie_output_netcdf_error(spec->path, status, "end define mode of", NULL);
@@ -268,14 +262,20 @@ int cubie_output_create(MPI_Comm comm, const cubie_output_spec *spec, cubie_outp
    * so a job killed later leaves a readable file (complete = 0). */
   if (!rc && (status = nc_sync(o->ncid)) != NC_NOERR)
     rc = cubie_output_netcdf_error(spec->path, status, "flush", NULL);
-  if ((rc = cubie_mpi_agree(o->comm, rc))) {
-    nc_close(o->ncid); /* collective; the file stays with complete = 0 */
-    goto fail;
-  }
+  if ((rc = cubie_mpi_agree(o->comm, rc))) goto abort;
+  if (o->rank == 0) rc = cubie_output_temp_commit(temp, spec->path, spec->overwrite);
+  if ((rc = cubie_mpi_agree(o->comm, rc))) goto abort;
+  free(temp);
   *out = o;
   return CUBIE_OK;
 
+abort:
+  /* Collective. A file whose writes failed (a full disk) cannot be closed
+   * cleanly; nc_abort drops it without flushing. */
+  abort_file(o);
 fail:
+  if (temp && o->rank == 0) unlink(temp);
+  free(temp);
   output_free(o);
   return rc;
 }
@@ -452,8 +452,21 @@ int cubie_output_close_with_records(cubie_output **po, bool complete,
   cubie_output *o = *po;
   *po = NULL;
   int rc = CUBIE_OK;
-  int status = nc_close(o->ncid);
-  if (status != NC_NOERR) rc = cubie_output_netcdf_error(o->path, status, "close", NULL);
+  /* After a refused write the flush of a close fails too, and NetCDF
+   * 4.9.0 then crashes listing the file's open objects: drop the file
+   * instead (the write's own error was reported). What was written stays
+   * readable (only raw data is written after creation): complete = 0,
+   * resumable. */
+  int status = o->write_failed ? abort_file(o) : nc_close(o->ncid);
+  if (status != NC_NOERR && !o->write_failed) {
+    rc = cubie_output_netcdf_error(o->path, status, "close", NULL);
+    /* A close whose flush failed (a full disk) leaves the handle open:
+     * drop it without flushing. */
+    abort_file(o);
+  }
+  if (!rc && complete && o->write_failed)
+    rc = CUBIE_RAISE(CUBIE_ERR_INTERNAL, "'%s' lost writes but was to be marked complete",
+                     o->path);
   rc = cubie_mpi_agree(o->comm, rc);
   if (!rc && complete) {
     if (o->rank == 0) rc = mark_complete(o->path, records);

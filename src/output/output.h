@@ -73,6 +73,11 @@ typedef struct cubie_output_spec {
 
 typedef struct cubie_output cubie_output;
 
+/* True once HDF5 has failed to close a file of this process (a full disk):
+ * its handle is half destroyed, and HDF5's clean-up inside MPI_Finalize
+ * would crash on it, so the process must end without MPI_Finalize. */
+bool cubie_output_left_open(void);
+
 /* Collective over `comm`. Creates the file with every dimension, variable
  * and attribute, `complete = 0`, and the `run`, `time` and `summary_time`
  * coordinates (`run` whole, so a file left by a dead job still has a valid

@@ -38,6 +38,7 @@ struct cubie_output {
   int *input_vars;    /* [n_inputs] */
   int *fixed_vars;    /* [n_fixed] */
   int n_fixed;
+  bool write_failed;  /* a write was refused (a full disk): close by nc_abort */
 };
 
 /* True when the spec asks for a summary_time dimension. */

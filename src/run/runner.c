@@ -17,6 +17,7 @@
 #include "output/output.h"
 #include "mpi/binding.h"
 #include "mpi/mpi_call.h"
+#include "output/output_path.h"
 #include "output/output_resume.h"
 #include "output/output_spec.h"
 #include "mpi/progress.h"
@@ -310,6 +311,14 @@ int cubie_runner_run(const cubie_job *job, MPI_Comm comm, const cubie_run_settin
    * rank finds the same error before any backend work starts. */
   cubie_buffer_registry *buffers = NULL;
   int rc = cubie_mpi_agree(comm, cubie_runner_buffer_layout(job, &buffers));
+  /* One job per output file: rank 0 holds its sidecar lock from before the
+   * file is inspected (--resume) until after it is closed, so a second job
+   * on the same file (run, --force or --resume) is refused, never
+   * interleaved. */
+  cubie_output_lock *lock = NULL;
+  if (!rc)
+    rc = cubie_mpi_agree(comm, rank == 0 ? cubie_output_lock_acquire(job->cfg->output.file, &lock)
+                                         : CUBIE_OK);
   if (!rc) rc = choose_runs(job, comm, settings, &runs, report);
   if (!rc && report->already_complete) goto done;
   double t0 = cubie_timing_now();
@@ -408,6 +417,7 @@ int cubie_runner_run(const cubie_job *job, MPI_Comm comm, const cubie_run_settin
   report->failed_runs = failed_total;
 
 done:
+  cubie_output_lock_release(&lock);
   report->seconds = cubie_timing_now() - t_start;
   cubie_chunk_loop_free(&loop);
   cubie_output_spec_free(&spec);
