@@ -15,6 +15,14 @@
 /* Deeper nesting than this is surely a mistake, and bounding it bounds the
  * parser's recursion. */
 #define PARSER_MAX_DEPTH 200
+/* Bounds on the size of a model, so that a deck `cubie check` accepts is a
+ * deck whose kernel the C compiler builds in minutes, not hours (the host
+ * compiler needs about 2.5 ms per operation): operations (operators and
+ * function applications as written) per definition and in all, and
+ * arguments per call. docs/model.md lists them. */
+#define PARSER_MAX_ARGUMENTS 1000
+#define PARSER_MAX_TERMS 10000
+#define PARSER_MAX_MODEL_TERMS 100000
 
 /* How a function name is written and what it becomes. */
 typedef enum function_form {
@@ -66,6 +74,8 @@ typedef struct parser {
   int pos;      /* current token */
   int end;      /* end of the current statement */
   int depth;    /* nesting, against PARSER_MAX_DEPTH */
+  int terms;    /* operations of the current definition, against PARSER_MAX_TERMS */
+  long long model_terms; /* ... and of all of them, against PARSER_MAX_MODEL_TERMS */
   int n_marked; /* node_marks filled for nodes [0, n_marked) */
   size_t marks_capacity;
 } parser;
@@ -110,6 +120,16 @@ static int mark_new_nodes(parser *P, const cubie_token *tok) {
 }
 
 static int build(parser *P, const cubie_token *at, cubie_expr_op op, const int *children, int *id) {
+  if (++P->terms > PARSER_MAX_TERMS)
+    return parse_error(P, at,
+                       "this definition has more than %d operations (the most one definition may "
+                       "have, so the kernel compiles in reasonable time; see docs/model.md)",
+                       PARSER_MAX_TERMS);
+  if (++P->model_terms > PARSER_MAX_MODEL_TERMS)
+    return parse_error(P, at,
+                       "the equations have more than %d operations in all (the most a model may "
+                       "have, so the kernel compiles in reasonable time; see docs/model.md)",
+                       PARSER_MAX_MODEL_TERMS);
   CUBIE_CALL(cubie_expr_graph_apply(P->out->graph, op, children, id));
   return mark_new_nodes(P, at);
 }
@@ -197,6 +217,11 @@ static int parse_call(parser *P, int *id) {
   size_t capacity = 0;
   if (peek(P)->kind != CUBIE_TOK_RPAREN) {
     for (;;) {
+      if (n_args == PARSER_MAX_ARGUMENTS) {
+        rc = parse_error(P, name, "'%s' has more than %d arguments (the most a call may have)",
+                         fn->name, PARSER_MAX_ARGUMENTS);
+        goto done;
+      }
       CUBIE_CALL_GOTO(rc, CUBIE_GROW(args, n_args + 1, capacity, "a call's arguments"), done);
       CUBIE_CALL_GOTO(rc, parse_expression(P, &args[n_args]), done);
       n_args++;
@@ -325,9 +350,12 @@ static int parse_power(parser *P, int *id) {
   CUBIE_CALL(parse_primary(P, id));
   if (peek(P)->kind != CUBIE_TOK_POWER) return CUBIE_OK;
   const cubie_token *op = peek(P);
+  /* y^y^...^y recurses once per '^': count it like any nesting. */
+  CUBIE_CALL(enter(P));
   P->pos++;
   int operands[2] = {*id, -1};
   CUBIE_CALL(parse_unary(P, &operands[1]));
+  P->depth--;
   return build(P, op, CUBIE_EXPR_POW, operands, id);
 }
 
@@ -514,6 +542,7 @@ static int parse_statement(parser *P, const statement *s) {
   }
   P->pos = s->first + 2;
   P->depth = 0;
+  P->terms = 0;
   int root;
   CUBIE_CALL(parse_expression(P, &root));
   if (P->pos < P->end) {
