@@ -104,6 +104,10 @@ typedef struct cubie_batch_config {
   cubie_sweep *sweeps;   int n_sweeps;
 } cubie_batch_config;
 
+/* Save points a run may have (the `time` dimension): more is no time
+ * series anyone can read, and every count stays far from overflow. */
+#define CUBIE_MAX_SAVE_POINTS 2147483647LL
+
 typedef struct cubie_output_config {
   char *file;                    /* default "<model name>.nc" in the working directory */
   double save_every;  bool save_every_set; /* unset: only the final state is saved */

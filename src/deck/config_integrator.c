@@ -92,6 +92,27 @@ static int read_gains(cubie_config *cfg, const cubie_deck_section *s) {
   return CUBIE_OK;
 }
 
+int cubie_config_check_time_length(const cubie_config *cfg, cubie_mark mark, const char *what,
+                                   double length) {
+  const cubie_integrator_config *in = &cfg->integrator;
+  double end = in->t0 + in->settling_time + in->duration;
+  double largest = fmax(fabs(in->t0), fabs(end));
+  if (!isfinite(largest))
+    return cubie_config_error_at(cfg, mark,
+                                 "integrator.t0 + settling_time + duration overflows (t0 = %g): "
+                                 "time must stay a finite float64",
+                                 in->t0);
+  double spacing = nextafter(largest, INFINITY) - largest;
+  double needed = CUBIE_TIME_RESOLUTION_STEPS * spacing;
+  if (length >= needed) return CUBIE_OK;
+  return cubie_config_error_at(
+      cfg, mark,
+      "%s (%g) is below the resolution of time: near t = %g consecutive float64 times are %g "
+      "apart, and steps and save points must span at least %.0f of them (%g) to land where they "
+      "should; measure time from the start of the run (t0 closer to 0) or make %s longer",
+      what, length, largest, spacing, CUBIE_TIME_RESOLUTION_STEPS, needed, what);
+}
+
 int cubie_config_read_integrator(cubie_config *cfg, const cubie_deck_section *top) {
   cubie_integrator_config *in = &cfg->integrator;
   cubie_deck_section s;
@@ -126,9 +147,20 @@ int cubie_config_read_integrator(cubie_config *cfg, const cubie_deck_section *to
     CUBIE_CALL(check_range(cfg, dt_max_m, "integrator.dt_max", in->dt_max, 0.0, true, INFINITY, false));
   CUBIE_CALL(cubie_deck_number(cfg, &s, "duration", true, &in->duration, NULL, &dur_m));
   CUBIE_CALL(check_range(cfg, dur_m, "integrator.duration", in->duration, 0.0, true, INFINITY, false));
-  CUBIE_CALL(cubie_deck_number(cfg, &s, "t0", false, &in->t0, NULL, NULL));
+  cubie_mark t0_m = s.mark;
+  CUBIE_CALL(cubie_deck_number(cfg, &s, "t0", false, &in->t0, NULL, &t0_m));
   CUBIE_CALL(cubie_deck_number(cfg, &s, "settling_time", false, &in->settling_time, NULL, &settle_m));
   CUBIE_CALL(check_range(cfg, settle_m, "integrator.settling_time", in->settling_time, 0.0, false, INFINITY, false));
+  if (!isfinite(in->t0 + in->settling_time + in->duration))
+    return cubie_config_error_at(cfg, t0_m,
+                                 "integrator.t0 + settling_time + duration overflows (t0 = %g): "
+                                 "time must stay a finite float64",
+                                 in->t0);
+  CUBIE_CALL(cubie_config_check_time_length(cfg, dur_m, "integrator.duration", in->duration));
+  if (in->settling_time > 0)
+    CUBIE_CALL(cubie_config_check_time_length(cfg, settle_m, "integrator.settling_time",
+                                              in->settling_time));
+  if (in->dt_set) CUBIE_CALL(cubie_config_check_time_length(cfg, dt_m, "integrator.dt", in->dt));
 
   int precision = CUBIE_FLOAT64;
   CUBIE_CALL(cubie_deck_choice(cfg, &s, "precision", "precision", precision_names, 2, &precision, NULL));

@@ -128,6 +128,15 @@ int cubie_config_read_output(cubie_config *cfg, const cubie_deck_section *top) {
     if (o->save_every > cfg->integrator.duration)
       return cubie_config_error_at(cfg, every_m, "output.save_every (%g) is longer than integrator.duration (%g)",
                                    o->save_every, cfg->integrator.duration);
+    CUBIE_CALL(cubie_config_check_time_length(cfg, every_m, "output.save_every", o->save_every));
+    /* Checked before anything converts it to an integer. */
+    double saves = cfg->integrator.duration / o->save_every + 1.0;
+    if (!(saves <= (double)CUBIE_MAX_SAVE_POINTS))
+      return cubie_config_error_at(cfg, every_m,
+                                   "output.save_every (%g) makes %.3g save points over "
+                                   "integrator.duration (%g); at most %lld are possible",
+                                   o->save_every, saves, cfg->integrator.duration,
+                                   (long long)CUBIE_MAX_SAVE_POINTS);
   }
 
   const cubie_ynode *save = cubie_deck_get(&s, "save", NULL);

@@ -22,6 +22,16 @@ int cubie_config_read_output(cubie_config *cfg, const cubie_deck_section *top);
 int cubie_config_read_run(cubie_config *cfg, const cubie_deck_section *top);
 int cubie_config_read_buffers(cubie_config *cfg, const cubie_deck_section *top);
 
+/* Time is a float64 everywhere (kernels/run.h). A step, save interval or
+ * span `length` (the deck's `what`, at `mark`) must be at least
+ * CUBIE_TIME_RESOLUTION_STEPS consecutive float64 values long near the
+ * largest time of the run, or t + length is not t + length: steps vanish
+ * or double, save points collide (t0 = 1e16 with dt = 0.1). Needs the
+ * integrator section read. CUBIE_ERR_INPUT naming the resolution. */
+#define CUBIE_TIME_RESOLUTION_STEPS 1024.0
+int cubie_config_check_time_length(const cubie_config *cfg, cubie_mark mark, const char *what,
+                                   double length);
+
 /* Fill cfg->model.equation_line / equation_column_offset for the
  * equations value `node` (see config.h and docs/deck.md). */
 int cubie_config_map_equations(cubie_config *cfg, const cubie_ynode *node);
