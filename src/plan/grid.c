@@ -204,7 +204,14 @@ static double axis_point(const grid_axis *a, long long i) {
   if (a->n == 1 || i == 0) return a->start;
   if (i == a->n - 1) return a->stop;
   double steps = (double)(a->n - 1);
-  if (a->sweep == CUBIE_SWEEP_LINSPACE) return a->start + (a->stop - a->start) * (double)i / steps;
+  if (a->sweep == CUBIE_SWEEP_LINSPACE) {
+    double span = a->stop - a->start;
+    if (isfinite(span)) return a->start + span * (double)i / steps;
+    /* Endpoints near ±DBL_MAX: the span overflows, half of it does not, and
+     * start + half·f + half·f stays between the endpoints all the way. */
+    double half = (a->stop * 0.5 - a->start * 0.5) * ((double)i / steps);
+    return a->start + half + half;
+  }
   double log_start = log(a->start), log_stop = log(a->stop);
   return exp(log_start + (log_stop - log_start) * (double)i / steps);
 }

@@ -208,6 +208,33 @@ static void test_verbatim(void) {
   release(&d, &m, &g);
 }
 
+/* linspace over the whole float64 range: stop - start overflows, the
+ * points must not (issue 13 §11: [-1.7e308, 1.7e308, 5] gave inf). */
+static void test_extreme_linspace(void) {
+  test_deck d;
+  cubie_model *m = NULL;
+  cubie_grid *g = NULL;
+  grid_deck(&d);
+  test_deck_sweep_space(&d, "rho", CUBIE_SWEEP_LINSPACE, -1.7e308, 1.7e308, 5, 20, 5);
+  test_deck_sweep_space(&d, "sigma", CUBIE_SWEEP_LINSPACE, 1.7e308, -1.7e308, 9, 21, 5);
+  CHECK_OK(make_grid(&d, &m, &g));
+  if (g) {
+    const double rho[5] = {-1.7e308, -0.85e308, 0.0, 0.85e308, 1.7e308};
+    for (long long i = 0; i < 5; i++) {
+      double v = cubie_grid_axis_value(g, 0, i * 9);
+      CHECK(isfinite(v));
+      CHECK_NEAR(v, rho[i], 1e-15 * 1.7e308);
+    }
+    for (long long i = 0; i < 9; i++) {
+      double v = cubie_grid_axis_value(g, 1, i);
+      CHECK(isfinite(v));
+      CHECK_NEAR(v, 1.7e308 * (1.0 - (double)i / 4.0), 1e-15 * 1.7e308);
+      if (i > 0) CHECK(v < cubie_grid_axis_value(g, 1, i - 1));
+    }
+  }
+  release(&d, &m, &g);
+}
+
 static void test_huge(void) {
   test_deck d;
   cubie_model *m = NULL;
@@ -326,6 +353,7 @@ int main(void) {
   test_spaces();
   test_verbatim();
   test_huge();
+  test_extreme_linspace();
   test_errors();
   CHECK_DONE();
 }
