@@ -10,6 +10,9 @@
 #include <string.h>
 
 #include "util/error.h"
+#include "plan/plan.h"
+
+_Static_assert(CUBIE_MAX_FILE_NAME == NC_MAX_NAME, "plan.h names NetCDF's limit");
 #include "plan/summary_metrics.h"
 
 /* HDF5 chunks of about this size or less: large enough that a chunk is one

@@ -128,6 +128,52 @@ static int resolve_summaries(cubie_plan *p, const cubie_config *cfg) {
   return CUBIE_OK;
 }
 
+/* Every variable name the file will hold fits NetCDF (checked here, so
+ * `cubie check` finds it, not the run after compiling); blamed on the
+ * deck entry the name comes from. */
+static int check_name(const cubie_config *cfg, cubie_mark mark, const char *what, const char *name,
+                      const char *suffix) {
+  size_t len = strlen(name) + (suffix ? 1 + strlen(suffix) : 0);
+  if (len <= CUBIE_MAX_FILE_NAME) return CUBIE_OK;
+  return cubie_config_error_at(cfg, mark,
+                               "%s '%.40s...%s%s' would be a %zu-character variable name in the "
+                               "output file; NetCDF allows at most %d (use a shorter name)",
+                               what, name, suffix ? "_" : "", suffix ? suffix : "", len,
+                               CUBIE_MAX_FILE_NAME);
+}
+
+static int check_names(const cubie_plan *p, const cubie_config *cfg, const cubie_model *model,
+                       const cubie_grid *grid) {
+  const cubie_output_config *oc = &cfg->output;
+  for (int i = 0; i < p->n_outputs; i++) {
+    cubie_mark mark = i < oc->n_save && oc->save_marks ? oc->save_marks[i] : cfg->model.equations_mark;
+    CUBIE_CALL(check_name(cfg, mark, "saved quantity", p->output_names[i], NULL));
+    for (int v = 0; v < p->n_summary_values; v++)
+      CUBIE_CALL(check_name(cfg, mark, "summary of", p->output_names[i], p->summary_value_names[v]));
+  }
+  for (int a = 0; a < p->n_inputs && a < cfg->batch.n_sweeps; a++)
+    CUBIE_CALL(check_name(cfg, cfg->batch.sweeps[a].mark, "swept input", p->input_names[a], NULL));
+  /* Fixed inputs: the unswept states, then the unswept parameters, in the
+   * order resolve_inputs named them. */
+  int fixed = 0;
+  for (int k = 0; k < 2; k++) {
+    cubie_symbol_kind kind = k == 0 ? CUBIE_SYMBOL_STATE : CUBIE_SYMBOL_PARAMETER;
+    int count = k == 0 ? cubie_model_n_states(model) : cubie_model_n_parameters(model);
+    const cubie_symbol_decl *decls = k == 0 ? cfg->model.states : cfg->model.parameters;
+    int n_decls = k == 0 ? cfg->model.n_states : cfg->model.n_parameters;
+    for (int i = 0; i < count && fixed < p->n_fixed; i++) {
+      bool swept = false;
+      for (int a = 0; a < cubie_grid_n_axes(grid); a++)
+        if (cubie_grid_axis_kind(grid, a) == kind && cubie_grid_axis_index(grid, a) == i)
+          swept = true;
+      if (swept) continue;
+      cubie_mark mark = i < n_decls ? decls[i].mark : cfg->model.equations_mark;
+      CUBIE_CALL(check_name(cfg, mark, "input", p->fixed_names[fixed++], NULL));
+    }
+  }
+  return CUBIE_OK;
+}
+
 static void fill_args(cubie_plan *p, const cubie_config *cfg) {
   const cubie_integrator_config *ic = &cfg->integrator;
   cubie_chunk_args *a = &p->args;
@@ -187,6 +233,7 @@ int cubie_plan_create(const cubie_config *cfg, const cubie_model *model, const c
   if (!rc) rc = resolve_outputs(p, cfg, model);
   if (!rc) rc = resolve_inputs(p, model, grid);
   if (!rc) rc = resolve_summaries(p, cfg);
+  if (!rc) rc = check_names(p, cfg, model, grid);
   if (rc) {
     cubie_plan_destroy(&p);
     return rc;

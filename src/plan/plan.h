@@ -25,6 +25,9 @@
 /* Metric slots a kernel has (kernels/summaries.h) and summary values per
  * saved quantity the plan can name. */
 #define CUBIE_MAX_METRICS 8
+/* The longest variable name the output file can hold (NetCDF's
+ * NC_MAX_NAME; output_define.c checks they agree). */
+#define CUBIE_MAX_FILE_NAME 256
 #define CUBIE_MAX_SUMMARY_VALUES 32
 
 typedef struct cubie_plan {
