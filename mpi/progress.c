@@ -20,6 +20,11 @@ struct cubie_progress {
   long long *counter;  /* rank 0: runs finished on all ranks (as delivered) */
   long long pending;   /* this rank: finished but not yet sent */
   long long in_flight; /* origin buffer of the outstanding MPI_Raccumulate */
+  /* Origin and result buffers of rank 0's MPI_Fetch_and_op: they must live
+   * until the MPI_Win_flush that completes it (a software transport such
+   * as osc/pt2pt reads and writes them only then), so not on a stack frame
+   * the flush may outlive. */
+  long long fetch_origin, fetch_result;
   MPI_Request request; /* MPI_REQUEST_NULL when none is outstanding */
   double start, last_push, last_report;
   cubie_progress_options opt;
@@ -136,9 +141,11 @@ static int push(cubie_progress *p) {
 /* Rank 0: an atomic read of the counter (same_op_no_op: NO_OP mixes with
  * the ranks' SUMs). The flush targets rank 0 itself, so it waits on no one. */
 static int read_counter(cubie_progress *p, long long *value) {
-  long long unused = 0;
-  CUBIE_MPI_CALL(MPI_Fetch_and_op(&unused, value, MPI_LONG_LONG, 0, 0, MPI_NO_OP, p->win));
+  p->fetch_origin = 0;
+  CUBIE_MPI_CALL(
+      MPI_Fetch_and_op(&p->fetch_origin, &p->fetch_result, MPI_LONG_LONG, 0, 0, MPI_NO_OP, p->win));
   CUBIE_MPI_CALL(MPI_Win_flush(0, p->win));
+  *value = p->fetch_result;
   return CUBIE_OK;
 }
 
@@ -166,9 +173,10 @@ int cubie_progress_add(cubie_progress *p, long long runs) {
   }
   /* Rank 0 adds its own runs locally through the same atomic op. */
   if (p->pending) {
-    long long mine = p->pending, unused = 0;
+    p->fetch_origin = p->pending;
     p->pending = 0;
-    CUBIE_MPI_CALL(MPI_Fetch_and_op(&mine, &unused, MPI_LONG_LONG, 0, 0, MPI_SUM, p->win));
+    CUBIE_MPI_CALL(MPI_Fetch_and_op(&p->fetch_origin, &p->fetch_result, MPI_LONG_LONG, 0, 0,
+                                   MPI_SUM, p->win));
     CUBIE_MPI_CALL(MPI_Win_flush(0, p->win));
   }
   double due = p->terminal ? REDRAW_INTERVAL : p->opt.interval;
@@ -189,9 +197,10 @@ int cubie_progress_finish(cubie_progress *p, long long *done) {
     if (mpi_rc != MPI_SUCCESS) rc = CUBIE_MPI_ERROR(mpi_rc, "MPI_Wait");
   }
   if (!rc && p->pending) {
-    long long mine = p->pending, unused = 0;
+    p->fetch_origin = p->pending;
     p->pending = 0;
-    int mpi_rc = MPI_Fetch_and_op(&mine, &unused, MPI_LONG_LONG, 0, 0, MPI_SUM, p->win);
+    int mpi_rc = MPI_Fetch_and_op(&p->fetch_origin, &p->fetch_result, MPI_LONG_LONG, 0, 0,
+                                  MPI_SUM, p->win);
     if (mpi_rc != MPI_SUCCESS) rc = CUBIE_MPI_ERROR(mpi_rc, "MPI_Fetch_and_op");
   }
   if (!rc) {
