@@ -175,6 +175,7 @@ int cubie_backend_create(const cubie_backend_ops *ops, const cubie_backend_optio
     return rc;
   }
   ops->describe(b->impl, b->description, sizeof b->description);
+  if (ops->notice) ops->notice(b->impl, b->notice, sizeof b->notice);
   *out = b;
   return CUBIE_OK;
 }

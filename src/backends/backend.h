@@ -55,6 +55,9 @@ typedef struct cubie_backend_ops {
   void (*destroy)(void *impl);
   /* One line about the hardware ("cpu: 16 threads, AMD EPYC ..."). */
   void (*describe)(void *impl, char *text, size_t size);
+  /* What the user must hear about how the options were applied (a request
+   * that was capped), or "" (NULL: nothing ever). */
+  void (*notice)(void *impl, char *text, size_t size);
   /* What the translation unit must end with (entry point, JIT-pass define). */
   const char *(*source_epilogue)(void *impl);
   /* Compile `source` (or take it from the cache); fills `bin`. */
@@ -111,6 +114,7 @@ struct cubie_backend {
   const cubie_backend_ops *ops;
   void *impl;
   char description[256];
+  char notice[256]; /* ops->notice's line, or "" */
 };
 
 /* Every backend's table (backends.def): defined in its folder, or by the

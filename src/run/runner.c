@@ -125,6 +125,12 @@ static int choose_backend(const cubie_job *job, MPI_Comm comm, cubie_backend **b
                                          sizeof report->backend_reason));
   snprintf(report->backend, sizeof report->backend, "%s", (*backend)->ops->name);
   snprintf(report->device, sizeof report->device, "%s", (*backend)->description);
+  /* Said where the backend is: printed with it (cubie: backend ...). */
+  if ((*backend)->notice[0]) {
+    size_t used = strlen(report->backend_reason);
+    snprintf(report->backend_reason + used, sizeof report->backend_reason - used, "; %s",
+             (*backend)->notice);
+  }
   return CUBIE_OK;
 }
 

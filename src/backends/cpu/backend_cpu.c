@@ -6,7 +6,9 @@
  * compiler failure reports the compiler's own message and keeps the
  * generated source for inspection.
  */
+#define _GNU_SOURCE /* sched_getaffinity: the cores this process may use */
 #include <dlfcn.h>
+#include <sched.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <spawn.h>
@@ -27,9 +29,14 @@ extern char **environ;
 
 typedef int (*cpu_entry_fn)(const cubie_chunk_args *args, int n_threads, int block_size);
 
+/* More OpenMP threads than this many per usable core only cost memory
+ * (libgomp gives each a stack: 100000 of them overflowed it) and time. */
+#define CPU_MAX_THREADS_PER_CORE 4
+
 typedef struct cpu_backend {
   char cache_dir[4096];
   int threads;
+  int threads_asked; /* when threads was capped: what was asked for; else 0 */
   int block_size;
   void *handle;
   cpu_entry_fn entry;
@@ -53,11 +60,24 @@ static bool cpu_available(char *why, size_t why_size) {
   return true;
 }
 
+/* Cores this process may run on (its affinity mask), at least 1. */
+static int usable_cores(void) {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0) return CPU_COUNT(&set);
+  long online = sysconf(_SC_NPROCESSORS_ONLN);
+  return online > 0 ? (int)online : 1;
+}
+
 static int cpu_create(const cubie_backend_options *opts, void **impl) {
   cpu_backend *b = calloc(1, sizeof *b);
   CUBIE_CHECK(b, CUBIE_ERR_MEMORY, "out of memory creating the cpu backend");
   snprintf(b->cache_dir, sizeof b->cache_dir, "%s", opts->cache_dir);
   b->threads = opts->threads;
+  int cores = usable_cores();
+  if (b->threads > CPU_MAX_THREADS_PER_CORE * cores) {
+    b->threads_asked = b->threads;
+    b->threads = CPU_MAX_THREADS_PER_CORE * cores;
+  }
   b->block_size = opts->block_size > 0 ? opts->block_size : 32;
   *impl = b;
   return CUBIE_OK;
@@ -89,10 +109,23 @@ static void cpu_describe(void *impl, char *text, size_t size) {
     fclose(f);
   }
   long cores = sysconf(_SC_NPROCESSORS_ONLN);
-  if (b->threads > 0)
+  if (b->threads_asked > 0)
+    snprintf(text, size, "cpu: %d OpenMP threads (%d asked for: at most %d per core) on %s",
+             b->threads, b->threads_asked, CPU_MAX_THREADS_PER_CORE, model);
+  else if (b->threads > 0)
     snprintf(text, size, "cpu: %d OpenMP threads on %s", b->threads, model);
   else
     snprintf(text, size, "cpu: %ld cores, OpenMP default threads, %s", cores, model);
+}
+
+static void cpu_notice(void *impl, char *text, size_t size) {
+  cpu_backend *b = impl;
+  text[0] = '\0';
+  if (b->threads_asked > 0)
+    snprintf(text, size,
+             "%d OpenMP threads were asked for (--threads / run.threads); using %d, %d per core "
+             "this process may use",
+             b->threads_asked, b->threads, CPU_MAX_THREADS_PER_CORE);
 }
 
 static const char *cpu_source_epilogue(void *impl) {
@@ -296,6 +329,7 @@ const cubie_backend_ops cubie_backend_cpu_ops = {
     .create = cpu_create,
     .destroy = cpu_destroy,
     .describe = cpu_describe,
+    .notice = cpu_notice,
     .source_epilogue = cpu_source_epilogue,
     .compile = cpu_compile,
     .load = cpu_load,
