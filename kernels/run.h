@@ -176,6 +176,15 @@ CUBIE_INLINE void cubie_run_commit_state(cubie_real *CUBIE_RESTRICT y,
   for (int n = 0; n < CUBIE_N_STATES; n++) y[n] = y_new[n];
 }
 
+/* 1 when the proposal is the state, bit for bit. */
+CUBIE_INLINE int cubie_run_state_unchanged(const cubie_real *CUBIE_RESTRICT y,
+                                          const cubie_real *CUBIE_RESTRICT y_new) {
+  int same = 1;
+  CUBIE_UNROLL
+  for (int n = 0; n < CUBIE_N_STATES; n++) same &= y_new[n] == y[n];
+  return same;
+}
+
 #if CUBIE_ADAPTIVE
 /* One attempt of an adaptive run. It either commits the attempt, or records
  * a rejection, or sets a failure bit, or (an accepted step reaching past
@@ -228,6 +237,17 @@ CUBIE_INLINE void cubie_run_adaptive_attempt(const cubie_chunk_args *a, cubie_i6
       return;
     }
     s->dt = cubie_controller_limit(h * (double)factor, a, &s->status);
+    return;
+  }
+  /* Right after a non-finite attempt, an accepted step that leaves the
+   * state exactly as it was means the run sits at the edge of where its
+   * model is finite, closer than its precision resolves: every step long
+   * enough to move it is non-finite. float64 shrinks its steps to dt_min
+   * there; float32 crept on with steps below its resolution until
+   * max_steps. A run that never meets a non-finite value never gets here,
+   * so finite runs are unchanged bit for bit. */
+  if (s->ctl.rejected_last == (int)CUBIE_RUN_NONFINITE && cubie_run_state_unchanged(y, y_new)) {
+    s->status |= CUBIE_RUN_NONFINITE;
     return;
   }
   const double t_new = lands ? target : t + h;
