@@ -1,6 +1,7 @@
 /* array_request.c — validating requests (see array_request.h). */
 #include "memory/array_request.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -54,6 +55,9 @@ int cubie_array_request_init(cubie_array_request *r, const char *label, cubie_dt
 
 size_t cubie_array_bytes(cubie_dtype dtype, int ndim, const long long *shape) {
   size_t n = cubie_dtype_size(dtype);
-  for (int i = 0; i < ndim; i++) n *= (size_t)shape[i];
+  /* Saturating: a size no memory has must not wrap to one that fits (a
+   * 2^62-run sweep planned "1 chunk, 0 B each"). */
+  for (int i = 0; i < ndim; i++)
+    if (shape[i] < 0 || __builtin_mul_overflow(n, (size_t)shape[i], &n)) return SIZE_MAX;
   return n;
 }

@@ -53,6 +53,7 @@ int cubie_array_request_init(cubie_array_request *r, const char *label, cubie_dt
                              int run_axis, int time_axis, bool unchunkable,
                              const long long *total_runs);
 /* Bytes of an array of `ndim` extents `shape` holding `dtype`. */
+/* Bytes of an array of that shape; SIZE_MAX when the product overflows. */
 size_t cubie_array_bytes(cubie_dtype dtype, int ndim, const long long *shape);
 
 #endif

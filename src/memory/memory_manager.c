@@ -1,6 +1,8 @@
 /* memory_manager.c — chunk planning and allocation (see memory_manager.h). */
 #include "memory/memory_manager.h"
 
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,8 +117,11 @@ static bool chunked_shape(const cubie_array_request *r, cubie_chunk_axis axis, l
     return true;
   }
   if (axis == CUBIE_CHUNK_AXIS_TIME && r->time_axis >= 0) {
-    long long t = shape[r->time_axis];
-    long long len = t == extent ? length : (t * length + extent - 1) / extent + 1;
+    long long t = shape[r->time_axis], scaled;
+    long long len = t == extent ? length
+                    : __builtin_mul_overflow(t, length, &scaled) || scaled > LLONG_MAX - extent
+                        ? t /* no cut: the whole axis */
+                        : (scaled + extent - 1) / extent + 1;
     if (len < t) shape[r->time_axis] = len;
     *axis_index = r->time_axis;
     return true;
@@ -134,7 +139,8 @@ static size_t chunk_bytes(const cubie_memory_manager *mm, cubie_chunk_axis axis,
     long long shape[CUBIE_MAX_DIMS];
     int ax;
     chunked_shape(r, axis, length, extent, shape, &ax);
-    total += cubie_array_bytes(r->dtype, r->ndim, shape);
+    size_t bytes = cubie_array_bytes(r->dtype, r->ndim, shape);
+    if (__builtin_add_overflow(total, bytes, &total)) return SIZE_MAX; /* saturate */
   }
   return total;
 }

@@ -87,6 +87,7 @@ static int set_access(cubie_output *o, int mode) {
 /* The coordinates and fixed inputs, written once by rank 0. They are
  * switched to independent access first, so the other ranks need not join
  * (a scalar variable has no zero-count hyperslab to join with). */
+#define COORDINATE_PIECE ((long long)1 << 20)
 static int write_coordinates(cubie_output *o, const cubie_output_spec *spec) {
   int ncid = o->ncid, status;
   const int coordinates[3] = {o->time_var, o->summary_time_var, o->summary_bounds_var};
@@ -101,29 +102,38 @@ static int write_coordinates(cubie_output *o, const cubie_output_spec *spec) {
                                        spec->fixed[i].name);
   if (o->rank != 0) return CUBIE_OK;
 
-  long long n = spec->n_saves > 2 * spec->n_summaries ? spec->n_saves : 2 * spec->n_summaries;
-  double *values = malloc((size_t)n * sizeof *values);
+  /* In pieces: up to 2^31 save points must not need 16 GiB at once. */
+  long long longest = spec->n_saves > spec->n_summaries ? spec->n_saves : spec->n_summaries;
+  long long piece = longest < COORDINATE_PIECE ? longest : COORDINATE_PIECE;
+  double *values = malloc((size_t)(2 * piece + 2) * sizeof *values);
   CUBIE_CHECK(values, CUBIE_ERR_MEMORY, "out of memory writing the time coordinate of '%s'",
               o->path);
   int rc = CUBIE_OK;
   /* From the index, not by accumulation, so save point k is exactly the
    * time the kernels aim at. */
-  for (long long k = 0; k < spec->n_saves; k++)
-    values[k] = spec->t_save_start + (double)k * spec->save_every;
-  if ((status = nc_put_var_double(ncid, o->time_var, values)))
-    rc = cubie_output_netcdf_error(o->path, status, "write", "time");
-  if (!rc && cubie_output_has_summaries(spec)) {
+  for (long long k0 = 0; !rc && k0 < spec->n_saves; k0 += piece) {
+    long long n = spec->n_saves - k0 < piece ? spec->n_saves - k0 : piece;
+    for (long long k = 0; k < n; k++) values[k] = spec->t_save_start + (double)(k0 + k) * spec->save_every;
+    size_t start = (size_t)k0, count = (size_t)n;
+    if ((status = nc_put_vara_double(ncid, o->time_var, &start, &count, values)))
+      rc = cubie_output_netcdf_error(o->path, status, "write", "time");
+  }
+  if (cubie_output_has_summaries(spec)) {
     double window = (double)spec->summary_every * spec->save_every;
-    for (long long s = 0; s < spec->n_summaries; s++)
-      values[s] = spec->t_save_start + (double)(s + 1) * window;
-    if ((status = nc_put_var_double(ncid, o->summary_time_var, values)))
-      rc = cubie_output_netcdf_error(o->path, status, "write", "summary_time");
-    for (long long s = 0; !rc && s < spec->n_summaries; s++) {
-      values[2 * s] = spec->t_save_start + (double)s * window;
-      values[2 * s + 1] = spec->t_save_start + (double)(s + 1) * window;
+    for (long long s0 = 0; !rc && s0 < spec->n_summaries; s0 += piece) {
+      long long n = spec->n_summaries - s0 < piece ? spec->n_summaries - s0 : piece;
+      for (long long s = 0; s < n; s++) values[s] = spec->t_save_start + (double)(s0 + s + 1) * window;
+      size_t start = (size_t)s0, count = (size_t)n;
+      if ((status = nc_put_vara_double(ncid, o->summary_time_var, &start, &count, values)))
+        rc = cubie_output_netcdf_error(o->path, status, "write", "summary_time");
+      for (long long s = 0; !rc && s < n; s++) {
+        values[2 * s] = spec->t_save_start + (double)(s0 + s) * window;
+        values[2 * s + 1] = spec->t_save_start + (double)(s0 + s + 1) * window;
+      }
+      size_t starts[2] = {(size_t)s0, 0}, counts[2] = {(size_t)n, 2};
+      if (!rc && (status = nc_put_vara_double(ncid, o->summary_bounds_var, starts, counts, values)))
+        rc = cubie_output_netcdf_error(o->path, status, "write", "summary_time_bounds");
     }
-    if (!rc && (status = nc_put_var_double(ncid, o->summary_bounds_var, values)))
-      rc = cubie_output_netcdf_error(o->path, status, "write", "summary_time_bounds");
   }
   for (int i = 0; !rc && i < spec->n_fixed; i++)
     if ((status = nc_put_var_double(ncid, o->fixed_vars[i], &spec->fixed_values[i])))
@@ -138,7 +148,7 @@ static int write_coordinates(cubie_output *o, const cubie_output_spec *spec) {
  * equal share in pieces of at most RUN_PIECE runs; every rank makes the
  * same number of calls, as collective access requires. */
 #define RUN_PIECE ((long long)1 << 20)
-static int write_run_coordinate(cubie_output *o, int rc) {
+static int write_run_coordinate(cubie_output *o, const cubie_output_spec *spec, int rc) {
   int size = 1;
   CUBIE_MPI_CALL_KEEP(rc, MPI_Comm_size(o->comm, &size));
   long long share = (o->total_runs + size - 1) / size;
@@ -150,13 +160,21 @@ static int write_run_coordinate(cubie_output *o, int rc) {
   if (!rc && !index)
     rc = CUBIE_RAISE(CUBIE_ERR_MEMORY, "out of memory writing the run coordinate of '%s'",
                      o->path);
-  for (long long p = 0; p < pieces; p++) {
+  /* The loop is bounded by runs that exist and ends on every rank at once:
+   * after a failure anywhere nobody makes the remaining (empty) writes,
+   * and a stop signal (2^40 runs are a million pieces) ends it too. */
+  rc = cubie_mpi_agree(o->comm, rc);
+  for (long long p = 0; !rc && p < pieces; p++) {
     long long first = mine0 + p * piece;
     long long n = mine1 - first < piece ? mine1 - first : piece;
-    if (n < 0 || rc) n = 0;
+    if (n < 0) n = 0;
     for (long long i = 0; i < n; i++) index[i] = first + i;
     size_t start = n ? (size_t)first : 0, count = (size_t)n;
     rc = put_variables(o, &o->run_var, 1, 1, &start, &count, sizeof *index, index, rc);
+    if (!rc && spec->interrupted && spec->interrupted())
+      rc = CUBIE_RAISE(CUBIE_ERR_INTERRUPTED,
+                       "stopped by a signal while creating '%s'; no run was computed", o->path);
+    rc = cubie_mpi_agree(o->comm, rc);
   }
   free(index);
   return rc;
@@ -257,7 +275,7 @@ int cubie_output_create(MPI_Comm comm, const cubie_output_spec *spec, cubie_outp
   if (!rc) rc = set_access(o, spec->collective ? NC_COLLECTIVE : NC_INDEPENDENT);
   if (!rc) rc = write_coordinates(o, spec);
   /* Collective in collective mode: every rank joins, failed or not. */
-  rc = write_run_coordinate(o, rc);
+  rc = write_run_coordinate(o, spec, rc);
   /* Put the metadata on disk now: from here on only raw data is written,
    * so a job killed later leaves a readable file (complete = 0). */
   if (!rc && (status = nc_sync(o->ncid)) != NC_NOERR)

@@ -69,6 +69,10 @@ typedef struct cubie_output_spec {
 
   int n_attributes;               /* provenance and settings: global text attributes */
   const cubie_output_attribute *attributes;
+
+  /* Long loops of creation ask this (every rank, then agreed) and stop
+   * with CUBIE_ERR_INTERRUPTED when it returns nonzero; NULL: never. */
+  int (*interrupted)(void);
 } cubie_output_spec;
 
 typedef struct cubie_output cubie_output;

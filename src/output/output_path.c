@@ -9,11 +9,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "util/error.h"
+#include "util/strbuf.h"
 
 /* The directory part of `path` ("." when it has none), malloc'd. */
 static char *directory_of(const char *path) {
@@ -120,6 +123,30 @@ int cubie_output_temp_commit(const char *temp, const char *path, bool overwrite)
   CUBIE_CHECK(rename(temp, path) == 0, CUBIE_ERR_IO, "cannot move '%s' to '%s': %s", temp, path,
               strerror(errno));
   return CUBIE_OK;
+}
+
+int cubie_output_space_check(const char *path, unsigned long long bytes) {
+  char *dir = directory_of(path);
+  CUBIE_CHECK(dir, CUBIE_ERR_MEMORY, "out of memory checking the space for '%s'", path);
+  struct statvfs fs;
+  int known = statvfs(dir, &fs) == 0;
+  unsigned long long avail = 0;
+  if (known && __builtin_mul_overflow((unsigned long long)fs.f_bavail,
+                                      (unsigned long long)fs.f_frsize, &avail))
+    avail = ULLONG_MAX;
+  int rc = CUBIE_OK;
+  if (known && bytes > avail) {
+    char need[32], have[32];
+    cubie_format_bytes((double)bytes, need, sizeof need);
+    cubie_format_bytes((double)avail, have, sizeof have);
+    rc = CUBIE_RAISE(CUBIE_ERR_IO,
+                     "output file '%s' needs %s (uncompressed) but the file system of '%s' has %s "
+                     "free: it cannot be written; free space, write elsewhere (-o), sweep fewer "
+                     "runs or set output.compression",
+                     path, need, dir, have);
+  }
+  free(dir);
+  return rc;
 }
 
 /* ------------------------------------------------------------------------ */

@@ -34,6 +34,12 @@ int cubie_output_temp_create(const char *path, char **temp);
  * `overwrite` (a file that appeared meanwhile is refused otherwise). */
 int cubie_output_temp_commit(const char *temp, const char *path, bool overwrite);
 
+/* Refuse (CUBIE_ERR_IO) a new file of `bytes` (uncompressed) that the file
+ * system of `path`'s directory has no room for, before anything is
+ * computed: a job must not run for hours to fail at a full disk it could
+ * have seen. Unknown free space (statvfs failing) passes. */
+int cubie_output_space_check(const char *path, unsigned long long bytes);
+
 /* The sidecar lock of the output file `path`. */
 typedef struct cubie_output_lock cubie_output_lock;
 /* Take the lock, or fail (CUBIE_ERR_INPUT) naming the job that holds it.

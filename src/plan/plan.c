@@ -1,6 +1,7 @@
 /* plan.c — deriving the run plan (see plan.h). */
 #include "plan/plan.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -174,6 +175,39 @@ static int check_names(const cubie_plan *p, const cubie_config *cfg, const cubie
   return CUBIE_OK;
 }
 
+bool cubie_plan_file_bytes(const cubie_plan *p, unsigned long long *bytes) {
+  *bytes = ULLONG_MAX;
+  unsigned long long real = p->real_size, per_run = 0, part;
+  /* Per run: saves, summaries, status and counters (4 bytes each), the
+   * swept inputs and the run coordinate (8 bytes each). */
+  unsigned long long records = 4ULL * (1 + CUBIE_N_COUNTERS) + 8ULL * (unsigned long long)(p->n_inputs + 1);
+  if (__builtin_mul_overflow((unsigned long long)p->n_saves, (unsigned long long)p->n_outputs, &part) ||
+      __builtin_mul_overflow(part, real, &part) || __builtin_add_overflow(per_run, part, &per_run))
+    return false;
+  if (__builtin_mul_overflow((unsigned long long)p->n_summaries, (unsigned long long)p->n_outputs, &part) ||
+      __builtin_mul_overflow(part, (unsigned long long)p->n_summary_values, &part) ||
+      __builtin_mul_overflow(part, real, &part) || __builtin_add_overflow(per_run, part, &per_run) ||
+      __builtin_add_overflow(per_run, records, &per_run))
+    return false;
+  return !__builtin_mul_overflow(per_run, (unsigned long long)p->total_runs, bytes);
+}
+
+/* A plan whose file cannot exist is refused before anything is sized or
+ * compiled (a 2^62-run sweep planned "0 B" chunks and hung). */
+static int check_file_size(const cubie_plan *p, const cubie_config *cfg) {
+  unsigned long long bytes;
+  bool fits = cubie_plan_file_bytes(p, &bytes);
+  if (fits && bytes <= CUBIE_MAX_FILE_BYTES) return CUBIE_OK;
+  cubie_mark mark = cfg->batch.n_sweeps > 0 ? cfg->batch.sweeps[0].mark : cfg->model.equations_mark;
+  char size[32];
+  cubie_format_bytes(fits ? (double)bytes : 18446744073709551616.0, size, sizeof size);
+  return cubie_config_error_at(cfg, mark,
+                               "this plan cannot be written: %lld runs would fill an output file of "
+                               "%s%s, more than the %s any file system holds; sweep fewer runs or "
+                               "save less per run",
+                               p->total_runs, fits ? "" : "more than ", size, "1 EiB");
+}
+
 static void fill_args(cubie_plan *p, const cubie_config *cfg) {
   const cubie_integrator_config *ic = &cfg->integrator;
   cubie_chunk_args *a = &p->args;
@@ -234,6 +268,7 @@ int cubie_plan_create(const cubie_config *cfg, const cubie_model *model, const c
   if (!rc) rc = resolve_inputs(p, model, grid);
   if (!rc) rc = resolve_summaries(p, cfg);
   if (!rc) rc = check_names(p, cfg, model, grid);
+  if (!rc) rc = check_file_size(p, cfg);
   if (rc) {
     cubie_plan_destroy(&p);
     return rc;

@@ -73,8 +73,18 @@ typedef struct cubie_plan {
   cubie_chunk_args args;
 } cubie_plan;
 
+/* The most data a file may hold: no file system stores more, and every
+ * size derived from it stays far from overflowing 64 bits. A plan beyond
+ * it is refused at creation (CUBIE_ERR_INPUT at the sweep). */
+#define CUBIE_MAX_FILE_BYTES (1ULL << 60)
+
 int cubie_plan_create(const cubie_config *cfg, const cubie_model *model, const cubie_grid *grid,
                       cubie_plan **out);
+
+/* Bytes the output file's variables need uncompressed (saves, summaries,
+ * per-run records and coordinates), overflow-checked; false (and
+ * *bytes = ULLONG_MAX) when 64 bits cannot hold it. */
+bool cubie_plan_file_bytes(const cubie_plan *p, unsigned long long *bytes);
 void cubie_plan_destroy(cubie_plan **plan);
 
 /* Human-readable description for `cubie check`. */

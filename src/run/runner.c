@@ -327,6 +327,14 @@ int cubie_runner_run(const cubie_job *job, MPI_Comm comm, const cubie_run_settin
                                          : CUBIE_OK);
   if (!rc) rc = choose_runs(job, comm, settings, &runs, report);
   if (!rc && report->already_complete) goto done;
+  /* A new file the disk cannot hold is refused before anything compiles. */
+  if (!rc && !report->resumed && job->cfg->output.compression == 0) {
+    unsigned long long bytes = 0;
+    int src = CUBIE_OK;
+    if (rank == 0 && cubie_plan_file_bytes(job->plan, &bytes))
+      src = cubie_output_space_check(job->cfg->output.file, bytes);
+    rc = cubie_mpi_agree(comm, src);
+  }
   double t0 = cubie_timing_now();
   if (!rc) rc = choose_backend(job, comm, &backend, &binding, report);
   if (!rc) rc = cubie_mpi_agree(comm, cubie_runner_kernel_source(job, buffers, backend, &source));
@@ -346,6 +354,7 @@ int cubie_runner_run(const cubie_job *job, MPI_Comm comm, const cubie_run_settin
     rc = cubie_output_spec_build(job, report, settings,
                                  cubie_chunk_arrays_piece_runs(&loop.arrays), &spec);
     spec.spec.collective = !dynamic; /* ranks claim different numbers of blocks */
+    spec.spec.interrupted = cubie_signals_caught;
     spec.spec.n_ranks = n_ranks;
     rc = cubie_mpi_agree(comm, rc);
   }

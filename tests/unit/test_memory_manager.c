@@ -3,6 +3,7 @@
  * it from them alone, chunk_length = ceil(total_runs / chunks), the dangling
  * last chunk, unchunkable arrays, empty queues, "none" metadata, and one
  * resolution of the chunk axis. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -149,6 +150,25 @@ static void test_manager_chunk_length_formula(void) {
   CHECK_OK(cubie_managed_array_chunk_slice(&a, 4, &s));
   CHECK_INT(s.start[1], 84);
   CHECK_INT(s.shape[1], 19);
+  cubie_memory_manager_destroy(&mm);
+}
+
+/* 2^62 runs (issue 13 §9): sizes saturate instead of wrapping, so the
+ * plan is chunks that fit the budget, not "1 chunk, 0 B each". */
+static void test_huge_total_runs(void) {
+  long long runs = 1LL << 62, shape[2] = {5, 1LL << 62}; /* 40 bytes per run */
+  const long long past[2] = {1LL << 62, 8};
+  CHECK(cubie_array_bytes(CUBIE_DTYPE_FLOAT64, 2, past) == SIZE_MAX);
+  cubie_memory_manager *mm;
+  CHECK_OK(cubie_memory_manager_create((size_t)1 << 30, NULL, NULL, NULL, &mm));
+  cubie_array_request r = req("x", 2, shape, 1, -1, false, &runs);
+  CHECK_OK(cubie_memory_manager_queue(mm, &r));
+  cubie_array_response resp;
+  CHECK_OK(cubie_memory_manager_allocate_queue(mm, CUBIE_CHUNK_AXIS_AUTO, &resp));
+  CHECK(resp.chunks > 1);
+  CHECK(resp.chunk_length > 0 && resp.chunk_length <= (1LL << 30) / 40);
+  CHECK(resp.arrays[0].bytes == (size_t)resp.chunk_length * 40);
+  CHECK(resp.chunks * resp.chunk_length >= runs);
   cubie_memory_manager_destroy(&mm);
 }
 
@@ -312,6 +332,7 @@ int main(void) {
   test_dangling_chunk_slices();
   test_manager_chunk_length_formula();
   test_single_run();
+  test_huge_total_runs();
   test_unchunkable_ignored();
   test_total_runs_errors();
   test_empty_queue();
