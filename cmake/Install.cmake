@@ -41,5 +41,9 @@ foreach(lib IN LISTS YAML_LINK_LIBRARIES)
   string(APPEND CUBIE_PC_PRIVATE_LIBS " ${lib}")
 endforeach()
 string(APPEND CUBIE_PC_PRIVATE_LIBS " -lpthread -l${CMAKE_DL_LIBS} -lm")
+# Relocatable: the prefix is found from where cubie.pc lies, so
+# `cmake --install --prefix DIR` gives a working file in DIR too.
+file(RELATIVE_PATH CUBIE_PC_TO_PREFIX "${CMAKE_INSTALL_FULL_LIBDIR}/pkgconfig" "${CMAKE_INSTALL_PREFIX}")
+string(REGEX REPLACE "/$" "" CUBIE_PC_TO_PREFIX "${CUBIE_PC_TO_PREFIX}")
 configure_file(cmake/cubie.pc.in "${CMAKE_CURRENT_BINARY_DIR}/cubie.pc" @ONLY)
 install(FILES "${CMAKE_CURRENT_BINARY_DIR}/cubie.pc" DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
