@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "api/mpi_start.h"
 #include "api/problem.h"
@@ -14,9 +13,7 @@
 #include "mpi/mpi_call.h"
 #include "run/chunk_loop.h"
 #include "util/error.h"
-#include "plan/algorithm.h"
 #include "plan/job.h"
-#include "plan/summary_metrics.h"
 #include "run/runner.h"
 #include "mpi/signals.h"
 
