@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h> /* _exit */
 
 #include "api/mpi_start.h"
 #include "api/problem.h"
