@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "util/error.h"
-#include "util/file_util.h"
+#include "backends/kernel_cache.h"
 
 static const cubie_backend_entry registry[] = {
 #define CUBIE_BACKEND(ID, name, ops, priority, description) \
@@ -181,14 +181,16 @@ int cubie_backend_create(const cubie_backend_ops *ops, const cubie_backend_optio
 }
 
 int cubie_backend_open(const cubie_backend_ops *ops, const cubie_run_config *run, int device,
-                       cubie_backend **out) {
+                       int (*interrupted)(void), cubie_backend **out) {
   *out = NULL;
   char cache_dir[4096];
-  CUBIE_CALL(cubie_cache_dir_resolve(run->cache_dir, cache_dir, sizeof cache_dir));
+  CUBIE_CALL(cubie_kernel_cache_resolve(run->cache_dir, cache_dir, sizeof cache_dir));
   cubie_backend_options opts = {.cache_dir = cache_dir,
                                 .threads = run->threads,
                                 .device = device,
-                                .block_size = run->block_size};
+                                .block_size = run->block_size,
+                                .compile_timeout = run->compile_timeout,
+                                .interrupted = interrupted};
   return cubie_backend_create(ops, &opts, out);
 }
 
@@ -203,21 +205,4 @@ void cubie_binary_free(cubie_binary *bin) {
   free(bin->data);
   bin->data = NULL;
   bin->size = 0;
-}
-
-int cubie_cache_dir_resolve(const char *configured, char *dir, size_t size) {
-  const char *env = getenv("CUBIE_CACHE_DIR");
-  const char *xdg = getenv("XDG_CACHE_HOME");
-  const char *home = getenv("HOME");
-  if (configured && *configured)
-    snprintf(dir, size, "%s", configured);
-  else if (env && *env)
-    snprintf(dir, size, "%s", env);
-  else if (xdg && *xdg)
-    snprintf(dir, size, "%s/cubie", xdg);
-  else if (home && *home)
-    snprintf(dir, size, "%s/.cache/cubie", home);
-  else
-    snprintf(dir, size, "/tmp/cubie-cache");
-  return cubie_mkdir_p(dir);
 }

@@ -38,10 +38,12 @@ typedef struct cubie_binary {
 } cubie_binary;
 
 typedef struct cubie_backend_options {
-  const char *cache_dir; /* resolved cache directory (never NULL) */
+  const char *cache_dir; /* resolved, checked cache directory (never NULL; kernel_cache.h) */
   int threads;           /* cpu: OpenMP threads (0 = all) */
   int device;            /* cuda: device ordinal */
   int block_size;        /* runs per block; 0 = backend default */
+  double compile_timeout;   /* seconds a compiler may run (run.compile_timeout); <= 0: no limit */
+  int (*interrupted)(void); /* nonzero: stop compiling now (a signal); NULL: never */
 } cubie_backend_options;
 
 typedef struct cubie_backend cubie_backend;
@@ -169,15 +171,12 @@ int cubie_backend_create(const cubie_backend_ops *ops, const cubie_backend_optio
                          cubie_backend **out);
 void cubie_backend_destroy(cubie_backend **b);
 /* Create `ops` with the deck's run settings (cache directory, threads, block
- * size) on device `device`: the one way the runner and `cubie check` open a
- * backend. */
+ * size, compile timeout) on device `device`: the one way the runner and
+ * `cubie check` open a backend. `interrupted` as in the options. */
 int cubie_backend_open(const cubie_backend_ops *ops, const cubie_run_config *run, int device,
-                       cubie_backend **out);
+                       int (*interrupted)(void), cubie_backend **out);
 
 void cubie_binary_free(cubie_binary *bin);
 
-/* Resolve the JIT cache directory: deck run.cache_dir, $CUBIE_CACHE_DIR,
- * $XDG_CACHE_HOME/cubie, ~/.cache/cubie; created if missing. */
-int cubie_cache_dir_resolve(const char *configured, char *dir, size_t size);
 
 #endif

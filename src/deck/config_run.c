@@ -12,7 +12,7 @@
 
 static const char *const run_keys[] = {"backend",       "chunk_axis", "memory_limit", "decomposition",
                                        "threads",       "block_size", "dynamic_block", "cache_dir",
-                                       "progress_interval"};
+                                       "progress_interval", "compile_timeout"};
 /* Indexed by cubie_backend_kind: `auto`, then backends/backends.def. */
 static const char *const backend_names[] = {
     "auto",
@@ -75,6 +75,12 @@ int cubie_config_read_run(cubie_config *cfg, const cubie_deck_section *top) {
   CUBIE_CALL(cubie_deck_number(cfg, &s, "progress_interval", false, &r->progress_interval, NULL, &m));
   if (!(r->progress_interval > 0.0))
     return cubie_config_error_at(cfg, m, "run.progress_interval must be > 0 seconds, not %g", r->progress_interval);
+  r->compile_timeout = 600.0;
+  m = s.mark;
+  CUBIE_CALL(cubie_deck_number(cfg, &s, "compile_timeout", false, &r->compile_timeout, NULL, &m));
+  if (!(r->compile_timeout > 0.0))
+    return cubie_config_error_at(cfg, m, "run.compile_timeout must be > 0 seconds, not %g",
+                                 r->compile_timeout);
   return CUBIE_OK;
 }
 

@@ -115,7 +115,7 @@ int cubie_runner_choose_backend(const cubie_job *job, MPI_Comm comm, cubie_backe
   rc = cubie_mpi_agree(comm, cubie_binding_create(comm, &view, binding));
   if (rc) return rc;
   rc = cubie_backend_open(ops, &job->cfg->run, binding->self.device < 0 ? 0 : binding->self.device,
-                          backend);
+                          cubie_signals_caught, backend);
   return cubie_mpi_agree(comm, rc);
 }
 

@@ -9,9 +9,9 @@
 #define _GNU_SOURCE /* sched_getaffinity: the cores this process may use */
 #include <dlfcn.h>
 #include <sched.h>
+#include <sys/mman.h> /* memfd_create */
 #include <errno.h>
 #include <fcntl.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,11 +21,11 @@
 #include <unistd.h>
 
 #include "backends/backend.h"
+#include "backends/cpu/compiler_process.h"
+#include "backends/kernel_cache.h"
 #include "util/error.h"
 #include "util/file_util.h"
 #include "util/sha256.h"
-
-extern char **environ;
 
 typedef int (*cpu_entry_fn)(const cubie_chunk_args *args, int n_threads, int block_size);
 
@@ -37,6 +37,8 @@ typedef struct cpu_backend {
   char cache_dir[4096];
   int threads;
   int threads_asked; /* when threads was capped: what was asked for; else 0 */
+  double compile_timeout;
+  int (*interrupted)(void);
   int block_size;
   void *handle;
   cpu_entry_fn entry;
@@ -79,6 +81,8 @@ static int cpu_create(const cubie_backend_options *opts, void **impl) {
     b->threads = CPU_MAX_THREADS_PER_CORE * cores;
   }
   b->block_size = opts->block_size > 0 ? opts->block_size : 32;
+  b->compile_timeout = opts->compile_timeout;
+  b->interrupted = opts->interrupted;
   *impl = b;
   return CUBIE_OK;
 }
@@ -153,104 +157,132 @@ static int append_extra_flags(char *copy, char **argv, int argc, int max) {
   return argc;
 }
 
-/* Run the compiler; its stdout+stderr go to `log_path`. */
-static int run_compiler(const char *src_path, const char *so_path, const char *log_path,
-                        int *status) {
-  char *argv[64];
+/* Compile build_dir/kernel.c into build_dir/kernel.so under the leash of
+ * compiler_process.h; a compiler that fails, runs out of time or is
+ * stopped becomes the error the user sees. */
+static int run_compiler(cpu_backend *b, const cubie_kernel_cache *cache, const char *key,
+                        const char *build_dir) {
+  char src_path[4300], so_path[4300], log_path[4300];
+  snprintf(src_path, sizeof src_path, "%s/kernel.c", build_dir);
+  snprintf(so_path, sizeof so_path, "%s/kernel.so", build_dir);
+  snprintf(log_path, sizeof log_path, "%s/compiler.log", build_dir);
+  const char *argv[64];
   int argc = 0;
-  argv[argc++] = (char *)jit_compiler();
-  for (int i = 0; base_flags[i]; i++) argv[argc++] = (char *)base_flags[i];
+  argv[argc++] = jit_compiler();
+  for (int i = 0; base_flags[i]; i++) argv[argc++] = base_flags[i];
   char extra_copy[1024] = "";
   const char *extra = getenv("CUBIE_CFLAGS");
   if (extra) {
     snprintf(extra_copy, sizeof extra_copy, "%s", extra);
-    argc = append_extra_flags(extra_copy, argv, argc, 56);
+    argc = append_extra_flags(extra_copy, (char **)argv, argc, 56);
   }
   argv[argc++] = "-o";
-  argv[argc++] = (char *)so_path;
-  argv[argc++] = (char *)src_path;
+  argv[argc++] = so_path;
+  argv[argc++] = src_path;
   argv[argc++] = "-lm";
   argv[argc] = NULL;
-
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, log_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_adddup2(&actions, 1, 2);
-  pid_t pid;
-  int rc = posix_spawnp(&pid, argv[0], &actions, NULL, argv, environ);
-  posix_spawn_file_actions_destroy(&actions);
-  CUBIE_CHECK(rc == 0, CUBIE_ERR_BACKEND,
-              "cannot start the C compiler '%s': %s (set CUBIE_CC to a C compiler with OpenMP)",
-              argv[0], strerror(rc));
-  while (waitpid(pid, status, 0) < 0) {
-    CUBIE_CHECK(errno == EINTR, CUBIE_ERR_BACKEND, "waiting for the C compiler: %s",
-                strerror(errno));
-  }
-  return CUBIE_OK;
+  cubie_compiler_job job = {.argv = argv, .log_path = log_path, .build_dir = build_dir,
+                            .timeout = b->compile_timeout, .interrupted = b->interrupted};
+  cubie_compiler_end end;
+  int status = 0;
+  CUBIE_CALL(cubie_compiler_run(&job, &end, &status));
+  if (end == CUBIE_COMPILER_STOPPED)
+    return CUBIE_RAISE(CUBIE_ERR_INTERRUPTED,
+                       "stopped by a signal while the C compiler built the kernel; the compiler "
+                       "was ended and nothing was computed or written");
+  if (end == CUBIE_COMPILER_TIMED_OUT)
+    return CUBIE_RAISE(CUBIE_ERR_COMPILE,
+                       "the C compiler '%s' did not finish the kernel within run.compile_timeout "
+                       "(%g s) and was ended; raise run.compile_timeout, or make the model smaller",
+                       jit_compiler(), b->compile_timeout);
+  if (status == 0) return CUBIE_OK;
+  /* Kept for inspection beside the cache's entries. */
+  char kept[200];
+  snprintf(kept, sizeof kept, "failed-cpu-%s.c", key);
+  unsigned char *text = NULL, *log = NULL;
+  size_t text_size = 0, log_size = 0;
+  if (cubie_file_read(src_path, &text, &text_size) == CUBIE_OK)
+    cubie_kernel_cache_keep(cache, kept, text, text_size);
+  cubie_error_clear();
+  cubie_file_read(log_path, &log, &log_size);
+  int rc = CUBIE_RAISE(CUBIE_ERR_COMPILE,
+                       "the C compiler '%s' rejected the generated kernel (exit %d); source kept "
+                       "at %s/%s\n%.*s",
+                       jit_compiler(), status, cache->path, kept,
+                       (int)(log_size > 6000 ? 6000 : log_size),
+                       log ? (const char *)log : "(no compiler output)");
+  free(text);
+  free(log);
+  return rc;
 }
 
 static int cpu_compile(void *impl, const char *source, cubie_binary *bin) {
   cpu_backend *b = impl;
   memset(bin, 0, sizeof *bin);
   cpu_cache_key(source, bin->key);
-  char so_path[4200], src_path[4200];
-  snprintf(so_path, sizeof so_path, "%s/cpu-%s.so", b->cache_dir, bin->key);
-  snprintf(src_path, sizeof src_path, "%s/cpu-%s.c", b->cache_dir, bin->key);
-
-  if (access(so_path, R_OK) == 0) {
+  char name[100], src_name[100];
+  snprintf(name, sizeof name, "cpu-%s.so", bin->key);
+  snprintf(src_name, sizeof src_name, "cpu-%s.c", bin->key);
+  cubie_kernel_cache cache;
+  CUBIE_CALL(cubie_kernel_cache_open(b->cache_dir, &cache));
+  /* Only verified bytes are used (kernel_cache.h); anything else is rebuilt. */
+  const char *why = NULL;
+  int rc = cubie_kernel_cache_get(&cache, name, &bin->data, &bin->size, &why);
+  if (!rc && bin->data) {
     bin->from_cache = true;
-    return cubie_file_read(so_path, &bin->data, &bin->size);
+    cubie_kernel_cache_close(&cache);
+    return CUBIE_OK;
   }
-
-  /* Compile in a private directory, then rename into place: concurrent jobs
-   * sharing a cache never see a half-written object. */
-  char work[4200];
-  snprintf(work, sizeof work, "%s/build-XXXXXX", b->cache_dir);
-  CUBIE_CHECK(mkdtemp(work), CUBIE_ERR_IO, "cannot create a build directory in '%s': %s",
-              b->cache_dir, strerror(errno));
-  char tmp_src[4300], tmp_so[4300], log_path[4300];
-  snprintf(tmp_src, sizeof tmp_src, "%s/kernel.c", work);
-  snprintf(tmp_so, sizeof tmp_so, "%s/kernel.so", work);
-  snprintf(log_path, sizeof log_path, "%s/compiler.log", work);
-  int rc = cubie_file_write(tmp_src, source, strlen(source));
-  int status = 0;
-  if (!rc) rc = run_compiler(tmp_src, tmp_so, log_path, &status);
-  if (!rc && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
-    char kept[4300];
-    snprintf(kept, sizeof kept, "%s/failed-cpu-%s.c", b->cache_dir, bin->key);
-    rename(tmp_src, kept);
-    unsigned char *log = NULL;
-    size_t log_size = 0;
-    cubie_file_read(log_path, &log, &log_size);
-    rc = CUBIE_RAISE(CUBIE_ERR_COMPILE,
-                     "the C compiler '%s' rejected the generated kernel; source kept at %s\n%.*s",
-                     jit_compiler(), kept, (int)(log_size > 6000 ? 6000 : log_size),
-                     log ? (const char *)log : "(no compiler output)");
-    free(log);
-  }
-  if (!rc && rename(tmp_so, so_path) != 0)
-    rc = CUBIE_RAISE(CUBIE_ERR_IO, "cannot move the compiled kernel into the cache '%s': %s",
-                     so_path, strerror(errno));
-  if (!rc) rename(tmp_src, src_path); /* kept for inspection; harmless if it fails */
-  cubie_remove_tree(work);
-  CUBIE_CALL(rc);
-  return cubie_file_read(so_path, &bin->data, &bin->size);
+  /* Compile in a private build directory, then store the object (and its
+   * digest) atomically: concurrent jobs sharing a cache never see half an
+   * entry. */
+  char build_dir[4200] = "";
+  if (!rc) rc = cubie_kernel_cache_build_dir(&cache, build_dir, sizeof build_dir);
+  char path[4300];
+  snprintf(path, sizeof path, "%s/kernel.c", build_dir);
+  if (!rc) rc = cubie_file_write(path, source, strlen(source));
+  if (!rc) rc = run_compiler(b, &cache, bin->key, build_dir);
+  snprintf(path, sizeof path, "%s/kernel.so", build_dir);
+  if (!rc) rc = cubie_file_read(path, &bin->data, &bin->size);
+  if (!rc) rc = cubie_kernel_cache_put(&cache, name, bin->data, bin->size);
+  if (!rc) cubie_kernel_cache_keep(&cache, src_name, source, strlen(source)); /* for people */
+  if (build_dir[0]) cubie_remove_tree(build_dir);
+  cubie_kernel_cache_close(&cache);
+  if (rc) cubie_binary_free(bin);
+  return rc;
 }
 
+/* dlopen the kernel from the bytes in hand — the verified ones, on rank 0
+ * from the cache or the compiler, elsewhere as broadcast — through an
+ * anonymous memory file: no path another process could swap between the
+ * check and the load. */
 static int cpu_load(void *impl, const cubie_binary *bin) {
   cpu_backend *b = impl;
-  char so_path[4200];
-  snprintf(so_path, sizeof so_path, "%s/cpu-%s.so", b->cache_dir, bin->key);
-  /* A rank on another node receives the bytes; place them atomically. */
-  if (access(so_path, R_OK) != 0) CUBIE_CALL(cubie_file_write_atomic(so_path, bin->data, bin->size));
+  int fd = memfd_create("cubie-kernel", MFD_CLOEXEC);
+  CUBIE_CHECK(fd >= 0, CUBIE_ERR_BACKEND, "cannot make a memory file for the kernel: %s",
+              strerror(errno));
+  size_t done = 0;
+  while (done < bin->size) {
+    ssize_t n = write(fd, bin->data + done, bin->size - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      int e = errno;
+      close(fd);
+      return CUBIE_RAISE(CUBIE_ERR_BACKEND, "cannot write the kernel to memory: %s", strerror(e));
+    }
+    done += (size_t)n;
+  }
+  char path[64];
+  snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
   /* RTLD_NODELETE: the kernel pulls in libgomp, whose idle worker threads
    * outlive any dlclose; unloading their code under them crashes the
    * process at exit. The object stays mapped until the process ends. */
-  b->handle = dlopen(so_path, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
-  CUBIE_CHECK(b->handle, CUBIE_ERR_BACKEND, "cannot load the compiled kernel %s: %s", so_path,
+  b->handle = dlopen(path, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
+  close(fd); /* the mapping keeps the memory */
+  CUBIE_CHECK(b->handle, CUBIE_ERR_BACKEND, "cannot load the compiled kernel %s: %s", bin->key,
               dlerror());
   void *sym = dlsym(b->handle, "cubie_cpu_run_chunk");
-  CUBIE_CHECK(sym, CUBIE_ERR_BACKEND, "the compiled kernel %s has no entry point: %s", so_path,
+  CUBIE_CHECK(sym, CUBIE_ERR_BACKEND, "the compiled kernel %s has no entry point: %s", bin->key,
               dlerror());
   memcpy(&b->entry, &sym, sizeof b->entry); /* object → function pointer, POSIX-sanctioned */
   return CUBIE_OK;
