@@ -11,12 +11,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "plan/algorithm.h"
 #include "backends/backend.h"
 #include "check.h"
 #include "backends/cuda/cuda_compile.h"
-#include "util/file_util.h"
+#include "backends/kernel_cache.h"
 #include "plan/job.h"
 #include "backends/cuda/nvrtc_loader.h"
 #include "run/runner.h"
@@ -45,6 +46,32 @@ static int choose_archs(const cubie_nvrtc *nv, int *archs) {
     if (!dup && n < MAX_ARCHS) archs[n++] = arch;
   }
   return n;
+}
+
+/* A cached cubin is used only when its bytes match the digest stored
+ * beside it (issue 13 §1): truncated, it is compiled again, to the same
+ * bytes. Checked once per test. */
+static bool cache_checked = false;
+static int check_corrupt_cubin_rebuilt(const char *source, int arch, const char *cache,
+                                       const cubie_binary *good) {
+  cache_checked = true;
+  char path[4400];
+  snprintf(path, sizeof path, "%s/cuda-%s.cubin", cache, good->key);
+  FILE *f = fopen(path, "r+b");
+  CHECK(f != NULL);
+  if (!f) return 1;
+  fclose(f);
+  CHECK(truncate(path, (off_t)(good->size / 2)) == 0);
+  cubie_binary again;
+  int rc = cubie_cuda_compile(source, arch, cache, &again, NULL);
+  CHECK_OK(rc);
+  if (rc) return 1;
+  printf("truncated cached cubin: %s\n", again.from_cache ? "LOADED (wrong)" : "rebuilt");
+  CHECK(!again.from_cache);
+  CHECK(again.size == good->size && memcmp(again.data, good->data, good->size) == 0);
+  int bad = again.from_cache || again.size != good->size;
+  cubie_binary_free(&again);
+  return bad;
 }
 
 /* Compile one variant for every arch; returns the number of failures. */
@@ -103,6 +130,7 @@ static int compile_variant(const char *deck, const cubie_algorithm_info *alg, co
         has_symbol = memcmp(bin.data + i, sym, strlen(sym)) == 0;
       CHECK(has_symbol);
     }
+    if (!rc && !cache_checked) failures += check_corrupt_cubin_rebuilt(source, archs[a], cache, &bin);
     free(log);
     cubie_binary_free(&bin);
   }
@@ -124,7 +152,8 @@ int main(int argc, char **argv) {
     return 77;
   }
   printf("NVRTC %d.%d from %s\n", nv->major, nv->minor, nv->path);
-  CHECK_OK(cubie_mkdir_p(argv[2]));
+  char cache[4096];
+  CHECK_OK(cubie_kernel_cache_resolve(argv[2], cache, sizeof cache));
   int archs[MAX_ARCHS];
   int n_archs = choose_archs(nv, archs);
   CHECK(n_archs > 0);
@@ -134,7 +163,7 @@ int main(int argc, char **argv) {
     for (int p = 0; p < 2; p++)
       for (int shared = 0; shared < 2; shared++) {
         failures += compile_variant(argv[1], cubie_algorithm_at(i), precisions[p], shared, archs,
-                                    n_archs, argv[2]);
+                                    n_archs, cache);
         variants++;
       }
   printf("%d variants x %d architectures, %d failed\n", variants, n_archs, failures);

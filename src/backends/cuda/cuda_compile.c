@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "util/error.h"
-#include "util/file_util.h"
+#include "backends/kernel_cache.h"
 #include "backends/cuda/nvrtc_loader.h"
 #include "util/sha256.h"
 #include "util/strbuf.h"
@@ -70,8 +70,8 @@ static char *program_log(const cubie_nvrtc *nv, cubie_nvrtc_program prog) {
 
 /* Run NVRTC; on success *cubin / *cubin_size hold the binary. */
 static int run_nvrtc(const cubie_nvrtc *nv, const nvrtc_options *o, const char *unit,
-                     const char *failed_path, unsigned char **cubin, size_t *cubin_size,
-                     char **log) {
+                     const cubie_kernel_cache *cache, const char *failed_name,
+                     unsigned char **cubin, size_t *cubin_size, char **log) {
   *cubin = NULL;
   *log = NULL;
   cubie_nvrtc_program prog = NULL;
@@ -82,12 +82,14 @@ static int run_nvrtc(const cubie_nvrtc *nv, const nvrtc_options *o, const char *
   *log = program_log(nv, prog);
   int rc = CUBIE_OK;
   if (r != CUBIE_NVRTC_SUCCESS) {
-    cubie_file_write(failed_path, unit, strlen(unit));
+    cubie_kernel_cache_keep(cache, failed_name, unit, strlen(unit));
+    cubie_error_clear(); /* the compiler's verdict is the error that matters */
     const char *text = *log && **log ? *log : "(NVRTC wrote no log)";
     size_t len = strlen(text);
     rc = CUBIE_RAISE(CUBIE_ERR_COMPILE,
-                     "NVRTC %d.%d rejected the generated kernel for %s (%s); source kept at %s\n%.*s%s",
-                     nv->major, nv->minor, o->arch_option + 6, nv->GetErrorString(r), failed_path,
+                     "NVRTC %d.%d rejected the generated kernel for %s (%s); source kept at %s/%s\n%.*s%s",
+                     nv->major, nv->minor, o->arch_option + 6, nv->GetErrorString(r), cache->path,
+                     failed_name,
                      (int)(len > 6000 ? 6000 : len), text, len > 6000 ? "\n[log truncated]" : "");
   } else {
     r = nv->GetCUBINSize(prog, cubin_size);
@@ -140,35 +142,47 @@ int cubie_cuda_compile(const char *source, int arch, const char *cache_dir, cubi
     return rc;
   }
   cache_key(nv, &o, unit.data, bin->key);
-  char cubin_path[4200], log_path[4200], src_path[4200], failed_path[4200];
-  snprintf(cubin_path, sizeof cubin_path, "%s/cuda-%s.cubin", cache_dir, bin->key);
-  snprintf(log_path, sizeof log_path, "%s/cuda-%s.log", cache_dir, bin->key);
-  snprintf(src_path, sizeof src_path, "%s/cuda-%s.cu", cache_dir, bin->key);
-  snprintf(failed_path, sizeof failed_path, "%s/failed-cuda-%s.cu", cache_dir, bin->key);
-
-  if (access(cubin_path, R_OK) == 0) {
-    bin->from_cache = true;
-    rc = cubie_file_read(cubin_path, &bin->data, &bin->size);
-    if (!rc && log) {
-      unsigned char *text = NULL;
-      size_t size = 0;
-      if (cubie_file_read(log_path, &text, &size) == CUBIE_OK) *log = (char *)text;
-      else cubie_error_clear(); /* a missing report does not spoil a cached cubin */
-    }
+  char cubin_name[100], log_name[100], src_name[100], failed_name[100];
+  snprintf(cubin_name, sizeof cubin_name, "cuda-%s.cubin", bin->key);
+  snprintf(log_name, sizeof log_name, "cuda-%s.log", bin->key);
+  snprintf(src_name, sizeof src_name, "cuda-%s.cu", bin->key);
+  snprintf(failed_name, sizeof failed_name, "failed-cuda-%s.cu", bin->key);
+  cubie_kernel_cache cache;
+  rc = cubie_kernel_cache_open(cache_dir, &cache);
+  if (rc) {
     cubie_strbuf_free(&unit);
     return rc;
   }
 
+  /* Only a cubin whose bytes match its recorded digest is used
+   * (kernel_cache.h); a corrupt or truncated one is rebuilt. */
+  rc = cubie_kernel_cache_get(&cache, cubin_name, &bin->data, &bin->size, NULL);
+  if (!rc && bin->data) {
+    bin->from_cache = true;
+    if (log) {
+      unsigned char *text = NULL;
+      size_t size = 0;
+      if (cubie_kernel_cache_get(&cache, log_name, &text, &size, NULL) == CUBIE_OK)
+        *log = (char *)text; /* NULL when missing: a report does not spoil a cubin */
+      else cubie_error_clear();
+    }
+    cubie_kernel_cache_close(&cache);
+    cubie_strbuf_free(&unit);
+    return CUBIE_OK;
+  }
+
   debug_print(&o, unit.data);
   char *nvrtc_log = NULL;
-  rc = run_nvrtc(nv, &o, unit.data, failed_path, &bin->data, &bin->size, &nvrtc_log);
-  /* The source and the report are kept for inspection; the cubin goes in
-   * last (atomically), so a cubin in the cache always has them beside it. */
-  if (!rc) rc = cubie_file_write_atomic(src_path, unit.data, unit.length);
   if (!rc)
-    rc = cubie_file_write_atomic(log_path, nvrtc_log ? nvrtc_log : "",
-                                 nvrtc_log ? strlen(nvrtc_log) : 0);
-  if (!rc) rc = cubie_file_write_atomic(cubin_path, bin->data, bin->size);
+    rc = run_nvrtc(nv, &o, unit.data, &cache, failed_name, &bin->data, &bin->size, &nvrtc_log);
+  /* The source is kept for people; the report (read back for the resource
+   * line) and then the cubin go in with their digests, each atomically. */
+  if (!rc) rc = cubie_kernel_cache_keep(&cache, src_name, unit.data, unit.length);
+  if (!rc)
+    rc = cubie_kernel_cache_put(&cache, log_name, nvrtc_log ? nvrtc_log : "",
+                                nvrtc_log ? strlen(nvrtc_log) : 0);
+  if (!rc) rc = cubie_kernel_cache_put(&cache, cubin_name, bin->data, bin->size);
+  cubie_kernel_cache_close(&cache);
   cubie_strbuf_free(&unit);
   if (rc) {
     cubie_binary_free(bin);

@@ -30,7 +30,9 @@ typedef struct cubie_cuda_resources {
 const char *cubie_cuda_source_preamble(void);
 
 /* Compile `source` (preamble added here) for sm_<arch> (e.g. 90), or take it
- * from `cache_dir`. Fills `bin` (cubin bytes and key); *log, when `log` is
+ * from `cache_dir` (a directory cubie_kernel_cache_resolve accepted; a cached
+ * cubin is used only when it matches the digest stored beside it, anything
+ * else is compiled again — kernel_cache.h). Fills `bin` (cubin bytes and key); *log, when `log` is
  * not NULL, receives NVRTC's log including ptxas's resource report (caller
  * frees). A rejected unit is CUBIE_ERR_COMPILE with the log in the message
  * and the source kept as cache_dir/failed-cuda-<key>.cu. */
