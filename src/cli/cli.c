@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "backends/backend.h"
+#include "model/model_jacobian.h"
 #include "mpi/mpi_call.h"
 #include "run/chunk_loop.h"
 #include "util/error.h"
@@ -29,6 +30,8 @@ static const char usage_head[] =
 /* (the --backend line and the list of backends come from backends/backends.def) */
 static const char usage_tail[] =
     "  --threads N         OpenMP threads of the cpu backend (overrides run.threads)\n"
+    "  --show jacobian     (check) also print the Jacobian's sparsity pattern and the sizes\n"
+    "                      of the generated f, J, J*v and df/dt\n"
     "  --force             overwrite an existing output file\n"
     "  --resume            continue an interrupted file: compute only the runs it lacks\n"
     "                      (the deck and --set arguments must be the ones it was written with)\n"
@@ -75,6 +78,7 @@ typedef struct cli_args {
   int backend;
   int threads;
   int force, sequential, quiet, timing, resume;
+  int show_jacobian;
   int phase;
 } cli_args;
 
@@ -122,6 +126,12 @@ static int parse_args(int argc, char **argv, cli_args *a) {
     } else if (strcmp(arg, "--threads") == 0) {
       CUBIE_CHECK(next && parse_int(next, &a->threads) == 0, CUBIE_ERR_INPUT,
                   "--threads needs a non-negative integer");
+      i++;
+    } else if (strcmp(arg, "--show") == 0) {
+      CUBIE_CHECK(next, CUBIE_ERR_INPUT, "--show needs what to show: jacobian");
+      CUBIE_CHECK(strcmp(next, "jacobian") == 0, CUBIE_ERR_INPUT,
+                  "--show: cannot show '%s' (cubie check can show: jacobian)", next);
+      a->show_jacobian = 1;
       i++;
     } else if (strcmp(arg, "--force") == 0) {
       a->force = 1;
@@ -197,6 +207,10 @@ static int command_check(const cli_args *a, MPI_Comm comm, int rank) {
   cubie_buffer_registry *buffers = NULL;
   if (!rc) rc = cubie_runner_buffer_layout(job, &buffers);
   if (!rc) rc = cubie_buffer_registry_describe(buffers, job->plan->real_size, &text);
+  /* Differentiating may refuse the model (exit 2), as `run` would with an
+   * implicit method. */
+  if (!rc && a->show_jacobian) rc = cubie_model_differentiate(job->model, job->cfg);
+  if (!rc && a->show_jacobian) rc = cubie_model_describe_jacobian(job->model, &text);
   cubie_buffer_registry_destroy(&buffers);
   char why[512] = "";
   cubie_backend *backend = NULL;
@@ -250,6 +264,10 @@ static int command_check(const cli_args *a, MPI_Comm comm, int rank) {
 }
 
 static int command_run(const cli_args *a, MPI_Comm comm, int rank, char *command_line) {
+  if (a->show_jacobian) {
+    if (rank == 0) fprintf(stderr, "cubie: error: --show is an option of cubie check\n");
+    return CUBIE_EXIT_BAD_INPUT;
+  }
   cubie_job *job = NULL;
   cubie_job_overrides ov = overrides_of(a);
   int rc = cubie_job_prepare(a->deck, &ov, &job);

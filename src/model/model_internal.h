@@ -43,6 +43,7 @@ typedef struct cubie_model_derivatives {
   int *dfdt;                           /* per state: node of df_i/dt, or CUBIE_EXPR_ZERO */
   int autonomous;                      /* f does not depend on t */
   int f_nodes;                         /* graph nodes before differentiation */
+  int jacobian_nodes;                  /* nodes df/dy added */
 } cubie_model_derivatives;
 
 void cubie_model_derivatives_free(cubie_model_derivatives **d);

@@ -31,22 +31,15 @@ static int compare_entries(const void *a, const void *b) {
 }
 
 /* The one error a model's derivatives can raise. */
-static int too_large(const cubie_model *m, const cubie_config *cfg, int f_nodes, const char *stage,
-                     const char *state) {
-  const char *name = cubie_model_name(m);
+static int too_large(const cubie_model *m, const cubie_config *cfg, int f_nodes, int state) {
   return cubie_config_error_at(
       cfg, cfg->model.equations_mark,
       "the Jacobian of model '%s' cannot be formed: differentiating its %d equations would add "
-      "more than %d expressions (cubie's limit for generated code; f itself has %d), reached at "
-      "%s%s%s; "
-      "use an explicit method, or write the model with fewer states coupled through long shared "
-      "expressions",
-      name, m->n_symbols[CUBIE_SYMBOL_STATE], CUBIE_MODEL_DERIVATIVE_MAX_EXPRESSIONS, f_nodes,
-      stage, state ? state : "", state ? "'" : "");
-}
-
-static int over_limit(const cubie_model *m, int f_nodes) {
-  return m->graph->n_nodes - f_nodes > CUBIE_MODEL_DERIVATIVE_MAX_EXPRESSIONS;
+      "more than %d expressions to the model's %d (cubie's limit for generated code, reached at "
+      "the derivatives with respect to state '%s'); use an explicit method, or write the model "
+      "with fewer states coupled through long shared expressions",
+      cubie_model_name(m), m->n_symbols[CUBIE_SYMBOL_STATE], CUBIE_MODEL_JACOBIAN_MAX_EXPRESSIONS,
+      f_nodes, m->symbols[CUBIE_SYMBOL_STATE][state].name);
 }
 
 /* ∂f/∂y: one forward sweep per state, over the nodes that depend on it. */
@@ -62,16 +55,15 @@ static int jacobian_columns(cubie_model *m, const cubie_config *cfg, cubie_expr_
       CUBIE_CALL(CUBIE_GROW(*entries, *n_entries + 1, capacity, "the Jacobian"));
       (*entries)[(*n_entries)++] = (entry){i, j, node};
     }
-    if (over_limit(m, f_nodes))
-      return too_large(m, cfg, f_nodes, "the derivatives with respect to state '",
-                       m->symbols[CUBIE_SYMBOL_STATE][j].name);
+    if (m->graph->n_nodes - f_nodes > CUBIE_MODEL_JACOBIAN_MAX_EXPRESSIONS)
+      return too_large(m, cfg, f_nodes, j);
   }
   return CUBIE_OK;
 }
 
 /* ∂f/∂t and J·v (the leaves v[k] seed the states). */
-static int time_and_direction(cubie_model *m, const cubie_config *cfg, cubie_expr_differentiator *D,
-                              int f_nodes, cubie_model_derivatives *d) {
+static int time_and_direction(cubie_model *m, cubie_expr_differentiator *D,
+                              cubie_model_derivatives *d) {
   int n = m->n_symbols[CUBIE_SYMBOL_STATE];
   CUBIE_CALL(cubie_expr_differentiate_leaf(D, CUBIE_EXPR_TIME, 0));
   for (int i = 0; i < n; i++) d->dfdt[i] = cubie_expr_tangent(D, m->derivative[i]);
@@ -87,7 +79,6 @@ static int time_and_direction(cubie_model *m, const cubie_config *cfg, cubie_exp
   free(seed);
   CUBIE_CALL(rc);
   for (int i = 0; i < n; i++) d->jvp[i] = cubie_expr_tangent(D, m->derivative[i]);
-  if (over_limit(m, f_nodes)) return too_large(m, cfg, f_nodes, "d f/d t and J v", NULL);
   return CUBIE_OK;
 }
 
@@ -107,7 +98,8 @@ int cubie_model_differentiate(cubie_model *m, const cubie_config *cfg) {
                : CUBIE_RAISE(CUBIE_ERR_MEMORY, "out of memory differentiating the model");
   if (!rc) rc = cubie_expr_differentiator_create(m->graph, m->derivative, n, &D);
   if (!rc) rc = jacobian_columns(m, cfg, D, f_nodes, &entries, &n_entries);
-  if (!rc) rc = time_and_direction(m, cfg, D, f_nodes, d);
+  if (!rc) d->jacobian_nodes = m->graph->n_nodes - f_nodes;
+  if (!rc) rc = time_and_direction(m, D, d);
   if (!rc) {
     d->autonomous = !cubie_expr_depends_on(D, CUBIE_EXPR_TIME, 0);
     qsort(entries, (size_t)n_entries, sizeof *entries, compare_entries);
@@ -154,8 +146,8 @@ static int describe_pattern(const cubie_model *m, cubie_strbuf *out) {
   const char *indent = "             ";
   if (n <= CUBIE_MODEL_PATTERN_MAX_DRAWN) {
     CUBIE_CALL(cubie_strbuf_printf(out,
-                                   "%spattern: '#' non-zero, '.' structural zero; row i is f_i, "
-                                   "column j is y_j (j mod 10 above)\n%s%23s",
+                                   "%spattern: row i is f_i, column j is y_j (j mod 10 above); "
+                                   "'#' non-zero, '.' zero\n%s%23s",
                                    indent, indent, ""));
     for (int j = 0; j < n; j++) CUBIE_CALL(cubie_strbuf_printf(out, "%d", j % 10));
     CUBIE_CALL(cubie_strbuf_append(out, "\n"));
@@ -187,10 +179,10 @@ static int describe_pattern(const cubie_model *m, cubie_strbuf *out) {
   }
   return cubie_strbuf_printf(out,
                              "%spattern not drawn (more than %d states): non-zeros per row min %d, "
-                             "mean %.1f, max %d; lower bandwidth %d, upper bandwidth %d; %d of %d "
-                             "diagonal entries non-zero\n",
+                             "mean %.1f, max %d;\n%slower bandwidth %d, upper bandwidth %d; %d of "
+                             "%d diagonal entries non-zero\n",
                              indent, CUBIE_MODEL_PATTERN_MAX_DRAWN, min_row,
-                             (double)d->n_entries / n, max_row, lower, upper, diagonal, n);
+                             (double)d->n_entries / n, max_row, indent, lower, upper, diagonal, n);
 }
 
 int cubie_model_describe_jacobian(const cubie_model *m, cubie_strbuf *out) {
@@ -203,6 +195,10 @@ int cubie_model_describe_jacobian(const cubie_model *m, cubie_strbuf *out) {
       "(%.1f%%); %s\n",
       n, n, d->n_entries, 100.0 * d->n_entries / ((double)n * n),
       d->autonomous ? "autonomous (df/dt = 0)" : "not autonomous (f depends on t)"));
+  CUBIE_CALL(cubie_strbuf_printf(out,
+                                 "             df/dy added %d expressions to the model's %d (limit %d)\n",
+                                 d->jacobian_nodes, d->f_nodes,
+                                 CUBIE_MODEL_JACOBIAN_MAX_EXPRESSIONS));
   CUBIE_CALL(describe_pattern(m, out));
   static const char *const labels[CUBIE_MODEL_N_FUNCTIONS] = {
       "f (rhs)", "J (jacobian)", "f and J (rhs_jacobian)", "J*v (jvp)", "df/dt (dfdt)"};

@@ -10,14 +10,16 @@
  * jacobian`); a model used with an explicit method never differentiates
  * and its generated code is unchanged.
  *
- * "The Jacobian cannot be formed" means, for cubie: differentiating would
- * create more than CUBIE_MODEL_DERIVATIVE_MAX_EXPRESSIONS new expressions
- * (a size that the generated kernel can no longer be compiled in
- * reasonable time and memory). That is one CUBIE_ERR_INPUT at the deck
- * position of `model.equations`, raised by cubie_model_differentiate, so
- * `cubie check` fails exactly when `cubie run` would. Every operation of
- * the model language has a derivative (piecewise functions piecewise), so
- * nothing else can stop it.
+ * "The Jacobian cannot be formed" means, for cubie: ∂f/∂y would add more
+ * than CUBIE_MODEL_JACOBIAN_MAX_EXPRESSIONS expressions to the model's
+ * graph (beyond that the generated kernel no longer compiles in reasonable
+ * time). That is one CUBIE_ERR_INPUT at the deck position of
+ * `model.equations`, raised by cubie_model_differentiate, so `cubie check`
+ * fails exactly when `cubie run` would. Every operation of the model
+ * language has a derivative (piecewise functions piecewise), so nothing else
+ * can stop it; J·v and ∂f/∂t need no bound of their own, because each rule
+ * adds a bounded number of expressions per node of f (they are at most a
+ * few times f's size) while ∂f/∂y needs one such sweep per state.
  *
  * It never touches files, MPI or backends.
  */
@@ -26,11 +28,11 @@
 
 #include "model/model.h"
 
-/* Expressions (graph nodes) differentiation may add to f's: ∂f/∂y, J·v
- * and ∂f/∂t together. A 100-state method-of-lines Brusselator adds about
- * 1 000, POLLU about 300; 100 000 new expressions compile in ~1 minute
- * (host cc -O2, float64). */
-#define CUBIE_MODEL_DERIVATIVE_MAX_EXPRESSIONS 100000
+/* Expressions (graph nodes) ∂f/∂y may add to f's. Measured (gcc -O3, one
+ * core): a function of ~10 000 such expressions compiles in ~10 s, ~13 000
+ * in ~35 s, growing faster than linearly; a 1 000-state method-of-lines
+ * Brusselator adds 3 002, HIRES 9. */
+#define CUBIE_MODEL_JACOBIAN_MAX_EXPRESSIONS 20000
 
 /* One structural non-zero of ∂f/∂y: d f_row / d y_column. */
 typedef struct cubie_model_jacobian_entry {
@@ -39,8 +41,8 @@ typedef struct cubie_model_jacobian_entry {
 } cubie_model_jacobian_entry;
 
 /* Differentiate the model (∂f/∂y, J·v, ∂f/∂t). Does nothing when already
- * done. CUBIE_ERR_INPUT (at cfg's `model.equations`) when the derivatives
- * would exceed CUBIE_MODEL_DERIVATIVE_MAX_EXPRESSIONS; the model then
+ * done. CUBIE_ERR_INPUT (at cfg's `model.equations`) when ∂f/∂y would
+ * exceed CUBIE_MODEL_JACOBIAN_MAX_EXPRESSIONS; the model then
  * stays without derivatives (f and its code are unchanged). */
 int cubie_model_differentiate(cubie_model *m, const cubie_config *cfg);
 /* 1 once cubie_model_differentiate succeeded. */

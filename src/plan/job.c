@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/model_jacobian.h"
 #include "util/error.h"
 
 int cubie_job_prepare(const char *deck_path, const cubie_job_overrides *ov, cubie_job **out) {
@@ -27,6 +28,9 @@ int cubie_job_prepare(const char *deck_path, const cubie_job_overrides *ov, cubi
   if (!rc) rc = cubie_model_create(job->cfg, &job->model);
   if (!rc) rc = cubie_grid_create(job->cfg, job->model, &job->grid);
   if (!rc) rc = cubie_plan_create(job->cfg, job->model, job->grid, &job->plan);
+  /* An implicit method needs the model's Jacobian: differentiating it here
+   * refuses a model whose Jacobian cannot be formed before anything runs. */
+  if (!rc && job->plan->algorithm->jacobian) rc = cubie_model_differentiate(job->model, job->cfg);
   if (rc) {
     cubie_job_destroy(&job);
     return rc;

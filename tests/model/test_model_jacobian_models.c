@@ -323,9 +323,9 @@ static void test_sparsity(void) {
       CHECK_OK(cubie_model_describe_jacobian(c.model, &text));
       if (sizes[s] == 50) {
         CHECK_CONTAINS(text.data, "df/dy is 100 x 100 with 396 structural non-zeros (4.0%)");
+        CHECK_CONTAINS(text.data, "non-zeros per row min 3, mean 4.0, max 4;\n");
         CHECK_CONTAINS(text.data,
-                       "non-zeros per row min 3, mean 4.0, max 4; lower bandwidth 2, upper "
-                       "bandwidth 2; 100 of 100 diagonal entries non-zero");
+                       "lower bandwidth 2, upper bandwidth 2; 100 of 100 diagonal entries non-zero\n");
       } else {
         /* Rows u1, v1: their own block and their neighbour in cell 2;
          * rows u8, v8: cell 7's and their own block. */
@@ -367,12 +367,12 @@ static void test_describe(void) {
 /* ---- the size bound -------------------------------------------------------- */
 
 /* 60 states coupled through one long chain of observables: every column
- * of J needs its own copy of the chain's derivative, 60 x 2000 nodes. */
+ * of J needs its own copy of the chain's derivative: 60 x 400 > 20 000. */
 static void test_too_large(void) {
   cubie_strbuf st, eq;
   cubie_strbuf_init(&st);
   cubie_strbuf_init(&eq);
-  const int n = 60, depth = 2000;
+  const int n = 60, depth = 400;
   cubie_strbuf_append(&eq, "c0 = 0");
   for (int i = 0; i < n; i++) {
     cubie_strbuf_printf(&st, "x%d=0.1 ", i);
@@ -390,7 +390,7 @@ static void test_too_large(void) {
   if (m) {
     int rc = cubie_model_differentiate(m, &d.cfg);
     CHECK(test_error_is(&d, rc, "the Jacobian of model 'test' cannot be formed", 5, 3));
-    CHECK_CONTAINS(cubie_error_message(), "more than 100000 expressions");
+    CHECK_CONTAINS(cubie_error_message(), "more than 20000 expressions");
     CHECK(!cubie_model_has_jacobian(m));
     /* The model itself is unharmed: its f still generates. */
     cubie_strbuf src;
