@@ -343,6 +343,29 @@ static void test_sparsity(void) {
   }
 }
 
+/* A right-hand side that depends on no state: J is all structural zeros,
+ * written as zeros; J·v is 0; the code still compiles and runs. */
+static void test_constant(void) {
+  jac_case c;
+  if (jac_setup(&c, "constant", "x=1 y=2", NULL, NULL, "dx = 1\ndy = 2 + 3\n", 1)) {
+    CHECK_INT(cubie_model_jacobian_nnz(c.model), 0);
+    CHECK(cubie_model_is_autonomous(c.model));
+    CHECK(strstr(c.text, "#define CUBIE_JAC_NNZ 0\n") != NULL);
+    double y[2] = {1, 2}, v[2] = {3, 4}, point[1 + 2 + 2], r[4 * 2 + 2 * 4];
+    jac_point(&c, point, 0.5, y, NULL, v);
+    for (int float32 = 0; float32 <= 1; float32++)
+      if (jac_eval(&c, float32, point, 1, r)) {
+        CHECK(r[jac_offset(&c, JAC_F)] == 1 && r[jac_offset(&c, JAC_F) + 1] == 5);
+        for (int k = 0; k < 4; k++) CHECK(r[jac_offset(&c, JAC_J) + k] == 0);
+        for (int k = 0; k < 2; k++)
+          CHECK(r[jac_offset(&c, JAC_JV) + k] == 0 && r[jac_offset(&c, JAC_DFDT) + k] == 0);
+      } else {
+        CHECK(0);
+      }
+  }
+  jac_teardown(&c);
+}
+
 /* ---- `cubie check --show jacobian` ------------------------------------------ */
 
 static void test_describe(void) {
@@ -411,6 +434,7 @@ int main(void) {
   test_sharing();
   test_sparsity();
   test_describe();
+  test_constant();
   test_too_large();
   CHECK_DONE();
 }
