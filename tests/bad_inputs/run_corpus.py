@@ -115,7 +115,8 @@ def main(cubie, corpus, work):
     check_case(cubie, "bad --show", [cubie, "check", decks[0] if decks else "x", "--show", "lu"],
                "--show: cannot show 'lu' (cubie check can show: jacobian)", "")
     check_case(cubie, "--show with run", [cubie, "run", decks[0] if decks else "x", "--show",
-                                          "jacobian"], "--show is an option of cubie check", "")
+                                          "jacobian"], "option --show does not apply to 'cubie run'",
+               "")
     if FAILURES:
         print("%d failure(s) in %d decks" % (len(FAILURES), len(decks)), file=sys.stderr)
         sys.exit(1)
