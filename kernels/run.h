@@ -72,6 +72,25 @@ typedef struct cubie_run_state {
   cubie_controller_state ctl;
 } cubie_run_state;
 
+/* Input `input` (state n: n; parameter i: CUBIE_N_STATES + i) of run r:
+ * decoded from the grid (grid_decode.h), or row `row` of the per-run
+ * array `rows` the host filled. */
+CUBIE_DEVICE cubie_real cubie_run_input(const cubie_chunk_args *a, cubie_i64 r, int input,
+                                        const void *rows, int row) {
+  if (a->grid.n_axes < 0)
+    return ((const cubie_real *)rows)[row * a->in_var_stride + r * a->in_run_stride];
+  return (cubie_real)cubie_grid_input(a->grid.axes, a->grid.n_axes, a->grid.table, input,
+                                      a->grid.first_run + r);
+}
+
+/* The swept values of run r as the file records them (double, unrounded). */
+CUBIE_DEVICE void cubie_run_record_swept(const cubie_chunk_args *a, cubie_i64 r) {
+  const cubie_i64 run = a->grid.first_run + r;
+  for (int x = 0; x < a->grid.n_axes; x++)
+    a->swept[x * a->swept_axis_stride + r] =
+        cubie_grid_axis_run_value(&a->grid.axes[x], a->grid.table, run);
+}
+
 /* Time of save point j. */
 CUBIE_INLINE double cubie_save_time(const cubie_chunk_args *a, cubie_i64 j) {
   return (j >= a->n_saves - 1) ? a->t_end : a->t_save_start + (double)j * a->save_every;
@@ -332,16 +351,15 @@ CUBIE_DEVICE void cubie_integrate_run(const cubie_chunk_args *args, cubie_i64 r,
   (void)shared_scratch;
   (void)persistent_scratch;
 
-  const cubie_real *params = (const cubie_real *)a->parameters;
   CUBIE_UNROLL
   for (int i = 0; i < CUBIE_N_PARAMETERS; i++)
-    p[i] = params[i * a->in_var_stride + r * a->in_run_stride];
+    p[i] = cubie_run_input(a, r, CUBIE_N_STATES + i, a->parameters, i);
 
   cubie_run_state s;
   if (a->window_start == 0) {
-    const cubie_real *y0 = (const cubie_real *)a->initial_values;
     CUBIE_UNROLL
-    for (int n = 0; n < CUBIE_N_STATES; n++) y[n] = y0[n * a->in_var_stride + r * a->in_run_stride];
+    for (int n = 0; n < CUBIE_N_STATES; n++) y[n] = cubie_run_input(a, r, n, a->initial_values, n);
+    if (a->swept) cubie_run_record_swept(a, r);
     CUBIE_UNROLL
     for (int i = 0; i < CUBIE_N_ACCUMULATORS; i++) acc[i] = (cubie_real)0;
     s.t = a->t0;

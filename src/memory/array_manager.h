@@ -51,9 +51,12 @@ typedef struct cubie_array_layout {
   long long total_runs;  /* runs this rank plans for */
 } cubie_array_layout;
 
-/* Per-run inputs, [variable][run]. */
+/* What the kernel reads inputs from: the grid's table when it decodes its
+ * runs itself (then the per-run arrays are NULL), else per-run inputs,
+ * [variable][run], the host decoded (then grid_table is NULL). */
 typedef struct cubie_input_arrays {
   cubie_array_manager manager;
+  cubie_managed_array *grid_table; /* device: [value], unchunkable */
   cubie_mirrored_array initial_values, parameters;
 } cubie_input_arrays;
 
@@ -78,7 +81,9 @@ typedef struct cubie_record_arrays {
   cubie_managed_array *status;       /* device: [run] */
   cubie_managed_array *counters;     /* device: [counter][run] */
   cubie_managed_array *persist;      /* device: [field][run]; NULL unless windows persist state */
-  cubie_managed_array *swept_inputs; /* host: [axis][run], what the file records */
+  /* [axis][run], what the file records: on the device, written by the
+   * kernel, when it decodes its inputs; else on the host, by the host. */
+  cubie_managed_array *swept_inputs;
 } cubie_record_arrays;
 
 void cubie_array_manager_init(cubie_array_manager *m, const char *name);

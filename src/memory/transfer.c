@@ -22,6 +22,13 @@ int cubie_transfer_create(cubie_transfer *t, const cubie_job *job, cubie_backend
   t->arrays = arrays;
   t->seconds = seconds;
   t->to_host = to_host;
+  const cubie_managed_array *table = arrays->inputs.grid_table;
+  if (table) { /* once: every kernel decodes its runs from it */
+    double t0 = cubie_timing_now();
+    CUBIE_CALL(backend->ops->copy_to_device(backend->impl, table->data, cubie_grid_table(job->grid),
+                                            (size_t)job->plan->grid_table_length * sizeof(double)));
+    *seconds += cubie_timing_now() - t0;
+  }
   if (!to_host) return CUBIE_OK;
   size_t R = (size_t)cubie_chunk_arrays_piece_runs(arrays);
   for (int b = 0; b < arrays->outputs.n_buffers; b++) {
@@ -57,6 +64,7 @@ void cubie_transfer_free(cubie_transfer *t) {
 int cubie_transfer_fill_inputs(cubie_transfer *t, long long start, long long n) {
   const cubie_job *job = t->job;
   const cubie_input_arrays *in = &t->arrays->inputs;
+  if (in->grid_table) return CUBIE_OK; /* the kernel decodes its runs itself */
   cubie_grid_block block = {.initial_values = in->initial_values.host->data,
                             .parameters = in->parameters.host->data,
                             .f32 = job->plan->precision == CUBIE_FLOAT32,
@@ -75,12 +83,20 @@ int cubie_transfer_fill_inputs(cubie_transfer *t, long long start, long long n) 
   return CUBIE_OK;
 }
 
-void cubie_transfer_piece_args(const cubie_transfer *t, cubie_chunk_args *args, long long n) {
+void cubie_transfer_piece_args(const cubie_transfer *t, cubie_chunk_args *args, long long start,
+                               long long n) {
   const cubie_chunk_arrays *a = t->arrays;
   *args = t->job->plan->args;
   args->n_runs = n;
-  args->initial_values = a->inputs.initial_values.device->data;
-  args->parameters = a->inputs.parameters.device->data;
+  if (a->inputs.grid_table) {
+    args->grid.first_run = start;
+    args->grid.table = (const double *)a->inputs.grid_table->data;
+    args->swept = (double *)a->records.swept_inputs->data;
+    args->swept_axis_stride = n;
+  } else {
+    args->initial_values = a->inputs.initial_values.device->data;
+    args->parameters = a->inputs.parameters.device->data;
+  }
   args->in_run_stride = 1;
   args->in_var_stride = n;
   args->status = a->records.status->data;
@@ -152,8 +168,14 @@ int cubie_transfer_records_to_host(cubie_transfer *t, const cubie_item_extent *e
     CUBIE_CALL(ops->copy_to_host(impl, s->status, rec->status->data, status_bytes));
     CUBIE_CALL(ops->copy_to_host(impl, s->counters, rec->counters->data, counter_bytes));
   }
+  /* The swept values: written by the kernel when it decoded its inputs
+   * (device memory), else by the host when it decoded them. */
+  size_t swept_bytes = n * (size_t)t->job->plan->n_inputs * sizeof *s->inputs;
+  if (t->arrays->inputs.grid_table && !ops->host_is_device)
+    CUBIE_CALL(ops->copy_to_host(impl, s->inputs, rec->swept_inputs->data, swept_bytes));
+  else
+    memcpy(s->inputs, rec->swept_inputs->data, swept_bytes);
   *t->seconds += cubie_timing_now() - t0;
-  memcpy(s->inputs, rec->swept_inputs->data, n * (size_t)n_inputs_of(t) * sizeof *s->inputs);
   for (size_t r = 0; r < n; r++)
     if (s->status[r] & CUBIE_RUN_FAILURE_MASK) (*failed)++;
   return CUBIE_OK;

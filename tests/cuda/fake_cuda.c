@@ -9,7 +9,9 @@
  * FAKE_CUDA_FILL=1 (a launch writes results derived from each run's inputs
  * through the argument block's pointers and strides, so a test can check
  * the host path's copies and reordering in the file; float64 decks only;
- * FAKE_N_OUTPUTS / FAKE_N_METRICS give the deck's counts).
+ * FAKE_N_OUTPUTS / FAKE_N_METRICS / FAKE_N_STATES give the deck's counts;
+ * inputs are decoded from the argument block's grid description with the
+ * kernels' own decoder, kernels/grid_decode.h, as a kernel does).
  * fake_cuda_* functions let a test read what the backend did.
  */
 #include <stddef.h>
@@ -226,10 +228,21 @@ CUresult cuOccupancyMaxPotentialBlockSize(int *min_grid, int *block, void *fn, b
  * tests/cuda/check_host_path.py checks exactly this in the file. */
 static void fill(const cubie_chunk_args *a) {
   int n_out = env_int("FAKE_N_OUTPUTS", 1), n_met = env_int("FAKE_N_METRICS", 0);
+  int n_states = env_int("FAKE_N_STATES", 3);
   const double *p = (const double *)a->parameters, *y0 = (const double *)a->initial_values;
   double *saves = (double *)a->saves, *sums = (double *)a->summaries;
+  const cubie_grid_desc *g = &a->grid;
   for (long long r = 0; r < a->n_runs; r++) {
-    double key = p[r * a->in_run_stride + a->in_var_stride] * 1000.0 + y0[r * a->in_run_stride];
+    double key;
+    if (g->n_axes >= 0) { /* the kernel decodes its run, with the kernels' decoder */
+      const cubie_i64 run = g->first_run + r;
+      key = cubie_grid_input(g->axes, g->n_axes, g->table, n_states + 1, run) * 1000.0 +
+            cubie_grid_input(g->axes, g->n_axes, g->table, 0, run);
+      for (int x = 0; a->swept && x < g->n_axes; x++)
+        a->swept[x * a->swept_axis_stride + r] = cubie_grid_axis_run_value(&g->axes[x], g->table, run);
+    } else {
+      key = p[r * a->in_run_stride + a->in_var_stride] * 1000.0 + y0[r * a->in_run_stride];
+    }
     for (int v = 0; v < n_out; v++)
       for (long long j = a->window_start; j < a->window_end; j++)
         saves[v * a->save_var_stride + r * a->save_run_stride +

@@ -104,14 +104,18 @@ static void test_handles(const cubie_job *job) {
   for (int gpu = 0; gpu < 2; gpu++) {
     cubie_chunk_arrays a = {0};
     CHECK_OK(plan(&a, job, gpu, 40, CUBIE_CHUNK_AXIS_AUTO, 64 << 20, 0));
-    CHECK_STR(a.inputs.initial_values.device->request.label, "initial_values");
-    CHECK_STR(a.inputs.parameters.device->request.label, "parameters");
+    /* The kernel decodes its runs from the grid's table (kernels/grid_decode.h):
+     * no per-run inputs; one unchunkable array of the table's values. */
+    CHECK_STR(a.inputs.grid_table->request.label, "grid_table");
+    CHECK(a.inputs.grid_table->request.unchunkable && !a.inputs.grid_table->request.has_total_runs);
+    CHECK_INT(a.inputs.grid_table->request.shape[0], p->grid_table_length);
+    CHECK(a.inputs.initial_values.device == NULL && a.inputs.parameters.device == NULL);
     CHECK_STR(a.outputs.saves[1].device->request.label, "saves.1");
     CHECK_STR(a.summaries.summaries[0].device->request.label, "summaries.0");
     CHECK_STR(a.records.status->request.label, "status");
     CHECK_STR(a.records.counters->request.label, "counters");
     CHECK_STR(a.records.swept_inputs->request.label, "swept_inputs");
-    CHECK_INT(a.records.swept_inputs->request.memory, CUBIE_MEMORY_HOST);
+    CHECK_INT(a.records.swept_inputs->request.memory, CUBIE_MEMORY_DEVICE); /* the kernel writes it */
     CHECK_INT(a.outputs.n_buffers, 2);
     CHECK_INT(a.summaries.n_buffers, 2);
     for (int b = 0; b < 2; b++) {
@@ -126,10 +130,9 @@ static void test_handles(const cubie_job *job) {
         CHECK_INT(s->device->request.shape[1], p->n_saves); /* run fastest on the device */
       }
     }
-    CHECK((a.inputs.parameters.host != a.inputs.parameters.device) == (gpu != 0));
     /* Every array of the response has a handle: nothing is allocated that
      * no one can reach (what the pinned status/counter mirrors were). */
-    int handles = 2 * (1 + gpu) + 2 * 2 * (1 + gpu) + 3;
+    int handles = 1 + 2 * 2 * (1 + gpu) + 3;
     CHECK_INT(a.response.n_arrays, handles);
     cubie_chunk_arrays_free(&a);
   }
