@@ -19,4 +19,40 @@ CUBIE_EXTERN_C __global__ void cubie_cuda_run_chunk(const __grid_constant__ cubi
   cubie_integrate_run(&args, r, slice);
 }
 
+/* The device half of copying results back (backend reorder_async): a block
+ * [outer][rows][cols] -> [outer][cols][rows] through 32 x 32 tiles of
+ * shared memory (one padding column: no bank conflicts), so both the reads
+ * and the writes of a warp are contiguous. Launched with 32 x 8 threads,
+ * grid (column tiles, row tiles, outer) clamped to the device's limits:
+ * blocks stride over what the grid does not cover. element_bytes is the
+ * host's element size, checked against the module's precision. */
+#define CUBIE_REORDER_TILE 32
+#define CUBIE_REORDER_ROWS 8
+CUBIE_EXTERN_C __global__ void __launch_bounds__(CUBIE_REORDER_TILE * CUBIE_REORDER_ROWS)
+    cubie_cuda_reorder(cubie_real *dst, const cubie_real *src, cubie_i64 outer, cubie_i64 rows,
+                       cubie_i64 cols, cubie_i64 element_bytes) {
+  __shared__ cubie_real tile[CUBIE_REORDER_TILE][CUBIE_REORDER_TILE + 1];
+  if (element_bytes != (cubie_i64)sizeof(cubie_real)) __trap();
+  const cubie_i64 row_tiles = (rows + CUBIE_REORDER_TILE - 1) / CUBIE_REORDER_TILE;
+  const cubie_i64 col_tiles = (cols + CUBIE_REORDER_TILE - 1) / CUBIE_REORDER_TILE;
+  for (cubie_i64 o = blockIdx.z; o < outer; o += gridDim.z) {
+    const cubie_real *s = src + o * rows * cols;
+    cubie_real *d = dst + o * rows * cols;
+    for (cubie_i64 ty = blockIdx.y; ty < row_tiles; ty += gridDim.y)
+      for (cubie_i64 tx = blockIdx.x; tx < col_tiles; tx += gridDim.x) {
+        const cubie_i64 r0 = ty * CUBIE_REORDER_TILE, c0 = tx * CUBIE_REORDER_TILE;
+        for (int k = threadIdx.y; k < CUBIE_REORDER_TILE; k += CUBIE_REORDER_ROWS) {
+          const cubie_i64 r = r0 + k, c = c0 + threadIdx.x;
+          if (r < rows && c < cols) tile[k][threadIdx.x] = s[r * cols + c];
+        }
+        __syncthreads();
+        for (int k = threadIdx.y; k < CUBIE_REORDER_TILE; k += CUBIE_REORDER_ROWS) {
+          const cubie_i64 c = c0 + k, r = r0 + threadIdx.x;
+          if (c < cols && r < rows) d[c * rows + r] = tile[threadIdx.x][k];
+        }
+        __syncthreads();
+      }
+  }
+}
+
 #endif

@@ -8,8 +8,12 @@
  *                     input arrays and copy them to the device;
  *   piece/item_args   the kernel's pointers and strides for a piece and one
  *                     of its windows;
- *   results_to_host   an item's saves and summaries, copied back and
- *                     reordered into the file's layout;
+ *   results_to_host   an item's saves and summaries in the file's layout:
+ *                     reordered on the device (backend reorder_async) and
+ *                     copied with one contiguous copy per block into the
+ *                     pinned host mirrors, on the copy stream, while the
+ *                     next item's kernel runs; where a device cannot
+ *                     reorder, copied back and reordered by the host;
  *   records_to_host   a piece's status, counters and swept values, staged
  *                     per buffer set for the writer;
  *   host_results      what the writer writes for a buffer set.
@@ -49,7 +53,8 @@ typedef struct cubie_transfer {
   cubie_chunk_arrays *arrays;
   double *seconds;       /* where host <-> device copy and reorder time is added */
   bool to_host;          /* results come back (false: calibration, inputs only) */
-  void *reorder;         /* run-fastest devices: one chunk in the device's layout */
+  void *reorder;         /* run-fastest devices without a device reorder: one chunk */
+  cubie_memory_kind staged_kind; /* pinned where device memory is not host memory */
   cubie_staged_records staged[CUBIE_MAX_BUFFER_SETS];
 } cubie_transfer;
 
