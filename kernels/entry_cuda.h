@@ -9,7 +9,36 @@
 #ifndef CUBIE_ENTRY_CUDA_H
 #define CUBIE_ENTRY_CUDA_H
 
-CUBIE_EXTERN_C __global__ void cubie_cuda_run_chunk(const __grid_constant__ cubie_chunk_args args) {
+/* Registers per thread, from the model's size. A run keeps about
+ * (stages + 2) state vectors and its parameters live across a step (in
+ * 32-bit words: 2 per float64), plus some 12 words of time, indices and
+ * addresses; the kernel asks ptxas to fit the smallest of 48, 64 or 128
+ * registers above that (__launch_bounds__: blocks of at most 256 threads,
+ * 5, 4 or 2 of them resident per multiprocessor of 64K registers), so small
+ * systems (the Lorenz anchor: 42 words, 48 registers) run at high occupancy
+ * without spilling, and large ones keep what they need. A deck's
+ * run.block_size above 256 is refused at load (the launch bound). */
+#if defined(CUBIE_PRECISION_FLOAT64)
+#define CUBIE_REGISTER_WORDS_PER_REAL 2
+#else
+#define CUBIE_REGISTER_WORDS_PER_REAL 1
+#endif
+#define CUBIE_REGISTER_ESTIMATE                                                         \
+  (CUBIE_REGISTER_WORDS_PER_REAL *                                                      \
+       (CUBIE_N_STATES * (CUBIE_METHOD_STAGES + 2) + CUBIE_N_PARAMETERS) + 12)
+#define CUBIE_LAUNCH_MAX_THREADS 256
+#if CUBIE_REGISTER_ESTIMATE <= 48
+#define CUBIE_LAUNCH_MIN_BLOCKS 5 /* 65536 / (5 x 256) = 51 -> 48 registers */
+#elif CUBIE_REGISTER_ESTIMATE <= 64
+#define CUBIE_LAUNCH_MIN_BLOCKS 4 /* 64 registers */
+#elif CUBIE_REGISTER_ESTIMATE <= 128
+#define CUBIE_LAUNCH_MIN_BLOCKS 2 /* 128 registers */
+#else
+#define CUBIE_LAUNCH_MIN_BLOCKS 1 /* up to 255 */
+#endif
+
+CUBIE_EXTERN_C __global__ void __launch_bounds__(CUBIE_LAUNCH_MAX_THREADS, CUBIE_LAUNCH_MIN_BLOCKS)
+    cubie_cuda_run_chunk(const __grid_constant__ cubie_chunk_args args) {
   /* Declared as double so the slices are aligned for either precision. */
   extern __shared__ double cubie_shared_memory[];
   const cubie_i64 r = (cubie_i64)blockIdx.x * (cubie_i64)blockDim.x + (cubie_i64)threadIdx.x;

@@ -244,7 +244,9 @@ CUresult cuModuleGetGlobal_v2(unsigned long long *ptr, size_t *bytes, void *m, c
 }
 CUresult cuFuncGetAttribute(int *value, int attribute, void *fn) {
   (void)fn;
-  *value = attribute == 1 ? 0 : 32; /* no static shared memory; 32 registers */
+  /* No static shared memory; 32 registers; the kernel allows blocks of
+   * FAKE_CUDA_KERNEL_MAX_THREADS (its launch bound; default the device's 1024). */
+  *value = attribute == 0 ? env_int("FAKE_CUDA_KERNEL_MAX_THREADS", 1024) : attribute == 1 ? 0 : 32;
   return OK;
 }
 CUresult cuFuncSetAttribute(void *fn, int attribute, int value) {

@@ -202,6 +202,12 @@ static int cuda_compile(void *impl, const char *source, cubie_binary *bin) {
 static int choose_block(cuda_backend *b) {
   const cubie_cuda_driver *d = b->d;
   int limit = b->max_threads_per_block;
+  /* The kernel's own bound (__launch_bounds__ of kernels/entry_cuda.h,
+   * chosen from the model's size for its registers). */
+  int kernel_limit = 0;
+  CUBIE_CU_CALL(d, d->FuncGetAttribute(&kernel_limit, CUBIE_CU_FUNC_MAX_THREADS_PER_BLOCK, b->entry),
+                "cuFuncGetAttribute(MAX_THREADS_PER_BLOCK)");
+  if (kernel_limit > 0 && kernel_limit < limit) limit = kernel_limit;
   if (b->shared_per_run > 0) {
     int static_shared = 0;
     CUBIE_CU_CALL(d, d->FuncGetAttribute(&static_shared, CUBIE_CU_FUNC_SHARED_SIZE_BYTES, b->entry),
