@@ -7,7 +7,7 @@ Compiles DECK's CUDA kernel with NVRTC for sm_ARCH (tests/cuda/cuda_cubin.c,
 no GPU needed), reads ptxas's register count, disassembles the cubin
 (cuobjdump -sass, or nvdisasm) and finds the step loop: of the innermost
 loops (a backward branch and its target, with no other loop inside), the one
-with the most single-precision arithmetic. Prints the loop's static SASS instruction count by class and
+with the most floating-point arithmetic. Prints the loop's static SASS instruction count by class and
 fails when the kernel uses more than --max-registers registers, spills
 inside the step loop (ptxas may spill outside it, on the once-per-save
 path, to fit the register bound), or the loop has more instructions than
@@ -177,7 +177,7 @@ def main():
              if not any((f2, l2) != (f, l) and f <= f2 and l2 <= l for f2, l2 in found)]
     for first, last in inner:
         ops = [op for _, op, _ in insns[first:last + 1]]
-        fp = sum(op in ("FFMA", "FADD", "FMUL") for op in ops)
+        fp = sum(op in ("FFMA", "FADD", "FMUL", "DFMA", "DADD", "DMUL") for op in ops)
         if best is None or fp > best[0]:
             best = (fp, first, last, ops)
     if best is None:
