@@ -50,7 +50,7 @@ typedef struct cubie_chunk_args {
 
   /* Status word (CUBIE_RUN_* bits) and counters (CUBIE_COUNTER_* slots). */
   cubie_u32 *status;           /* status[r] */
-  cubie_u32 *counters;         /* counters[c * counter_slot_stride + r * counter_run_stride] */
+  cubie_u64 *counters;         /* counters[c * counter_slot_stride + r * counter_run_stride] */
   cubie_i64 counter_run_stride, counter_slot_stride;
 
   /* The swept values the file records per run (double): axis x of run r at
