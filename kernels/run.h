@@ -20,7 +20,10 @@
  * not shrink steps. Fixed step: step n ends at t0 + n·dt0 computed from n;
  * a save point between grid points ends a (shorter) step there and the grid
  * continues; a save point within 1e-9·dt (or rounding) of a grid point is
- * that grid point.
+ * that grid point. The grid steps before the next save point run in one
+ * inner loop (cubie_run_fixed_steps_to_save) that does exactly what the
+ * general step would, with the loop's checks made once per save point: the
+ * instructions of a step are its arithmetic (tests/cuda/sass_budget.py).
  *
  * Time windows. A step is committed to a window only if every save point it
  * covers is < window_end. When an accepted step also covers a save point >=
