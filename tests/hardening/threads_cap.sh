@@ -18,9 +18,9 @@ grep -q "100000 OpenMP threads were asked for (--threads / run.threads); using [
   fail "run does not say the thread count was capped"
 "$python" -c "import netCDF4,sys; sys.exit(0 if int(netCDF4.Dataset('capped.nc').getncattr('complete')) == 1 else 1)" ||
   fail "capped.nc is not complete"
-"$cubie" check "$deck" --threads 100000 > check.out 2>&1 || fail "check --threads 100000 failed"
+"$cubie" check "$deck" --set run.threads=100000 > check.out 2>&1 || fail "check with run.threads=100000 failed"
 grep -q "(100000 asked for: at most 4 per core)" check.out || fail "check does not show the cap: $(cat check.out)"
-"$cubie" check "$deck" --threads 1 > one.out 2>&1
+"$cubie" check "$deck" --set run.threads=1 > one.out 2>&1
 grep -q "asked for" one.out && fail "a sane thread count was reported as capped"
 
 [ "$failures" -eq 0 ] || { echo "$failures failure(s)"; exit 1; }
