@@ -9,11 +9,14 @@
 #define CUBIE_ON_DEVICE 1
 typedef long long cubie_i64;
 typedef unsigned int cubie_u32;
+typedef unsigned long long cubie_u64;
 #else
 #define CUBIE_ON_DEVICE 0
 #include <stdint.h>
 typedef int64_t cubie_i64;
 typedef uint32_t cubie_u32;
+/* unsigned long long on both sides: CUDA's 64-bit atomicAdd takes it. */
+typedef unsigned long long cubie_u64;
 #endif
 
 #endif

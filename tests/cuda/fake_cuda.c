@@ -9,7 +9,8 @@
  * FAKE_CUDA_FILL=1 (a launch writes results derived from each run's inputs
  * through the argument block's pointers and strides, so a test can check
  * the host path's copies and reordering in the file; float64 decks only;
- * FAKE_N_OUTPUTS / FAKE_N_METRICS give the deck's counts).
+ * FAKE_N_OUTPUTS / FAKE_N_METRICS give the deck's counts). A launch with
+ * a progress counter adds its runs to it, as the blocks of a real grid do.
  * fake_cuda_* functions let a test read what the backend did.
  */
 #include <stddef.h>
@@ -257,6 +258,8 @@ CUresult cuLaunchKernel(void *fn, unsigned gx, unsigned gy, unsigned gz, unsigne
   memcpy(&rec.args, params[0], sizeof rec.args);
   rec.launches++;
   if (env_int("FAKE_CUDA_FILL", 0)) fill(&rec.args);
+  /* As the blocks of a real grid do when they finish. */
+  if (rec.args.runs_done) __atomic_fetch_add(rec.args.runs_done, (cubie_u64)rec.args.n_runs, __ATOMIC_RELAXED);
   return OK;
 }
 CUresult cuMemAlloc_v2(unsigned long long *p, size_t bytes) {
@@ -280,6 +283,19 @@ CUresult cuMemAllocHost_v2(void **p, size_t bytes) {
 CUresult cuMemFreeHost(void *p) {
   free(p);
   rec.frees++;
+  return OK;
+}
+/* Mapped pinned memory: host and "device" pointers are one address (as
+ * with unified addressing). */
+CUresult cuMemHostAlloc(void **p, size_t bytes, unsigned flags) {
+  if (bytes == 0 || !(flags & 0x2)) return ERR_INVALID_VALUE;
+  *p = malloc(bytes);
+  rec.pinned_allocs++;
+  return *p ? OK : 2;
+}
+CUresult cuMemHostGetDevicePointer_v2(unsigned long long *d, void *p, unsigned flags) {
+  if (flags != 0 || !p) return ERR_INVALID_VALUE;
+  *d = (unsigned long long)(size_t)p;
   return OK;
 }
 CUresult cuMemcpyHtoDAsync_v2(unsigned long long dst, const void *src, size_t n, void *s) {
