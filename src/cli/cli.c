@@ -249,6 +249,29 @@ static int command_check(const cli_args *a, MPI_Comm comm, int rank) {
   return CUBIE_EXIT_SUCCESS;
 }
 
+/* What rank 0 says while a run goes on (settings.started / .warn). */
+typedef struct run_voice {
+  int rank;
+  const cli_args *a;
+} run_voice;
+
+static void say_started(void *ctx, const cubie_run_report *report) {
+  const run_voice *v = ctx;
+  if (v->rank != 0 || v->a->quiet) return;
+  fprintf(stderr, "cubie: backend %s\n", report->backend_reason);
+  /* (With --timing the binding table at the end carries the warning itself.) */
+  if (!v->a->timing && report->binding_warning[0])
+    fprintf(stderr, "cubie: warning: %s\n", report->binding_warning);
+  fflush(stderr);
+}
+
+static void say_warning(void *ctx, const char *message) {
+  const run_voice *v = ctx;
+  if (v->rank != 0 || v->a->quiet) return;
+  fprintf(stderr, "cubie: warning: %s\n", message);
+  fflush(stderr);
+}
+
 static int command_run(const cli_args *a, MPI_Comm comm, int rank, char *command_line) {
   cubie_job *job = NULL;
   cubie_job_overrides ov = overrides_of(a);
@@ -260,17 +283,14 @@ static int command_run(const cli_args *a, MPI_Comm comm, int rank, char *command
       fprintf(stderr, "cubie: error: --resume continues a file and --force replaces it; use one\n");
     return CUBIE_EXIT_BAD_INPUT;
   }
+  run_voice voice = {rank, a};
   cubie_run_settings settings = {.overwrite = a->force, .sequential = a->sequential,
                                  .resume = a->resume, .quiet = a->quiet,
                                  .phase = (cubie_bench_phase)a->phase,
-                                 .command_line = command_line};
+                                 .command_line = command_line,
+                                 .started = say_started, .warn = say_warning, .ctx = &voice};
   cubie_run_report report;
   rc = cubie_runner_run(job, comm, &settings, &report);
-  if (rank == 0 && !a->quiet && report.backend[0])
-    fprintf(stderr, "cubie: backend %s\n", report.backend_reason);
-  /* (With --timing the binding table below carries the warning itself.) */
-  if (rank == 0 && !a->quiet && !a->timing && report.binding_warning[0])
-    fprintf(stderr, "cubie: warning: %s\n", report.binding_warning);
   if (rank == 0 && a->timing && report.binding_table.data && report.binding_table.length)
     fprintf(stderr, "%s", report.binding_table.data);
   if (rank == 0 && a->timing && report.timing_table.data && report.timing_table.length)
