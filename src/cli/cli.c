@@ -314,8 +314,9 @@ static int command_run(const cli_args *a, MPI_Comm comm, int rank, char *command
     if (a->timing) {
       char budget[32];
       cubie_format_bytes((double)report.memory_budget, budget, sizeof budget);
-      fprintf(stderr, "cubie: memory budget %s per rank, %lld run chunk(s) x %lld window(s)\n",
-              budget, report.run_chunks, report.windows);
+      fprintf(stderr, "cubie: memory budget %s per rank, %lld run chunk(s) x %lld window(s); "
+              "rank 0: %lld work item(s), about %.3g s each at most\n",
+              budget, report.run_chunks, report.windows, report.items, report.item_seconds);
     }
     if (a->timing)
       fprintf(stderr,

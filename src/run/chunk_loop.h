@@ -76,6 +76,7 @@ typedef struct cubie_chunk_loop {
   /* Results of cubie_chunk_loop_run. */
   long long runs_done;           /* runs whose records this rank wrote */
   double item_seconds;           /* expected longest item once pieces were sized; 0 unknown */
+  long long items;               /* work items this rank went through (empty ones included) */
   int stop_signal;               /* the agreed signal when interrupted; 0 otherwise */
 } cubie_chunk_loop;
 

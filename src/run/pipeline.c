@@ -115,15 +115,17 @@ int cubie_chunk_loop_run(cubie_chunk_loop *loop, long long *failed) {
   const cubie_backend_ops *ops = loop->backend->ops;
   long long piece_runs = cubie_chunk_arrays_piece_runs(&loop->arrays);
   /* The probe: enough runs to fill the device (a GPU's threads, or blocks
-   * for the CPU's threads) for a meaningful rate, few enough to be quick. */
+   * for the CPU's threads) for a meaningful rate, few enough to be quick —
+   * and an eighth of a piece at most, so a small job is sized too. */
   long long probe = ops->run_fastest ? 65536 : 1024;
+  if (probe > piece_runs / 8) probe = piece_runs / 8 > 0 ? piece_runs / 8 : 1;
   cubie_work_source_options wo = {.comm = loop->comm,
                                   .runs = loop->runs,
                                   .block = loop->block,
                                   .counter = loop->counter,
                                   .piece_runs = piece_runs,
                                   .max_item_seconds = loop->max_item_seconds,
-                                  .first_piece_runs = probe < piece_runs ? probe : piece_runs,
+                                  .first_piece_runs = probe,
                                   .threaded = loop->pipelined};
   cubie_work_source *work = NULL;
   cubie_transfer transfer;
@@ -168,6 +170,7 @@ int cubie_chunk_loop_run(cubie_chunk_loop *loop, long long *failed) {
   loop->runs_done = writer.runs_written;
   loop->stop_signal = cubie_work_source_stop_signal(work);
   loop->item_seconds = cubie_work_source_item_seconds(work);
+  loop->items = item_index;
   cubie_writer_free(&writer);
   cubie_transfer_free(&transfer);
   cubie_work_source_destroy(&work);

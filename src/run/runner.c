@@ -405,6 +405,8 @@ int cubie_runner_run(const cubie_job *job, MPI_Comm comm, const cubie_run_settin
     report->memory_budget = loop.budget;
     report->run_chunks = cubie_chunk_arrays_run_chunks(&loop.arrays);
     report->windows = cubie_chunk_arrays_windows(&loop.arrays);
+    report->items = loop.items;
+    report->item_seconds = loop.item_seconds;
     report->timing = loop.timing;
   }
   if (progress) {

@@ -62,6 +62,8 @@ struct cubie_run_report {
   size_t memory_budget;      /* bytes per rank the chunks were planned with */
   long long run_chunks;      /* chunks along the run axis (1 when windows are chunked) */
   long long windows;         /* time windows per run (1 when runs are chunked) */
+  long long items;           /* rank 0's work items (pieces x windows) */
+  double item_seconds;       /* the longest item expected once pieces were sized; 0 unknown */
   cubie_chunk_timing timing; /* this rank's compute / write / wait seconds */
 };
 

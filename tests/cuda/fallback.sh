@@ -93,7 +93,10 @@ else
   run run_dev 0 "${dev[@]}" -- run "$deck" "${small[@]}" -o "$work/fake.nc" --timing
   has run_dev "cubie: backend cuda (auto: a CUDA device is available)"
   has run_dev "cuda on 1 rank"
-  has run_dev "in kernels 0.001500 s"   # one launch of the stand-in's 1.5 ms
+  # Two launches of the stand-in's 1.5 ms: the probe piece, then the rest
+  # sized by the probe's rate (run.max_item_seconds).
+  has run_dev "in kernels 0.003000 s"
+  has run_dev "rank 0: 2 work item(s)"
   has run_dev "device  CUDA_VISIBLE_DEVICES"   # the binding table names cuda's list variable
   has run_dev "     0  (unset)"
   has info_dev "auto: takes cuda (auto: a CUDA device is available)"
