@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "backends/backend.h"
+#include "mpi/launch_check.h"
 #include "mpi/mpi_call.h"
 #include "run/chunk_loop.h"
 #include "util/error.h"
@@ -427,7 +428,9 @@ int cubie_cli_main(int argc, char **argv) {
       /* SIGTERM / SIGUSR1 only set a flag; the chunk loop stops at an item
        * every rank agrees on and leaves a resumable file (exit 3). */
       cubie_signals_install();
-      status = command_run(&a, MPI_COMM_WORLD, rank, command_line);
+      /* Every task the launcher started must be a rank of one MPI job. */
+      int lrc = cubie_mpi_agree(MPI_COMM_WORLD, cubie_launch_check(MPI_COMM_WORLD));
+      status = lrc ? report_error(rank, lrc) : command_run(&a, MPI_COMM_WORLD, rank, command_line);
       cubie_signals_restore();
     } else {
       status = command_check(&a, MPI_COMM_WORLD, rank);

@@ -51,7 +51,9 @@ exec "$@"
 FAKE
 cat > "$work/bin/scontrol" <<'FAKE'
 #!/bin/bash
-echo "$*" >> "$FAKE_DIR/scontrol.log"
+# fake scontrol: records requeues; `show` (config, node) says nothing
+[[ $1 == requeue ]] && echo "$*" >> "$FAKE_DIR/scontrol.log"
+exit 0
 FAKE
 cat > "$work/bin/cubie" <<'FAKE'
 #!/bin/bash
