@@ -20,15 +20,19 @@ struct cubie_work_source {
   cubie_work_source_options o;
   pthread_mutex_t lock;
   pthread_cond_t changed;
-  long long cut;          /* the most runs the next piece gets (piece_runs when not sizing) */
-  double item_seconds;    /* expected item duration once sized; 0 unknown */
-  /* Static: the list, where the next piece is cut from, and how far every
-   * rank goes (the padded count of pieces; unknown until planned). */
+  /* Piece lengths (both modes): the next piece holds at most min(ramp, cut)
+   * runs; ramp starts at the probe and doubles with every piece handed out,
+   * cut follows the latest measured item (piece_runs until one is). */
+  long long ramp, cut;
+  double item_seconds;    /* expected item duration once sized (static: the most of any rank); 0 unknown */
+  double measured_seconds; /* this rank's: the latest rate times the cut */
+  /* Static: the list, where the next piece is cut from, how many pieces
+   * this rank has handed out and how many the ranks have agreed to make
+   * (padded; only grows), and how many of its handed pieces have had their
+   * last item agreed on. */
   cubie_run_piece *list;
-  long long n, next, offset, handed, padded;
-  bool planned;
-  double probe_seconds;   /* the probe item's measured time, and its runs */
-  long long probe_runs;
+  long long n, next, offset, handed, padded, agreed;
+  bool broken;            /* an agreement failed: nothing more is collective */
   cubie_stop_point stop;  /* written by the MPI thread under `lock` */
   /* Dynamic: pieces claimed for the computing thread. */
   cubie_run_piece claims[CLAIM_QUEUE];
@@ -82,9 +86,9 @@ int cubie_work_source_create(const cubie_work_source_options *o, cubie_work_sour
   cubie_stop_point_init(&s->stop);
   pthread_mutex_init(&s->lock, NULL);
   pthread_cond_init(&s->changed, NULL);
-  s->cut = o->piece_runs > 0 ? o->piece_runs : 1;
+  s->cut = s->ramp = o->piece_runs > 0 ? o->piece_runs : 1;
   if (sizing(s) && o->first_piece_runs > 0 && o->first_piece_runs < s->cut)
-    s->cut = o->first_piece_runs;
+    s->ramp = o->first_piece_runs;
   *out = s;
   if (o->counter) {
     /* Two blocks ahead before the writer thread takes over MPI. */
@@ -97,10 +101,9 @@ int cubie_work_source_create(const cubie_work_source_options *o, cubie_work_sour
   /* Every rank takes part, even one whose list failed (it goes nowhere). */
   long long mine = rc ? 0 : s->n;
   CUBIE_MPI_CALL(MPI_Allreduce(&mine, &s->padded, 1, MPI_LONG_LONG, MPI_MAX, o->comm));
-  /* Whole pieces, or nobody has anything: the list is the plan. Otherwise
-   * every rank hands out one probe piece (perhaps empty), then waits for
-   * the plan made after the probe item. */
-  s->planned = !sizing(s) || s->padded == 0;
+  /* Sized: every rank hands out its probe piece (perhaps empty), and the
+   * agreement after each item says how many pieces every rank makes. */
+  if (sizing(s) && s->padded > 0) s->padded = 1;
   return rc;
 }
 
@@ -113,33 +116,65 @@ void cubie_work_source_destroy(cubie_work_source **s) {
   *s = NULL;
 }
 
-/* Static, under the lock: the next piece, at most `cut` runs. */
+/* The next piece's most runs, and the ramp after handing it out. */
+static long long piece_cap(const cubie_work_source *s) { return s->ramp < s->cut ? s->ramp : s->cut; }
+static void ramp_up(cubie_work_source *s) { s->ramp = s->ramp < s->cut / 2 ? 2 * s->ramp : s->cut; }
+
+/* Static, under the lock: the next piece of the list (empty past its end). */
 static cubie_run_piece cut_static(cubie_work_source *s) {
   cubie_run_piece piece = {0, 0};
   if (s->next < s->n) {
     const cubie_run_piece *from = &s->list[s->next];
-    long long left = from->n - s->offset;
+    long long left = from->n - s->offset, cap = piece_cap(s);
     piece.start = from->start + s->offset;
-    piece.n = left < s->cut ? left : s->cut;
+    piece.n = left < cap ? left : cap;
     s->offset += piece.n;
     if (s->offset == from->n) {
       s->next++;
       s->offset = 0;
     }
+    ramp_up(s);
   }
   s->handed++;
   return piece;
+}
+
+/* Static, under the lock: how many pieces this rank makes in all if the
+ * rest of its list is cut as cut_static would cut it now. Handing a piece
+ * out leaves it unchanged; a smaller cut only raises it. */
+static long long planned_pieces(const cubie_work_source *s) {
+  long long count = s->handed, ramp = s->ramp, cut = s->cut;
+  for (long long i = s->next; i < s->n; i++) {
+    long long left = s->list[i].n - (i == s->next ? s->offset : 0);
+    while (left > 0) {
+      if (ramp >= cut) {
+        count += (left + cut - 1) / cut;
+        break;
+      }
+      left -= left < ramp ? left : ramp;
+      count++;
+      ramp = ramp < cut / 2 ? 2 * ramp : cut;
+    }
+  }
+  return count;
 }
 
 bool cubie_work_source_next(cubie_work_source *s, cubie_run_piece *piece) {
   pthread_mutex_lock(&s->lock);
   bool got = false;
   if (!s->o.counter) {
-    while (!s->planned && s->handed >= 1 && !s->aborted) pthread_cond_wait(&s->changed, &s->lock);
-    /* Unplanned after an abort: MPI is broken, nothing more is collective. */
-    if (s->planned || s->handed == 0) {
-      got = s->planned ? s->handed < s->padded : true;
-      if (got) *piece = cut_static(s);
+    /* Static: hand out up to the agreed count; at it, wait until every
+     * piece handed out has been agreed on (a slower rank may still need
+     * more pieces of everyone) — then the count is final. A failed writer
+     * still makes every collective call, so agreements keep coming. */
+    for (;;) {
+      if (s->handed < s->padded) {
+        *piece = cut_static(s);
+        got = true;
+        break;
+      }
+      if (!sizing(s) || s->agreed >= s->handed || s->broken) break;
+      pthread_cond_wait(&s->changed, &s->lock);
     }
     pthread_mutex_unlock(&s->lock);
     return got;
@@ -149,40 +184,41 @@ bool cubie_work_source_next(cubie_work_source *s, cubie_run_piece *piece) {
   got = s->claim_count > 0 && !s->aborted && !s->cancelled;
   if (got) {
     cubie_run_piece *head = &s->claims[s->claim_head];
+    long long cap = piece_cap(s);
     *piece = *head;
-    if (head->n > s->cut) {
-      piece->n = s->cut;
-      head->start += s->cut;
-      head->n -= s->cut;
+    if (head->n > cap) {
+      piece->n = cap;
+      head->start += cap;
+      head->n -= cap;
     } else {
       s->claim_head = (s->claim_head + 1) % CLAIM_QUEUE;
       s->claim_count--;
     }
+    ramp_up(s);
   }
   pthread_mutex_unlock(&s->lock);
   return got;
 }
 
 bool cubie_work_source_flush_needed(cubie_work_source *s) {
-  if (s->o.counter) return false;
+  if (s->o.counter || !sizing(s)) return false;
   pthread_mutex_lock(&s->lock);
-  bool needed = !s->planned && s->handed >= 1;
+  bool needed = s->handed >= s->padded && s->agreed < s->handed && !s->broken;
   pthread_mutex_unlock(&s->lock);
   return needed;
 }
 
 void cubie_work_source_item_timed(cubie_work_source *s, long long item, long long runs,
                                   double seconds) {
+  (void)item;
   if (!sizing(s) || runs <= 0 || !(seconds > 0.0)) return;
+  /* The latest item predicts the next best (neighbouring runs cost alike);
+   * the ramp keeps a piece from growing more than twice the last. */
+  double per_run = seconds / (double)runs;
   pthread_mutex_lock(&s->lock);
-  if (s->o.counter) {
-    double per_run = seconds / (double)runs;
-    s->cut = cubie_work_source_piece_length(s->o.max_item_seconds, per_run, s->o.piece_runs);
-    s->item_seconds = per_run * (double)s->cut;
-  } else if (item == 0) {
-    s->probe_runs = runs;
-    s->probe_seconds = seconds;
-  }
+  s->cut = cubie_work_source_piece_length(s->o.max_item_seconds, per_run, s->o.piece_runs);
+  s->measured_seconds = per_run * (double)s->cut;
+  if (s->o.counter) s->item_seconds = s->measured_seconds;
   pthread_mutex_unlock(&s->lock);
 }
 
@@ -194,47 +230,28 @@ bool cubie_work_source_stopped_before(cubie_work_source *s, long long item) {
   return stopped;
 }
 
-/* Static, the MPI thread, after the probe item: cut this rank's remaining
- * runs by its measured rate, and agree on the padded number of pieces
- * (and the longest expected item) with every rank. */
-static int plan(cubie_work_source *s) {
-  pthread_mutex_lock(&s->lock);
-  double per_run = s->probe_runs > 0 ? s->probe_seconds / (double)s->probe_runs : 0.0;
-  long long cut = cubie_work_source_piece_length(s->o.max_item_seconds, per_run, s->o.piece_runs);
-  long long count = s->handed;
-  for (long long i = s->next; i < s->n; i++) {
-    long long left = s->list[i].n - (i == s->next ? s->offset : 0);
-    count += (left + cut - 1) / cut;
-  }
-  pthread_mutex_unlock(&s->lock);
-  /* Counts are far below 2^53: one MAX over doubles carries both. */
-  double mine[2] = {(double)count, per_run * (double)cut}, most[2] = {0.0, 0.0};
-  int mpi_rc = MPI_Allreduce(mine, most, 2, MPI_DOUBLE, MPI_MAX, s->o.comm);
-  pthread_mutex_lock(&s->lock);
-  s->cut = cut;
-  s->padded = mpi_rc == MPI_SUCCESS ? (long long)most[0] : s->handed;
-  s->item_seconds = mpi_rc == MPI_SUCCESS ? most[1] : 0.0;
-  s->planned = true;
-  pthread_cond_broadcast(&s->changed);
-  pthread_mutex_unlock(&s->lock);
-  if (mpi_rc != MPI_SUCCESS) return CUBIE_MPI_ERROR(mpi_rc, "MPI_Allreduce (sizing the pieces)");
-  return CUBIE_OK;
-}
-
 int cubie_work_source_item_done(cubie_work_source *s, long long item, bool piece_done, bool ok) {
   if (!s->o.counter) {
+    /* One collective per item: the stop agreement, and (sized) the most
+     * pieces any rank now plans. */
+    pthread_mutex_lock(&s->lock);
     cubie_stop_point stop = s->stop;
+    long long values[2] = {sizing(s) ? planned_pieces(s) : 0,
+                           (long long)(s->measured_seconds * 1e6)};
+    pthread_mutex_unlock(&s->lock);
     /* Depth 1: the computing thread may have the next item under way
      * already (pipelined, or launched before this one was handed over on a
      * GPU). */
-    int rc = cubie_signals_agree_after_item(s->o.comm, item, 1, &stop);
+    int rc = cubie_signals_agree_after_item(s->o.comm, item, 1, &stop, values, 2);
     pthread_mutex_lock(&s->lock);
     s->stop = stop;
-    bool planned = s->planned;
+    if (rc) s->broken = true;
+    else if (values[0] > s->padded) s->padded = values[0];
+    if (!rc) s->item_seconds = (double)values[1] * 1e-6;
+    if (piece_done) s->agreed++;
+    pthread_cond_broadcast(&s->changed);
     pthread_mutex_unlock(&s->lock);
-    /* Every rank's item 0 is its probe: all plan here, together. */
-    int prc = !planned && item == 0 ? plan(s) : CUBIE_OK;
-    return rc ? rc : prc;
+    return rc;
   }
   int rc = CUBIE_OK;
   if (!s->cancelled && cubie_signals_caught()) {

@@ -18,14 +18,18 @@
  * How long a piece is (max_item_seconds > 0): the chunking decision (the
  * memory manager's, once, for the largest piece) stays the most a piece
  * holds; pieces may be shorter. The first piece of every rank is a short
- * probe (first_piece_runs); its measured time per run sizes every later
- * piece so that one work item (a piece × a time window) takes at most
- * max_item_seconds — then a stop signal is acted on within that time.
- * Static: after the probe item the ranks agree once (one MPI_Allreduce, in
- * item_done) on the padded number of pieces every rank hands out, so the
- * collective write sequence stays the same on every rank. Dynamic: each
- * rank sizes its pieces from its own latest item, no agreement needed.
- * Results never depend on where pieces end.
+ * probe (first_piece_runs); from then on each piece holds at most twice the
+ * runs of the one before (a ramp) and at most what the latest measured item
+ * says fits in max_item_seconds — runs of a sweep differ in cost, and
+ * neighbouring runs predict each other best — so a stop signal is acted on
+ * within about that time. Static: with the stop agreement after every item
+ * (one MPI_Allreduce, as before) the ranks also agree on the most pieces
+ * any rank now plans; every rank hands out that many (padding with empty
+ * ones), and a rank that reaches the count waits until its pieces are all
+ * agreed on before it concludes it is done — so the collective write
+ * sequence stays the same on every rank. Dynamic: each rank sizes its
+ * pieces by itself, no agreement needed. Results never depend on where
+ * pieces end.
  *
  * Threads: next(), flush_needed(), item_timed() and stopped_before()
  * belong to the thread that computes; item_done() and poll() to the one
@@ -64,11 +68,12 @@ void cubie_work_source_destroy(cubie_work_source **s);
 /* The next piece (n == 0: an empty one that keeps the collective writes in
  * step), or false when this rank has none left. Dynamic and threaded: waits
  * until the MPI thread has claimed one or the counter is exhausted.
- * Static, after the probe: waits until the ranks have agreed on the plan
- * (the probe item must have been handed to the writer: see flush_needed). */
+ * Static and sized, at the agreed count: waits until every piece handed
+ * out has been agreed on (its items handed to the writer first: see
+ * flush_needed), then hands out more if a rank needs them. */
 bool cubie_work_source_next(cubie_work_source *s, cubie_run_piece *piece);
-/* True when next() would wait for the plan: the caller must first hand
- * every computed item to the writer (it holds the probe item otherwise). */
+/* True when next() may wait for agreements: the caller must first hand
+ * every computed item to the writer (the agreement comes after it). */
 bool cubie_work_source_flush_needed(cubie_work_source *s);
 /* The computing thread measured item `item`: `runs` runs in `seconds`
  * (kernel launch to completion). Sizes the pieces that follow. */
@@ -80,8 +85,8 @@ void cubie_work_source_item_timed(cubie_work_source *s, long long item, long lon
 bool cubie_work_source_stopped_before(cubie_work_source *s, long long item);
 /* MPI thread, after item `item` was written (`ok`: without error; its
  * piece's last window when `piece_done`). Static: the collective stop
- * agreement, and after the probe item the plan. Dynamic: cancels the
- * counter after a signal and claims the next block when few are queued. */
+ * agreement, with the piece count (sized). Dynamic: cancels the counter
+ * after a signal and claims the next block when few are queued. */
 int cubie_work_source_item_done(cubie_work_source *s, long long item, bool piece_done, bool ok);
 /* Whether the MPI thread must poll while idle (dynamic: software one-sided
  * MPI only progresses inside MPI calls), and the poll itself. */
@@ -92,7 +97,7 @@ void cubie_work_source_abort(cubie_work_source *s);
 /* The signal the rank stopped for (the agreed one, static), or 0. */
 int cubie_work_source_stop_signal(cubie_work_source *s);
 /* How long an item is expected to take once pieces are sized (static: the
- * most of any rank, agreed with the plan; dynamic: this rank's latest);
+ * most of any rank at the last agreement; dynamic: this rank's latest);
  * 0 while unknown or when pieces are not sized. */
 double cubie_work_source_item_seconds(cubie_work_source *s);
 

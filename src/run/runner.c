@@ -353,13 +353,14 @@ int cubie_runner_run(const cubie_job *job, MPI_Comm comm, const cubie_run_settin
   if (!rc && report->already_complete) goto done;
   double t0 = cubie_timing_now();
   if (!rc) rc = choose_backend(job, comm, &backend, &binding, report);
+  if (!rc && rank == 0 && binding.warning[0])
+    snprintf(report->binding_warning, sizeof report->binding_warning, "%s", binding.warning);
+  /* Said before the kernel is built and the first run starts, not after
+   * the last one ends. */
+  if (!rc && settings && settings->started) settings->started(settings->ctx, report);
   if (!rc) rc = cubie_mpi_agree(comm, cubie_runner_kernel_source(job, buffers, backend, &source));
   if (!rc) rc = compile_and_load(backend, source, comm, report);
   cubie_timing_add_since(&timing, CUBIE_TIMING_COMPILE, t0);
-  if (!rc && rank == 0 && binding.warning[0])
-    snprintf(report->binding_warning, sizeof report->binding_warning, "%s", binding.warning);
-  /* Said before the first run starts, not after the last one ends. */
-  if (!rc && settings && settings->started) settings->started(settings->ctx, report);
 
   loop.job = job;
   loop.backend = backend;

@@ -30,8 +30,8 @@ typedef struct cubie_run_settings {
   bool quiet;                /* no progress line */
   cubie_bench_phase phase;   /* benchmarks only: one half of the pipeline; never complete */
   const char *command_line;  /* recorded as provenance */
-  /* Called on every rank once the backend is chosen and the kernel
-   * loaded, before any run starts (the report then has backend, device,
+  /* Called on every rank once the backend is chosen, before the kernel is
+   * built and any run starts (the report then has backend, device,
    * backend_reason, binding_warning); may be NULL. */
   void (*started)(void *ctx, const cubie_run_report *report);
   /* Rank 0's warnings while the job runs (a signal lead time shorter than

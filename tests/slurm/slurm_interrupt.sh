@@ -11,6 +11,10 @@
 #              requeued; `sbatch run.sbatch DECK --resume` finishes it.
 #   timelimit  the real thing: --time=1 with SBATCH_SIGNAL=B:USR1@58, so
 #              Slurm itself signals every attempt until the file is done.
+#              Slurm checks time limits about every 30 s, so the signal
+#              comes 2 to ~32 s into an attempt: the job (one rank, so it
+#              lasts about twice as long as the 2-rank reference) must run
+#              longer than that.
 # Usage: slurm_interrupt.sh MPIEXEC NPFLAG CUBIE PYTHON SOURCE_DIR WORK_DIR MODE
 set -euo pipefail
 mpiexec=$1 npflag=$2 cubie=$3 python=$4 src=$5 work=$6 mode=$7
@@ -23,8 +27,17 @@ deck=$src/tests/slurm/slurm_lorenz.yaml
 sets=()
 total=12000
 # Long enough that Slurm's signal (up to ~30 s late) finds it running.
+ranks=2
 if [[ $mode == timelimit ]]; then
-  total=60000
+  # Size the sweep so one rank needs about 50 s on this machine: time 2000
+  # runs first (the same deck, so the same cost per run).
+  t0=$(date +%s.%N)
+  "$cubie" run "$deck" --set 'batch.sweep.rho.linspace=[0.0,50.0,2000]' -o calibrate.nc -q
+  t1=$(date +%s.%N)
+  total=$(awk -v a="$t0" -v b="$t1" 'BEGIN { n = int(50 * 2000 / (b - a) / 1000 + 1) * 1000;
+                                             if (n < 12000) n = 12000; if (n > 400000) n = 400000; print n }')
+  echo "2000 runs took $(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }') s: the job gets $total runs"
+  ranks=1
   sets=(--set "batch.sweep.rho.linspace=[0.0,50.0,$total]")
 fi
 two=("$mpiexec" "$npflag" 2)
@@ -50,7 +63,7 @@ wait_for_runs() {
   fail "no runs appeared in $1"
 }
 
-submit=(sbatch --parsable -n 2 -o "$work/job.log")
+submit=(sbatch --parsable -n "$ranks" -o "$work/job.log")
 case $mode in
   requeue)
     # A lead time shorter than an item must be warned about in the log.
