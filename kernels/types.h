@@ -15,7 +15,8 @@ typedef unsigned long long cubie_u64;
 #include <stdint.h>
 typedef int64_t cubie_i64;
 typedef uint32_t cubie_u32;
-/* unsigned long long on both sides: CUDA's 64-bit atomicAdd takes it. */
+/* As on the device: one printf format, one pointer type (CUDA's 64-bit
+ * atomicAdd takes it too). */
 typedef unsigned long long cubie_u64;
 #endif
 

@@ -9,7 +9,7 @@
 #include "output/output_impl.h"
 
 const cubie_output_rank_var cubie_output_rank_vars[] = {
-    {"rank", NC_INT, "1", "MPI rank", 0},
+    {"mpi_rank", NC_INT, "1", "MPI rank", 0},
     {"timing_compile", NC_DOUBLE, "s", "seconds generating, compiling or receiving, and loading the kernel", 0},
     {"timing_compute", NC_DOUBLE, "s", "seconds decoding inputs and running kernels", 0},
     {"timing_transfer", NC_DOUBLE, "s", "seconds copying between host and device", 0},
@@ -95,7 +95,7 @@ int cubie_output_write_rank_records(int ncid, const char *path,
   int n = r->n_ranks;
   int ranks[n > 0 ? n : 1];
   for (int i = 0; i < n; i++) ranks[i] = i;
-  CUBIE_CALL(put_var(ncid, path, "rank", ranks));
+  CUBIE_CALL(put_var(ncid, path, "mpi_rank", ranks));
   int before = earlier_attempts(ncid);
   static const char *const phases[CUBIE_OUTPUT_TIMING_PHASES] = {
       "timing_compile",    "timing_compute", "timing_transfer", "timing_write",

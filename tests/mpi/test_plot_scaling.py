@@ -51,7 +51,7 @@ def fabricate(path, total_seconds, runs_per_rank, compute_seconds=None, backend=
         ds.cubie_backend = backend
         ds.createDimension("run", total_runs if total_runs is not None else int(np.sum(runs_per_rank)))
         ds.createDimension("rank", n)
-        ds.createVariable("rank", "i4", ("rank",))[:] = np.arange(n)
+        ds.createVariable("mpi_rank", "i4", ("rank",))[:] = np.arange(n)
         for phase in ["compile", "compute", "transfer", "write", "write_wait", "wait", "total"]:
             if phase == "write_wait" and write_wait is None:
                 continue
