@@ -74,6 +74,7 @@ static int resolve_all(void *h) {
   RESOLVE(h, MemcpyHtoDAsync, "cuMemcpyHtoDAsync_v2");
   RESOLVE(h, MemcpyDtoHAsync, "cuMemcpyDtoHAsync_v2");
   RESOLVE(h, MemcpyDtoH, "cuMemcpyDtoH_v2");
+  RESOLVE(h, MemcpyDtoDAsync, "cuMemcpyDtoDAsync_v2");
   RESOLVE(h, MemGetInfo, "cuMemGetInfo_v2");
   return 0;
 }
