@@ -94,6 +94,10 @@ typedef struct cubie_chunk_args {
 
   cubie_i64 summary_every; /* save points per summary window; 0: no summaries */
   cubie_i64 n_summaries;
+
+  /* The driver table shared by all runs (drivers.h), in device memory;
+   * NULL when the model has no drivers. */
+  const double *drivers;
 } cubie_chunk_args;
 
 #endif

@@ -47,6 +47,9 @@ CUBIE_EXTERN_C __attribute__((visibility("default"))) int cubie_cpu_run_chunk(
     thread = omp_get_thread_num();
 #endif
     cubie_real *block_scratch = scratch + (size_t)thread * block_reals;
+#ifdef CUBIE_DRIVER_TABLE_LENGTH
+    cubie_driver_host_table = args->drivers; /* this thread's view of the shared table */
+#endif
     const cubie_i64 first = b * block_size;
     const cubie_i64 end = first + block_size < args->n_runs ? first + block_size : args->n_runs;
     for (cubie_i64 r = first; r < end; r++)

@@ -491,6 +491,11 @@ CUBIE_DEVICE void cubie_integrate_run(const cubie_chunk_args *args, cubie_i64 r,
     CUBIE_UNROLL
     for (int c = 0; c < CUBIE_N_COUNTERS; c++) s.counters[c] = 0;
     s.status = 0u;
+#ifdef CUBIE_DRIVERS_CHECK_OUTSIDE
+    /* A driver that must not be extrapolated and does not cover the run's
+     * whole span: the run fails before its first step (drivers.h). */
+    if (!cubie_model_drivers_cover(a->t0, a->t_end, p)) s.status |= CUBIE_RUN_DRIVER_OUTSIDE;
+#endif
     cubie_controller_init(&s.ctl);
     cubie_step_start(&s.step, &w);
     if (a->n_saves > 0 && cubie_save_time(a, 0) == s.t) {

@@ -57,6 +57,18 @@ void cubie_config_destroy(cubie_config **cfg) {
   free_symbols(&m->parameters, &m->n_parameters);
   free_symbols(&m->constants, &m->n_constants);
   free_symbols(&m->observables, &m->n_observables);
+  for (int i = 0; i < m->n_drivers; i++) {
+    cubie_driver_decl *d = &m->drivers[i];
+    free(d->name);
+    free(d->units);
+    free(d->long_name);
+    for (int k = 0; k < d->n_series; k++) {
+      free(d->series[k].values);
+      free(d->series[k].source);
+    }
+    free(d->series);
+  }
+  free(m->drivers);
   free(m->time_units);
   free(m->equations);
   free(m->equation_line);

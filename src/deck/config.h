@@ -57,12 +57,38 @@ typedef struct cubie_symbol_decl {
   cubie_mark mark;   /* position of the name */
 } cubie_symbol_decl;
 
+/* A driver: sampled forcing, usable by name in the equations (docs/deck.md,
+ * model.drivers). Samples are on a uniform grid t0 + k*dt; a driver with
+ * several series (`series: [...]`) is one of them per run, chosen by the
+ * sweep of the driver's name (an integer index). */
+typedef enum cubie_driver_interpolation { CUBIE_DRIVER_LINEAR = 0, CUBIE_DRIVER_CUBIC } cubie_driver_interpolation;
+typedef enum cubie_driver_outside {
+  CUBIE_DRIVER_CLAMP = 0,    /* hold the first / last sample */
+  CUBIE_DRIVER_PERIODIC,     /* the samples are one period of n*dt */
+  CUBIE_DRIVER_ERROR         /* a run that needs a time outside the samples fails (status bit) */
+} cubie_driver_outside;
+typedef struct cubie_driver_series {
+  double *values;   long long n;     /* the samples */
+  double t0, dt;                     /* sample k is at t0 + k*dt */
+  char *source;                      /* the file as given, or NULL for inline values */
+} cubie_driver_series;
+typedef struct cubie_driver_decl {
+  char *name;
+  char *units, *long_name;           /* NULL when not given */
+  cubie_driver_interpolation interpolation; /* default linear */
+  cubie_driver_outside outside;      /* default error */
+  cubie_driver_series *series;  int n_series;
+  bool selectable;                   /* given as `series:` (chosen per run) */
+  cubie_mark mark;                   /* position of the name */
+} cubie_driver_decl;
+
 typedef struct cubie_model_config {
   char *name;                        /* default: the deck file's base name without extension */
   cubie_symbol_decl *states;         int n_states;      /* declaration order = state index */
   cubie_symbol_decl *parameters;     int n_parameters;
   cubie_symbol_decl *constants;      int n_constants;
   cubie_symbol_decl *observables;    int n_observables; /* metadata only (units, long_name) */
+  cubie_driver_decl *drivers;        int n_drivers;     /* declaration order = driver index */
   char *time_units;                  /* default "1" */
   char *equations;                   /* the equations text as YAML delivered it */
   cubie_mark equations_mark;         /* position of the `equations` value */

@@ -98,11 +98,7 @@ int cubie_config_read_model(cubie_config *cfg, const cubie_deck_section *top) {
   CUBIE_CALL(read_symbols(cfg, &model, "constants", false, &m->constants, &m->n_constants));
   CUBIE_CALL(read_symbols(cfg, &model, "observables", true, &m->observables, &m->n_observables));
 
-  cubie_deck_section drivers;
-  CUBIE_CALL(cubie_deck_section_open(cfg, &model, "drivers", &drivers));
-  if (drivers.map && drivers.map->n > 0)
-    return cubie_config_error_at(cfg, drivers.mark,
-                                 "drivers are not supported yet; remove model.drivers (or leave it empty)");
+  CUBIE_CALL(cubie_config_read_drivers(cfg, &model));
 
   cubie_mark eq_key_mark;
   const cubie_ynode *eq = cubie_deck_get(&model, "equations", &eq_key_mark);

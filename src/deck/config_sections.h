@@ -16,6 +16,8 @@
 #include "deck/deck_read.h"
 
 int cubie_config_read_model(cubie_config *cfg, const cubie_deck_section *top);
+/* model.drivers (config_drivers.c): reads the sample files it names. */
+int cubie_config_read_drivers(cubie_config *cfg, const cubie_deck_section *model);
 int cubie_config_read_integrator(cubie_config *cfg, const cubie_deck_section *top);
 int cubie_config_read_batch(cubie_config *cfg, const cubie_deck_section *top);
 int cubie_config_read_output(cubie_config *cfg, const cubie_deck_section *top);

@@ -111,6 +111,13 @@ int cubie_kernel_source_build(const cubie_plan *plan, const cubie_model *model,
   if (!rc && opts && opts->prologue) rc = cubie_strbuf_append(&out, opts->prologue);
   const char *const front[] = {"prelude.h", "status.h", "chunk_args.h", "buffers.h", NULL};
   for (int i = 0; front[i] && !rc; i++) rc = cubie_kernel_source_inline(front[i], seen, &out);
+  /* Only a model with drivers reads the drivers' table: other kernels keep
+   * their text (and their cache entries). */
+  if (!rc && plan->driver_table_length > 0) {
+    rc = cubie_strbuf_printf(&out, "#define CUBIE_DRIVER_TABLE_LENGTH %lld\n",
+                             plan->driver_table_length);
+    if (!rc) rc = cubie_kernel_source_inline("drivers.h", seen, &out);
+  }
   if (!rc) rc = cubie_strbuf_append(&out, "/* ---- generated model ---- */\n");
   if (!rc) rc = cubie_model_generate(model, plan->outputs, plan->n_outputs, &out);
   /* Only a method that evaluates the Jacobian gets the derivative functions

@@ -58,6 +58,7 @@ typedef struct cubie_array_layout {
 typedef struct cubie_input_arrays {
   cubie_array_manager manager;
   cubie_managed_array *grid_table; /* device: [value], unchunkable */
+  cubie_managed_array *driver_table; /* device: the drivers' table, unchunkable; NULL without */
   cubie_mirrored_array initial_values, parameters;
 } cubie_input_arrays;
 

@@ -6,8 +6,8 @@
  * Otherwise (a grid the kernel cannot decode) the host decodes per-run
  * inputs, laid out [variable][run] (coalesced on a GPU, harmless on a CPU),
  * and when device memory is not host memory each has a pinned mirror the
- * host fills. Driver coefficients, shared by every run, will be unchunkable
- * members too. */
+ * host fills. The drivers' table (kernels/drivers.h), shared by every run,
+ * is an unchunkable member too. */
 #include <string.h>
 
 #include "memory/array_manager.h"
@@ -17,6 +17,11 @@ int cubie_input_arrays_init(cubie_input_arrays *in, const cubie_plan *p, int n_s
   memset(in, 0, sizeof *in);
   cubie_array_manager_init(&in->manager, "inputs");
   cubie_array_manager *m = &in->manager;
+  if (p->driver_table_length > 0) {
+    long long shape[1] = {p->driver_table_length};
+    CUBIE_CALL(cubie_array_manager_add(m, "driver_table", CUBIE_DTYPE_FLOAT64, CUBIE_MEMORY_DEVICE,
+                                       1, shape, -1, -1, true, NULL, &in->driver_table));
+  }
   if (p->args.grid.n_axes >= 0) {
     long long shape[1] = {p->grid_table_length > 0 ? p->grid_table_length : 1};
     return cubie_array_manager_add(m, "grid_table", CUBIE_DTYPE_FLOAT64, CUBIE_MEMORY_DEVICE, 1,

@@ -29,6 +29,13 @@ int cubie_transfer_create(cubie_transfer *t, const cubie_job *job, cubie_backend
                                             (size_t)job->plan->grid_table_length * sizeof(double)));
     *seconds += cubie_timing_now() - t0;
   }
+  const cubie_managed_array *drivers = arrays->inputs.driver_table;
+  if (drivers) { /* once: shared by every run of every chunk */
+    double t0 = cubie_timing_now();
+    CUBIE_CALL(backend->ops->copy_to_device(backend->impl, drivers->data, job->plan->driver_table,
+                                            (size_t)job->plan->driver_table_length * sizeof(double)));
+    *seconds += cubie_timing_now() - t0;
+  }
   if (!to_host) return CUBIE_OK;
   size_t R = (size_t)cubie_chunk_arrays_piece_runs(arrays);
   /* Records come back into pinned memory where the device is not the host
@@ -97,6 +104,7 @@ void cubie_transfer_piece_args(const cubie_transfer *t, cubie_chunk_args *args, 
   const cubie_chunk_arrays *a = t->arrays;
   *args = t->job->plan->args;
   args->n_runs = n;
+  if (a->inputs.driver_table) args->drivers = (const double *)a->inputs.driver_table->data;
   if (a->inputs.grid_table) {
     args->grid.first_run = start;
     args->grid.table = (const double *)a->inputs.grid_table->data;

@@ -24,6 +24,11 @@ struct cubie_expr_differentiator {
   int *state_leaf; /* per state index: its leaf's id if reachable, else -1 */
   int n_state_leaves;
   int time_leaf; /* t's leaf if reachable, else -1 */
+  /* Drivers are functions of t alone: their leaves are seeded by t too
+   * (d driver/dt is the DRIVER_RATE leaf of the same index). */
+  int *driver_leaf; /* ids of the reachable DRIVER leaves */
+  int n_driver_leaves;
+  int rate_reachable; /* a DRIVER_RATE leaf is reachable: no second time derivative */
 };
 
 /* ---- tangent arithmetic: CUBIE_EXPR_ZERO is an exact 0 ---------------- */
@@ -299,9 +304,10 @@ int cubie_expr_differentiator_create(cubie_expr_graph *g, const int *roots, int 
   d->touched = malloc(n * sizeof *d->touched);
   d->stamp = calloc(n, sizeof *d->stamp);
   d->stack = malloc(n * sizeof *d->stack);
+  d->driver_leaf = malloc(n * sizeof *d->driver_leaf);
   int rc = CUBIE_OK;
   if (!reach || !d->reachable || !d->parent_start || !d->tangent || !d->touched || !d->stamp ||
-      !d->stack) {
+      !d->stack || !d->driver_leaf) {
     rc = CUBIE_RAISE(CUBIE_ERR_MEMORY, "out of memory differentiating the model");
     goto done;
   }
@@ -329,6 +335,8 @@ int cubie_expr_differentiator_create(cubie_expr_graph *g, const int *roots, int 
     const cubie_expr_node *node = &g->nodes[id];
     if (node->op == CUBIE_EXPR_STATE) d->state_leaf[node->index] = id;
     if (node->op == CUBIE_EXPR_TIME) d->time_leaf = id;
+    if (node->op == CUBIE_EXPR_DRIVER) d->driver_leaf[d->n_driver_leaves++] = id;
+    if (node->op == CUBIE_EXPR_DRIVER_RATE) d->rate_reachable = 1;
     for (int c = 0; c < node->n_children; c++) d->parent_start[node->child[c] + 1]++;
   }
   /* Parents by child, in CSR form (counts, prefix sums, fill). */
@@ -357,6 +365,7 @@ void cubie_expr_differentiator_destroy(cubie_expr_differentiator **d) {
   free(x->stamp);
   free(x->stack);
   free(x->state_leaf);
+  free(x->driver_leaf);
   free(x);
   *d = NULL;
 }
@@ -392,12 +401,23 @@ int cubie_expr_differentiate_leaf(cubie_expr_differentiator *d, cubie_expr_op op
   else if (op != CUBIE_EXPR_STATE)
     return CUBIE_RAISE(CUBIE_ERR_INTERNAL, "differentiation with respect to '%s'",
                        cubie_expr_op_get_info(op)->name);
-  if (leaf < 0) return CUBIE_OK; /* nothing depends on it */
-  /* The nodes that depend on the leaf: a walk up the parent lists. */
+  int drivers = op == CUBIE_EXPR_TIME ? d->n_driver_leaves : 0;
+  CUBIE_CHECK(!(op == CUBIE_EXPR_TIME && d->rate_reachable), CUBIE_ERR_INTERNAL,
+              "the second time derivative of a driver is not available (its interpolant's "
+              "derivative is not differentiated again)");
+  if (leaf < 0 && drivers == 0) return CUBIE_OK; /* nothing depends on it */
+  /* The nodes that depend on the leaf (and, for t, on the drivers): a walk
+   * up the parent lists. */
   d->calls++;
   int top = 0;
-  d->stack[top++] = leaf;
-  d->stamp[leaf] = d->calls;
+  if (leaf >= 0) {
+    d->stack[top++] = leaf;
+    d->stamp[leaf] = d->calls;
+  }
+  for (int k = 0; k < drivers; k++) {
+    d->stack[top++] = d->driver_leaf[k];
+    d->stamp[d->driver_leaf[k]] = d->calls;
+  }
   while (top > 0) {
     int id = d->stack[--top];
     d->touched[d->n_touched++] = id;
@@ -409,8 +429,13 @@ int cubie_expr_differentiate_leaf(cubie_expr_differentiator *d, cubie_expr_op op
     }
   }
   qsort(d->touched, (size_t)d->n_touched, sizeof *d->touched, compare_ids);
-  CUBIE_CALL(literal(d->g, 1.0, &d->tangent[leaf]));
-  return sweep(d, 1);
+  if (leaf >= 0) CUBIE_CALL(literal(d->g, 1.0, &d->tangent[leaf]));
+  for (int k = 0; k < drivers; k++) {
+    int id = d->driver_leaf[k];
+    CUBIE_CALL(cubie_expr_graph_leaf(d->g, CUBIE_EXPR_DRIVER_RATE, d->g->nodes[id].index,
+                                     &d->tangent[id]));
+  }
+  return sweep(d, 0);
 }
 
 int cubie_expr_differentiate_seeded(cubie_expr_differentiator *d, const int *state_seed,
@@ -424,6 +449,15 @@ int cubie_expr_differentiate_seeded(cubie_expr_differentiator *d, const int *sta
       d->tangent[id] = normalise(d->g, state_seed[node->index]);
     else if (node->op == CUBIE_EXPR_TIME)
       d->tangent[id] = normalise(d->g, time_seed);
+    else if (node->op == CUBIE_EXPR_DRIVER && normalise(d->g, time_seed) != CUBIE_EXPR_ZERO) {
+      CUBIE_CHECK(!d->rate_reachable, CUBIE_ERR_INTERNAL,
+                  "the second time derivative of a driver is not available");
+      int rate, factors[2];
+      CUBIE_CALL(cubie_expr_graph_leaf(d->g, CUBIE_EXPR_DRIVER_RATE, node->index, &rate));
+      factors[0] = rate;
+      factors[1] = time_seed;
+      CUBIE_CALL(cubie_expr_graph_apply(d->g, CUBIE_EXPR_MUL, factors, &d->tangent[id]));
+    }
   }
   return sweep(d, 0);
 }
@@ -433,7 +467,7 @@ int cubie_expr_tangent(const cubie_expr_differentiator *d, int id) {
 }
 
 int cubie_expr_depends_on(const cubie_expr_differentiator *d, cubie_expr_op op, int index) {
-  if (op == CUBIE_EXPR_TIME) return d->time_leaf >= 0;
+  if (op == CUBIE_EXPR_TIME) return d->time_leaf >= 0 || d->n_driver_leaves > 0;
   return op == CUBIE_EXPR_STATE && index >= 0 && index < d->n_state_leaves &&
          d->state_leaf[index] >= 0;
 }

@@ -40,6 +40,8 @@ typedef enum cubie_expr_op {
   CUBIE_EXPR_OBSERVABLE, /* index: observable; only while parsing, before substitution */
   CUBIE_EXPR_DERIVATIVE, /* index: state whose derivative `dNAME` is used; only while parsing */
   CUBIE_EXPR_DIRECTION,  /* index: component of the vector v of J·v (derivatives only) */
+  CUBIE_EXPR_DRIVER,     /* index: driver; its value at t (a function of t alone) */
+  CUBIE_EXPR_DRIVER_RATE, /* index: driver; its time derivative at t (derivatives only) */
   /* Arithmetic. */
   CUBIE_EXPR_NEG,
   CUBIE_EXPR_ADD,
@@ -114,8 +116,8 @@ void cubie_expr_graph_destroy(cubie_expr_graph **g);
 
 /* The node for a literal value (interned by bit pattern). */
 int cubie_expr_graph_literal(cubie_expr_graph *g, double value, int *id);
-/* The node for a leaf: STATE / PARAMETER / OBSERVABLE / DERIVATIVE / DIRECTION
- * with its index, or TIME. */
+/* The node for a leaf: STATE / PARAMETER / OBSERVABLE / DERIVATIVE / DIRECTION /
+ * DRIVER / DRIVER_RATE with its index, or TIME. */
 int cubie_expr_graph_leaf(cubie_expr_graph *g, cubie_expr_op op, int index, int *id);
 /* The node for `op` applied to children[0 .. arity-1]: canonicalised,
  * folded when every operand is a literal and the result is finite (a SELECT

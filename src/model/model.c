@@ -20,6 +20,7 @@ static const char *kind_noun(cubie_symbol_kind kind) {
     case CUBIE_SYMBOL_CONSTANT: return "constant";
     case CUBIE_SYMBOL_OBSERVABLE: return "observable";
     case CUBIE_SYMBOL_TIME: return "time";
+    case CUBIE_SYMBOL_DRIVER: return "driver";
   }
   return "symbol";
 }
@@ -80,6 +81,64 @@ static int declare(cubie_model *m, const cubie_config *cfg, cubie_symbol_kind ki
     s->value = d->value;
     s->mark = d->mark;
     CUBIE_CALL(cubie_symtab_insert(&m->table, s->name, kind, i));
+  }
+  return CUBIE_OK;
+}
+
+/* The drivers' names (checked like every other name), their table records
+ * and, for a driver with several series, its hidden selector parameter. */
+static int declare_drivers(cubie_model *m, const cubie_config *cfg) {
+  const cubie_model_config *mc = &cfg->model;
+  if (mc->n_drivers == 0) return CUBIE_OK;
+  m->drivers = calloc((size_t)mc->n_drivers, sizeof *m->drivers);
+  CUBIE_CHECK(m->drivers, CUBIE_ERR_MEMORY, "out of memory building the model");
+  int n_params = m->n_symbols[CUBIE_SYMBOL_PARAMETER], selectors = 0, record = 0;
+  for (int i = 0; i < mc->n_drivers; i++) selectors += mc->drivers[i].selectable;
+  if (selectors) {
+    cubie_model_symbol *grown = realloc(m->symbols[CUBIE_SYMBOL_PARAMETER],
+                                        (size_t)(n_params + selectors) * sizeof *grown);
+    CUBIE_CHECK(grown, CUBIE_ERR_MEMORY, "out of memory building the model");
+    memset(grown + n_params, 0, (size_t)selectors * sizeof *grown);
+    m->symbols[CUBIE_SYMBOL_PARAMETER] = grown;
+  }
+  for (int i = 0; i < mc->n_drivers; i++) {
+    const cubie_driver_decl *d = &mc->drivers[i];
+    if (!is_identifier(d->name))
+      return cubie_config_error_at(cfg, d->mark,
+                                   "'%s' is not a valid driver name (use letters, digits and '_', "
+                                   "not starting with a digit)",
+                                   d->name ? d->name : "");
+    if (strcmp(d->name, "t") == 0)
+      return cubie_config_error_at(cfg, d->mark,
+                                   "'t' is reserved for time and cannot be declared as a driver");
+    const cubie_symtab_entry *e = cubie_symtab_find(&m->table, d->name);
+    if (e) {
+      cubie_mark first = e->kind == CUBIE_SYMBOL_DRIVER ? m->drivers[e->index].mark
+                                                        : m->symbols[e->kind][e->index].mark;
+      return cubie_config_error_at(cfg, d->mark,
+                                   "'%s' is declared twice: as a %s (line %d) and as a driver",
+                                   d->name, kind_noun(e->kind), first.line);
+    }
+    cubie_model_driver *md = &m->drivers[i];
+    CUBIE_CALL(own_string(m, d->name, &md->name));
+    md->mark = d->mark;
+    md->interpolation = (int)d->interpolation;
+    md->outside = (int)d->outside;
+    md->n_series = d->n_series;
+    md->record = record;
+    record += d->n_series;
+    md->selector = -1;
+    if (d->selectable) {
+      md->selector = m->n_symbols[CUBIE_SYMBOL_PARAMETER]++;
+      cubie_model_symbol *s = &m->symbols[CUBIE_SYMBOL_PARAMETER][md->selector];
+      s->name = md->name;
+      s->long_name = "index of the driver series the run uses";
+      s->units = "1";
+      s->mark = d->mark;
+      s->value = 0.0;
+    }
+    m->n_drivers++;
+    CUBIE_CALL(cubie_symtab_insert(&m->table, md->name, CUBIE_SYMBOL_DRIVER, i));
   }
   return CUBIE_OK;
 }
@@ -166,6 +225,7 @@ int cubie_model_create(const cubie_config *cfg, cubie_model **out) {
   if (!rc) rc = declare(m, cfg, CUBIE_SYMBOL_STATE, mc->states, mc->n_states);
   if (!rc) rc = declare(m, cfg, CUBIE_SYMBOL_PARAMETER, mc->parameters, mc->n_parameters);
   if (!rc) rc = declare(m, cfg, CUBIE_SYMBOL_CONSTANT, mc->constants, mc->n_constants);
+  if (!rc) rc = declare_drivers(m, cfg);
   if (!rc && mc->n_states == 0)
     rc = cubie_config_error_at(cfg, mc->equations_mark,
                                "the model declares no states (list them under model.states)");
@@ -205,6 +265,7 @@ void cubie_model_destroy(cubie_model **model) {
   cubie_model_parse_free(&m->parse);
   cubie_model_derivatives_free(&m->derivatives);
   cubie_expr_graph_destroy(&m->graph);
+  free(m->drivers);
   free(m->derivative);
   free(m->observable);
   free(m);
@@ -217,6 +278,13 @@ int cubie_model_n_observables(const cubie_model *m) {
   return m->n_symbols[CUBIE_SYMBOL_OBSERVABLE];
 }
 const char *cubie_model_name(const cubie_model *m) { return m->name; }
+int cubie_model_n_drivers(const cubie_model *m) { return m->n_drivers; }
+int cubie_model_driver_selector(const cubie_model *m, int driver) {
+  return driver >= 0 && driver < m->n_drivers ? m->drivers[driver].selector : -1;
+}
+int cubie_model_driver_series(const cubie_model *m, int driver) {
+  return driver >= 0 && driver < m->n_drivers ? m->drivers[driver].n_series : 0;
+}
 
 static const cubie_model_symbol *symbol_at(const cubie_model *m, cubie_symbol_kind kind,
                                            int index) {
@@ -226,6 +294,8 @@ static const cubie_model_symbol *symbol_at(const cubie_model *m, cubie_symbol_ki
 
 const char *cubie_model_symbol_name(const cubie_model *m, cubie_symbol_kind kind, int index) {
   if (kind == CUBIE_SYMBOL_TIME) return "t";
+  if (kind == CUBIE_SYMBOL_DRIVER)
+    return index >= 0 && index < m->n_drivers ? m->drivers[index].name : NULL;
   const cubie_model_symbol *s = symbol_at(m, kind, index);
   return s ? s->name : NULL;
 }
@@ -284,6 +354,11 @@ int cubie_model_select_outputs(const cubie_model *m, const cubie_config *cfg,
       rc = cubie_config_error_at(cfg, mark,
                                  "'t' need not be saved: the output file always has the time "
                                  "coordinate");
+    } else if (kind == CUBIE_SYMBOL_DRIVER) {
+      rc = cubie_config_error_at(cfg, mark,
+                                 "cannot save driver '%s' directly; define an observable "
+                                 "('%s_value = %s') and save that",
+                                 name, name, name);
     } else if (kind == CUBIE_SYMBOL_PARAMETER || kind == CUBIE_SYMBOL_CONSTANT) {
       rc = cubie_config_error_at(cfg, mark,
                                  "cannot save %s '%s': it does not change during a run (swept "

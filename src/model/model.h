@@ -5,7 +5,10 @@
  * parameters, constants (baked into the generated code), time `t`, and
  * observables (every `NAME = expr` line that is not a derivative; they may
  * also serve as intermediates of other lines, in any order, as long as they
- * form no cycle). It reports every problem in the user's terms with the
+ * form no cycle), and drivers (model.drivers: sampled functions of t, read
+ * at each stage time from the job's driver table, kernels/drivers.h). A
+ * driver with several series has a hidden parameter, after the declared
+ * ones, holding the index of the series a run uses. It reports every problem in the user's terms with the
  * deck's line and column. It never touches files, MPI or backends; the
  * generated text is the whole of its output.
  */
@@ -20,7 +23,8 @@ typedef enum cubie_symbol_kind {
   CUBIE_SYMBOL_PARAMETER,
   CUBIE_SYMBOL_CONSTANT,
   CUBIE_SYMBOL_OBSERVABLE,
-  CUBIE_SYMBOL_TIME
+  CUBIE_SYMBOL_TIME,
+  CUBIE_SYMBOL_DRIVER /* model.drivers: a sampled function of t (index: driver) */
 } cubie_symbol_kind;
 
 /* One quantity the kernel writes at every save point, in output order. */
@@ -41,6 +45,12 @@ void cubie_model_destroy(cubie_model **model);
 int cubie_model_n_states(const cubie_model *m);
 int cubie_model_n_parameters(const cubie_model *m);
 int cubie_model_n_observables(const cubie_model *m);
+int cubie_model_n_drivers(const cubie_model *m);
+/* The parameter that selects driver d's series per run (a sweep of the
+ * driver's name sets it), or -1 when the driver has one series. */
+int cubie_model_driver_selector(const cubie_model *m, int driver);
+/* How many series driver d has. */
+int cubie_model_driver_series(const cubie_model *m, int driver);
 const char *cubie_model_name(const cubie_model *m);
 
 /* Name, units and long_name of a symbol (units/long_name may be NULL). */

@@ -19,6 +19,18 @@ typedef struct cubie_model_symbol {
   cubie_mark mark;
 } cubie_model_symbol;
 
+/* A driver as the generated code needs it (the samples stay in the config;
+ * plan/driver_table.c turns them into the job's table). */
+typedef struct cubie_model_driver {
+  const char *name;
+  cubie_mark mark;
+  int interpolation; /* cubie_driver_interpolation */
+  int outside;       /* cubie_driver_outside */
+  int n_series;
+  int record;        /* its first series' record in the table (kernels/drivers.h) */
+  int selector;      /* parameter index of the series selector, or -1 */
+} cubie_model_driver;
+
 struct cubie_model {
   char *name;
   cubie_model_symbol *symbols[4]; /* by cubie_symbol_kind: STATE .. OBSERVABLE */
@@ -32,6 +44,8 @@ struct cubie_model {
   int *derivative;         /* per state: node of d(state)/dt */
   int *observable;         /* per observable: node of its value */
   struct cubie_model_derivatives *derivatives; /* NULL until cubie_model_differentiate */
+  cubie_model_driver *drivers;
+  int n_drivers;
 };
 
 /* The model's symbolic derivatives, in the same graph as f (model_jacobian.c). */

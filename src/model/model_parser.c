@@ -183,6 +183,7 @@ static const char *kind_word(cubie_symbol_kind kind) {
     case CUBIE_SYMBOL_CONSTANT: return "a constant";
     case CUBIE_SYMBOL_OBSERVABLE: return "an observable";
     case CUBIE_SYMBOL_TIME: return "time";
+    case CUBIE_SYMBOL_DRIVER: return "a driver";
   }
   return "a symbol";
 }
@@ -319,6 +320,9 @@ static int parse_symbol(parser *P, int *id) {
       CUBIE_CALL(cubie_expr_graph_leaf(g, CUBIE_EXPR_OBSERVABLE, e->index, id));
       break;
     case CUBIE_SYMBOL_TIME: CUBIE_CALL(cubie_expr_graph_leaf(g, CUBIE_EXPR_TIME, 0, id)); break;
+    case CUBIE_SYMBOL_DRIVER:
+      CUBIE_CALL(cubie_expr_graph_leaf(g, CUBIE_EXPR_DRIVER, e->index, id));
+      break;
   }
   P->pos++;
   return mark_new_nodes(P, tok);
@@ -532,6 +536,11 @@ static int parse_statement(parser *P, const statement *s) {
                            "derivative)",
                            name, name);
       case CUBIE_SYMBOL_TIME: return parse_error(P, lhs, "cannot assign to time 't'");
+      case CUBIE_SYMBOL_DRIVER:
+        return parse_error(P, lhs,
+                           "cannot assign to driver '%s' (its values come from "
+                           "model.drivers)",
+                           name);
       default:
         return parse_error(P, lhs,
                            "cannot assign to %s '%s' (its value comes from the deck; only "

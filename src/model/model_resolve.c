@@ -208,6 +208,8 @@ static int substitute(resolver *R, int root, int *out) {
       case CUBIE_EXPR_PARAMETER:
       case CUBIE_EXPR_TIME:
       case CUBIE_EXPR_DIRECTION:
+      case CUBIE_EXPR_DRIVER:
+      case CUBIE_EXPR_DRIVER_RATE:
         CUBIE_CALL(cubie_expr_graph_leaf(m->graph, node->op, node->index, &result));
         break;
       default: {

@@ -41,6 +41,36 @@ static const char *sweep_kind_name(cubie_sweep_kind kind) {
                                         : "values";
 }
 
+/* A sweep of a driver's name chooses, per run, which of its series the run
+ * uses: the values are series indices, and the axis sets the driver's
+ * selector parameter (model.h). */
+static int check_driver_sweep(const cubie_config *cfg, const cubie_model *model,
+                              const cubie_sweep *s, cubie_symbol_kind *kind, int *index) {
+  const int driver = *index, n_series = cubie_model_driver_series(model, driver);
+  const int selector = cubie_model_driver_selector(model, driver);
+  if (selector < 0)
+    return cubie_config_error_at(cfg, s->mark,
+                                 "cannot sweep driver '%s': it has one series (give it several, "
+                                 "series: [a.csv, b.csv], to choose one per run by index)",
+                                 s->name);
+  if (s->kind != CUBIE_SWEEP_VALUES)
+    return cubie_config_error_at(cfg, s->mark,
+                                 "sweep of driver '%s' chooses series by index: list them, "
+                                 "values: [0, 1, ...]",
+                                 s->name);
+  for (long long i = 0; s->values && i < s->n; i++) {
+    double v = s->values[i];
+    if (!(v >= 0 && v < n_series && v == floor(v)))
+      return cubie_config_error_at(cfg, s->mark,
+                                   "sweep of driver '%s': value %lld is %g, not a series index "
+                                   "(the driver has %d series, 0 .. %d)",
+                                   s->name, i + 1, v, n_series, n_series - 1);
+  }
+  *kind = CUBIE_SYMBOL_PARAMETER;
+  *index = selector;
+  return CUBIE_OK;
+}
+
 /* Which model quantity sweep `s` varies; errors say what to do instead. */
 static int check_target(const cubie_config *cfg, const cubie_model *model, const cubie_sweep *s,
                         cubie_symbol_kind *kind, int *index) {
@@ -73,6 +103,7 @@ static int check_target(const cubie_config *cfg, const cubie_model *model, const
       return cubie_config_error_at(cfg, s->mark,
                                    "cannot sweep time 't' (set integrator.t0 and "
                                    "integrator.duration instead)");
+    case CUBIE_SYMBOL_DRIVER: return check_driver_sweep(cfg, model, s, kind, index);
   }
   return CUBIE_OK;
 }

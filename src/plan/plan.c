@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "plan/driver_table.h"
 #include "util/error.h"
 #include "kernels/status.h"
 
@@ -274,6 +275,7 @@ int cubie_plan_create(const cubie_config *cfg, const cubie_model *model, const c
   if (!rc) rc = resolve_outputs(p, cfg, model);
   if (!rc) rc = resolve_inputs(p, model, grid);
   if (!rc) rc = resolve_summaries(p, cfg);
+  if (!rc) rc = cubie_driver_table_build(cfg, &p->driver_table, &p->driver_table_length);
   if (!rc) rc = check_names(p, cfg, model, grid);
   if (!rc) rc = check_file_size(p, cfg);
   if (rc) {
@@ -294,6 +296,7 @@ static void free_names(char **names, int n) {
 void cubie_plan_destroy(cubie_plan **plan) {
   if (!plan || !*plan) return;
   cubie_plan *p = *plan;
+  free(p->driver_table);
   free(p->outputs);
   free_names(p->output_names, p->n_outputs);
   free_names(p->input_names, p->n_inputs);

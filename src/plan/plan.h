@@ -75,6 +75,11 @@ typedef struct cubie_plan {
    * otherwise the host decodes every chunk's inputs. */
   long long grid_table_length;
 
+  /* The drivers' table (kernels/drivers.h, plan/driver_table.h), shared by
+   * every run; NULL and 0 when the model has none. */
+  double *driver_table;
+  long long driver_table_length;
+
   /* Scalar kernel arguments (time grid, step control, summaries); the
    * runner copies this and fills in pointers, strides and windows. */
   cubie_chunk_args args;

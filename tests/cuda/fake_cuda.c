@@ -58,6 +58,11 @@ static struct {
   size_t n;
 } pinned[MAX_PINNED];
 static long long shared_bytes;
+/* The driver table symbol (kernels/drivers.h) the fake module declares:
+ * FAKE_CUDA_DRIVER_TABLE=constant (a table of FAKE_CUDA_DRIVER_BYTES) or
+ * global (a pointer); unset: none, as a model without drivers. */
+static unsigned char driver_constant[1 << 16];
+static unsigned long long driver_global;
 static struct {
   unsigned grid, block, smem;
   int launches;
@@ -239,6 +244,17 @@ CUresult cuModuleGetFunction(void **fn, void *m, const char *name) {
 }
 CUresult cuModuleGetGlobal_v2(unsigned long long *ptr, size_t *bytes, void *m, const char *name) {
   (void)m;
+  const char *table = getenv("FAKE_CUDA_DRIVER_TABLE");
+  if (table && strcmp(table, "constant") == 0 && strcmp(name, "cubie_driver_constant") == 0) {
+    *ptr = (unsigned long long)(size_t)driver_constant;
+    *bytes = (size_t)env_int("FAKE_CUDA_DRIVER_BYTES", 0);
+    return *bytes <= sizeof driver_constant ? OK : ERR_INVALID_VALUE;
+  }
+  if (table && strcmp(table, "global") == 0 && strcmp(name, "cubie_driver_global") == 0) {
+    *ptr = (unsigned long long)(size_t)&driver_global;
+    *bytes = sizeof driver_global;
+    return OK;
+  }
   if (strcmp(name, "cubie_cuda_shared_bytes_per_run") != 0) return ERR_NOT_FOUND;
   *ptr = (unsigned long long)(size_t)&shared_bytes;
   *bytes = sizeof shared_bytes;
@@ -422,6 +438,14 @@ CUresult cuMemcpyDtoHAsync_v2(void *dst, unsigned long long src, size_t n, void 
   memcpy(dst, (const void *)(size_t)src, n);
   return OK;
 }
+CUresult cuMemcpyDtoDAsync_v2(unsigned long long dst, unsigned long long src, size_t n, void *s) {
+  log_op("dtod %s bytes=%zu", stream_name(s), n);
+  memcpy((void *)(size_t)dst, (const void *)(size_t)src, n);
+  return OK;
+}
+/* What the module's driver table symbol holds now. */
+const void *fake_cuda_driver_constant(void) { return driver_constant; }
+unsigned long long fake_cuda_driver_global(void) { return driver_global; }
 CUresult cuMemcpyDtoH_v2(void *dst, unsigned long long src, size_t n) {
   memcpy(dst, (const void *)(size_t)src, n);
   return OK;

@@ -5,8 +5,9 @@
  * not, and the gap is printed as NOT CHECKED). Prints registers, spills and
  * shared memory per variant from ptxas's report.
  *
- * Usage: test_cuda_compile DECK.yaml CACHE_DIR. Exit 77 only when NVRTC
- * cannot be loaded at all.
+ * Usage: test_cuda_compile DECK.yaml CACHE_DIR [ALGORITHM]. With ALGORITHM,
+ * only that algorithm's variants (a deck that checks one feature of the
+ * kernel, not the methods). Exit 77 only when NVRTC cannot be loaded at all.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -142,8 +143,8 @@ static int compile_variant(const char *deck, const cubie_algorithm_info *alg, co
 }
 
 int main(int argc, char **argv) {
-  if (argc != 3) {
-    fprintf(stderr, "usage: test_cuda_compile DECK.yaml CACHE_DIR\n");
+  if (argc != 3 && argc != 4) {
+    fprintf(stderr, "usage: test_cuda_compile DECK.yaml CACHE_DIR [ALGORITHM]\n");
     return 2;
   }
   const cubie_nvrtc *nv = NULL;
@@ -160,7 +161,7 @@ int main(int argc, char **argv) {
   int failures = 0, variants = 0;
   const char *precisions[] = {"float32", "float64"};
   for (int i = 0; i < cubie_algorithm_count(); i++)
-    for (int p = 0; p < 2; p++)
+    for (int p = 0; p < 2 && (argc < 4 || strcmp(cubie_algorithm_at(i)->name, argv[3]) == 0); p++)
       for (int shared = 0; shared < 2; shared++) {
         failures += compile_variant(argv[1], cubie_algorithm_at(i), precisions[p], shared, archs,
                                     n_archs, cache);

@@ -134,6 +134,29 @@ def vanderpol(ds):
     check(abs(float(ds["time"][0]) - 10.0) < 1e-12, "saves start after the settling time")
 
 
+
+def driven_membrane(ds):
+    common(ds, 20, 201, ["v", "I_in"], ["I_stim", "g_leak"], dt=0.05)
+    series = np.asarray(ds["I_stim"][:])
+    g = np.asarray(ds["g_leak"][:])
+    check(np.array_equal(series, np.repeat([0, 1], 10)), "I_stim (the series index) varies slowest")
+    check(np.allclose(g, np.tile(np.linspace(0.1, 1.0, 10), 2), rtol=1e-14), "g_leak linspace")
+    check(np.all(np.asarray(ds["status"][:]) == 1), "every run succeeded")
+    t = np.asarray(ds["time"][:])
+    I = np.asarray(ds["I_in"][:])
+    # Saves fall on the samples (every 0.05), where a spline is the sample.
+    pulses = np.where(np.mod(np.round(t / 0.05), 20) < 4, 1.0, 0.0)
+    check(np.max(np.abs(I[0] - pulses)) < 1e-12, "run 0 reads the pulse series at its samples")
+    ramp = np.round(0.1 * t + 0.05 * np.sin(2 * np.pi * t), 6)
+    check(np.max(np.abs(I[10] - ramp)) < 1e-12, "run 10 reads the ramp series at its samples")
+    # Between samples, a faster save grid would show the spline; here the
+    # membrane: for the ramp, v follows I/g with lag c/g; it stays between
+    # 0 and max(I)/g.
+    v = np.asarray(ds["v"][:])
+    check(np.all(v[10:] >= -1e-6) and np.all(v[10:] <= (I[10].max() / g[10:, None]) + 1e-6),
+          "the ramp-driven membrane stays within [0, max I / g]")
+
+
 def kepler(ds):
     common(ds, 8, 100001, ["qx", "qy", "energy", "angular_momentum"], ["e", "qx_initial", "py_initial"],
            dt=np.pi / 500)

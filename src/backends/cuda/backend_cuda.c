@@ -56,6 +56,8 @@ typedef struct cuda_backend {
   int requested_block;     /* run.block_size; 0: from the occupancy calculator */
   cubie_cu_module module;
   cubie_cu_function entry;
+  const double *bound_drivers;       /* the driver table the module's symbol holds (drivers.h) */
+  cubie_cu_deviceptr driver_pointer; /* source of the pointer copy into cubie_driver_global */
   cubie_cu_function reorder; /* cubie_cuda_reorder: results to the file's layout */
   size_t shared_per_run;   /* bytes of dynamic shared memory per run (thread) */
   int block;               /* threads per block of every launch */
@@ -261,6 +263,7 @@ static int cuda_load(void *impl, const cubie_binary *bin) {
     b->entry = NULL;
     b->reorder = NULL;
   }
+  b->bound_drivers = NULL;
   CUBIE_CU_CALL(d, d->ModuleLoadData(&b->module, bin->data), "cuModuleLoadData (the compiled kernel)");
   CUBIE_CU_CALL(d, d->ModuleGetFunction(&b->entry, b->module, "cubie_cuda_run_chunk"),
                 "cuModuleGetFunction(cubie_cuda_run_chunk)");
@@ -413,12 +416,42 @@ static int collect_oldest(cuda_backend *b) {
   return CUBIE_OK;
 }
 
+/* Make the module's driver table symbol (kernels/drivers.h) hold the table
+ * at `drivers` (device memory, copied there by the transfer): the whole
+ * table into constant memory when the kernel placed it there, else its
+ * address into the global pointer. On the compute stream, so it follows
+ * the table's own copy and precedes the launch. Once per table. */
+static int bind_drivers(cuda_backend *b, const double *drivers) {
+  const cubie_cuda_driver *d = b->d;
+  cubie_cu_deviceptr where = 0, table = (cubie_cu_deviceptr)(uintptr_t)drivers;
+  size_t size = 0;
+  if (d->ModuleGetGlobal(&where, &size, b->module, "cubie_driver_constant") == CUBIE_CU_SUCCESS) {
+    CUBIE_CU_CALL(d, d->MemcpyDtoDAsync(where, table, size, b->compute),
+                  "cuMemcpyDtoDAsync (the driver table into constant memory)");
+  } else if (d->ModuleGetGlobal(&where, &size, b->module, "cubie_driver_global") ==
+             CUBIE_CU_SUCCESS) {
+    CUBIE_CHECK(size == sizeof b->driver_pointer, CUBIE_ERR_INTERNAL,
+                "cubie_driver_global has %zu bytes, expected %zu", size, sizeof b->driver_pointer);
+    b->driver_pointer = table;
+    CUBIE_CU_CALL(d, d->MemcpyHtoDAsync(where, &b->driver_pointer, sizeof b->driver_pointer,
+                                        b->compute),
+                  "cuMemcpyHtoDAsync (the driver table's address)");
+  } else {
+    return CUBIE_RAISE(CUBIE_ERR_INTERNAL,
+                       "the job has a driver table but the kernel declares no driver table "
+                       "symbol");
+  }
+  b->bound_drivers = drivers;
+  return CUBIE_OK;
+}
+
 static int cuda_launch(void *impl, const cubie_chunk_args *args) {
   cuda_backend *b = impl;
   const cubie_cuda_driver *d = b->d;
   CUBIE_CHECK(b->entry && b->block > 0, CUBIE_ERR_INTERNAL, "cuda backend: launch before load");
   if (args->n_runs <= 0) return CUBIE_OK;
   CUBIE_CALL(bind(b));
+  if (args->drivers && args->drivers != b->bound_drivers) CUBIE_CALL(bind_drivers(b, args->drivers));
   if (b->timing_count == TIMING_SLOTS) CUBIE_CALL(collect_oldest(b));
   long long grid = (args->n_runs + b->block - 1) / b->block;
   CUBIE_CHECK(grid <= 0x7fffffffLL, CUBIE_ERR_INTERNAL, "%lld runs in one chunk exceed the grid limit",

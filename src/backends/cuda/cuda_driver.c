@@ -76,6 +76,7 @@ static int resolve_all(void *h) {
   RESOLVE(h, MemcpyHtoDAsync, "cuMemcpyHtoDAsync_v2");
   RESOLVE(h, MemcpyDtoHAsync, "cuMemcpyDtoHAsync_v2");
   RESOLVE(h, MemcpyDtoH, "cuMemcpyDtoH_v2");
+  RESOLVE(h, MemcpyDtoDAsync, "cuMemcpyDtoDAsync_v2");
   RESOLVE(h, MemGetInfo, "cuMemGetInfo_v2");
   return 0;
 }

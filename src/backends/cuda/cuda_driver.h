@@ -103,6 +103,8 @@ typedef struct cubie_cuda_driver {
   cubie_cu_result (*MemcpyDtoHAsync)(void *dst, cubie_cu_deviceptr src, size_t bytes,
                                      cubie_cu_stream stream);
   cubie_cu_result (*MemcpyDtoH)(void *dst, cubie_cu_deviceptr src, size_t bytes);
+  cubie_cu_result (*MemcpyDtoDAsync)(cubie_cu_deviceptr dst, cubie_cu_deviceptr src, size_t bytes,
+                                     cubie_cu_stream stream);
   cubie_cu_result (*MemGetInfo)(size_t *free_bytes, size_t *total_bytes);
 } cubie_cuda_driver;
 
