@@ -41,7 +41,7 @@ static void write_methods(FILE *f) {
   fprintf(f, "/* ---- the selected method (methods.def): the host defines CUBIE_ALGORITHM_<ID> ---- */\n");
   const char *keyword = "#if";
 #define CUBIE_GEN_METHOD_(ID, name, aliases, description, FAMILY, stages, order, error_order,   \
-                          fsal, dense_order, dense_degree, jacobian)                            \
+                          fsal, dense_order, dense_degree, jacobian, dense_stages)              \
   fprintf(f,                                                                                    \
           "%s defined(CUBIE_ALGORITHM_" #ID ")\n"                                               \
           "#define CUBIE_METHOD_NAME \"%s\"\n"                                                  \
@@ -52,8 +52,10 @@ static void write_methods(FILE *f) {
           "#define CUBIE_METHOD_FSAL %d\n"                                                      \
           "#define CUBIE_METHOD_DENSE_ORDER %d\n"                                               \
           "#define CUBIE_METHOD_DENSE_DEGREE %d\n"                                              \
-          "#define CUBIE_METHOD_JACOBIAN %d\n",                                                 \
-          keyword, name, stages, order, error_order, fsal, dense_order, dense_degree, jacobian); \
+          "#define CUBIE_METHOD_JACOBIAN %d\n"                                                  \
+          "#define CUBIE_METHOD_DENSE_STAGES %d\n",                                             \
+          keyword, name, stages, order, error_order, fsal, dense_order, dense_degree, jacobian, \
+          dense_stages);                                                                        \
   keyword = "#elif";
   CUBIE_METHODS(CUBIE_GEN_METHOD_)
   fprintf(f, "#else\n#error \"define one CUBIE_ALGORITHM_<ID> of kernels/methods.def:");

@@ -232,6 +232,17 @@ CUBIE_INLINE void cubie_run_adaptive_attempt(const cubie_chunk_args *a, cubie_i6
   }
   const double t_new = lands ? target : t + h;
 #if CUBIE_USE_DENSE
+#if CUBIE_STEP_DENSE_EXTRA
+  /* A step redone at the start of a window whose earlier save points the
+   * previous window interpolated: the uninterrupted run evaluated the
+   * interpolant's extra stages for them, so evaluate (and count) them here
+   * too — counters never depend on window boundaries. */
+  if (s->next_save == a->window_start && s->next_save > 0) {
+    const double ts_before = cubie_save_time(a, s->next_save - 1);
+    if (ts_before > t)
+      (void)cubie_step_dense(&s->step, w, t, h, (ts_before - t) / h, y, y_new, p, s->counters);
+  }
+#endif
   while (s->next_save < a->n_saves) {
     const cubie_i64 j = s->next_save;
     const double ts = cubie_save_time(a, j);

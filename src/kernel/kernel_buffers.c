@@ -40,10 +40,12 @@ static void sizes_of(const cubie_kernel_dims *d, long long *sizes) {
 #define CUBIE_N_OUTPUTS ((long long)d->n_outputs)
 #define CUBIE_N_ACCUMULATORS ((long long)d->n_outputs * d->accumulators)
 #define CUBIE_METHOD_STAGES ((long long)d->algorithm->stages)
+#define CUBIE_METHOD_DENSE_STAGES ((long long)d->algorithm->dense_stages)
   int i = 0;
 #define BUFFER_SIZE(FAMILY, OWNER, PARENT, NAME, elements, what) sizes[i++] = (elements);
   CUBIE_BUFFER_ROWS(BUFFER_SIZE)
 #undef BUFFER_SIZE
+#undef CUBIE_METHOD_DENSE_STAGES
 #undef CUBIE_METHOD_STAGES
 #undef CUBIE_N_ACCUMULATORS
 #undef CUBIE_N_OUTPUTS

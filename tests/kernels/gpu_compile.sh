@@ -26,8 +26,9 @@ echo "nvcc: $nvcc; architectures: ${archs[*]}"
 mkdir -p "$work"
 
 # Rows: M(ID, "name", "aliases", "description", FAMILY, stages, order,
-# error_order, ...) and C(ID, "name", adaptive, ...).
-methods=$(sed -n 's/^ *M(\([A-Z0-9_]*\),.*, [A-Z0-9_]*, [0-9]*, [0-9]*, \([0-9]*\), [0-9]*, [0-9]*, [0-9]*, [0-9]*).*$/\1:\2/p' "$kernels/methods.def")
+# error_order, fsal, dense_order, dense_degree, jacobian, dense_stages) and
+# C(ID, "name", adaptive, ...).
+methods=$(sed -n 's/^ *M(\([A-Z0-9_]*\),.*, [A-Z0-9_]*, [0-9]*, [0-9]*, \([0-9]*\), [0-9]*, [0-9]*, [0-9]*, [0-9]*, [0-9]*).*$/\1:\2/p' "$kernels/methods.def")
 controllers=$(sed -n 's/^ *C(\([A-Z0-9_]*\), "[a-z]*", [01],.*$/\1/p' "$kernels/controllers.def")
 [ -z "$methods" ] || [ -z "$controllers" ] && { echo "cannot read methods.def / controllers.def"; exit 1; }
 variants=()
@@ -52,8 +53,8 @@ compile() { # variant
       echo '#define CUBIE_BUF_ERK_STAGES_LOC CUBIE_LOC_SHARED'
       echo '#define CUBIE_BUF_ERK_STAGES_OFFSET 0'
       echo '#define CUBIE_BUF_LOOP_STATE_LOC CUBIE_LOC_SHARED'
-      echo '#define CUBIE_BUF_LOOP_STATE_OFFSET (CUBIE_METHOD_STAGES * CUBIE_N_STATES)'
-      echo '#define CUBIE_SHARED_PER_RUN ((CUBIE_METHOD_STAGES + 1) * CUBIE_N_STATES)'
+      echo '#define CUBIE_BUF_LOOP_STATE_OFFSET CUBIE_BUF_ERK_STAGES_SIZE'
+      echo '#define CUBIE_SHARED_PER_RUN (CUBIE_BUF_ERK_STAGES_SIZE + CUBIE_N_STATES)'
       echo '#define CUBIE_BUF_LOOP_OUTPUTS_LOC CUBIE_LOC_PERSISTENT'
       echo '#define CUBIE_BUF_LOOP_OUTPUTS_OFFSET 0'
       echo '#define CUBIE_PERSISTENT_PER_RUN CUBIE_N_OUTPUTS'

@@ -22,7 +22,7 @@ typedef struct method {
 } method;
 
 #define METHOD_ROW(ID, name, aliases, description, FAMILY, stages, order, error_order, fsal, \
-                   dense_order, dense_degree, jacobian)                                      \
+                   dense_order, dense_degree, jacobian, dense_stages)                        \
   {#ID, error_order},
 static const method methods[] = {CUBIE_METHODS(METHOD_ROW)};
 #define N_METHODS ((int)(sizeof methods / sizeof methods[0]))

@@ -362,7 +362,7 @@ static void test_checks(void) {
   CHECK_OK(cubie_kernel_buffers_checks(reg, &text));
   CHECK_CONTAINS(text.data, "#if CUBIE_BUF_ERK_STAGES_SIZE != 21\n#error \"buffer erk.stages: "
                             "the host registered 21 elements but the kernels declare "
-                            "CUBIE_METHOD_STAGES * CUBIE_N_STATES\"");
+                            "(CUBIE_METHOD_STAGES + CUBIE_METHOD_DENSE_STAGES) * CUBIE_N_STATES\"");
   CHECK_CONTAINS(text.data, "#if CUBIE_BUF_LOOP_ACCUMULATORS_SIZE != 8\n");
   CHECK_CONTAINS(text.data, "#if CUBIE_BUF_LOOP_PARAMETERS_SIZE != 3\n");
   cubie_strbuf_free(&text);
