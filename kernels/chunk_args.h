@@ -49,6 +49,14 @@ typedef struct cubie_chunk_args {
   cubie_u32 *counters;         /* counters[c * counter_slot_stride + r * counter_run_stride] */
   cubie_i64 counter_run_stride, counter_slot_stride;
 
+  /* Where each run ended, written at the end of every call (doubles): field
+   * 0 the time reached (t_end unless the run failed), fields 1 ..
+   * CUBIE_N_STATES the last accepted state, at
+   * final_state[f * final_field_stride + r * final_run_stride]; NULL: not
+   * wanted. */
+  double *final_state;
+  cubie_i64 final_run_stride, final_field_stride;
+
   /* Per-run state carried between time windows; NULL when the whole
    * trajectory is one window. Field f of run r at
    * persist[f * persist_field_stride + r * persist_run_stride]; the kernel

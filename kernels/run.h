@@ -22,6 +22,9 @@
  * continues; a save point within 1e-9·dt (or rounding) of a grid point is
  * that grid point.
  *
+ * Every call leaves, per run, its status word, counters and where it ended
+ * (the time reached and the last accepted state: chunk_args.h final_state).
+ *
  * Time windows. A step is committed to a window only if every save point it
  * covers is < window_end. When an accepted step also covers a save point >=
  * window_end, the saves < window_end are emitted (and accumulated), the step
@@ -167,6 +170,18 @@ CUBIE_DEVICE void cubie_run_write_status(const cubie_chunk_args *a, cubie_i64 r,
     a->counters[c * a->counter_slot_stride + r * a->counter_run_stride] =
         v > (cubie_i64)0xffffffffu ? 0xffffffffu : (cubie_u32)v;
   }
+}
+
+/* Where run r ended (so far): the time reached and the last accepted
+ * state. A failed run's saves after the failure are NaN; this says how far
+ * it got. */
+CUBIE_DEVICE void cubie_run_write_final(const cubie_chunk_args *a, cubie_i64 r, double t,
+                                        const cubie_real *CUBIE_RESTRICT y) {
+  double *base = a->final_state + r * a->final_run_stride;
+  const cubie_i64 fs = a->final_field_stride;
+  base[0] = t;
+  CUBIE_UNROLL
+  for (int n = 0; n < CUBIE_N_STATES; n++) base[(1 + n) * fs] = (double)y[n];
 }
 
 /* Copy the accepted proposal into the state. */
@@ -401,6 +416,7 @@ CUBIE_DEVICE void cubie_integrate_run(const cubie_chunk_args *args, cubie_i64 r,
 
   if (s.status & CUBIE_RUN_FAILURE_MASK) cubie_fill_failed(a, r, s.next_save);
   cubie_run_write_status(a, r, &s);
+  if (a->final_state) cubie_run_write_final(a, r, s.t, y);
   if (a->persist) cubie_run_persist_store(a, r, &s, y, &w, acc);
 }
 

@@ -14,6 +14,7 @@
 #include "plan/algorithm.h"
 #include "plan/job.h"
 #include "plan/summary_metrics.h"
+#include "run/outcomes.h"
 #include "run/runner.h"
 #include "mpi/signals.h"
 
@@ -34,11 +35,13 @@ static const char usage_tail[] =
     "                      (the deck and --set arguments must be the ones it was written with)\n"
     "  --sequential        compute and write in turn instead of overlapping them\n"
     "  -q, --quiet         no progress line; only errors and the summary\n"
-    "  --timing            print the per-rank timing table and device binding\n";
+    "  --timing            print the per-rank timing table and device binding\n"
+    "  --fail-on-run-error exit 4 when any run failed (its status has a failure bit)\n";
 static const char usage_footer[] =
     "\n"
     "Run it under MPI to spread the runs over ranks: mpiexec -n 4 cubie run DECK\n"
-    "Exit status: 0 success, 1 run-time failure, 2 bad input, 3 interrupted (resumable).\n"
+    "Exit status: 0 success, 1 run-time failure, 2 bad input, 3 interrupted (resumable),\n"
+    "4 some runs failed (only with --fail-on-run-error; the file is complete).\n"
     "Documentation: docs/deck.md, docs/output.md (in the source tree).\n";
 
 static void print_usage(FILE *f) {
@@ -74,7 +77,7 @@ typedef struct cli_args {
   int n_set;
   int backend;
   int threads;
-  int force, sequential, quiet, timing, resume;
+  int force, sequential, quiet, timing, resume, fail_on_run_error;
   int phase;
 } cli_args;
 
@@ -141,6 +144,8 @@ static int parse_args(int argc, char **argv, cli_args *a) {
       a->quiet = 1;
     } else if (strcmp(arg, "--timing") == 0) {
       a->timing = 1;
+    } else if (strcmp(arg, "--fail-on-run-error") == 0) {
+      a->fail_on_run_error = 1;
     } else if (arg[0] == '-' && arg[1] != '\0') {
       return CUBIE_RAISE(CUBIE_ERR_INPUT, "unknown option '%s' (see cubie --help)", arg);
     } else {
@@ -307,15 +312,23 @@ static int command_run(const cli_args *a, MPI_Comm comm, int rank, char *command
     printf("cubie: %lld runs, %lld failed, %.2f s, %s on %d rank%s -> %s\n", report.total_runs,
            report.failed_runs, report.seconds, report.backend, report.n_ranks,
            report.n_ranks == 1 ? "" : "s", report.file);
-    if (report.failed_runs > 0)
+    if (report.failed_runs > 0) {
+      /* By cause, e.g. "1204 runs max_steps, 12 step_too_small" (run/outcomes.h). */
+      cubie_strbuf causes;
+      if (cubie_strbuf_init(&causes) == CUBIE_OK &&
+          cubie_outcomes_describe(&report.outcomes, &causes) == CUBIE_OK && causes.length)
+        fprintf(stderr, "cubie: failed: %s\n", causes.data);
+      cubie_strbuf_free(&causes);
       fprintf(stderr,
-              "cubie: %lld run(s) did not reach the end time; their status variable says why "
-              "(see docs/output.md)\n",
+              "cubie: %lld run(s) did not reach the end time; status says why, t_final and "
+              "<state>_final where they stopped (see docs/output.md)\n",
               report.failed_runs);
+    }
   }
+  bool runs_failed = report.failed_runs > 0;
   cubie_run_report_free(&report);
   cubie_job_destroy(&job);
-  return CUBIE_EXIT_SUCCESS;
+  return a->fail_on_run_error && runs_failed ? CUBIE_EXIT_RUNS_FAILED : CUBIE_EXIT_SUCCESS;
 }
 
 /* Every backend of the list: usable or why not, its devices, and what

@@ -8,7 +8,8 @@
  *                     of its windows;
  *   results_to_host   an item's saves and summaries, copied back and
  *                     reordered into the file's layout;
- *   records_to_host   a piece's status, counters and swept values, staged
+ *   records_to_host   a piece's status, counters, final state and swept
+ *                     values, staged
  *                     per buffer set for the writer;
  *   host_results      what the writer writes for a buffer set.
  *
@@ -26,6 +27,7 @@
 #include <stddef.h>
 
 #include "backends/backend.h"
+#include "kernels/status.h"
 #include "memory/chunk_arrays.h"
 #include "plan/job.h"
 
@@ -34,7 +36,15 @@ typedef struct cubie_staged_records {
   unsigned int *status;   /* [run] */
   unsigned int *counters; /* [counter][run] */
   double *inputs;         /* [axis][run] swept values */
+  double *finals;         /* [1 + state][run]: time reached, last accepted state */
 } cubie_staged_records;
+
+/* How the runs of the staged pieces ended: runs with a failure bit, and
+ * among those, how many carry each status bit (status.def row order). */
+typedef struct cubie_status_tally {
+  long long failed;
+  long long failed_with[CUBIE_N_STATUS_BITS];
+} cubie_status_tally;
 
 /* An item's results on the host, in the file's layout. */
 typedef struct cubie_host_results {
@@ -74,10 +84,10 @@ void cubie_transfer_item_args(const cubie_transfer *t, cubie_chunk_args *args,
  * next kernel. */
 int cubie_transfer_results_to_host(cubie_transfer *t, const cubie_item_extent *e);
 /* Stage the records of the piece item `e` ends (its last window; before
- * anything reuses the device's status) into buffer set e->buffer, and
- * count its failed runs into *failed. */
+ * anything reuses the device's status) into buffer set e->buffer, and add
+ * its failed runs to *tally. */
 int cubie_transfer_records_to_host(cubie_transfer *t, const cubie_item_extent *e,
-                                   long long *failed);
+                                   cubie_status_tally *tally);
 /* What buffer set `buffer` holds for the writer. */
 void cubie_transfer_host_results(const cubie_transfer *t, int buffer, cubie_host_results *out);
 

@@ -66,6 +66,7 @@ static void output_free(cubie_output *o) {
   free(o->summary_vars);
   free(o->input_vars);
   free(o->fixed_vars);
+  free(o->final_vars);
   free(o);
 }
 
@@ -75,7 +76,9 @@ static int output_alloc(const cubie_output_spec *spec, cubie_output *o) {
   o->summary_vars = calloc((size_t)spec->n_outputs * (size_t)spec->n_metrics + 1, sizeof(int));
   o->input_vars = calloc((size_t)spec->n_inputs + 1, sizeof(int));
   o->fixed_vars = calloc((size_t)spec->n_fixed + 1, sizeof(int));
-  CUBIE_CHECK(o->path && o->output_vars && o->summary_vars && o->input_vars && o->fixed_vars,
+  o->final_vars = calloc((size_t)spec->n_finals + 1, sizeof(int));
+  CUBIE_CHECK(o->path && o->output_vars && o->summary_vars && o->input_vars && o->fixed_vars &&
+                  o->final_vars,
               CUBIE_ERR_MEMORY, "out of memory creating output file '%s'", spec->path);
   return CUBIE_OK;
 }
@@ -145,6 +148,9 @@ static int write_coordinates(cubie_output *o, const cubie_output_spec *spec) {
    * time the kernels aim at. */
   for (long long k = 0; k < spec->n_saves; k++)
     values[k] = spec->t_save_start + (double)k * spec->save_every;
+  /* The last save point is t_end, also when save_every does not divide the
+   * duration (src/plan/plan.h). */
+  if (spec->n_saves > 1) values[spec->n_saves - 1] = spec->t_end;
   if ((status = nc_put_var_double(ncid, o->time_var, values)))
     rc = cubie_output_netcdf_error(o->path, status, "write", "time");
   if (!rc && cubie_output_has_summaries(spec)) {
@@ -216,6 +222,7 @@ static int output_init(MPI_Comm comm, const cubie_output_spec *spec, cubie_outpu
   o->n_metrics = cubie_output_has_summaries(spec) ? spec->n_metrics : 0;
   o->n_inputs = spec->n_inputs;
   o->n_fixed = spec->n_fixed;
+  o->n_finals = spec->n_finals;
   o->summary_time_var = o->summary_bounds_var = -1;
   int rc = CUBIE_OK;
   CUBIE_MPI_CALL_KEEP(rc, MPI_Comm_dup(comm, &o->comm));
@@ -326,6 +333,8 @@ static int lookup_all(cubie_output *o, const cubie_output_spec *spec) {
     }
   for (int i = 0; i < o->n_inputs; i++)
     CUBIE_CALL(lookup_var(o, spec->inputs[i].name, 1, run_time, &o->input_vars[i]));
+  for (int i = 0; i < o->n_finals; i++)
+    CUBIE_CALL(lookup_var(o, spec->finals[i].name, 1, run_time, &o->final_vars[i]));
   return CUBIE_OK;
 }
 
@@ -399,17 +408,20 @@ int cubie_output_write_summaries(cubie_output *o, long long run_start, long long
 
 int cubie_output_write_runs(cubie_output *o, long long run_start, long long n_runs,
                             const unsigned int *status, const unsigned int *counters,
-                            const double *inputs) {
+                            const double *inputs, const double *finals) {
   CUBIE_CHECK(o, CUBIE_ERR_INTERNAL, "cubie_output_write_runs: no output file");
   int rc = check_block(o, "cubie_output_write_runs", run_start, n_runs, NULL, 0, 0, 0);
-  if (!rc && n_runs > 0 && (!status || !counters || (o->n_inputs > 0 && !inputs)))
+  if (!rc && n_runs > 0 &&
+      (!status || !counters || (o->n_inputs > 0 && !inputs) || (o->n_finals > 0 && !finals)))
     rc = CUBIE_RAISE(CUBIE_ERR_INTERNAL,
-                     "cubie_output_write_runs: status, counters or inputs missing for '%s'",
+                     "cubie_output_write_runs: status, counters, inputs or final states missing "
+                     "for '%s'",
                      o->path);
   size_t start = (size_t)run_start, count = (size_t)n_runs;
   rc = put_variables(o, &o->status_var, 1, 1, &start, &count, sizeof *status, status, rc);
   rc = put_variables(o, o->counter_vars, CUBIE_N_COUNTERS, 1, &start, &count, sizeof *counters,
                      counters, rc);
+  rc = put_variables(o, o->final_vars, o->n_finals, 1, &start, &count, sizeof *finals, finals, rc);
   return put_variables(o, o->input_vars, o->n_inputs, 1, &start, &count, sizeof *inputs, inputs,
                        rc);
 }

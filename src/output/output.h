@@ -44,7 +44,8 @@ typedef struct cubie_output_spec {
   long long run_block;            /* typical runs per write: HDF5 chunk extent along `run` */
 
   long long n_saves;              /* length of `time` */
-  double t_save_start, save_every;
+  double t_save_start, save_every; /* save point k at t_save_start + k * save_every ... */
+  double t_end;                   /* ... except the last (k = n_saves - 1): t_end */
   const char *time_units;
 
   int n_outputs;                  /* saved states/observables: variables (run, time) */
@@ -54,6 +55,9 @@ typedef struct cubie_output_spec {
   const char *const *metric_names;
   long long n_summaries;
   long long summary_every;        /* in save points */
+
+  int n_finals;                   /* where runs ended: variables (run), double (t_final, <state>_final) */
+  const cubie_output_variable *finals;
 
   int n_inputs;                   /* swept inputs: variables (run), double */
   const cubie_output_variable *inputs;
@@ -92,10 +96,11 @@ int cubie_output_write_summaries(cubie_output *o, long long run_start, long long
                                  long long s0, long long s1, const void *data);
 
 /* Per-run records of those runs: status[n_runs],
- * counters[CUBIE_N_COUNTERS][n_runs] and the swept inputs[n_inputs][n_runs]. */
+ * counters[CUBIE_N_COUNTERS][n_runs], the swept inputs[n_inputs][n_runs]
+ * and where they ended, finals[n_finals][n_runs]. */
 int cubie_output_write_runs(cubie_output *o, long long run_start, long long n_runs,
                             const unsigned int *status, const unsigned int *counters,
-                            const double *inputs);
+                            const double *inputs, const double *finals);
 
 /* Collective. Reopen an existing file for writing (cubie run --resume): the
  * variables of `spec` must be there with the same extents; nothing is

@@ -82,7 +82,7 @@ static int add_name(named *list, int *n, const char *name, const char *suffix, c
  * define mode with a bare "NC_ENAMEINUSE"; say which two collide instead. */
 static int check_unique_names(const cubie_output_spec *spec) {
   int capacity = 5 + CUBIE_N_COUNTERS + spec->n_outputs * (1 + spec->n_metrics) +
-                 spec->n_inputs + spec->n_fixed + 16;
+                 spec->n_inputs + spec->n_fixed + spec->n_finals + 16;
   named *list = calloc((size_t)capacity, sizeof *list);
   CUBIE_CHECK(list, CUBIE_ERR_MEMORY, "out of memory listing output variable names");
   int n = 0, rc = CUBIE_OK;
@@ -100,6 +100,8 @@ static int check_unique_names(const cubie_output_spec *spec) {
     rc = add_name(list, &n, spec->inputs[i].name, NULL, "a swept input");
   for (int i = 0; i < spec->n_fixed && !rc; i++)
     rc = add_name(list, &n, spec->fixed[i].name, NULL, "a fixed input");
+  for (int i = 0; i < spec->n_finals && !rc; i++)
+    rc = add_name(list, &n, spec->finals[i].name, NULL, "where a run ended");
   for (int i = 0; spec->n_ranks > 0 && cubie_output_rank_vars[i].name && !rc; i++)
     rc = add_name(list, &n, cubie_output_rank_vars[i].name, NULL, "a per-rank record");
   if (!rc) {
@@ -142,6 +144,7 @@ int cubie_output_validate(const cubie_output_spec *spec) {
   CUBIE_CALL(check_variables("outputs", spec->n_outputs, spec->outputs));
   CUBIE_CALL(check_variables("inputs", spec->n_inputs, spec->inputs));
   CUBIE_CALL(check_variables("fixed inputs", spec->n_fixed, spec->fixed));
+  CUBIE_CALL(check_variables("final states", spec->n_finals, spec->finals));
   CUBIE_CHECK(spec->n_fixed == 0 || spec->fixed_values, CUBIE_ERR_INTERNAL,
               "output spec: fixed inputs without values");
   CUBIE_CHECK(spec->n_metrics >= 0 && (spec->n_metrics == 0 || spec->metric_names),
@@ -390,6 +393,12 @@ static int define_per_run(definer *d) {
                             &o->counter_vars[c]));
     CUBIE_CALL(put_units_long_name(d, o->counter_vars[c], counter_names[c], "1",
                                    counter_long_names[c]));
+  }
+  for (int i = 0; i < spec->n_finals; i++) {
+    const cubie_output_variable *f = &spec->finals[i];
+    CUBIE_CALL(def_data_var(d, f->name, NC_DOUBLE, 1, &d->dim_run, &double_chunk,
+                            &o->final_vars[i]));
+    CUBIE_CALL(put_units_long_name(d, o->final_vars[i], f->name, f->units, f->long_name));
   }
   for (int i = 0; i < spec->n_inputs; i++) {
     const cubie_output_variable *in = &spec->inputs[i];

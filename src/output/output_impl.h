@@ -27,7 +27,7 @@ struct cubie_output {
   long long total_runs;
   long long n_saves;
   long long n_summaries; /* 0 when the file has no summary_time dimension */
-  int n_outputs, n_metrics, n_inputs;
+  int n_outputs, n_metrics, n_inputs, n_finals;
 
   /* Variable ids, in the order they are written. */
   int run_var, time_var, summary_time_var, summary_bounds_var;
@@ -37,6 +37,7 @@ struct cubie_output {
   int *summary_vars;  /* [n_outputs * n_metrics], metric fastest; NULL without summaries */
   int *input_vars;    /* [n_inputs] */
   int *fixed_vars;    /* [n_fixed] */
+  int *final_vars;    /* [n_finals]: t_final, <state>_final */
   int n_fixed;
 };
 

@@ -107,6 +107,7 @@ int cubie_output_spec_build(const cubie_job *job, const cubie_run_report *report
   sp->n_saves = p->n_saves;
   sp->t_save_start = p->t_save_start;
   sp->save_every = p->save_every;
+  sp->t_end = p->t_end;
   sp->time_units = cfg->model.time_units ? cfg->model.time_units : "1";
 
   s->outputs = calloc((size_t)p->n_outputs + 1, sizeof *s->outputs);
@@ -145,6 +146,23 @@ int cubie_output_spec_build(const cubie_job *job, const cubie_run_report *report
   }
   sp->n_inputs = p->n_inputs;
   sp->inputs = s->inputs;
+
+  /* Where each run ended: the time reached, then the last accepted state. */
+  s->finals = calloc((size_t)p->n_finals_states + 1, sizeof *s->finals);
+  CUBIE_CHECK(s->finals, CUBIE_ERR_MEMORY, "out of memory");
+  s->finals[0].name = p->final_names[0];
+  s->finals[0].units = sp->time_units;
+  s->finals[0].long_name = "time the run reached: t_end, or where it stopped (status says why)";
+  for (int n = 0; n < p->n_finals_states; n++) {
+    const char *name = cubie_model_symbol_name(m, CUBIE_SYMBOL_STATE, n);
+    const char *ln = cubie_model_symbol_long_name(m, CUBIE_SYMBOL_STATE, n);
+    s->finals[1 + n].name = p->final_names[1 + n];
+    s->finals[1 + n].units = cubie_model_symbol_units(m, CUBIE_SYMBOL_STATE, n);
+    CUBIE_CALL(ownf(s, &s->finals[1 + n].long_name, "%s at t_final (the last accepted step)",
+                    ln ? ln : name));
+  }
+  sp->n_finals = 1 + p->n_finals_states;
+  sp->finals = s->finals;
   for (int i = 0; i < p->n_fixed; i++) {
     s->fixed[i].name = p->fixed_names[i];
     s->fixed[i].units = NULL;
@@ -171,6 +189,7 @@ void cubie_output_spec_free(cubie_output_spec_storage *s) {
   free(s->outputs);
   free(s->inputs);
   free(s->fixed);
+  free(s->finals);
   memset(s, 0, sizeof *s);
 }
 

@@ -12,7 +12,7 @@
 /* Names the output file uses for its own variables; user quantities that
  * collide with them get a trailing underscore in the file. */
 static const char *const reserved_names[] = {
-    "run", "time", "summary_time", "summary_time_bounds", "nv", "status", "rank",
+    "run", "time", "summary_time", "summary_time_bounds", "nv", "status", "rank", "t_final",
     "timing_compile", "timing_compute", "timing_transfer", "timing_write", "timing_wait",
     "timing_total", "rank_runs", "rank_node", "rank_local_rank", "rank_device", "rank_host",
     "rank_visible_devices", "rank_weight", NULL};
@@ -101,6 +101,31 @@ static int resolve_inputs(cubie_plan *p, const cubie_model *model, const cubie_g
   return rc;
 }
 
+/* t_final and <state>_final for every state, named unlike anything the
+ * file already holds. */
+static int resolve_finals(cubie_plan *p, const cubie_model *model) {
+  int n_states = cubie_model_n_states(model);
+  p->final_names = calloc((size_t)n_states + 1, sizeof *p->final_names);
+  int cap = p->n_outputs + p->n_inputs + p->n_fixed + n_states + 1;
+  char **taken = calloc((size_t)cap, sizeof *taken);
+  CUBIE_CHECK(p->final_names && taken, CUBIE_ERR_MEMORY, "out of memory");
+  int n_taken = 0, rc = CUBIE_OK;
+  for (int i = 0; i < p->n_outputs; i++) taken[n_taken++] = p->output_names[i];
+  for (int i = 0; i < p->n_inputs; i++) taken[n_taken++] = p->input_names[i];
+  for (int i = 0; i < p->n_fixed; i++) taken[n_taken++] = p->fixed_names[i];
+  p->final_names[0] = strdup("t_final");
+  if (!p->final_names[0]) rc = CUBIE_RAISE(CUBIE_ERR_MEMORY, "out of memory");
+  char base[512];
+  for (int n = 0; n < n_states && !rc; n++) {
+    snprintf(base, sizeof base, "%s_final", cubie_model_symbol_name(model, CUBIE_SYMBOL_STATE, n));
+    rc = unique_name(base, taken, n_taken, &p->final_names[1 + n]);
+    if (!rc) taken[n_taken++] = p->final_names[1 + n];
+    if (!rc) p->n_finals_states = n + 1;
+  }
+  free(taken);
+  return rc;
+}
+
 static int resolve_summaries(cubie_plan *p, const cubie_config *cfg) {
   const cubie_output_config *oc = &cfg->output;
   if (!oc->summaries_set || oc->n_summary_metrics == 0) return CUBIE_OK;
@@ -124,7 +149,9 @@ static int resolve_summaries(cubie_plan *p, const cubie_config *cfg) {
   double ratio = oc->summary_every / p->save_every;
   p->summary_every = (long long)llround(ratio);
   CUBIE_CHECK(p->summary_every >= 1, CUBIE_ERR_INTERNAL, "summary window shorter than a save");
-  p->n_summaries = (p->n_saves - 1) / p->summary_every;
+  /* Whole windows of the uniform grid: the short last interval to a t_end
+   * that save_every does not divide is in none. */
+  p->n_summaries = p->save_intervals / p->summary_every;
   return CUBIE_OK;
 }
 
@@ -167,11 +194,15 @@ int cubie_plan_create(const cubie_config *cfg, const cubie_model *model, const c
   if (cfg->output.save_every_set) {
     double ratio = ic->duration / cfg->output.save_every;
     long long intervals = (long long)floor(ratio + 1e-9 * (ratio > 1 ? ratio : 1));
-    p->n_saves = intervals + 1;
     p->save_every = cfg->output.save_every;
-    p->t_end = p->t_save_start + (double)intervals * p->save_every;
+    p->save_intervals = intervals;
     p->duration_not_multiple =
         fabs((double)intervals * p->save_every - ic->duration) > 1e-9 * ic->duration;
+    /* t_end is always saved: when save_every does not divide the duration,
+     * as one more save point after the last whole interval (docs/output.md). */
+    p->n_saves = intervals + 1 + (p->duration_not_multiple ? 1 : 0);
+    p->t_end = p->duration_not_multiple ? p->t_save_start + ic->duration
+                                        : p->t_save_start + (double)intervals * p->save_every;
   } else {
     p->final_only = true;
     p->n_saves = 1;
@@ -186,6 +217,7 @@ int cubie_plan_create(const cubie_config *cfg, const cubie_model *model, const c
                                "numbers of blocks); use static or weighted, or no compression");
   if (!rc) rc = resolve_outputs(p, cfg, model);
   if (!rc) rc = resolve_inputs(p, model, grid);
+  if (!rc) rc = resolve_finals(p, model);
   if (!rc) rc = resolve_summaries(p, cfg);
   if (rc) {
     cubie_plan_destroy(&p);
@@ -209,6 +241,7 @@ void cubie_plan_destroy(cubie_plan **plan) {
   free_names(p->output_names, p->n_outputs);
   free_names(p->input_names, p->n_inputs);
   free_names(p->fixed_names, p->n_fixed);
+  if (p->final_names) free_names(p->final_names, 1 + p->n_finals_states);
   free(p->fixed_values);
   free(p);
   *plan = NULL;
@@ -257,8 +290,8 @@ int cubie_plan_describe(const cubie_plan *p, const cubie_config *cfg, const cubi
     CUBIE_CALL(cubie_strbuf_printf(out, "saves:       %lld points, t = %g .. %g every %g%s\n",
                                    p->n_saves, p->t_save_start, p->t_end, p->save_every,
                                    p->duration_not_multiple
-                                       ? " (duration is not a multiple of save_every; "
-                                         "integration stops at the last save)"
+                                       ? " (duration is not a multiple of save_every: the "
+                                         "last save point is t_end, after a shorter interval)"
                                        : ""));
   if (ic->settling_time > 0)
     CUBIE_CALL(cubie_strbuf_printf(out, "settling:    t = %g .. %g integrated, not saved\n", p->t0,

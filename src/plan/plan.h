@@ -34,11 +34,15 @@ typedef struct cubie_plan {
   const cubie_algorithm_info *algorithm;
   cubie_controller controller;
 
-  /* Save grid: save point k at t_save_start + k * save_every. */
+  /* Save grid: save point k at t_save_start + k * save_every for k <=
+   * save_intervals; the last one (k = n_saves - 1) is t_end exactly. When
+   * save_every does not divide the duration, t_end is one more save point,
+   * after a shorter last interval (n_saves = save_intervals + 2). */
   long long n_saves;
+  long long save_intervals;                /* whole save_every intervals in the duration */
   double t0, t_save_start, save_every, t_end;
   bool final_only;                         /* only the final state is saved */
-  bool duration_not_multiple;              /* last save before t0 + settling + duration */
+  bool duration_not_multiple;              /* t_end follows the last whole interval */
 
   /* What every save point writes, in order, and the file's names for it. */
   int n_outputs;
@@ -57,6 +61,11 @@ typedef struct cubie_plan {
   char summary_value_storage[CUBIE_MAX_SUMMARY_VALUES][64];
   long long summary_every;                 /* save points per window */
   long long n_summaries;
+
+  /* Where each run ended (file variables (run)): "t_final", then
+   * "<state>_final" for every state, in the model's order. */
+  int n_finals_states;
+  char **final_names;                      /* 1 + n_finals_states names */
 
   /* Swept inputs (file variables (run)) and fixed ones (scalars). */
   int n_inputs;

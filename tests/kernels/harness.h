@@ -22,6 +22,7 @@ typedef struct harness {
   cubie_real *y0, *params, *saves, *summaries;
   cubie_u32 *status, *counters;
   double *persist;
+  double *finals; /* [1 + state][run]: where each run ended */
 } harness;
 
 /* A chunk of n_runs runs with n_saves save points from t_save_start every
@@ -44,6 +45,7 @@ static inline void harness_init(harness *h, cubie_i64 n_runs, cubie_i64 n_saves,
   h->status = (cubie_u32 *)calloc((size_t)n_runs, sizeof(cubie_u32));
   h->counters = (cubie_u32 *)calloc((size_t)(n_runs * CUBIE_N_COUNTERS), sizeof(cubie_u32));
   h->persist = (double *)calloc((size_t)(n_runs * CUBIE_PERSIST_FIELDS), sizeof(double));
+  h->finals = (double *)calloc((size_t)(n_runs * (1 + CUBIE_N_STATES)), sizeof(double));
 
   cubie_chunk_args *a = &h->a;
   a->n_runs = n_runs;
@@ -66,6 +68,9 @@ static inline void harness_init(harness *h, cubie_i64 n_runs, cubie_i64 n_saves,
   }
   a->status = h->status;
   a->counters = h->counters;
+  a->final_state = h->finals;
+  a->final_run_stride = 1;
+  a->final_field_stride = n_runs;
   a->t0 = t0;
   a->t_save_start = t_save_start;
   a->save_every = save_every;
@@ -96,6 +101,7 @@ static inline void harness_free(harness *h) {
   free(h->status);
   free(h->counters);
   free(h->persist);
+  free(h->finals);
 }
 
 static inline void harness_set_y0(harness *h, cubie_i64 r, int i, double v) {
@@ -116,6 +122,10 @@ static inline double harness_summary(const harness *h, cubie_i64 r, int v, int m
 }
 static inline cubie_u32 harness_counter(const harness *h, cubie_i64 r, int c) {
   return h->counters[c * h->a.counter_slot_stride + r * h->a.counter_run_stride];
+}
+/* Where run r ended: field 0 the time reached, 1 + n state n. */
+static inline double harness_final(const harness *h, cubie_i64 r, int field) {
+  return h->finals[field * h->a.final_field_stride + r * h->a.final_run_stride];
 }
 
 /* Run every window [bounds[i], bounds[i+1]) in turn (bounds[0] = 0, the last
@@ -159,11 +169,16 @@ static inline int harness_run(harness *h) {
 }
 
 /* Bitwise equality of everything a run leaves (saves, summaries, status,
- * counters) between two harnesses of the same shape, whatever their layouts. */
+ * counters, where it ended) between two harnesses of the same shape,
+ * whatever their layouts. */
 static inline int harness_identical(const harness *x, const harness *y) {
   int same = x->n_runs == y->n_runs && x->n_saves == y->n_saves && x->n_summaries == y->n_summaries;
   for (cubie_i64 r = 0; same && r < x->n_runs; r++) {
     same = same && x->status[r] == y->status[r];
+    for (int f = 0; f <= CUBIE_N_STATES; f++) {
+      const double a = harness_final(x, r, f), b = harness_final(y, r, f);
+      same = same && memcmp(&a, &b, sizeof a) == 0;
+    }
     for (int c = 0; c < CUBIE_N_COUNTERS; c++)
       same = same && harness_counter(x, r, c) == harness_counter(y, r, c);
     for (int v = 0; v < CUBIE_N_OUTPUTS; v++) {

@@ -131,6 +131,35 @@ static void check_mixed_chunk(void) {
   /* A run that fails at the first step keeps save 0 (the initial state) and
    * its counters; everything after is NaN. */
   check_nan_fill(&h, 3, 1);
+
+  /* Where each run ended: a healthy run at t_end with its last save; a
+   * failed one at its last accepted step, after every save it emitted and
+   * before its first NaN save, in a finite state (the initial state when no
+   * step was accepted). */
+  for (int r = 0; r < N_RUNS; r++) {
+    const double t_final = harness_final(&h, r, 0), y_final = harness_final(&h, r, 1);
+    const int f = first_nan_save(&h, r);
+    CHECK(isfinite(y_final));
+    if (!(h.status[r] & CUBIE_RUN_FAILURE_MASK)) {
+      CHECK(t_final == 2.0);
+      CHECK(y_final == harness_save(&h, r, 0, N_SAVES - 1));
+    } else {
+      CHECK(t_final >= SAVE_EVERY * (f - 1) - 1e-12 && t_final < SAVE_EVERY * f);
+      if (harness_counter(&h, r, CUBIE_COUNTER_ACCEPTED) == 0) {
+        CHECK(t_final == 0.0);
+        CHECK(y_final == (double)(cubie_real)Y0[r]);
+      }
+    }
+  }
+#if CUBIE_ADAPTIVE
+  /* Run 1 stopped just before its blow-up at t = 1, following 1/(1 - t). */
+  CHECK(harness_final(&h, 1, 0) > 0.99 && harness_final(&h, 1, 0) < 1.0);
+#if defined(CUBIE_PRECISION_FLOAT32)
+  CHECK_NEAR(harness_final(&h, 1, 1) * (1.0 - harness_final(&h, 1, 0)), 1.0, 1e-2);
+#else
+  CHECK_NEAR(harness_final(&h, 1, 1) * (1.0 - harness_final(&h, 1, 0)), 1.0, 1e-3);
+#endif
+#endif
   for (int r = 1; r < 4; r++) CHECK(harness_counter(&h, r, CUBIE_COUNTER_RHS_EVALS) > 0);
 
   /* The healthy runs alone give bitwise the same results. */

@@ -53,6 +53,7 @@ static inline cubie_output_spec pattern_spec(const char *path, long long total_r
   s.n_saves = n_saves;
   s.t_save_start = 0.5;
   s.save_every = 0.25;
+  s.t_end = 0.5 + 0.25 * (double)(n_saves - 1);
   s.time_units = "s";
   s.n_outputs = PATTERN_N_OUTPUTS;
   s.outputs = pattern_outputs;
@@ -137,7 +138,7 @@ static inline int pattern_write_runs(cubie_output *o, const cubie_output_spec *s
     for (int c = 0; c < CUBIE_N_COUNTERS; c++) counters[c * n + r] = pattern_counter(c, r0 + r);
     for (int i = 0; i < s->n_inputs; i++) inputs[i * n + r] = pattern_input(i, r0 + r);
   }
-  int rc = cubie_output_write_runs(o, r0, n, status, counters, inputs);
+  int rc = cubie_output_write_runs(o, r0, n, status, counters, inputs, NULL);
   free(status);
   free(counters);
   free(inputs);

@@ -228,13 +228,13 @@ static void test_bad_writes(void) {
   CHECK_FAILS(cubie_output_write_saves(o, 0, 1, 3, 2, data), CUBIE_ERR_INTERNAL);
   CHECK_FAILS(cubie_output_write_summaries(o, 0, 1, 0, 3, data), CUBIE_ERR_INTERNAL);
   CHECK_CONTAINS(cubie_error_message(), "summary windows [0, 3)");
-  CHECK_FAILS(cubie_output_write_runs(o, -1, 2, u, u, data), CUBIE_ERR_INTERNAL);
-  CHECK_FAILS(cubie_output_write_runs(o, 0, 2, NULL, u, data), CUBIE_ERR_INTERNAL);
+  CHECK_FAILS(cubie_output_write_runs(o, -1, 2, u, u, data, NULL), CUBIE_ERR_INTERNAL);
+  CHECK_FAILS(cubie_output_write_runs(o, 0, 2, NULL, u, data, NULL), CUBIE_ERR_INTERNAL);
   CHECK_FAILS(cubie_output_write_saves(o, 0, 2, 0, 1, NULL), CUBIE_ERR_INTERNAL);
   /* Empty writes anywhere in range are fine, even without data. */
   CHECK_OK(cubie_output_write_saves(o, 6, 0, 0, 4, NULL));
   CHECK_OK(cubie_output_write_saves(o, 0, 3, 2, 2, NULL));
-  CHECK_OK(cubie_output_write_runs(o, 6, 0, NULL, NULL, NULL));
+  CHECK_OK(cubie_output_write_runs(o, 6, 0, NULL, NULL, NULL, NULL));
   /* The file is still usable after the refused writes. */
   CHECK_OK(pattern_write_block(o, &s, 0, 6, 1));
   CHECK_OK(cubie_output_close(&o, true));

@@ -110,6 +110,8 @@ static void test_handles(const cubie_job *job) {
     CHECK_STR(a.summaries.summaries[0].device->request.label, "summaries.0");
     CHECK_STR(a.records.status->request.label, "status");
     CHECK_STR(a.records.counters->request.label, "counters");
+    CHECK_STR(a.records.final_state->request.label, "final_state");
+    CHECK_INT(a.records.final_state->request.shape[0], 1 + 3); /* t_final, x, y, z */
     CHECK_STR(a.records.swept_inputs->request.label, "swept_inputs");
     CHECK_INT(a.records.swept_inputs->request.memory, CUBIE_MEMORY_HOST);
     CHECK_INT(a.outputs.n_buffers, 2);
@@ -129,7 +131,7 @@ static void test_handles(const cubie_job *job) {
     CHECK((a.inputs.parameters.host != a.inputs.parameters.device) == (gpu != 0));
     /* Every array of the response has a handle: nothing is allocated that
      * no one can reach (what the pinned status/counter mirrors were). */
-    int handles = 2 * (1 + gpu) + 2 * 2 * (1 + gpu) + 3;
+    int handles = 2 * (1 + gpu) + 2 * 2 * (1 + gpu) + 4;
     CHECK_INT(a.response.n_arrays, handles);
     cubie_chunk_arrays_free(&a);
   }

@@ -49,13 +49,40 @@ int main(void) {
     CHECK_INT(p->args.summary_every, 0);
     cubie_job_destroy(&job);
   }
-  /* A duration that is not a multiple of save_every: the last save is the
-   * last whole multiple, and the plan says so. */
+  /* A duration that is not a multiple of save_every: t_end is saved too,
+   * after the last whole interval (issue 11 §5; it used to be dropped), the
+   * plan says so, and summary windows cover whole intervals only. */
   const char *ragged[] = {"output.save_every=0.3", "output.summaries="};
   job = prepare("lorenz.yaml", ragged, 2);
   if (job) {
-    CHECK_INT(job->plan->n_saves, 34); /* 0, 0.3, ..., 9.9 */
+    CHECK_INT(job->plan->n_saves, 35); /* 0, 0.3, ..., 9.9, 10 */
+    CHECK_INT(job->plan->save_intervals, 33);
+    CHECK(job->plan->t_end == 10.0);
+    CHECK(job->plan->args.t_end == 10.0);
+    CHECK_INT(job->plan->args.n_saves, 35);
     CHECK(job->plan->duration_not_multiple);
+    cubie_strbuf text;
+    CHECK_OK(cubie_strbuf_init(&text));
+    CHECK_OK(cubie_plan_describe(job->plan, job->cfg, job->model, job->grid, &text));
+    CHECK_CONTAINS(text.data, "35 points, t = 0 .. 10 every 0.3 (duration is not a multiple");
+    cubie_strbuf_free(&text);
+    cubie_job_destroy(&job);
+  }
+  const char *ragged_windows[] = {"output.save_every=0.3", "output.summaries.every=0.9"};
+  job = prepare("lorenz.yaml", ragged_windows, 2);
+  if (job) {
+    CHECK_INT(job->plan->n_saves, 35);
+    CHECK_INT(job->plan->summary_every, 3);
+    CHECK_INT(job->plan->n_summaries, 11); /* (0, 0.9] ... (9, 9.9]; (9.9, 10] is not whole */
+    cubie_job_destroy(&job);
+  }
+  /* A multiple: no extra point, t_end is the last multiple. */
+  const char *even[] = {"output.save_every=0.25", "output.summaries="};
+  job = prepare("lorenz.yaml", even, 2);
+  if (job) {
+    CHECK_INT(job->plan->n_saves, 41);
+    CHECK(!job->plan->duration_not_multiple);
+    CHECK(job->plan->t_end == 10.0);
     cubie_job_destroy(&job);
   }
   /* Swept initial values are written as <state>_initial. */
