@@ -160,15 +160,13 @@ CUBIE_DEVICE void cubie_run_persist_load(const cubie_chunk_args *a, cubie_i64 r,
     acc[i] = (cubie_real)base[(CUBIE_PERSIST_ACCUMULATORS + i) * fs];
 }
 
-/* Status word and counters (saturated to 32 bits) of run r. */
+/* Status word and counters (64-bit, as the file holds them) of run r. */
 CUBIE_DEVICE void cubie_run_write_status(const cubie_chunk_args *a, cubie_i64 r,
                                          const cubie_run_state *s) {
   a->status[r] = s->status;
   CUBIE_UNROLL
   for (int c = 0; c < CUBIE_N_COUNTERS; c++) {
-    const cubie_i64 v = s->counters[c];
-    a->counters[c * a->counter_slot_stride + r * a->counter_run_stride] =
-        v > (cubie_i64)0xffffffffu ? 0xffffffffu : (cubie_u32)v;
+    a->counters[c * a->counter_slot_stride + r * a->counter_run_stride] = (cubie_u64)s->counters[c];
   }
 }
 
