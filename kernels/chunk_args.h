@@ -34,9 +34,9 @@ typedef struct cubie_chunk_args {
   void *saves;
   cubie_i64 save_run_stride, save_var_stride, save_time_stride;
 
-  /* Summaries (cubie_real). Metric m of output v for run r, summary window s
-   * (summary_start <= s < summary_end) at
-   * summaries[(v * CUBIE_N_METRICS + m) * sum_var_stride + r * sum_run_stride
+  /* Summaries (cubie_real). Summary value i (the items of summaries.h lay
+   * them out) for run r, summary window s (summary_start <= s < summary_end) at
+   * summaries[i * sum_var_stride + r * sum_run_stride
    *           + (s - summary_start) * sum_time_stride].
    * Summary window s covers save points s*summary_every+1 ... (s+1)*summary_every
    * and is written when its last save point is produced. */

@@ -46,6 +46,7 @@
 #include "lists_generated.h"
 #include "step.h"
 #include "controllers.h"
+#include "save_grid.h"
 #include "summaries.h"
 #include "persist.def"
 
@@ -74,11 +75,6 @@ typedef struct cubie_run_state {
   cubie_step_state step; /* the step family's (step.h) */
   cubie_controller_state ctl;
 } cubie_run_state;
-
-/* Time of save point j. */
-CUBIE_INLINE double cubie_save_time(const cubie_chunk_args *a, cubie_i64 j) {
-  return (j >= a->n_saves - 1) ? a->t_end : a->t_save_start + (double)j * a->save_every;
-}
 
 /* Emit save point j of run r from the state y_at at its time: outputs,
  * saves array, summaries. */

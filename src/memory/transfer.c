@@ -148,7 +148,7 @@ int cubie_transfer_results_to_host(cubie_transfer *t, const cubie_item_extent *e
     const cubie_mirrored_array *a;
     long long outer, n_time;
   } parts[2] = {{&t->arrays->outputs.saves[e->buffer], p->n_outputs, e->k1 - e->k0},
-                {&t->arrays->summaries.summaries[e->buffer], (long long)p->n_outputs * p->n_summary_values,
+                {&t->arrays->summaries.summaries[e->buffer], (long long)p->n_summary_values,
                  e->s1 - e->s0}};
   for (int k = 0; k < 2; k++) {
     if (k == 1 && e->s1 <= e->s0) break;

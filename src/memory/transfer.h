@@ -49,7 +49,7 @@ typedef struct cubie_status_tally {
 /* An item's results on the host, in the file's layout. */
 typedef struct cubie_host_results {
   const void *saves;      /* [output][run][save point] */
-  const void *summaries;  /* [output × metric][run][summary window]; NULL without summaries */
+  const void *summaries;  /* [summary value][run][summary window]; NULL without summaries */
   const cubie_staged_records *records;
 } cubie_host_results;
 

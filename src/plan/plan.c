@@ -131,35 +131,6 @@ static int resolve_finals(cubie_plan *p, const cubie_model *model) {
   return rc;
 }
 
-static int resolve_summaries(cubie_plan *p, const cubie_config *cfg) {
-  const cubie_output_config *oc = &cfg->output;
-  if (!oc->summaries_set || oc->n_summary_metrics == 0) return CUBIE_OK;
-  CUBIE_CHECK(oc->n_summary_metrics <= CUBIE_MAX_METRICS, CUBIE_ERR_INPUT,
-              "%s: at most %d summary metrics", cfg->path, CUBIE_MAX_METRICS);
-  for (int i = 0; i < oc->n_summary_metrics; i++) {
-    const cubie_metric_info *m = cubie_metric_find(oc->summary_metrics[i]);
-    CUBIE_CHECK(m, CUBIE_ERR_INTERNAL, "unvalidated summary metric '%s'", oc->summary_metrics[i]);
-    p->metric_rows[p->n_metrics] = m;
-    p->metrics[p->n_metrics++] = m->name;
-    p->summary_accumulators += m->accumulators;
-    for (int v = 0; v < m->values; v++) {
-      CUBIE_CHECK(p->n_summary_values < CUBIE_MAX_SUMMARY_VALUES, CUBIE_ERR_INPUT,
-                  "%s: the summary metrics write more than %d values per saved quantity",
-                  cfg->path, CUBIE_MAX_SUMMARY_VALUES);
-      char *name = p->summary_value_storage[p->n_summary_values];
-      CUBIE_CALL(cubie_metric_value_name(m, v, name, sizeof p->summary_value_storage[0]));
-      p->summary_value_names[p->n_summary_values++] = name;
-    }
-  }
-  double ratio = oc->summary_every / p->save_every;
-  p->summary_every = (long long)llround(ratio);
-  CUBIE_CHECK(p->summary_every >= 1, CUBIE_ERR_INTERNAL, "summary window shorter than a save");
-  /* Whole windows of the uniform grid: the short last interval to a t_end
-   * that save_every does not divide is in none. */
-  p->n_summaries = p->save_intervals / p->summary_every;
-  return CUBIE_OK;
-}
-
 static void fill_args(cubie_plan *p, const cubie_config *cfg) {
   const cubie_integrator_config *ic = &cfg->integrator;
   cubie_chunk_args *a = &p->args;
@@ -179,8 +150,8 @@ static void fill_args(cubie_plan *p, const cubie_config *cfg) {
   a->max_gain = ic->max_gain;
   for (int i = 0; i < 3; i++) a->gains[i] = ic->gains[i];
   a->max_steps = ic->max_steps;
-  a->summary_every = p->n_metrics ? p->summary_every : 0;
-  a->n_summaries = p->n_metrics ? p->n_summaries : 0;
+  a->summary_every = p->n_summary_items ? p->summary_every : 0;
+  a->n_summaries = p->n_summary_items ? p->n_summaries : 0;
 }
 
 int cubie_plan_create(const cubie_config *cfg, const cubie_model *model, const cubie_grid *grid,
@@ -223,7 +194,7 @@ int cubie_plan_create(const cubie_config *cfg, const cubie_model *model, const c
   if (!rc) rc = resolve_outputs(p, cfg, model);
   if (!rc) rc = resolve_inputs(p, model, grid);
   if (!rc) rc = resolve_finals(p, model);
-  if (!rc) rc = resolve_summaries(p, cfg);
+  if (!rc) rc = cubie_plan_resolve_summaries(p, cfg, model);
   if (rc) {
     cubie_plan_destroy(&p);
     return rc;
@@ -257,8 +228,7 @@ void cubie_plan_destroy(cubie_plan **plan) {
 /* Bytes of saved data one run produces (saves and summaries). */
 static size_t output_bytes_per_run(const cubie_plan *p) {
   size_t saves = (size_t)p->n_saves * (size_t)p->n_outputs * p->real_size;
-  size_t summaries = (size_t)p->n_summaries * (size_t)p->n_outputs *
-                     (size_t)p->n_summary_values * p->real_size;
+  size_t summaries = (size_t)p->n_summaries * (size_t)p->n_summary_values * p->real_size;
   return saves + summaries;
 }
 
@@ -307,11 +277,10 @@ int cubie_plan_describe(const cubie_plan *p, const cubie_config *cfg, const cubi
   for (int i = 0; i < p->n_outputs; i++)
     CUBIE_CALL(cubie_strbuf_printf(out, "%s%s", i ? ", " : "", p->output_names[i]));
   CUBIE_CALL(cubie_strbuf_append(out, "\n"));
-  if (p->n_metrics) {
-    CUBIE_CALL(cubie_strbuf_printf(out, "summaries:   %lld windows of %lld saves:", p->n_summaries,
+  if (p->n_summary_items) {
+    CUBIE_CALL(cubie_strbuf_printf(out, "summaries:   %lld windows of %lld saves: ", p->n_summaries,
                                    p->summary_every));
-    for (int i = 0; i < p->n_metrics; i++)
-      CUBIE_CALL(cubie_strbuf_printf(out, " %s", p->metrics[i]));
+    CUBIE_CALL(cubie_plan_describe_summaries(p, out));
     CUBIE_CALL(cubie_strbuf_append(out, "\n"));
   }
   char size[64];

@@ -40,9 +40,9 @@ static inline void harness_init(harness *h, cubie_i64 n_runs, cubie_i64 n_saves,
   h->y0 = (cubie_real *)calloc((size_t)(n_runs * n_in + 1), sizeof(cubie_real));
   h->params = (cubie_real *)calloc((size_t)(n_runs * n_in + 1), sizeof(cubie_real));
   h->saves = (cubie_real *)calloc((size_t)(n_runs * n_saves * CUBIE_N_OUTPUTS + 1), sizeof(cubie_real));
-  const cubie_i64 n_metrics = CUBIE_N_METRICS > 0 ? CUBIE_N_METRICS : 1;
-  h->summaries = (cubie_real *)calloc(
-      (size_t)(n_runs * (h->n_summaries + 1) * CUBIE_N_OUTPUTS * n_metrics + 1), sizeof(cubie_real));
+  const cubie_i64 n_values = CUBIE_N_SUMMARY_VALUES > 0 ? CUBIE_N_SUMMARY_VALUES : 1;
+  h->summaries = (cubie_real *)calloc((size_t)(n_runs * (h->n_summaries + 1) * n_values + 1),
+                                      sizeof(cubie_real));
   h->status = (cubie_u32 *)calloc((size_t)n_runs, sizeof(cubie_u32));
   h->counters = (cubie_u64 *)calloc((size_t)(n_runs * CUBIE_N_COUNTERS), sizeof(cubie_u64));
   h->persist = (double *)calloc((size_t)(n_runs * CUBIE_PERSIST_FIELDS), sizeof(double));
@@ -52,7 +52,7 @@ static inline void harness_init(harness *h, cubie_i64 n_runs, cubie_i64 n_saves,
   a->n_runs = n_runs;
   a->initial_values = h->y0;
   a->parameters = h->params;
-  const cubie_i64 nvm = CUBIE_N_OUTPUTS * n_metrics;
+  const cubie_i64 nvm = n_values;
   if (run_fastest) {
     a->in_run_stride = 1, a->in_var_stride = n_runs;
     a->save_run_stride = 1, a->save_var_stride = n_runs, a->save_time_stride = n_runs * CUBIE_N_OUTPUTS;
@@ -115,11 +115,15 @@ static inline double harness_save(const harness *h, cubie_i64 r, int v, cubie_i6
   const cubie_chunk_args *a = &h->a;
   return (double)h->saves[v * a->save_var_stride + r * a->save_run_stride + j * a->save_time_stride];
 }
-static inline double harness_summary(const harness *h, cubie_i64 r, int v, int m, cubie_i64 s) {
+/* Summary value i (kernels/summaries.h) of run r, window s. */
+static inline double harness_summary_value(const harness *h, cubie_i64 r, cubie_i64 i, cubie_i64 s) {
   const cubie_chunk_args *a = &h->a;
-  const int nm = CUBIE_N_METRICS > 0 ? CUBIE_N_METRICS : 1;
-  return (double)h->summaries[(v * nm + m) * a->sum_var_stride + r * a->sum_run_stride +
+  return (double)h->summaries[i * a->sum_var_stride + r * a->sum_run_stride +
                               s * a->sum_time_stride];
+}
+/* Value m of output v in summary_items.h's layout (CUBIE_TEST_VALUES each). */
+static inline double harness_summary(const harness *h, cubie_i64 r, int v, int m, cubie_i64 s) {
+  return harness_summary_value(h, r, (cubie_i64)v * CUBIE_TEST_VALUES + m, s);
 }
 static inline cubie_u64 harness_counter(const harness *h, cubie_i64 r, int c) {
   return h->counters[c * h->a.counter_slot_stride + r * h->a.counter_run_stride];
@@ -187,7 +191,7 @@ static inline int harness_identical(const harness *x, const harness *y) {
         const cubie_real a = (cubie_real)harness_save(x, r, v, j), b = (cubie_real)harness_save(y, r, v, j);
         same = same && memcmp(&a, &b, sizeof a) == 0;
       }
-      for (int m = 0; m < CUBIE_N_METRICS; m++)
+      for (int m = 0; m < CUBIE_TEST_VALUES; m++)
         for (cubie_i64 s = 0; s < x->n_summaries; s++) {
           const cubie_real a = (cubie_real)harness_summary(x, r, v, m, s);
           const cubie_real b = (cubie_real)harness_summary(y, r, v, m, s);

@@ -16,6 +16,7 @@
  */
 #include "tu_prologue.h"
 #include "clock_model.h"
+#include "summary_items.h"
 #include "run.h"
 #include "entry_cpu.h"
 #include "harness.h"
@@ -189,21 +190,14 @@ static void check_final_state_only(void) {
   harness_free(&many);
 }
 
-/* The kind of metric slot m, from the selection macros (independently of
- * the kernel's cubie_metric_kind). */
+/* The metric of value m of each output in summary_items.h's sets 1 and 2
+ * (one value each), written out independently of the items. */
 static int slot_kind(int m) {
   const int kinds[8] = {
-#if CUBIE_N_METRICS > 0
-      CUBIE_METRIC_0,
-#endif
-#if CUBIE_N_METRICS > 1
-      CUBIE_METRIC_1,
-#endif
-#if CUBIE_N_METRICS > 2
-      CUBIE_METRIC_2,
-#endif
-#if CUBIE_N_METRICS > 3
-      CUBIE_METRIC_3,
+#if CUBIE_TEST_METRICS == 1
+      CUBIE_METRIC_MEAN, CUBIE_METRIC_MAX, CUBIE_METRIC_MIN, CUBIE_METRIC_RMS,
+#elif CUBIE_TEST_METRICS == 2
+      CUBIE_METRIC_RMS, CUBIE_METRIC_MIN,
 #endif
       0};
   return kinds[m];
@@ -227,7 +221,7 @@ static void check_summaries(void) {
           mx = x > mx ? x : mx;
           mn = x < mn ? x : mn;
         }
-        for (int m = 0; m < CUBIE_N_METRICS; m++) {
+        for (int m = 0; m < CUBIE_TEST_VALUES; m++) {
           const int kind = slot_kind(m);
           const double expected = kind == CUBIE_METRIC_MEAN  ? sum / every
                                   : kind == CUBIE_METRIC_MAX ? mx
@@ -237,12 +231,12 @@ static void check_summaries(void) {
                      SUMMARY_RTOL * (fabs(expected) + 1e-3));
         }
       }
-      for (int m = 0; m < CUBIE_N_METRICS; m++) /* the partial window: untouched */
+      for (int m = 0; m < CUBIE_TEST_VALUES; m++) /* the partial window: untouched */
         CHECK(harness_summary(&h, r, o, m, h.n_summaries) == 0.0);
     }
-#if CUBIE_N_METRICS == 0
+#if CUBIE_TEST_METRICS == 0
   /* No metrics compiled in: summary_every is ignored, nothing is written. */
-  for (cubie_i64 i = 0; i < N_RUNS * (h.n_summaries + 1) * CUBIE_N_OUTPUTS; i++)
+  for (cubie_i64 i = 0; i < N_RUNS * (h.n_summaries + 1); i++) /* the harness's one-value array */
     CHECK(h.summaries[i] == (cubie_real)0);
 #endif
   harness_free(&h);

@@ -16,6 +16,7 @@
  */
 #include "tu_prologue.h"
 #include "trouble_model.h"
+#include "summary_items.h"
 #include "run.h"
 #include "entry_cpu.h"
 #include "harness.h"
@@ -63,7 +64,7 @@ static void check_nan_fill(const harness *h, int r, int first_nan) {
       CHECK(isnan(v));
   }
   for (int s = 0; s < h->n_summaries; s++)
-    for (int m = 0; m < CUBIE_N_METRICS; m++) {
+    for (int m = 0; m < CUBIE_TEST_VALUES; m++) {
       const double v = harness_summary(h, r, 0, m, s);
       if ((s + 1) * SUMMARY_EVERY < first_nan)
         CHECK(isfinite(v));
@@ -174,7 +175,7 @@ static void check_mixed_chunk(void) {
       CHECK(harness_counter(&alone, i, c) == harness_counter(&h, r, c));
     for (int j = 0; j < N_SAVES; j++) CHECK(harness_save(&alone, i, 0, j) == harness_save(&h, r, 0, j));
     for (int s = 0; s < h.n_summaries; s++)
-      for (int m = 0; m < CUBIE_N_METRICS; m++)
+      for (int m = 0; m < CUBIE_TEST_VALUES; m++)
         CHECK(harness_summary(&alone, i, 0, m, s) == harness_summary(&h, r, 0, m, s));
   }
   harness_free(&alone);

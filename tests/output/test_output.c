@@ -313,7 +313,7 @@ static void test_validation(void) {
 /* No metrics: no summary_time dimension, and summaries write nothing. */
 static void test_no_summaries(void) {
   cubie_output_spec s = pattern_spec("nosummary.nc", 5, 3, 4, 1);
-  s.n_metrics = 0;
+  s.n_summary_vars = 0;
   s.n_fixed = 0;
   cubie_output *o = NULL;
   CHECK_OK(cubie_output_create(MPI_COMM_WORLD, &s, &o));

@@ -181,11 +181,12 @@ static void test_zero_sizes(void) {
   cubie_buffer_registry_destroy(&reg);
 }
 
-/* Lorenz with tsit5 (7 stages), 4 outputs, 2 one-accumulator metrics, float64. */
+/* Lorenz with tsit5 (7 stages), 4 outputs, 2 one-accumulator metrics each
+ * (8 accumulators), float64. */
 static cubie_kernel_dims lorenz64;
 static void init_dims(void) {
   lorenz64 = (cubie_kernel_dims){.n_states = 3, .n_parameters = 3, .n_outputs = 4,
-                                 .accumulators = 2, .algorithm = cubie_algorithm_find("tsit5"),
+                                 .accumulators = 8, .algorithm = cubie_algorithm_find("tsit5"),
                                  .real_size = 8};
   CHECK(lorenz64.algorithm && lorenz64.algorithm->stages == 7);
 }
