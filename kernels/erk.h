@@ -93,12 +93,14 @@ CUBIE_INLINE int cubie_erk_stages(double t, double h, const cubie_real *CUBIE_RE
 #endif
 }
 
-/* 1 when every component of v is finite. */
+/* 1 when every component of v is finite: Σ v_n·0 is 0 when all are finite
+ * and NaN as soon as one is infinite or NaN (exactly isfinite of each, in
+ * one multiply-add per state and one test, with no conversion to double). */
 CUBIE_INLINE int cubie_erk_all_finite(const cubie_real *CUBIE_RESTRICT v) {
-  int ok = 1;
+  cubie_real zero = (cubie_real)0;
   CUBIE_UNROLL
-  for (int n = 0; n < CUBIE_N_STATES; n++) ok &= cubie_isfinite((double)v[n]);
-  return ok;
+  for (int n = 0; n < CUBIE_N_STATES; n++) zero += v[n] * (cubie_real)0;
+  return zero == (cubie_real)0;
 }
 
 #if CUBIE_METHOD_ERROR_ORDER > 0
@@ -117,7 +119,6 @@ CUBIE_INLINE cubie_real cubie_erk_error_norm(double h, const cubie_real *CUBIE_R
 #if CUBIE_ERK_HAS_E3
   cubie_real sum3 = (cubie_real)0;
 #endif
-  int finite = 1;
   CUBIE_UNROLL
   for (int n = 0; n < CUBIE_N_STATES; n++) {
     cubie_real e = (cubie_real)0;
@@ -136,8 +137,8 @@ CUBIE_INLINE cubie_real cubie_erk_error_norm(double h, const cubie_real *CUBIE_R
     const cubie_real r3 = e3 * inv_scale;
     sum3 += r3 * r3;
 #endif
-    finite &= cubie_isfinite((double)y_new[n]);
   }
+  const int finite = cubie_erk_all_finite(y_new);
   const cubie_real habs = (cubie_real)(h < 0.0 ? -h : h);
 #if CUBIE_ERK_HAS_E3
   cubie_real deno = sum + (cubie_real)0.01 * sum3;
@@ -146,12 +147,27 @@ CUBIE_INLINE cubie_real cubie_erk_error_norm(double h, const cubie_real *CUBIE_R
 #else
   cubie_real norm = habs * cubie_sqrt(sum * (cubie_real)(1.0 / CUBIE_N_STATES));
 #endif
-  if (!finite || !cubie_isfinite((double)norm)) norm = (cubie_real)-1;
+  if (!finite || !cubie_real_isfinite(norm)) norm = (cubie_real)-1;
   return norm;
 }
 #endif
 
 /* ---- the step contract (step.h), under ERK's own names ------------------ */
+
+/* The rows a step fills only after acceptance or at its first dense output
+ * (the FSAL stage, the extra stages) start at zero in every window: never
+ * read before they are written (have_extra), but the host compiler cannot
+ * always prove it once the loop is inlined (-Wuninitialized). */
+CUBIE_INLINE void cubie_erk_clear_late_rows(cubie_erk_work *w) {
+#if CUBIE_METHOD_DENSE_STAGES > 0
+  CUBIE_UNROLL
+  for (int i = (CUBIE_METHOD_STAGES - CUBIE_METHOD_FSAL) * CUBIE_N_STATES;
+       i < (CUBIE_METHOD_STAGES + CUBIE_METHOD_DENSE_STAGES) * CUBIE_N_STATES; i++)
+    w->k[i] = (cubie_real)0;
+#else
+  (void)w;
+#endif
+}
 
 CUBIE_DEVICE void cubie_erk_start(cubie_erk_state *st, cubie_erk_work *w) {
   st->have_k0 = 0;
@@ -160,6 +176,7 @@ CUBIE_DEVICE void cubie_erk_start(cubie_erk_state *st, cubie_erk_work *w) {
 #endif
   CUBIE_UNROLL
   for (int n = 0; n < CUBIE_N_STATES; n++) w->k[n] = (cubie_real)0; /* persisted as is */
+  cubie_erk_clear_late_rows(w);
 }
 
 CUBIE_DEVICE double cubie_erk_first_step(cubie_erk_state *st, cubie_erk_work *w, double t,
@@ -392,6 +409,7 @@ CUBIE_DEVICE void cubie_erk_persist_load(cubie_erk_state *st, cubie_erk_work *w,
 #if CUBIE_METHOD_DENSE_STAGES > 0
   st->have_extra = 0; /* only between an attempt and its acceptance */
 #endif
+  cubie_erk_clear_late_rows(w);
   CUBIE_UNROLL
   for (int n = 0; n < CUBIE_N_STATES; n++) w->k[n] = (cubie_real)base[(1 + n) * stride];
 }

@@ -24,7 +24,8 @@ enum {
   OPT_SEQUENTIAL,
   OPT_TIMING,
   OPT_FAIL_ON_RUN_ERROR,
-  OPT_BENCH_PHASE
+  OPT_BENCH_PHASE,
+  OPT_SHOW
 };
 
 #define RUN CUBIE_CLI_RUN
@@ -57,6 +58,9 @@ static const cli_option options[] = {
     {"fail-on-run-error", OPT_FAIL_ON_RUN_ERROR, NULL, RUN,
      "exit 4 when any run failed (its status has a failure bit)"},
     {"bench-phase", OPT_BENCH_PHASE, "PHASE", RUN, NULL /* tests/bench: compute, write or both */},
+    {"show", OPT_SHOW, "jacobian", CHECK,
+     "also print the Jacobian's sparsity pattern and the sizes of\n"
+     "the generated f, J, J*v and df/dt (docs/model.md)"},
     {"help", OPT_HELP, NULL, RUN | CHECK | INFO, "print this help and exit"},
 };
 #define N_OPTIONS ((int)(sizeof options / sizeof options[0]))
@@ -238,6 +242,11 @@ static int apply_option(cubie_cli_args *a, const cli_option *o, const char *valu
     case OPT_TIMING: a->timing = true; break;
     case OPT_FAIL_ON_RUN_ERROR: a->fail_on_run_error = true; break;
     case OPT_HELP: a->help = true; break;
+    case OPT_SHOW:
+      CUBIE_CHECK(strcmp(value, "jacobian") == 0, CUBIE_ERR_INPUT,
+                  "--show: cannot show '%s' (cubie check can show: jacobian)", value);
+      a->show_jacobian = true;
+      break;
     case OPT_BENCH_PHASE:
       /* Developer option for tests/bench: time one half of the pipeline. */
       if (strcmp(value, "compute") == 0) a->phase = CUBIE_PHASE_COMPUTE_ONLY;
