@@ -41,7 +41,7 @@ static void write_methods(FILE *f) {
   fprintf(f, "/* ---- the selected method (methods.def): the host defines CUBIE_ALGORITHM_<ID> ---- */\n");
   const char *keyword = "#if";
 #define CUBIE_GEN_METHOD_(ID, name, aliases, description, FAMILY, stages, order, error_order,   \
-                          fsal, dense_order, dense_degree, jacobian)                            \
+                          fsal, dense_order, dense_degree, jacobian, dense_stages)              \
   fprintf(f,                                                                                    \
           "%s defined(CUBIE_ALGORITHM_" #ID ")\n"                                               \
           "#define CUBIE_METHOD_NAME \"%s\"\n"                                                  \
@@ -52,8 +52,10 @@ static void write_methods(FILE *f) {
           "#define CUBIE_METHOD_FSAL %d\n"                                                      \
           "#define CUBIE_METHOD_DENSE_ORDER %d\n"                                               \
           "#define CUBIE_METHOD_DENSE_DEGREE %d\n"                                              \
-          "#define CUBIE_METHOD_JACOBIAN %d\n",                                                 \
-          keyword, name, stages, order, error_order, fsal, dense_order, dense_degree, jacobian); \
+          "#define CUBIE_METHOD_JACOBIAN %d\n"                                                  \
+          "#define CUBIE_METHOD_DENSE_STAGES %d\n",                                             \
+          keyword, name, stages, order, error_order, fsal, dense_order, dense_degree, jacobian, \
+          dense_stages);                                                                        \
   keyword = "#elif";
   CUBIE_METHODS(CUBIE_GEN_METHOD_)
   fprintf(f, "#else\n#error \"define one CUBIE_ALGORITHM_<ID> of kernels/methods.def:");
@@ -91,15 +93,17 @@ static void write_controllers(FILE *f) {
 }
 
 static void write_metrics(FILE *f) {
-  fprintf(f, "/* ---- summary metric kinds (metrics.def); kind 0 is an empty slot ---- */\n");
-  fprintf(f, "#define CUBIE_METRIC_ACCUMULATORS_OF_0 0\n#define CUBIE_METRIC_VALUES_OF_0 0\n");
+  fprintf(f, "/* ---- summary metrics (metrics.def): kind, and accumulators and values per\n"
+             " * saved quantity for a count n (summaries.h sums them over the items) ---- */\n");
   int kind = 0;
-#define CUBIE_GEN_METRIC_(ID, name, accumulators, values, value_names, cell_methods, in_default, \
-                          description)                                                          \
+#define CUBIE_GEN_METRIC_(ID, name, counted, accumulators, values, value_names, cell_methods,    \
+                          units, in_default, description)                                       \
   kind++;                                                                                       \
-  fprintf(f, "#define CUBIE_METRIC_" #ID " %d\n#define CUBIE_METRIC_ACCUMULATORS_OF_%d %d\n"    \
-             "#define CUBIE_METRIC_VALUES_OF_%d %d\n",                                          \
-          kind, kind, accumulators, kind, values);
+  fprintf(f,                                                                                    \
+          "#define CUBIE_METRIC_" #ID " %d\n"                                                   \
+          "#define CUBIE_METRIC_ACCUMULATORS_" #ID "(n) (%s)\n"                                 \
+          "#define CUBIE_METRIC_VALUES_" #ID "(n) (%d * %s)\n",                                  \
+          kind, #accumulators, values, (counted) ? "(n)" : "1");
   CUBIE_METRICS(CUBIE_GEN_METRIC_)
   fprintf(f, "#define CUBIE_METRIC_KINDS %d\n\n", kind);
 }

@@ -38,9 +38,9 @@ typedef struct cubie_chunk_args {
   void *saves;
   cubie_i64 save_run_stride, save_var_stride, save_time_stride;
 
-  /* Summaries (cubie_real). Metric m of output v for run r, summary window s
-   * (summary_start <= s < summary_end) at
-   * summaries[(v * CUBIE_N_METRICS + m) * sum_var_stride + r * sum_run_stride
+  /* Summaries (cubie_real). Summary value i (the items of summaries.h lay
+   * them out) for run r, summary window s (summary_start <= s < summary_end) at
+   * summaries[i * sum_var_stride + r * sum_run_stride
    *           + (s - summary_start) * sum_time_stride].
    * Summary window s covers save points s*summary_every+1 ... (s+1)*summary_every
    * and is written when its last save point is produced. */
@@ -52,6 +52,14 @@ typedef struct cubie_chunk_args {
   cubie_u32 *status;           /* status[r] */
   cubie_u64 *counters;         /* counters[c * counter_slot_stride + r * counter_run_stride] */
   cubie_i64 counter_run_stride, counter_slot_stride;
+
+  /* Where each run ended, written at the end of every call (doubles): field
+   * 0 the time reached (t_end unless the run failed), fields 1 ..
+   * CUBIE_N_STATES the last accepted state, at
+   * final_state[f * final_field_stride + r * final_run_stride]; NULL: not
+   * wanted. */
+  double *final_state;
+  cubie_i64 final_run_stride, final_field_stride;
 
   /* The swept values the file records per run (double): axis x of run r at
    * swept[x * swept_axis_stride + r], written in the first window when the

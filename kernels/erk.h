@@ -10,9 +10,13 @@
  * pow inside them.
  *
  * Buffers (buffers.def, owner ERK): STAGES holds CUBIE_METHOD_STAGES rows of
- * CUBIE_N_STATES, the stage derivatives k_j; row 0 holds k_0 = f(t, y)
- * when an attempt starts (FSAL methods carry it over from the previous
- * step, the others evaluate it once per accepted step: cubie_step_begin).
+ * CUBIE_N_STATES, the stage derivatives k_j, then CUBIE_METHOD_DENSE_STAGES
+ * rows for the extra stages of the dense output (DOP853, Verner 7); row 0
+ * holds k_0 = f(t, y) when an attempt starts (FSAL methods carry it over
+ * from the previous step, the others evaluate it once per accepted step:
+ * cubie_step_begin — or take it from the dense output's f(t + h, y_new)).
+ * The extra stages are evaluated only for a step that has a save point
+ * inside it, at its first interpolation, and counted then.
  * STAGE_STATE holds the state a stage is evaluated at, the interpolated
  * state of cubie_step_dense and the Euler step of the first-step estimate.
  * Persisted (CUBIE_STEP_PERSIST_FIELDS = 1 + N, methods.def): whether k_0
@@ -33,6 +37,11 @@
 
 typedef struct cubie_erk_state {
   int have_k0; /* row 0 of the stages holds f(t, y) */
+#if CUBIE_METHOD_DENSE_STAGES > 0
+  /* The dense output's extra stages (and with them f(t + h, y_new)) of the
+   * step just accepted are in the stage buffer; cleared by every attempt. */
+  int have_extra;
+#endif
 } cubie_erk_state;
 
 typedef struct cubie_erk_work {
@@ -145,10 +154,29 @@ CUBIE_INLINE cubie_real cubie_erk_error_norm(double h, const cubie_real *CUBIE_R
 
 /* ---- the step contract (step.h), under ERK's own names ------------------ */
 
+/* The rows a step fills only after acceptance or at its first dense output
+ * (the FSAL stage, the extra stages) start at zero in every window: never
+ * read before they are written (have_extra), but the host compiler cannot
+ * always prove it once the loop is inlined (-Wuninitialized). */
+CUBIE_INLINE void cubie_erk_clear_late_rows(cubie_erk_work *w) {
+#if CUBIE_METHOD_DENSE_STAGES > 0
+  CUBIE_UNROLL
+  for (int i = (CUBIE_METHOD_STAGES - CUBIE_METHOD_FSAL) * CUBIE_N_STATES;
+       i < (CUBIE_METHOD_STAGES + CUBIE_METHOD_DENSE_STAGES) * CUBIE_N_STATES; i++)
+    w->k[i] = (cubie_real)0;
+#else
+  (void)w;
+#endif
+}
+
 CUBIE_DEVICE void cubie_erk_start(cubie_erk_state *st, cubie_erk_work *w) {
   st->have_k0 = 0;
+#if CUBIE_METHOD_DENSE_STAGES > 0
+  st->have_extra = 0;
+#endif
   CUBIE_UNROLL
   for (int n = 0; n < CUBIE_N_STATES; n++) w->k[n] = (cubie_real)0; /* persisted as is */
+  cubie_erk_clear_late_rows(w);
 }
 
 CUBIE_DEVICE double cubie_erk_first_step(cubie_erk_state *st, cubie_erk_work *w, double t,
@@ -178,7 +206,11 @@ CUBIE_INLINE int cubie_erk_attempt(cubie_erk_state *st, cubie_erk_work *w, doubl
                                     const cubie_real *CUBIE_RESTRICT p,
                                     cubie_real *CUBIE_RESTRICT y_new, const cubie_chunk_args *a,
                                     cubie_real *err, cubie_i64 *counters) {
+#if CUBIE_METHOD_DENSE_STAGES > 0
+  st->have_extra = 0;
+#else
   (void)st;
+#endif
   counters[CUBIE_COUNTER_RHS_EVALS] += cubie_erk_stages(t, h, y, p, w->k, w->stage, y_new);
 #if CUBIE_CONTROLLER_ADAPTIVE
   *err = cubie_erk_error_norm(h, y, y_new, w->k, (cubie_real)a->atol, (cubie_real)a->rtol);
@@ -200,8 +232,13 @@ CUBIE_INLINE void cubie_erk_accept(cubie_erk_state *st, cubie_erk_work *w, doubl
   cubie_real *k = w->k;
   cubie_real *last = k + (CUBIE_METHOD_STAGES - 1) * CUBIE_N_STATES;
 #if !CUBIE_ERK_FSAL_IN_ATTEMPT
-  cubie_model_rhs(t_new, y_new, p, last);
-  counters[CUBIE_COUNTER_RHS_EVALS] += 1;
+#if CUBIE_METHOD_DENSE_STAGES > 0
+  if (!st->have_extra) /* else the dense output evaluated it already */
+#endif
+  {
+    cubie_model_rhs(t_new, y_new, p, last);
+    counters[CUBIE_COUNTER_RHS_EVALS] += 1;
+  }
 #else
   (void)t_new;
   (void)y_new;
@@ -211,6 +248,20 @@ CUBIE_INLINE void cubie_erk_accept(cubie_erk_state *st, cubie_erk_work *w, doubl
   CUBIE_UNROLL
   for (int n = 0; n < CUBIE_N_STATES; n++) k[n] = last[n];
   st->have_k0 = 1;
+#elif CUBIE_ERK_EXTRA_IS_Y_NEW
+  /* The dense output's first extra stage is f(t_new, y_new): k_0 of the next
+   * step, when a save point inside this step made it exist. */
+  (void)t_new;
+  (void)y_new;
+  (void)p;
+  (void)counters;
+  if (st->have_extra) {
+    cubie_real *k = w->k;
+    const cubie_real *f_new = k + CUBIE_METHOD_STAGES * CUBIE_N_STATES;
+    CUBIE_UNROLL
+    for (int n = 0; n < CUBIE_N_STATES; n++) k[n] = f_new[n];
+  }
+  st->have_k0 = st->have_extra;
 #else
   (void)w;
   (void)t_new;
@@ -228,29 +279,101 @@ CUBIE_INLINE void cubie_erk_reject(cubie_erk_state *st, cubie_erk_work *w, int o
   (void)outcome;
 }
 
+#if CUBIE_METHOD_DENSE_STAGES > 0
+/* The dense output's extra stages of the step of size h just accepted from
+ * (t, y) to y_new, into rows CUBIE_METHOD_STAGES.. of the stage buffer (and,
+ * for FSAL methods whose last stage waits for acceptance, that stage first:
+ * the extra stages use it). `stage` is scratch. Returns the number of
+ * right-hand-side evaluations. */
+CUBIE_DEVICE int cubie_erk_extra_stages(double t, double h, const cubie_real *CUBIE_RESTRICT y,
+                                        const cubie_real *CUBIE_RESTRICT y_new,
+                                        const cubie_real *CUBIE_RESTRICT p,
+                                        cubie_real *CUBIE_RESTRICT k,
+                                        cubie_real *CUBIE_RESTRICT stage) {
+  int evals = 0;
+#if CUBIE_METHOD_FSAL && !CUBIE_ERK_FSAL_IN_ATTEMPT
+  cubie_model_rhs(t + h, y_new, p, k + (CUBIE_METHOD_STAGES - 1) * CUBIE_N_STATES);
+  evals += 1;
+#endif
+  const cubie_real hr = (cubie_real)h;
+  CUBIE_UNROLL
+  for (int i = 0; i < CUBIE_METHOD_DENSE_STAGES; i++) {
+    cubie_real *k_i = k + (CUBIE_METHOD_STAGES + i) * CUBIE_N_STATES;
+    if (CUBIE_ERK_EXTRA_IS_Y_NEW && i == 0) { /* y + h Σ b_j k_j is y_new itself */
+      cubie_model_rhs(t + h, y_new, p, k_i);
+    } else {
+      CUBIE_UNROLL
+      for (int n = 0; n < CUBIE_N_STATES; n++) {
+        cubie_real acc = (cubie_real)0;
+        CUBIE_UNROLL
+        for (int j = 0; j < CUBIE_METHOD_STAGES + i; j++)
+          if (cubie_erk_a_extra[i][j] != 0.0)
+            acc += (cubie_real)cubie_erk_a_extra[i][j] * k[j * CUBIE_N_STATES + n];
+        stage[n] = y[n] + hr * acc;
+      }
+      cubie_model_rhs(t + cubie_erk_c_extra[i] * h, stage, p, k_i);
+    }
+    evals += 1;
+  }
+  return evals;
+}
+#endif
+
 #if CUBIE_METHOD_DENSE_DEGREE > 0
-/* y + h Σ_j b_j(θ) k_j with b_j(θ) = Σ_m dense[j][m] θ^(m+1), into the
- * stage-state buffer. */
+/* The state at t + θh inside the step just accepted, into the stage-state
+ * buffer: y + h Σ_j b_j(θ) k_j with b_j(θ) = Σ_m dense[j][m] θ^(m+1) over
+ * the step's stages and the extra ones, or (CUBIE_ERK_DENSE_HAIRER) DOP853's
+ * form of erk_tableaus.h. Extra stages are evaluated at the first call for a
+ * step and counted in counters[]. */
 CUBIE_INLINE const cubie_real *cubie_erk_dense_output(cubie_erk_state *st, cubie_erk_work *w,
                                                      double t, double h, double theta,
                                                      const cubie_real *CUBIE_RESTRICT y,
                                                      const cubie_real *CUBIE_RESTRICT y_new,
                                                      const cubie_real *CUBIE_RESTRICT p,
                                                      cubie_i64 *counters) {
-  /* The interpolants used need no stages beyond the step's own. */
+#if CUBIE_METHOD_DENSE_STAGES > 0
+  if (!st->have_extra) {
+    counters[CUBIE_COUNTER_RHS_EVALS] += cubie_erk_extra_stages(t, h, y, y_new, p, w->k, w->stage);
+    st->have_extra = 1;
+  }
+#else
   (void)st;
   (void)t;
-  (void)y_new;
   (void)p;
   (void)counters;
+#endif
   const cubie_real *CUBIE_RESTRICT k = w->k;
   cubie_real *CUBIE_RESTRICT out = w->stage;
   const cubie_real th = (cubie_real)theta;
   const cubie_real hr = (cubie_real)h;
-  cubie_real wt[CUBIE_METHOD_STAGES];
-  int used[CUBIE_METHOD_STAGES];
+#if CUBIE_ERK_DENSE_HAIRER
+  /* dop853.f's CONTD8 with its coefficients F0 .. F6 (erk_tableaus.h). */
+  const cubie_real th1 = (cubie_real)1 - th;
   CUBIE_UNROLL
-  for (int j = 0; j < CUBIE_METHOD_STAGES; j++) {
+  for (int n = 0; n < CUBIE_N_STATES; n++) {
+    cubie_real f[4];
+    CUBIE_UNROLL
+    for (int i = 0; i < 4; i++) {
+      cubie_real acc = (cubie_real)0;
+      CUBIE_UNROLL
+      for (int j = 0; j < CUBIE_METHOD_STAGES + CUBIE_METHOD_DENSE_STAGES; j++)
+        if (cubie_erk_dense_d[i][j] != 0.0)
+          acc += (cubie_real)cubie_erk_dense_d[i][j] * k[j * CUBIE_N_STATES + n];
+      f[i] = hr * acc;
+    }
+    const cubie_real dy = y_new[n] - y[n];
+    const cubie_real bspl = hr * k[n] - dy;
+    const cubie_real f2 = dy - hr * k[(CUBIE_METHOD_STAGES - 1) * CUBIE_N_STATES + n] - bspl;
+    const cubie_real cona = f[0] + th * (f[1] + th1 * (f[2] + th * f[3]));
+    out[n] = y[n] + th * (dy + th1 * (bspl + th * (f2 + th1 * cona)));
+  }
+  return out;
+#else
+  (void)y_new;
+  cubie_real wt[CUBIE_METHOD_STAGES + CUBIE_METHOD_DENSE_STAGES];
+  int used[CUBIE_METHOD_STAGES + CUBIE_METHOD_DENSE_STAGES];
+  CUBIE_UNROLL
+  for (int j = 0; j < CUBIE_METHOD_STAGES + CUBIE_METHOD_DENSE_STAGES; j++) {
     cubie_real bj = (cubie_real)0;
     used[j] = 0;
     CUBIE_UNROLL
@@ -264,11 +387,12 @@ CUBIE_INLINE const cubie_real *cubie_erk_dense_output(cubie_erk_state *st, cubie
   for (int n = 0; n < CUBIE_N_STATES; n++) {
     cubie_real acc = (cubie_real)0;
     CUBIE_UNROLL
-    for (int j = 0; j < CUBIE_METHOD_STAGES; j++)
+    for (int j = 0; j < CUBIE_METHOD_STAGES + CUBIE_METHOD_DENSE_STAGES; j++)
       if (used[j]) acc += wt[j] * k[j * CUBIE_N_STATES + n];
     out[n] = y[n] + acc;
   }
   return out;
+#endif
 }
 #endif
 
@@ -282,6 +406,10 @@ CUBIE_DEVICE void cubie_erk_persist_store(const cubie_erk_state *st, const cubie
 CUBIE_DEVICE void cubie_erk_persist_load(cubie_erk_state *st, cubie_erk_work *w,
                                           const double *base, cubie_i64 stride) {
   st->have_k0 = (int)base[0];
+#if CUBIE_METHOD_DENSE_STAGES > 0
+  st->have_extra = 0; /* only between an attempt and its acceptance */
+#endif
+  cubie_erk_clear_late_rows(w);
   CUBIE_UNROLL
   for (int n = 0; n < CUBIE_N_STATES; n++) w->k[n] = (cubie_real)base[(1 + n) * stride];
 }
@@ -294,6 +422,7 @@ CUBIE_DEVICE void cubie_erk_persist_load(cubie_erk_state *st, cubie_erk_work *w,
 #define CUBIE_STEP_ORDER CUBIE_METHOD_ORDER
 #define CUBIE_STEP_ERROR_ORDER CUBIE_METHOD_ERROR_ORDER
 #define CUBIE_STEP_DENSE (CUBIE_METHOD_DENSE_DEGREE > 0)
+#define CUBIE_STEP_DENSE_EXTRA (CUBIE_METHOD_DENSE_STAGES > 0)
 typedef cubie_erk_state cubie_step_state;
 typedef cubie_erk_work cubie_step_work;
 #define CUBIE_STEP_DECLARE_WORK(w) CUBIE_ERK_DECLARE_WORK(w)

@@ -25,6 +25,9 @@
  * general step would, with the loop's checks made once per save point: the
  * instructions of a step are its arithmetic (tests/cuda/sass_budget.py).
  *
+ * Every call leaves, per run, its status word, counters and where it ended
+ * (the time reached and the last accepted state: chunk_args.h final_state).
+ *
  * Time windows. A step is committed to a window only if every save point it
  * covers is < window_end. When an accepted step also covers a save point >=
  * window_end, the saves < window_end are emitted (and accumulated), the step
@@ -46,6 +49,7 @@
 #include "lists_generated.h"
 #include "step.h"
 #include "controllers.h"
+#include "save_grid.h"
 #include "summaries.h"
 #include "persist.def"
 
@@ -113,11 +117,6 @@ CUBIE_DEVICE void cubie_run_inputs(const cubie_chunk_args *a, cubie_i64 r,
     for (int n = 0; y && n < CUBIE_N_STATES; n++)
       if (target == n) y[n] = (cubie_real)v;
   }
-}
-
-/* Time of save point j. */
-CUBIE_INLINE double cubie_save_time(const cubie_chunk_args *a, cubie_i64 j) {
-  return (j >= a->n_saves - 1) ? a->t_end : a->t_save_start + (double)j * a->save_every;
 }
 
 /* Emit save point j of run r from the state y_at at its time: outputs,
@@ -210,6 +209,18 @@ CUBIE_DEVICE void cubie_run_write_status(const cubie_chunk_args *a, cubie_i64 r,
   }
 }
 
+/* Where run r ended (so far): the time reached and the last accepted
+ * state. A failed run's saves after the failure are NaN; this says how far
+ * it got. */
+CUBIE_DEVICE void cubie_run_write_final(const cubie_chunk_args *a, cubie_i64 r, double t,
+                                        const cubie_real *CUBIE_RESTRICT y) {
+  double *base = a->final_state + r * a->final_run_stride;
+  const cubie_i64 fs = a->final_field_stride;
+  base[0] = t;
+  CUBIE_UNROLL
+  for (int n = 0; n < CUBIE_N_STATES; n++) base[(1 + n) * fs] = (double)y[n];
+}
+
 /* Copy the accepted proposal into the state. */
 CUBIE_INLINE void cubie_run_commit_state(cubie_real *CUBIE_RESTRICT y,
                                          const cubie_real *CUBIE_RESTRICT y_new) {
@@ -293,6 +304,17 @@ CUBIE_INLINE void cubie_run_adaptive_attempt(const cubie_chunk_args *a, cubie_i6
   }
   const double t_new = lands ? target : t + h;
 #if CUBIE_USE_DENSE
+#if CUBIE_STEP_DENSE_EXTRA
+  /* A step redone at the start of a window whose earlier save points the
+   * previous window interpolated: the uninterrupted run evaluated the
+   * interpolant's extra stages for them, so evaluate (and count) them here
+   * too — counters never depend on window boundaries. */
+  if (s->next_save == a->window_start && s->next_save > 0) {
+    const double ts_before = cubie_save_time(a, s->next_save - 1);
+    if (ts_before > t)
+      (void)cubie_step_dense(&s->step, w, t, h, (ts_before - t) / h, y, y_new, p, s->counters);
+  }
+#endif
   while (s->next_save < a->n_saves) {
     const cubie_i64 j = s->next_save;
     const double ts = cubie_save_time(a, j);
@@ -538,6 +560,7 @@ CUBIE_DEVICE void cubie_integrate_run(const cubie_chunk_args *args, cubie_i64 r,
 
   if (s.status & CUBIE_RUN_FAILURE_MASK) cubie_fill_failed(a, r, s.next_save);
   cubie_run_write_status(a, r, &s);
+  if (a->final_state) cubie_run_write_final(a, r, s.t, y);
   if (a->persist) cubie_run_persist_store(a, r, &s, y, &w, acc);
 }
 

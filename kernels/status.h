@@ -26,6 +26,9 @@ enum cubie_run_status_bit { CUBIE_STATUS_BITS(CUBIE_STATUS_AS_ENUM_) };
   | (CUBIE_STATUS_IS_FAILURE_##kind ? (bit) : 0u)
 #define CUBIE_RUN_FAILURE_MASK (0u CUBIE_STATUS_BITS(CUBIE_STATUS_FAILURE_BIT_))
 
+/* Rows of status.def (a macro: host tables are sized by it). */
+#define CUBIE_N_STATUS_BITS (0 CUBIE_STATUS_BITS(CUBIE_LIST_PLUS_ONE))
+
 /* Counter slots, in this order, in the counters array and the output. */
 #define CUBIE_COUNTER_AS_ENUM_(ID, slot, name, long_name) CUBIE_COUNTER_##ID = slot,
 enum cubie_counter_slot { CUBIE_COUNTERS(CUBIE_COUNTER_AS_ENUM_) };

@@ -61,6 +61,12 @@
  *                           adaptive controller the loop then steps freely
  *                           and interpolates save points; 0: steps land on
  *                           save points
+ *   CUBIE_STEP_DENSE_EXTRA  1 when cubie_step_dense evaluates (and counts)
+ *                           extra stages at its first call for a step; the
+ *                           loop then also calls it once for a step redone
+ *                           at the start of a time window whose earlier save
+ *                           points the previous window interpolated, so that
+ *                           counters match the uninterrupted run
  *   (CUBIE_STEP_PERSIST_FIELDS comes from the methods.def family row: the
  *    family stores and loads exactly that many doubles.)
  *
@@ -176,6 +182,9 @@ CUBIE_INLINE cubie_u32 cubie_step_stop_bit(int outcome) {
 
 #if !defined(CUBIE_STEP_ORDER) || !defined(CUBIE_STEP_ERROR_ORDER) || !defined(CUBIE_STEP_DENSE)
 #error "the step family must define CUBIE_STEP_ORDER, _ERROR_ORDER and _DENSE (step.h)"
+#endif
+#ifndef CUBIE_STEP_DENSE_EXTRA
+#define CUBIE_STEP_DENSE_EXTRA 0
 #endif
 
 #endif

@@ -17,6 +17,7 @@
 #include "run/chunk_loop.h"
 #include "util/error.h"
 #include "plan/job.h"
+#include "run/outcomes.h"
 #include "run/runner.h"
 #include "mpi/signals.h"
 #include "output/output.h"
@@ -230,15 +231,23 @@ static int command_run(const cubie_cli_args *a, MPI_Comm comm, int rank, char *c
     printf("cubie: %lld runs, %lld failed, %.2f s, %s on %d rank%s -> %s\n", report.total_runs,
            report.failed_runs, report.seconds, report.backend, report.n_ranks,
            report.n_ranks == 1 ? "" : "s", report.file);
-    if (report.failed_runs > 0)
+    if (report.failed_runs > 0) {
+      /* By cause, e.g. "1204 runs max_steps, 12 step_too_small" (run/outcomes.h). */
+      cubie_strbuf causes;
+      if (cubie_strbuf_init(&causes) == CUBIE_OK &&
+          cubie_outcomes_describe(&report.outcomes, &causes) == CUBIE_OK && causes.length)
+        fprintf(stderr, "cubie: failed: %s\n", causes.data);
+      cubie_strbuf_free(&causes);
       fprintf(stderr,
-              "cubie: %lld run(s) did not reach the end time; their status variable says why "
-              "(see docs/output.md)\n",
+              "cubie: %lld run(s) did not reach the end time; status says why, t_final and "
+              "<state>_final where they stopped (see docs/output.md)\n",
               report.failed_runs);
+    }
   }
+  bool runs_failed = report.failed_runs > 0;
   cubie_run_report_free(&report);
   cubie_problem_destroy(&problem);
-  return CUBIE_EXIT_SUCCESS;
+  return a->fail_on_run_error && runs_failed ? CUBIE_EXIT_RUNS_FAILED : CUBIE_EXIT_SUCCESS;
 }
 
 /* Every backend of the list: usable or why not, its devices, and what

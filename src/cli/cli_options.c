@@ -23,6 +23,7 @@ enum {
   OPT_RESUME,
   OPT_SEQUENTIAL,
   OPT_TIMING,
+  OPT_FAIL_ON_RUN_ERROR,
   OPT_BENCH_PHASE,
   OPT_SHOW
 };
@@ -54,6 +55,8 @@ static const cli_option options[] = {
      "compute and write in turn instead of overlapping them"},
     {"quiet", OPT_QUIET, NULL, RUN, "no progress line; only errors, warnings and the summary"},
     {"timing", OPT_TIMING, NULL, RUN, "print the per-rank timing table and device binding"},
+    {"fail-on-run-error", OPT_FAIL_ON_RUN_ERROR, NULL, RUN,
+     "exit 4 when any run failed (its status has a failure bit)"},
     {"bench-phase", OPT_BENCH_PHASE, "PHASE", RUN, NULL /* tests/bench: compute, write or both */},
     {"show", OPT_SHOW, "jacobian", CHECK,
      "also print the Jacobian's sparsity pattern and the sizes of\n"
@@ -105,6 +108,7 @@ static void print_option(FILE *f, const cli_option *o, const char *help) {
   option_label(o, label, sizeof label);
   /* Continuation lines of a help text line up under its first line. */
   fprintf(f, "  %-22s", label);
+  if (strlen(label) >= 22) fputs("\n                        ", f); /* a long name: help below */
   for (const char *line = help; *line;) {
     const char *end = strchr(line, '\n');
     int len = end ? (int)(end - line) : (int)strlen(line);
@@ -148,7 +152,8 @@ static void print_lists(FILE *f) {
 }
 
 static const char exit_statuses[] =
-    "Exit status: 0 success, 1 run-time failure, 2 bad input, 3 interrupted (resumable).\n";
+    "Exit status: 0 success, 1 run-time failure, 2 bad input, 3 interrupted (resumable),\n"
+    "4 some runs failed (only with --fail-on-run-error; the file is complete).\n";
 
 void cubie_cli_print_help(FILE *f, cubie_cli_command command) {
   if (command == CUBIE_CLI_NONE) {
@@ -235,6 +240,7 @@ static int apply_option(cubie_cli_args *a, const cli_option *o, const char *valu
     case OPT_SEQUENTIAL: a->sequential = true; break;
     case OPT_QUIET: a->quiet = true; break;
     case OPT_TIMING: a->timing = true; break;
+    case OPT_FAIL_ON_RUN_ERROR: a->fail_on_run_error = true; break;
     case OPT_HELP: a->help = true; break;
     case OPT_SHOW:
       CUBIE_CHECK(strcmp(value, "jacobian") == 0, CUBIE_ERR_INPUT,

@@ -32,7 +32,7 @@ typedef struct cubie_cli_args {
   int n_set;
   int backend;          /* a cubie_backend_kind, or -1 for the deck's */
   int threads;          /* -1 for the deck's */
-  bool force, resume, sequential, quiet, timing;
+  bool force, resume, sequential, quiet, timing, fail_on_run_error;
   bool show_jacobian;   /* check --show jacobian */
   int phase;            /* --bench-phase (a cubie_bench_phase; developer option) */
 } cubie_cli_args;

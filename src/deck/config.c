@@ -82,8 +82,11 @@ void cubie_config_destroy(cubie_config **cfg) {
   free(o->file);
   free_strings(&o->save, o->n_save);
   free(o->save_marks);
-  free_strings(&o->summary_metrics, o->n_summary_metrics);
-  free(o->summary_metric_marks);
+  for (int i = 0; i < o->n_summary_requests; i++) {
+    free(o->summary_requests[i].variable);
+    free(o->summary_requests[i].metric);
+  }
+  free(o->summary_requests);
   free(c->run.cache_dir);
   for (int i = 0; i < c->n_buffers; i++) free(c->buffers[i].name);
   free(c->buffers);

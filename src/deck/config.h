@@ -134,13 +134,23 @@ typedef struct cubie_batch_config {
  * series anyone can read, and every count stays far from overflow. */
 #define CUBIE_MAX_SAVE_POINTS 2147483647LL
 
+/* One summary metric the deck asks for (output.summaries.metrics). */
+typedef struct cubie_summary_request {
+  char *variable;                /* a saved variable; NULL: every saved variable */
+  char *metric;                  /* a kernels/metrics.def name */
+  int count;                     /* "peaks[3]" or {peaks: 3}; 0 for metrics without one */
+  cubie_mark mark;               /* the metric's list item */
+  cubie_mark variable_mark;      /* the variable's key (the item when variable is NULL) */
+} cubie_summary_request;
+
 typedef struct cubie_output_config {
   char *file;                    /* default "<model name>.nc" in the working directory */
   double save_every;  bool save_every_set; /* unset: only the final state is saved */
   char **save;  cubie_mark *save_marks;  int n_save;  /* default: every state */
   bool summaries_set;
   double summary_every;          /* must be a whole multiple of save_every */
-  char **summary_metrics;  cubie_mark *summary_metric_marks;  int n_summary_metrics;
+  /* Deck order; one list for every saved variable, or per variable. */
+  cubie_summary_request *summary_requests;  int n_summary_requests;
   int compression;               /* deflate level 0..9, default 0 (off) */
 } cubie_output_config;
 

@@ -7,11 +7,9 @@
 #include <string.h>
 
 #include "deck/config_sections.h"
-#include "plan/summary_metrics.h"
 #include "util/error.h"
 
 static const char *const output_keys[] = {"file", "save_every", "save", "summaries", "compression"};
-static const char *const summary_keys[] = {"every", "metrics"};
 
 /* A non-empty list of distinct names; marks kept per item. */
 static int read_name_list(const cubie_config *cfg, const cubie_ynode *list, const char *what, const char *kind,
@@ -60,49 +58,6 @@ static int default_save_list(cubie_config *cfg) {
   return CUBIE_OK;
 }
 
-static int read_summaries(cubie_config *cfg, const cubie_deck_section *s) {
-  cubie_output_config *o = &cfg->output;
-  cubie_deck_section sum;
-  CUBIE_CALL(cubie_deck_section_open(cfg, s, "summaries", &sum));
-  if (!sum.map) return CUBIE_OK;
-  CUBIE_CALL(cubie_deck_check_keys(cfg, &sum, summary_keys, 2));
-  if (!o->save_every_set)
-    return cubie_config_error_at(cfg, sum.mark,
-                                 "output.summaries needs output.save_every (summaries accumulate at save points)");
-  o->summaries_set = true;
-  cubie_mark every_m = sum.mark;
-  CUBIE_CALL(cubie_deck_number(cfg, &sum, "every", true, &o->summary_every, NULL, &every_m));
-  if (!(o->summary_every > 0.0))
-    return cubie_config_error_at(cfg, every_m, "output.summaries.every must be > 0, not %g", o->summary_every);
-  if (o->summary_every > cfg->integrator.duration)
-    return cubie_config_error_at(cfg, every_m, "output.summaries.every (%g) is longer than integrator.duration (%g)",
-                                 o->summary_every, cfg->integrator.duration);
-  /* Tolerate the rounding of decimal inputs (0.3 / 0.1 = 2.9999999999999996). */
-  double ratio = o->summary_every / o->save_every, whole = round(ratio);
-  if (whole < 1.0 || fabs(ratio - whole) > 1e-9 * ratio)
-    return cubie_config_error_at(cfg, every_m,
-                                 "output.summaries.every (%g) must be a whole multiple of output.save_every (%g)",
-                                 o->summary_every, o->save_every);
-
-  const cubie_ynode *metrics = cubie_deck_get(&sum, "metrics", NULL);
-  if (!cubie_deck_is_unset(metrics))
-    return read_name_list(cfg, metrics, "output.summaries.metrics", "summary metric", cubie_metric_names(),
-                          cubie_metric_count(), &o->summary_metrics, &o->summary_metric_marks,
-                          &o->n_summary_metrics);
-  /* default: the metrics kernels/metrics.def marks in_default, blamed on the summaries key */
-  int n = cubie_metric_count();
-  o->summary_metrics = calloc((size_t)n, sizeof *o->summary_metrics);
-  o->summary_metric_marks = calloc((size_t)n, sizeof *o->summary_metric_marks);
-  CUBIE_CHECK(o->summary_metrics && o->summary_metric_marks, CUBIE_ERR_MEMORY, "out of memory listing metrics");
-  for (int i = 0; i < n; i++) {
-    if (!cubie_metric_at(i)->in_default) continue;
-    CUBIE_CALL(cubie_deck_strdup(cubie_metric_at(i)->name, &o->summary_metrics[o->n_summary_metrics]));
-    o->summary_metric_marks[o->n_summary_metrics] = sum.mark;
-    o->n_summary_metrics++;
-  }
-  return CUBIE_OK;
-}
-
 int cubie_config_read_output(cubie_config *cfg, const cubie_deck_section *top) {
   cubie_output_config *o = &cfg->output;
   cubie_deck_section s;
@@ -146,7 +101,7 @@ int cubie_config_read_output(cubie_config *cfg, const cubie_deck_section *top) {
     CUBIE_CALL(read_name_list(cfg, save, "output.save", "state or observable", NULL, 0, &o->save, &o->save_marks,
                               &o->n_save));
 
-  CUBIE_CALL(read_summaries(cfg, &s));
+  CUBIE_CALL(cubie_config_read_summaries(cfg, &s));
   long long compression = 0;
   CUBIE_CALL(cubie_deck_integer(cfg, &s, "compression", 0, 9, &compression, NULL));
   o->compression = (int)compression;

@@ -21,6 +21,8 @@ int cubie_config_read_drivers(cubie_config *cfg, const cubie_deck_section *model
 int cubie_config_read_integrator(cubie_config *cfg, const cubie_deck_section *top);
 int cubie_config_read_batch(cubie_config *cfg, const cubie_deck_section *top);
 int cubie_config_read_output(cubie_config *cfg, const cubie_deck_section *top);
+/* output.summaries (config_summaries.c), after output.save_every and save. */
+int cubie_config_read_summaries(cubie_config *cfg, const cubie_deck_section *output);
 int cubie_config_read_run(cubie_config *cfg, const cubie_deck_section *top);
 int cubie_config_read_buffers(cubie_config *cfg, const cubie_deck_section *top);
 

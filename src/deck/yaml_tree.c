@@ -44,11 +44,24 @@ static yaml_mark_t mark_at_offset(const char *text, size_t length, size_t offset
   return m;
 }
 
+/* A word directly followed by '[' where a flow list wanted ',' or ']':
+ * an unquoted "peaks[3]" in [mean, peaks[3]] (YAML reads [ as a list). */
+static bool bracket_after_word(const tree_builder *b, size_t at) {
+  if (at == 0 || at >= b->length || b->text[at] != '[') return false;
+  char c = b->text[at - 1];
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
 static int syntax_error(tree_builder *b) {
   const yaml_parser_t *p = &b->parser;
   yaml_mark_t where = p->problem_mark;
   if (p->error == YAML_READER_ERROR) where = mark_at_offset(b->text, b->length, p->problem_offset);
   const char *problem = p->problem ? p->problem : "malformed YAML";
+  if (p->error != YAML_READER_ERROR && bracket_after_word(b, where.index))
+    return cubie_config_error_at(b->cfg, builder_mark(b, where),
+                                 "YAML syntax error: %s; inside [...] a name with brackets must be "
+                                 "quoted: \"peaks[3]\" (or write {peaks: 3})",
+                                 problem);
   cubie_mark mark = builder_mark(b, where);
   if (b->override_index) {
     if (p->context)

@@ -27,7 +27,7 @@ void cubie_kernel_dims_of(const cubie_plan *plan, const cubie_model *model, cubi
   dims->n_states = cubie_model_n_states(model);
   dims->n_parameters = cubie_model_n_parameters(model);
   dims->n_outputs = plan->n_outputs;
-  dims->accumulators = plan->summary_accumulators;
+  dims->accumulators = plan->n_summary_accumulators;
   dims->algorithm = plan->algorithm;
   dims->real_size = plan->real_size;
 }
@@ -38,12 +38,14 @@ static void sizes_of(const cubie_kernel_dims *d, long long *sizes) {
 #define CUBIE_N_STATES ((long long)d->n_states)
 #define CUBIE_N_PARAMETERS ((long long)d->n_parameters)
 #define CUBIE_N_OUTPUTS ((long long)d->n_outputs)
-#define CUBIE_N_ACCUMULATORS ((long long)d->n_outputs * d->accumulators)
+#define CUBIE_N_ACCUMULATORS ((long long)d->accumulators)
 #define CUBIE_METHOD_STAGES ((long long)d->algorithm->stages)
+#define CUBIE_METHOD_DENSE_STAGES ((long long)d->algorithm->dense_stages)
   int i = 0;
 #define BUFFER_SIZE(FAMILY, OWNER, PARENT, NAME, elements, what) sizes[i++] = (elements);
   CUBIE_BUFFER_ROWS(BUFFER_SIZE)
 #undef BUFFER_SIZE
+#undef CUBIE_METHOD_DENSE_STAGES
 #undef CUBIE_METHOD_STAGES
 #undef CUBIE_N_ACCUMULATORS
 #undef CUBIE_N_OUTPUTS

@@ -24,7 +24,7 @@
 /* The sizes the buffers depend on. */
 typedef struct cubie_kernel_dims {
   int n_states, n_parameters, n_outputs;
-  int accumulators;                       /* summary accumulators per output */
+  int accumulators;                       /* summary accumulators per run (all items) */
   const cubie_algorithm_info *algorithm;  /* its family's buffers and stage count */
   size_t real_size;                       /* bytes per element: 4 or 8 */
 } cubie_kernel_dims;

@@ -82,7 +82,8 @@ int cubie_kernel_source_inline(const char *name, unsigned char *seen, cubie_strb
 
 /* The kernel's compile-time choices: precision, the method and controller
  * rows (kernels/methods.def, controllers.def: lists_generated.h turns
- * CUBIE_ALGORITHM_<ID> into the row's constants) and the metric slots. */
+ * CUBIE_ALGORITHM_<ID> into the row's constants) and the summary items
+ * (kernels/summaries.h), with the host's totals for the kernels to check. */
 static int emit_settings(const cubie_plan *plan, cubie_strbuf *out) {
   CUBIE_CALL(cubie_strbuf_printf(out, "/* cubie %s kernel: %s, %s, %s */\n", CUBIE_VERSION,
                                  plan->algorithm->name, cubie_controller_name(plan->controller),
@@ -93,10 +94,14 @@ static int emit_settings(const cubie_plan *plan, cubie_strbuf *out) {
   CUBIE_CALL(cubie_strbuf_printf(out, "#define CUBIE_ALGORITHM_%s 1\n", plan->algorithm->id));
   CUBIE_CALL(cubie_strbuf_printf(out, "#define CUBIE_CONTROLLER_%s 1\n",
                                  cubie_controller_at(plan->controller)->id));
-  CUBIE_CALL(cubie_strbuf_printf(out, "#define CUBIE_N_METRICS %d\n", plan->n_metrics));
-  for (int i = 0; i < plan->n_metrics; i++)
-    CUBIE_CALL(cubie_strbuf_printf(out, "#define CUBIE_METRIC_%d CUBIE_METRIC_%s\n", i,
-                                   plan->metric_rows[i]->id));
+  CUBIE_CALL(cubie_strbuf_append(out, "#define CUBIE_SUMMARY_ITEMS(X)"));
+  for (int i = 0; i < plan->n_summary_items; i++) {
+    const cubie_summary_item *it = &plan->summary_items[i];
+    CUBIE_CALL(cubie_strbuf_printf(out, " \\\n  X(%d, %s, %d, %d, %d)", it->output, it->metric->id,
+                                   it->count, it->accumulator_offset, it->value_offset));
+  }
+  CUBIE_CALL(cubie_strbuf_printf(out, "\n#define CUBIE_HOST_SUMMARY_VALUES %d\n",
+                                 plan->n_summary_values));
   return CUBIE_OK;
 }
 
@@ -140,7 +145,7 @@ int cubie_kernel_source_build(const cubie_plan *plan, const cubie_model *model,
 int cubie_kernel_persist_fields(const cubie_plan *plan, int n_states) {
   /* kernels/persist.def's counts, evaluated with the names they may use. */
 #define CUBIE_N_STATES n_states
-#define CUBIE_N_ACCUMULATORS (plan->n_outputs * plan->summary_accumulators)
+#define CUBIE_N_ACCUMULATORS (plan->n_summary_accumulators)
 #define CUBIE_STEP_PERSIST_FIELDS cubie_algorithm_persist_fields(plan->algorithm, n_states)
 #define PERSIST_COUNT(NAME, count, what) +(count)
   return 0 CUBIE_PERSIST_LAYOUT(PERSIST_COUNT);
@@ -157,6 +162,11 @@ int cubie_kernel_persist_check(int host_fields, cubie_strbuf *out) {
       "#if CUBIE_PERSIST_FIELDS != %d\n"
       "#error \"persisted fields: the host allocates %d doubles per run but the kernels "
       "store CUBIE_PERSIST_FIELDS (kernels/persist.def, src/kernel/kernel_source.c)\"\n"
+      "#endif\n"
+      "/* ---- summary values the host allocates per run and window (kernels/metrics.def) ---- */\n"
+      "#if defined(CUBIE_HOST_SUMMARY_VALUES) && CUBIE_N_SUMMARY_VALUES != CUBIE_HOST_SUMMARY_VALUES\n"
+      "#error \"summary values: the host allocates CUBIE_HOST_SUMMARY_VALUES per run and window but "
+      "the summary items write CUBIE_N_SUMMARY_VALUES (kernels/summaries.h, src/plan/summary_plan.c)\"\n"
       "#endif\n",
       host_fields, host_fields);
 }

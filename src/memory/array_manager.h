@@ -86,6 +86,8 @@ typedef struct cubie_record_arrays {
   cubie_array_manager manager;
   cubie_managed_array *status;       /* device: [run] */
   cubie_managed_array *counters;     /* device: [counter][run] */
+  cubie_managed_array *final_state;  /* device: [1 + state][run]: time reached, last state;
+                                      * NULL when persist holds them (its T and STATE fields) */
   cubie_managed_array *persist;      /* device: [field][run]; NULL unless windows persist state */
   /* [axis][run], what the file records: on the device, written by the
    * kernel, when it decodes its inputs; else on the host, by the host. */

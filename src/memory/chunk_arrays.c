@@ -54,7 +54,7 @@ long long cubie_chunk_arrays_windows(const cubie_chunk_arrays *a) {
 static void summary_range(const cubie_plan *p, long long k0, long long k1, long long *s0,
                           long long *s1) {
   *s0 = *s1 = 0;
-  if (p->n_metrics == 0 || p->n_summaries == 0) return;
+  if (p->n_summary_items == 0 || p->n_summaries == 0) return;
   long long E = p->summary_every;
   *s0 = (k0 + E - 1) / E - 1;
   if (*s0 < 0) *s0 = 0;

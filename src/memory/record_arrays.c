@@ -1,5 +1,6 @@
-/* record_arrays.c — what every run ends with: its status word and counters
- * (on the device; the run loop stages them to the host per piece), the
+/* record_arrays.c — what every run ends with: its status word, counters
+ * and where it ended (time reached and last accepted state) (on the device;
+ * the run loop stages them to the host per piece), the
  * state carried between time windows (only when the time axis is chunked),
  * and the swept input values the file records per run (written by the
  * kernel on the device when it decodes its inputs, else by the host). */
@@ -24,6 +25,13 @@ int cubie_record_arrays_init(cubie_record_arrays *rec, const cubie_plan *p,
     long long pshape[2] = {persist_fields, runs};
     CUBIE_CALL(cubie_array_manager_add(m, "persist", CUBIE_DTYPE_FLOAT64, CUBIE_MEMORY_DEVICE, 2,
                                        pshape, 1, -1, false, &runs, &rec->persist));
+  }
+  /* Where each run ended: the persisted state holds it when there is one
+   * (time windows), so it costs no memory there. */
+  if (persist_fields == 0) {
+    long long fshape[2] = {1 + (long long)p->n_finals_states, runs};
+    CUBIE_CALL(cubie_array_manager_add(m, "final_state", CUBIE_DTYPE_FLOAT64, CUBIE_MEMORY_DEVICE,
+                                       2, fshape, 1, -1, false, &runs, &rec->final_state));
   }
   long long ishape[2] = {p->n_inputs > 0 ? p->n_inputs : 1, runs};
   cubie_memory_kind where = p->args.grid.n_axes >= 0 ? CUBIE_MEMORY_DEVICE : CUBIE_MEMORY_HOST;

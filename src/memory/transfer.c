@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernels/persist.def"
 #include "kernels/status.h"
 #include "memory/layout.h"
 #include "util/clock.h"
@@ -12,6 +13,28 @@
 static int n_inputs_of(const cubie_transfer *t) {
   int n = t->job->plan->n_inputs;
   return n ? n : 1;
+}
+
+/* Fields of final_state: the time reached, then each state. */
+static int n_finals_of(const cubie_transfer *t) { return 1 + t->job->plan->n_finals_states; }
+
+/* Where field NAME of kernels/persist.def starts: the host reads a run's
+ * time (T) and state (STATE) from the persisted fields when time windows
+ * keep them (no final_state array then). Only the rows above NAME count. */
+static long long persist_field(const char *name, int n_states) {
+  long long offset = 0, found = -1;
+#define CUBIE_N_STATES n_states
+#define CUBIE_N_ACCUMULATORS 0      /* rows below STATE: never added before it is found */
+#define CUBIE_STEP_PERSIST_FIELDS 0
+#define PERSIST_FIELD(NAME, count, what) \
+  if (found < 0 && strcmp(#NAME, name) == 0) found = offset;  \
+  offset += (count);
+  CUBIE_PERSIST_LAYOUT(PERSIST_FIELD)
+#undef PERSIST_FIELD
+#undef CUBIE_STEP_PERSIST_FIELDS
+#undef CUBIE_N_ACCUMULATORS
+#undef CUBIE_N_STATES
+  return found;
 }
 
 int cubie_transfer_create(cubie_transfer *t, const cubie_job *job, cubie_backend *backend,
@@ -51,6 +74,9 @@ int cubie_transfer_create(cubie_transfer *t, const cubie_job *job, cubie_backend
     CUBIE_CALL(backend->ops->alloc(backend->impl, t->staged_kind,
                                    R * (size_t)n_inputs_of(t) * sizeof *s->inputs,
                                    (void **)&s->inputs));
+    CUBIE_CALL(backend->ops->alloc(backend->impl, t->staged_kind,
+                                   R * (size_t)n_finals_of(t) * sizeof *s->finals,
+                                   (void **)&s->finals));
   }
   /* Run-fastest results the device cannot reorder itself come back into
    * this buffer and are reordered by the host. */
@@ -72,6 +98,7 @@ void cubie_transfer_free(cubie_transfer *t) {
     ops->release(t->backend->impl, t->staged_kind, t->staged[b].status);
     ops->release(t->backend->impl, t->staged_kind, t->staged[b].counters);
     ops->release(t->backend->impl, t->staged_kind, t->staged[b].inputs);
+    ops->release(t->backend->impl, t->staged_kind, t->staged[b].finals);
   }
   free(t->reorder);
   memset(t, 0, sizeof *t);
@@ -120,6 +147,9 @@ void cubie_transfer_piece_args(const cubie_transfer *t, cubie_chunk_args *args, 
   args->counters = a->records.counters->data;
   args->counter_run_stride = 1;
   args->counter_slot_stride = n;
+  args->final_state = a->records.final_state ? (double *)a->records.final_state->data : NULL;
+  args->final_run_stride = 1;
+  args->final_field_stride = n;
   args->persist = a->records.persist ? a->records.persist->data : NULL;
   args->persist_run_stride = 1;
   args->persist_field_stride = n;
@@ -178,7 +208,7 @@ int cubie_transfer_results_to_host(cubie_transfer *t, const cubie_item_extent *e
                            e->k1 - e->k0, e->n));
   if (e->s1 > e->s0)
     CUBIE_CALL(block_to_host(t, &a->summaries.summaries[e->buffer], a->summaries.file_layout,
-                             (long long)p->n_outputs * p->n_summary_values, e->s1 - e->s0, e->n));
+                             (long long)p->n_summary_values, e->s1 - e->s0, e->n));
   /* Both blocks' copies were queued before waiting for either. */
   CUBIE_CALL(ops->synchronize_copies(t->backend->impl));
   *t->seconds += cubie_timing_now() - t0;
@@ -186,7 +216,7 @@ int cubie_transfer_results_to_host(cubie_transfer *t, const cubie_item_extent *e
 }
 
 int cubie_transfer_records_to_host(cubie_transfer *t, const cubie_item_extent *e,
-                                   long long *failed) {
+                                   cubie_status_tally *tally) {
   const cubie_backend_ops *ops = t->backend->ops;
   void *impl = t->backend->impl;
   const cubie_record_arrays *rec = &t->arrays->records;
@@ -194,13 +224,30 @@ int cubie_transfer_records_to_host(cubie_transfer *t, const cubie_item_extent *e
   size_t n = (size_t)e->n;
   size_t status_bytes = n * sizeof *s->status;
   size_t counter_bytes = n * CUBIE_N_COUNTERS * sizeof *s->counters;
+  /* Where the runs ended: final_state, or the persisted T and STATE
+   * fields ([field][run], field stride n: T is one row, STATE n_states
+   * consecutive rows). */
+  int n_states = n_finals_of(t) - 1;
+  const double *final_src[2] = {NULL, NULL};
+  size_t final_bytes[2] = {n * sizeof *s->finals, n * (size_t)n_states * sizeof *s->finals};
+  if (rec->final_state) {
+    final_src[0] = (const double *)rec->final_state->data;
+    final_src[1] = final_src[0] + n;
+  } else {
+    const double *persist = (const double *)rec->persist->data;
+    final_src[0] = persist + (size_t)persist_field("T", n_states) * n;
+    final_src[1] = persist + (size_t)persist_field("STATE", n_states) * n;
+  }
   double t0 = cubie_timing_now();
   if (ops->host_is_device) {
     memcpy(s->status, rec->status->data, status_bytes);
     memcpy(s->counters, rec->counters->data, counter_bytes);
+    for (int k = 0; k < 2; k++) memcpy(s->finals + k * n, final_src[k], final_bytes[k]);
   } else {
     CUBIE_CALL(ops->copy_to_host(impl, s->status, rec->status->data, status_bytes));
     CUBIE_CALL(ops->copy_to_host(impl, s->counters, rec->counters->data, counter_bytes));
+    for (int k = 0; k < 2; k++)
+      CUBIE_CALL(ops->copy_to_host(impl, s->finals + k * n, final_src[k], final_bytes[k]));
   }
   /* The swept values: written by the kernel when it decoded its inputs
    * (device memory), else by the host when it decoded them. */
@@ -210,8 +257,15 @@ int cubie_transfer_records_to_host(cubie_transfer *t, const cubie_item_extent *e
   else
     memcpy(s->inputs, rec->swept_inputs->data, swept_bytes);
   *t->seconds += cubie_timing_now() - t0;
-  for (size_t r = 0; r < n; r++)
-    if (s->status[r] & CUBIE_RUN_FAILURE_MASK) (*failed)++;
+#define STATUS_BIT(ID, bit, name, kind, meaning) bit,
+  static const unsigned int bits[CUBIE_N_STATUS_BITS] = {CUBIE_STATUS_BITS(STATUS_BIT)};
+#undef STATUS_BIT
+  for (size_t r = 0; r < n; r++) {
+    if (!(s->status[r] & CUBIE_RUN_FAILURE_MASK)) continue;
+    tally->failed++;
+    for (int b = 0; b < CUBIE_N_STATUS_BITS; b++)
+      if (s->status[r] & bits[b]) tally->failed_with[b]++;
+  }
   return CUBIE_OK;
 }
 

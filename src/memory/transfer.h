@@ -14,8 +14,8 @@
  *                     pinned host mirrors, on the copy stream, while the
  *                     next item's kernel runs; where a device cannot
  *                     reorder, copied back and reordered by the host;
- *   records_to_host   a piece's status, counters and swept values, staged
- *                     per buffer set for the writer;
+ *   records_to_host   a piece's status, counters, final state and swept
+ *                     values, staged per buffer set for the writer;
  *   host_results      what the writer writes for a buffer set.
  *
  * The copy of a piece's
@@ -30,6 +30,7 @@
 #include <stddef.h>
 
 #include "backends/backend.h"
+#include "kernels/status.h"
 #include "memory/chunk_arrays.h"
 #include "plan/job.h"
 
@@ -38,12 +39,20 @@ typedef struct cubie_staged_records {
   unsigned int *status;   /* [run] */
   unsigned long long *counters; /* [counter][run] */
   double *inputs;         /* [axis][run] swept values */
+  double *finals;         /* [1 + state][run]: time reached, last accepted state */
 } cubie_staged_records;
+
+/* How the runs of the staged pieces ended: runs with a failure bit, and
+ * among those, how many carry each status bit (status.def row order). */
+typedef struct cubie_status_tally {
+  long long failed;
+  long long failed_with[CUBIE_N_STATUS_BITS];
+} cubie_status_tally;
 
 /* An item's results on the host, in the file's layout. */
 typedef struct cubie_host_results {
   const void *saves;      /* [output][run][save point] */
-  const void *summaries;  /* [output × metric][run][summary window]; NULL without summaries */
+  const void *summaries;  /* [summary value][run][summary window]; NULL without summaries */
   const cubie_staged_records *records;
 } cubie_host_results;
 
@@ -81,10 +90,10 @@ void cubie_transfer_item_args(const cubie_transfer *t, cubie_chunk_args *args,
  * next kernel. */
 int cubie_transfer_results_to_host(cubie_transfer *t, const cubie_item_extent *e);
 /* Stage the records of the piece item `e` ends (its last window; before
- * anything reuses the device's status) into buffer set e->buffer, and
- * count its failed runs into *failed. */
+ * anything reuses the device's status) into buffer set e->buffer, and add
+ * its failed runs to *tally. */
 int cubie_transfer_records_to_host(cubie_transfer *t, const cubie_item_extent *e,
-                                   long long *failed);
+                                   cubie_status_tally *tally);
 /* What buffer set `buffer` holds for the writer. */
 void cubie_transfer_host_results(const cubie_transfer *t, int buffer, cubie_host_results *out);
 

@@ -28,24 +28,30 @@ static void output_free(cubie_output *o) {
   free(o->path);
   free(o->output_vars);
   free(o->summary_vars);
+  free(o->summary_widths);
   free(o->input_vars);
   free(o->fixed_vars);
+  free(o->final_vars);
   free(o);
 }
 
 static int output_alloc(const cubie_output_spec *spec, cubie_output *o) {
   o->path = strdup(spec->path);
   o->output_vars = calloc((size_t)spec->n_outputs + 1, sizeof(int));
-  o->summary_vars = calloc((size_t)spec->n_outputs * (size_t)spec->n_metrics + 1, sizeof(int));
+  o->summary_vars = calloc((size_t)spec->n_summary_vars + 1, sizeof(int));
+  o->summary_widths = calloc((size_t)spec->n_summary_vars + 1, sizeof(int));
   o->input_vars = calloc((size_t)spec->n_inputs + 1, sizeof(int));
   o->fixed_vars = calloc((size_t)spec->n_fixed + 1, sizeof(int));
-  CUBIE_CHECK(o->path && o->output_vars && o->summary_vars && o->input_vars && o->fixed_vars,
+  o->final_vars = calloc((size_t)spec->n_finals + 1, sizeof(int));
+  CUBIE_CHECK(o->path && o->output_vars && o->summary_vars && o->summary_widths && o->input_vars &&
+                  o->fixed_vars &&
+                  o->final_vars,
               CUBIE_ERR_MEMORY, "out of memory creating output file '%s'", spec->path);
   return CUBIE_OK;
 }
 
 /* Write one hyperslab (start, count) of each variable in `varids` (all of
- * rank `ndims` <= 2), the v-th from data + v * (product of count) elements
+ * rank `ndims` <= 3), the v-th from data + v * (product of count) elements
  * of `elsize` bytes. Once this rank has failed (`rc` != 0), or when it has
  * nothing to write, collective mode still makes every call, with an empty
  * hyperslab, so the other ranks do not wait forever; independent mode
@@ -53,7 +59,7 @@ static int output_alloc(const cubie_output_spec *spec, cubie_output *o) {
 static int put_variables(cubie_output *o, const int *varids, int n_vars, int ndims,
                          const size_t *start, const size_t *count, size_t elsize,
                          const void *data, int rc) {
-  static const size_t none[2] = {0, 0};
+  static const size_t none[3] = {0, 0, 0};
   static const double nothing = 0.0; /* a valid pointer for empty writes */
   size_t per_var = 1;
   for (int d = 0; d < ndims; d++) per_var *= count[d];
@@ -114,11 +120,14 @@ static int write_coordinates(cubie_output *o, const cubie_output_spec *spec) {
   for (long long k0 = 0; !rc && k0 < spec->n_saves; k0 += piece) {
     long long n = spec->n_saves - k0 < piece ? spec->n_saves - k0 : piece;
     for (long long k = 0; k < n; k++) values[k] = spec->t_save_start + (double)(k0 + k) * spec->save_every;
+    /* The last save point is t_end, also when save_every does not divide
+     * the duration (src/plan/plan.h). */
+    if (spec->n_saves > 1 && k0 + n == spec->n_saves) values[n - 1] = spec->t_end;
     size_t start = (size_t)k0, count = (size_t)n;
     if ((status = nc_put_vara_double(ncid, o->time_var, &start, &count, values)))
       rc = cubie_output_netcdf_error(o->path, status, "write", "time");
   }
-  if (cubie_output_has_summaries(spec)) {
+  if (!rc && cubie_output_has_summaries(spec)) {
     double window = (double)spec->summary_every * spec->save_every;
     for (long long s0 = 0; !rc && s0 < spec->n_summaries; s0 += piece) {
       long long n = spec->n_summaries - s0 < piece ? spec->n_summaries - s0 : piece;
@@ -197,9 +206,10 @@ static int output_init(MPI_Comm comm, const cubie_output_spec *spec, cubie_outpu
   o->n_saves = spec->n_saves;
   o->n_summaries = cubie_output_has_summaries(spec) ? spec->n_summaries : 0;
   o->n_outputs = spec->n_outputs;
-  o->n_metrics = cubie_output_has_summaries(spec) ? spec->n_metrics : 0;
+  o->n_summary_vars = cubie_output_has_summaries(spec) ? spec->n_summary_vars : 0;
   o->n_inputs = spec->n_inputs;
   o->n_fixed = spec->n_fixed;
+  o->n_finals = spec->n_finals;
   o->summary_time_var = o->summary_bounds_var = -1;
   int rc = CUBIE_OK;
   CUBIE_MPI_CALL_KEEP(rc, MPI_Comm_dup(comm, &o->comm));
@@ -326,7 +336,6 @@ static int lookup_var(cubie_output *o, const char *name, int ndims, const long l
 
 static int lookup_all(cubie_output *o, const cubie_output_spec *spec) {
   long long run_time[2] = {o->total_runs, o->n_saves};
-  long long run_sum[2] = {o->total_runs, o->n_summaries};
   CUBIE_CALL(lookup_var(o, "run", 1, run_time, &o->run_var));
   CUBIE_CALL(lookup_var(o, "time", 1, run_time + 1, &o->time_var));
   CUBIE_CALL(lookup_var(o, "status", 1, run_time, &o->status_var));
@@ -337,14 +346,16 @@ static int lookup_all(cubie_output *o, const cubie_output_spec *spec) {
     CUBIE_CALL(lookup_var(o, counters[c], 1, run_time, &o->counter_vars[c]));
   for (int v = 0; v < o->n_outputs; v++)
     CUBIE_CALL(lookup_var(o, spec->outputs[v].name, 2, run_time, &o->output_vars[v]));
-  for (int v = 0; v < o->n_outputs && o->n_metrics; v++)
-    for (int m = 0; m < o->n_metrics; m++) {
-      char name[NC_MAX_NAME + 1];
-      snprintf(name, sizeof name, "%s_%s", spec->outputs[v].name, spec->metric_names[m]);
-      CUBIE_CALL(lookup_var(o, name, 2, run_sum, &o->summary_vars[v * o->n_metrics + m]));
-    }
+  for (int v = 0; v < o->n_summary_vars; v++) {
+    const cubie_output_summary *sv = &spec->summaries[v];
+    long long extents[3] = {o->total_runs, o->n_summaries, sv->width};
+    CUBIE_CALL(lookup_var(o, sv->name, sv->width > 1 ? 3 : 2, extents, &o->summary_vars[v]));
+    o->summary_widths[v] = sv->width;
+  }
   for (int i = 0; i < o->n_inputs; i++)
     CUBIE_CALL(lookup_var(o, spec->inputs[i].name, 1, run_time, &o->input_vars[i]));
+  for (int i = 0; i < o->n_finals; i++)
+    CUBIE_CALL(lookup_var(o, spec->finals[i].name, 1, run_time, &o->final_vars[i]));
   return CUBIE_OK;
 }
 
@@ -413,28 +424,42 @@ int cubie_output_write_summaries(cubie_output *o, long long run_start, long long
   CUBIE_CHECK(o, CUBIE_ERR_INTERNAL, "cubie_output_write_summaries: no output file");
   int rc = check_block(o, "cubie_output_write_summaries", run_start, n_runs, "summary windows",
                        s0, s1, o->n_summaries);
-  int n_vars = o->n_outputs * o->n_metrics;
-  if (!rc && n_runs > 0 && s1 > s0 && n_vars > 0 && !data)
+  if (!rc && n_runs > 0 && s1 > s0 && o->n_summary_vars > 0 && !data)
     rc = CUBIE_RAISE(CUBIE_ERR_INTERNAL, "cubie_output_write_summaries: no data for '%s'",
                      o->path);
-  size_t start[2] = {(size_t)run_start, (size_t)s0};
-  size_t count[2] = {(size_t)n_runs, (size_t)(s1 - s0)};
-  return put_variables(o, o->summary_vars, n_vars, 2, start, count, o->data_size, data, rc);
+  /* Value by value: a counted metric's variable gets its `width` values
+   * along its third dimension, one (run, window) slab each. */
+  size_t start[3] = {(size_t)run_start, (size_t)s0, 0};
+  size_t count[3] = {(size_t)n_runs, (size_t)(s1 - s0), 1};
+  size_t slab = count[0] * count[1] * o->data_size, offset = 0;
+  for (int v = 0; v < o->n_summary_vars; v++) {
+    int width = o->summary_widths[v];
+    for (int k = 0; k < width; k++, offset += slab) {
+      start[2] = (size_t)k;
+      const void *at = data ? (const char *)data + offset : NULL;
+      rc = put_variables(o, &o->summary_vars[v], 1, width > 1 ? 3 : 2, start, count, o->data_size,
+                         at, rc);
+    }
+  }
+  return rc;
 }
 
 int cubie_output_write_runs(cubie_output *o, long long run_start, long long n_runs,
                             const unsigned int *status, const unsigned long long *counters,
-                            const double *inputs) {
+                            const double *inputs, const double *finals) {
   CUBIE_CHECK(o, CUBIE_ERR_INTERNAL, "cubie_output_write_runs: no output file");
   int rc = check_block(o, "cubie_output_write_runs", run_start, n_runs, NULL, 0, 0, 0);
-  if (!rc && n_runs > 0 && (!status || !counters || (o->n_inputs > 0 && !inputs)))
+  if (!rc && n_runs > 0 &&
+      (!status || !counters || (o->n_inputs > 0 && !inputs) || (o->n_finals > 0 && !finals)))
     rc = CUBIE_RAISE(CUBIE_ERR_INTERNAL,
-                     "cubie_output_write_runs: status, counters or inputs missing for '%s'",
+                     "cubie_output_write_runs: status, counters, inputs or final states missing "
+                     "for '%s'",
                      o->path);
   size_t start = (size_t)run_start, count = (size_t)n_runs;
   rc = put_variables(o, &o->status_var, 1, 1, &start, &count, sizeof *status, status, rc);
   rc = put_variables(o, o->counter_vars, CUBIE_N_COUNTERS, 1, &start, &count, sizeof *counters,
                      counters, rc);
+  rc = put_variables(o, o->final_vars, o->n_finals, 1, &start, &count, sizeof *finals, finals, rc);
   return put_variables(o, o->input_vars, o->n_inputs, 1, &start, &count, sizeof *inputs, inputs,
                        rc);
 }

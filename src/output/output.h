@@ -28,6 +28,17 @@ typedef struct cubie_output_variable {
   const char *long_name;  /* NULL: the name */
 } cubie_output_variable;
 
+/* A summary variable: (run, summary_time), or (run, summary_time, dim) for
+ * the `width` numbers per window of a counted metric (x_peaks_time). */
+typedef struct cubie_output_summary {
+  const char *name;
+  const char *units;        /* NULL: written as "1" */
+  const char *long_name;
+  const char *cell_method;  /* the CF word (written when the file's CF version has it); NULL: none */
+  int width;                /* 1, or the length of dimension `dim` */
+  const char *dim;          /* "peaks_3"; NULL when width is 1 */
+} cubie_output_summary;
+
 typedef struct cubie_output_attribute {
   const char *name;
   const char *value;
@@ -44,16 +55,20 @@ typedef struct cubie_output_spec {
   long long run_block;            /* typical runs per write: HDF5 chunk extent along `run` */
 
   long long n_saves;              /* length of `time` */
-  double t_save_start, save_every;
+  double t_save_start, save_every; /* save point k at t_save_start + k * save_every ... */
+  double t_end;                   /* ... except the last (k = n_saves - 1): t_end */
   const char *time_units;
 
   int n_outputs;                  /* saved states/observables: variables (run, time) */
   const cubie_output_variable *outputs;
 
-  int n_metrics;                  /* summaries: variables <output>_<metric> (run, summary_time) */
-  const char *const *metric_names;
+  int n_summary_vars;             /* summary variables, in summary value order */
+  const cubie_output_summary *summaries;
   long long n_summaries;
   long long summary_every;        /* in save points */
+
+  int n_finals;                   /* where runs ended: variables (run), double (t_final, <state>_final) */
+  const cubie_output_variable *finals;
 
   int n_inputs;                   /* swept inputs: variables (run), double */
   const cubie_output_variable *inputs;
@@ -96,16 +111,17 @@ int cubie_output_write_saves(cubie_output *o, long long run_start, long long n_r
                              long long k0, long long k1, const void *data);
 
 /* Summaries of those runs for summary windows [s0, s1): data is
- * [n_outputs * n_metrics][n_runs][s1 - s0] (metric fastest among the first
- * index: output v, metric m at v * n_metrics + m). */
+ * [summary value][n_runs][s1 - s0]; summary variable v holds its `width`
+ * values from the sum of the widths before it. */
 int cubie_output_write_summaries(cubie_output *o, long long run_start, long long n_runs,
                                  long long s0, long long s1, const void *data);
 
 /* Per-run records of those runs: status[n_runs],
- * counters[CUBIE_N_COUNTERS][n_runs] and the swept inputs[n_inputs][n_runs]. */
+ * counters[CUBIE_N_COUNTERS][n_runs], the swept inputs[n_inputs][n_runs]
+ * and where they ended, finals[n_finals][n_runs]. */
 int cubie_output_write_runs(cubie_output *o, long long run_start, long long n_runs,
                             const unsigned int *status, const unsigned long long *counters,
-                            const double *inputs);
+                            const double *inputs, const double *finals);
 
 /* Collective. Reopen an existing file for writing (cubie run --resume): the
  * variables of `spec` must be there with the same extents; nothing is

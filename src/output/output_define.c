@@ -42,7 +42,7 @@ static const char *const reserved_attributes[] = {"Conventions", "total_runs", "
                                                   "complete"};
 
 bool cubie_output_has_summaries(const cubie_output_spec *spec) {
-  return spec->n_metrics > 0 && spec->n_summaries > 0;
+  return spec->n_summary_vars > 0 && spec->n_summaries > 0;
 }
 
 int cubie_output_netcdf_error(const char *path, int status, const char *action,
@@ -86,8 +86,8 @@ static int add_name(named *list, int *n, const char *name, const char *suffix, c
 static int check_unique_names(const cubie_output_spec *spec) {
   int n_rank_vars = 0;
   while (cubie_output_rank_vars[n_rank_vars].name) n_rank_vars++;
-  int capacity = 5 + CUBIE_N_COUNTERS + spec->n_outputs * (1 + spec->n_metrics) +
-                 spec->n_inputs + spec->n_fixed + n_rank_vars;
+  int capacity = 5 + CUBIE_N_COUNTERS + spec->n_outputs + spec->n_summary_vars +
+                 spec->n_inputs + spec->n_fixed + spec->n_finals + n_rank_vars + 16;
   named *list = calloc((size_t)capacity, sizeof *list);
   CUBIE_CHECK(list, CUBIE_ERR_MEMORY, "out of memory listing output variable names");
   int n = 0, rc = CUBIE_OK;
@@ -98,13 +98,14 @@ static int check_unique_names(const cubie_output_spec *spec) {
   for (int v = 0; v < spec->n_outputs && !rc; v++)
     rc = add_name(list, &n, spec->outputs[v].name, NULL, "a saved output");
   if (cubie_output_has_summaries(spec))
-    for (int v = 0; v < spec->n_outputs && !rc; v++)
-      for (int m = 0; m < spec->n_metrics && !rc; m++)
-        rc = add_name(list, &n, spec->outputs[v].name, spec->metric_names[m], "a summary");
+    for (int v = 0; v < spec->n_summary_vars && !rc; v++)
+      rc = add_name(list, &n, spec->summaries[v].name, NULL, "a summary");
   for (int i = 0; i < spec->n_inputs && !rc; i++)
     rc = add_name(list, &n, spec->inputs[i].name, NULL, "a swept input");
   for (int i = 0; i < spec->n_fixed && !rc; i++)
     rc = add_name(list, &n, spec->fixed[i].name, NULL, "a fixed input");
+  for (int i = 0; i < spec->n_finals && !rc; i++)
+    rc = add_name(list, &n, spec->finals[i].name, NULL, "where a run ended");
   for (int i = 0; spec->n_ranks > 0 && cubie_output_rank_vars[i].name && !rc; i++)
     if (spec->rank_weights || strcmp(cubie_output_rank_vars[i].name, "rank_weight") != 0)
       rc = add_name(list, &n, cubie_output_rank_vars[i].name, NULL, "a per-rank record");
@@ -148,13 +149,21 @@ int cubie_output_validate(const cubie_output_spec *spec) {
   CUBIE_CALL(check_variables("outputs", spec->n_outputs, spec->outputs));
   CUBIE_CALL(check_variables("inputs", spec->n_inputs, spec->inputs));
   CUBIE_CALL(check_variables("fixed inputs", spec->n_fixed, spec->fixed));
+  CUBIE_CALL(check_variables("final states", spec->n_finals, spec->finals));
   CUBIE_CHECK(spec->n_fixed == 0 || spec->fixed_values, CUBIE_ERR_INTERNAL,
               "output spec: fixed inputs without values");
-  CUBIE_CHECK(spec->n_metrics >= 0 && (spec->n_metrics == 0 || spec->metric_names),
-              CUBIE_ERR_INTERNAL, "output spec: %d metrics but no names", spec->n_metrics);
-  for (int m = 0; m < spec->n_metrics; m++)
-    CUBIE_CHECK(spec->metric_names[m] && spec->metric_names[m][0], CUBIE_ERR_INTERNAL,
-                "output spec: metric #%d has no name", m);
+  CUBIE_CHECK(spec->n_summary_vars >= 0 && (spec->n_summary_vars == 0 || spec->summaries),
+              CUBIE_ERR_INTERNAL, "output spec: %d summary variables but no list",
+              spec->n_summary_vars);
+  for (int v = 0; v < spec->n_summary_vars; v++) {
+    const cubie_output_summary *sv = &spec->summaries[v];
+    CUBIE_CHECK(sv->name && sv->name[0] && sv->width >= 1 && (sv->width == 1 || sv->dim),
+                CUBIE_ERR_INTERNAL, "output spec: summary variable #%d has no name, width or "
+                "dimension", v);
+    CUBIE_CHECK(strlen(sv->name) <= NC_MAX_NAME, CUBIE_ERR_INPUT,
+                "summary variable name '%s' is longer than NetCDF's %d characters", sv->name,
+                NC_MAX_NAME);
+  }
   CUBIE_CHECK(spec->n_summaries >= 0, CUBIE_ERR_INTERNAL, "output spec: n_summaries = %lld",
               spec->n_summaries);
   CUBIE_CHECK(!cubie_output_has_summaries(spec) || spec->summary_every >= 1, CUBIE_ERR_INTERNAL,
@@ -293,6 +302,13 @@ static int define_dimensions(definer *d) {
     NC_TRY(d, nc_def_dim(ncid, "summary_time", (size_t)spec->n_summaries, &d->dim_summary),
            "define dimension", "summary_time");
     NC_TRY(d, nc_def_dim(ncid, "nv", 2, &d->dim_nv), "define dimension", "nv");
+    /* A counted metric's values: one dimension per name ("peaks_3"). */
+    for (int v = 0; v < spec->n_summary_vars; v++) {
+      const cubie_output_summary *sv = &spec->summaries[v];
+      int dim;
+      if (sv->width == 1 || nc_inq_dimid(ncid, sv->dim, &dim) == NC_NOERR) continue;
+      NC_TRY(d, nc_def_dim(ncid, sv->dim, (size_t)sv->width, &dim), "define dimension", sv->dim);
+    }
   }
   return CUBIE_OK;
 }
@@ -337,36 +353,26 @@ static int define_outputs(definer *d) {
   }
   if (!cubie_output_has_summaries(spec)) return CUBIE_OK;
 
-  size_t summary_chunks[2] = {runs,
-                              (size_t)time_chunk(spec->n_summaries, (long long)runs, o->data_size)};
-  int summary_dims[2] = {d->dim_run, d->dim_summary};
-  for (int v = 0; v < spec->n_outputs; v++) {
-    const cubie_output_variable *out = &spec->outputs[v];
-    const char *of = out->long_name ? out->long_name : out->name;
-    for (int m = 0; m < spec->n_metrics; m++) {
-      const char *metric = spec->metric_names[m];
-      char name[NC_MAX_NAME + 1];
-      int len = snprintf(name, sizeof name, "%s_%s", out->name, metric);
-      CUBIE_CHECK(len > 0 && (size_t)len < sizeof name, CUBIE_ERR_INPUT,
-                  "summary variable name '%s_%s' is longer than NetCDF's %d characters",
-                  out->name, metric, NC_MAX_NAME);
-      int *varid = &o->summary_vars[v * spec->n_metrics + m];
-      CUBIE_CALL(def_data_var(d, name, type, 2, summary_dims, summary_chunks, varid));
-      size_t text_len = strlen(metric) + strlen(of) + 64;
-      char *long_name = malloc(text_len);
-      CUBIE_CHECK(long_name, CUBIE_ERR_MEMORY, "out of memory naming '%s'", name);
-      snprintf(long_name, text_len, "%s of %s over each summary window", metric, of);
-      int rc = put_units_long_name(d, *varid, name, out->units, long_name);
-      free(long_name);
-      CUBIE_CALL(rc);
-      /* The metric's CF word (kernels/metrics.def); none rather than a made-up one. */
-      char word[64];
-      const char *method = cubie_metric_value_cell_method(metric, word, sizeof word);
-      if (method && cubie_output_cf_cell_method(method)) {
-        char cell[128];
-        snprintf(cell, sizeof cell, "summary_time: %s", method);
-        CUBIE_CALL(put_text(d, *varid, name, "cell_methods", cell));
-      }
+  size_t summary_chunks[3] = {
+      runs, (size_t)time_chunk(spec->n_summaries, (long long)runs, o->data_size), 1};
+  for (int v = 0; v < spec->n_summary_vars; v++) {
+    const cubie_output_summary *sv = &spec->summaries[v];
+    int dims[3] = {d->dim_run, d->dim_summary, -1}, ndims = 2;
+    if (sv->width > 1) {
+      NC_TRY(d, nc_inq_dimid(o->ncid, sv->dim, &dims[2]), "find dimension", sv->dim);
+      summary_chunks[2] = (size_t)sv->width;
+      ndims = 3;
+    }
+    int *varid = &o->summary_vars[v];
+    o->summary_widths[v] = sv->width;
+    CUBIE_CALL(def_data_var(d, sv->name, type, ndims, dims, summary_chunks, varid));
+    CUBIE_CALL(put_units_long_name(d, *varid, sv->name, sv->units, sv->long_name));
+    /* The metric's CF word (kernels/metrics.def) when CF-1.8 has it; none
+     * rather than a made-up one. */
+    if (sv->cell_method && cubie_output_cf_cell_method(sv->cell_method)) {
+      char cell[128];
+      snprintf(cell, sizeof cell, "summary_time: %s", sv->cell_method);
+      CUBIE_CALL(put_text(d, *varid, sv->name, "cell_methods", cell));
     }
   }
   return CUBIE_OK;
@@ -400,6 +406,12 @@ static int define_per_run(definer *d) {
                             &o->counter_vars[c]));
     CUBIE_CALL(put_units_long_name(d, o->counter_vars[c], counter_names[c], "1",
                                    counter_long_names[c]));
+  }
+  for (int i = 0; i < spec->n_finals; i++) {
+    const cubie_output_variable *f = &spec->finals[i];
+    CUBIE_CALL(def_data_var(d, f->name, NC_DOUBLE, 1, &d->dim_run, &double_chunk,
+                            &o->final_vars[i]));
+    CUBIE_CALL(put_units_long_name(d, o->final_vars[i], f->name, f->units, f->long_name));
   }
   for (int i = 0; i < spec->n_inputs; i++) {
     const cubie_output_variable *in = &spec->inputs[i];

@@ -27,16 +27,18 @@ struct cubie_output {
   long long total_runs;
   long long n_saves;
   long long n_summaries; /* 0 when the file has no summary_time dimension */
-  int n_outputs, n_metrics, n_inputs;
+  int n_outputs, n_summary_vars, n_inputs, n_finals;
 
   /* Variable ids, in the order they are written. */
   int run_var, time_var, summary_time_var, summary_bounds_var;
   int status_var;
   int counter_vars[CUBIE_N_COUNTERS];
   int *output_vars;   /* [n_outputs] */
-  int *summary_vars;  /* [n_outputs * n_metrics], metric fastest; NULL without summaries */
+  int *summary_vars;  /* [n_summary_vars], in summary value order */
+  int *summary_widths;/* [n_summary_vars]: values per window (1, or a counted metric's count) */
   int *input_vars;    /* [n_inputs] */
   int *fixed_vars;    /* [n_fixed] */
+  int *final_vars;    /* [n_finals]: t_final, <state>_final */
   int n_fixed;
   bool write_failed;  /* a write was refused (a full disk): close by nc_abort */
   bool rank_records;  /* the file has the per-rank variables (spec n_ranks > 0) */

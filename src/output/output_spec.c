@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "output/output_impl.h"
 #include "util/error.h"
 #include "util/growable.h"
 
@@ -89,6 +90,68 @@ static int add_provenance(const cubie_job *job, const cubie_run_report *report,
   return CUBIE_OK;
 }
 
+/* The units of a quantity in `units` per time unit (power 1 or 2), in
+ * UDUNITS syntax: "m/s", "m/s2", "1/s"; "days since 2000-01-01" counts in
+ * days ("d"). Time without units ("1") leaves the quantity's units. */
+static int units_per_time(cubie_output_spec_storage *s, const char *units, const char *time_units,
+                          int power, const char **out) {
+  char unit[64];
+  size_t len = strcspn(time_units, " ");
+  snprintf(unit, sizeof unit, "%.*s", (int)len, time_units);
+  if (strcmp(unit, "1") == 0) {
+    *out = units;
+    return CUBIE_OK;
+  }
+  return ownf(s, out, "%s/%s%s", units ? units : "1", cubie_output_cf_units(unit),
+              power == 2 ? "2" : "");
+}
+
+/* The file's summary variables from the plan's (plan/summary_plan.c). */
+static int build_summaries(const cubie_plan *p, cubie_output_spec_storage *s) {
+  cubie_output_spec *sp = &s->spec;
+  s->summaries = calloc((size_t)p->n_summary_vars + 1, sizeof *s->summaries);
+  CUBIE_CHECK(s->summaries, CUBIE_ERR_MEMORY, "out of memory");
+  for (int v = 0; v < p->n_summary_vars; v++) {
+    const cubie_summary_var *pv = &p->summary_vars[v];
+    const cubie_summary_item *it = &p->summary_items[pv->item];
+    const cubie_metric_info *m = it->metric;
+    const cubie_output_variable *of = &s->outputs[it->output];
+    cubie_output_summary *sv = &s->summaries[v];
+    sv->name = pv->name;
+    sv->width = pv->width;
+    if (m->counted) CUBIE_CALL(ownf(s, &sv->dim, "%s_%d", m->name, it->count));
+    char word[64], metric[80];
+    const char *method = cubie_metric_value_cell_method(m, pv->value, word, sizeof word);
+    if (method) CUBIE_CALL(ownf(s, &sv->cell_method, "%s", method));
+    if (m->counted)
+      snprintf(metric, sizeof metric, "%s[%d]", m->name, it->count);
+    else
+      snprintf(metric, sizeof metric, "%s", m->name);
+    if (m->values > 1) {
+      char suffix[96];
+      CUBIE_CALL(cubie_metric_value_name(m, pv->value, suffix, sizeof suffix));
+      CUBIE_CALL(ownf(s, &sv->long_name, "%s %s of %s over each summary window", metric,
+                      suffix + strlen(m->name) + 1, of->long_name ? of->long_name : of->name));
+    } else {
+      CUBIE_CALL(ownf(s, &sv->long_name, "%s of %s over each summary window", metric,
+                      of->long_name ? of->long_name : of->name));
+    }
+    switch (cubie_metric_value_units(m, pv->value)) {
+      case CUBIE_METRIC_UNITS_SAME: sv->units = of->units; break;
+      case CUBIE_METRIC_UNITS_TIME: sv->units = sp->time_units; break;
+      case CUBIE_METRIC_UNITS_PER_TIME:
+        CUBIE_CALL(units_per_time(s, of->units, sp->time_units, 1, &sv->units));
+        break;
+      case CUBIE_METRIC_UNITS_PER_TIME2:
+        CUBIE_CALL(units_per_time(s, of->units, sp->time_units, 2, &sv->units));
+        break;
+    }
+  }
+  sp->n_summary_vars = p->n_summary_vars;
+  sp->summaries = s->summaries;
+  return CUBIE_OK;
+}
+
 int cubie_output_spec_build(const cubie_job *job, const cubie_run_report *report,
                             const cubie_run_settings *settings, long long run_block,
                             cubie_output_spec_storage *s) {
@@ -108,6 +171,7 @@ int cubie_output_spec_build(const cubie_job *job, const cubie_run_report *report
   sp->n_saves = p->n_saves;
   sp->t_save_start = p->t_save_start;
   sp->save_every = p->save_every;
+  sp->t_end = p->t_end;
   sp->time_units = cfg->model.time_units ? cfg->model.time_units : "1";
 
   s->outputs = calloc((size_t)p->n_outputs + 1, sizeof *s->outputs);
@@ -126,8 +190,7 @@ int cubie_output_spec_build(const cubie_job *job, const cubie_run_report *report
   sp->outputs = s->outputs;
 
   /* One summary variable per value of each metric (kernels/metrics.def). */
-  sp->n_metrics = p->n_summary_values;
-  sp->metric_names = p->summary_value_names;
+  CUBIE_CALL(build_summaries(p, s));
   sp->n_summaries = p->n_summaries;
   sp->summary_every = p->summary_every;
 
@@ -146,6 +209,24 @@ int cubie_output_spec_build(const cubie_job *job, const cubie_run_report *report
   }
   sp->n_inputs = p->n_inputs;
   sp->inputs = s->inputs;
+
+  /* Where each run ended: the time reached, then the last accepted state. */
+  s->finals = calloc((size_t)p->n_finals_states + 1, sizeof *s->finals);
+  CUBIE_CHECK(s->finals, CUBIE_ERR_MEMORY, "out of memory");
+  s->finals[0].name = p->final_names[0];
+  s->finals[0].units = sp->time_units;
+  s->finals[0].long_name = "time the run reached: t_end, or where it stopped (status says why)";
+  for (int n = 0; n < p->n_finals_states; n++) {
+    const char *name = cubie_model_symbol_name(m, CUBIE_SYMBOL_STATE, n);
+    const char *ln = cubie_model_symbol_long_name(m, CUBIE_SYMBOL_STATE, n);
+    s->finals[1 + n].name = p->final_names[1 + n];
+    s->finals[1 + n].units = cubie_model_symbol_units(m, CUBIE_SYMBOL_STATE, n);
+    CUBIE_CALL(ownf(s, &s->finals[1 + n].long_name, "%s at t_final (the last accepted step)",
+                    ln ? ln : name));
+  }
+  sp->n_finals = 1 + p->n_finals_states;
+  sp->finals = s->finals;
+
   /* Inputs no axis sweeps: units and long_name from the deck, as the
    * swept ones ("initial value of ..." for a state). */
   for (int i = 0; i < p->n_fixed; i++) {
@@ -181,6 +262,8 @@ void cubie_output_spec_free(cubie_output_spec_storage *s) {
   free(s->outputs);
   free(s->inputs);
   free(s->fixed);
+  free(s->finals);
+  free(s->summaries);
   memset(s, 0, sizeof *s);
 }
 

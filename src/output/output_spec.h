@@ -14,7 +14,8 @@
 
 typedef struct cubie_output_spec_storage {
   cubie_output_spec spec;
-  cubie_output_variable *outputs, *inputs, *fixed;
+  cubie_output_variable *outputs, *inputs, *fixed, *finals;
+  cubie_output_summary *summaries;
   char **owned;      /* strings to free */
   int n_owned;
   size_t cap_owned;

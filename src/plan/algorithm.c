@@ -8,9 +8,9 @@
 #include "kernels/methods.def"
 
 #define ALGORITHM_ROW(ID, name, aliases, description, FAMILY, stages, order, error_order, fsal, \
-                      dense_order, dense_degree, jacobian)                                      \
+                      dense_order, dense_degree, jacobian, dense_stages)                        \
   {#ID,   name,         aliases,      description, #FAMILY,         stages,  order,             \
-   error_order, fsal != 0, dense_order, dense_degree, jacobian != 0},
+   error_order, fsal != 0, dense_order, dense_degree, jacobian != 0, dense_stages},
 static const cubie_algorithm_info algorithms[] = {CUBIE_METHODS(ALGORITHM_ROW)};
 #define N_ALGORITHMS ((int)(sizeof algorithms / sizeof algorithms[0]))
 

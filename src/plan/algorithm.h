@@ -33,6 +33,7 @@ typedef struct cubie_algorithm_info {
   int dense_order;          /* order of the dense output; 0: none (steps land on save times) */
   int dense_degree;         /* degree of the dense-output weights */
   bool jacobian;            /* evaluates the Jacobian of the model */
+  int dense_stages;         /* stages the dense output adds (extra stage rows in the buffer) */
 } cubie_algorithm_info;
 
 /* One row of kernels/controllers.def. */

@@ -15,6 +15,7 @@
  * collide with them get a trailing underscore in the file. */
 static const char *const reserved_names[] = {
     "run", "time", "summary_time", "summary_time_bounds", "nv", "status", "rank", "mpi_rank",
+    "t_final",
     "timing_compile", "timing_compute", "timing_transfer", "timing_write", "timing_write_wait",
     "timing_wait", "timing_total", "timing_attempts", "timing_elapsed", "rank_runs", "rank_node",
     "rank_local_rank", "rank_device", "rank_host",
@@ -108,31 +109,29 @@ static int resolve_inputs(cubie_plan *p, const cubie_model *model, const cubie_g
   return rc;
 }
 
-static int resolve_summaries(cubie_plan *p, const cubie_config *cfg) {
-  const cubie_output_config *oc = &cfg->output;
-  if (!oc->summaries_set || oc->n_summary_metrics == 0) return CUBIE_OK;
-  CUBIE_CHECK(oc->n_summary_metrics <= CUBIE_MAX_METRICS, CUBIE_ERR_INPUT,
-              "%s: at most %d summary metrics", cfg->path, CUBIE_MAX_METRICS);
-  for (int i = 0; i < oc->n_summary_metrics; i++) {
-    const cubie_metric_info *m = cubie_metric_find(oc->summary_metrics[i]);
-    CUBIE_CHECK(m, CUBIE_ERR_INTERNAL, "unvalidated summary metric '%s'", oc->summary_metrics[i]);
-    p->metric_rows[p->n_metrics] = m;
-    p->metrics[p->n_metrics++] = m->name;
-    p->summary_accumulators += m->accumulators;
-    for (int v = 0; v < m->values; v++) {
-      CUBIE_CHECK(p->n_summary_values < CUBIE_MAX_SUMMARY_VALUES, CUBIE_ERR_INPUT,
-                  "%s: the summary metrics write more than %d values per saved quantity",
-                  cfg->path, CUBIE_MAX_SUMMARY_VALUES);
-      char *name = p->summary_value_storage[p->n_summary_values];
-      CUBIE_CALL(cubie_metric_value_name(m, v, name, sizeof p->summary_value_storage[0]));
-      p->summary_value_names[p->n_summary_values++] = name;
-    }
+/* t_final and <state>_final for every state, named unlike anything the
+ * file already holds. */
+static int resolve_finals(cubie_plan *p, const cubie_model *model) {
+  int n_states = cubie_model_n_states(model);
+  p->final_names = calloc((size_t)n_states + 1, sizeof *p->final_names);
+  int cap = p->n_outputs + p->n_inputs + p->n_fixed + n_states + 1;
+  char **taken = calloc((size_t)cap, sizeof *taken);
+  CUBIE_CHECK(p->final_names && taken, CUBIE_ERR_MEMORY, "out of memory");
+  int n_taken = 0, rc = CUBIE_OK;
+  for (int i = 0; i < p->n_outputs; i++) taken[n_taken++] = p->output_names[i];
+  for (int i = 0; i < p->n_inputs; i++) taken[n_taken++] = p->input_names[i];
+  for (int i = 0; i < p->n_fixed; i++) taken[n_taken++] = p->fixed_names[i];
+  p->final_names[0] = strdup("t_final");
+  if (!p->final_names[0]) rc = CUBIE_RAISE(CUBIE_ERR_MEMORY, "out of memory");
+  char base[512];
+  for (int n = 0; n < n_states && !rc; n++) {
+    snprintf(base, sizeof base, "%s_final", cubie_model_symbol_name(model, CUBIE_SYMBOL_STATE, n));
+    rc = unique_name(base, taken, n_taken, &p->final_names[1 + n]);
+    if (!rc) taken[n_taken++] = p->final_names[1 + n];
+    if (!rc) p->n_finals_states = n + 1;
   }
-  double ratio = oc->summary_every / p->save_every;
-  p->summary_every = (long long)llround(ratio);
-  CUBIE_CHECK(p->summary_every >= 1, CUBIE_ERR_INTERNAL, "summary window shorter than a save");
-  p->n_summaries = (p->n_saves - 1) / p->summary_every;
-  return CUBIE_OK;
+  free(taken);
+  return rc;
 }
 
 /* Every variable name the file will hold fits NetCDF (checked here, so
@@ -155,8 +154,15 @@ static int check_names(const cubie_plan *p, const cubie_config *cfg, const cubie
   for (int i = 0; i < p->n_outputs; i++) {
     cubie_mark mark = i < oc->n_save && oc->save_marks ? oc->save_marks[i] : cfg->model.equations_mark;
     CUBIE_CALL(check_name(cfg, mark, "saved quantity", p->output_names[i], NULL));
-    for (int v = 0; v < p->n_summary_values; v++)
-      CUBIE_CALL(check_name(cfg, mark, "summary of", p->output_names[i], p->summary_value_names[v]));
+  }
+  for (int v = 0; v < p->n_summary_vars; v++) {
+    int i = p->summary_items[p->summary_vars[v].item].output;
+    cubie_mark mark = i < oc->n_save && oc->save_marks ? oc->save_marks[i] : cfg->model.equations_mark;
+    CUBIE_CALL(check_name(cfg, mark, "summary", p->summary_vars[v].name, NULL));
+  }
+  for (int n = 0; n < p->n_finals_states; n++) {
+    cubie_mark mark = n < cfg->model.n_states ? cfg->model.states[n].mark : cfg->model.equations_mark;
+    CUBIE_CALL(check_name(cfg, mark, "final state", p->final_names[1 + n], NULL));
   }
   for (int a = 0; a < p->n_inputs && a < cfg->batch.n_sweeps; a++)
     CUBIE_CALL(check_name(cfg, cfg->batch.sweeps[a].mark, "swept input", p->input_names[a], NULL));
@@ -184,14 +190,15 @@ static int check_names(const cubie_plan *p, const cubie_config *cfg, const cubie
 bool cubie_plan_file_bytes(const cubie_plan *p, unsigned long long *bytes) {
   *bytes = ULLONG_MAX;
   unsigned long long real = p->real_size, per_run = 0, part;
-  /* Per run: saves, summaries, status and counters (4 bytes each), the
-   * swept inputs and the run coordinate (8 bytes each). */
-  unsigned long long records = 4ULL * (1 + CUBIE_N_COUNTERS) + 8ULL * (unsigned long long)(p->n_inputs + 1);
+  /* Per run: saves, summaries, status (4 bytes), counters (8 bytes each),
+   * the swept inputs, the run coordinate, t_final and the final states (8
+   * bytes each at most). */
+  unsigned long long records = 4ULL + 8ULL * CUBIE_N_COUNTERS +
+                               8ULL * (unsigned long long)(p->n_inputs + 2 + p->n_finals_states);
   if (__builtin_mul_overflow((unsigned long long)p->n_saves, (unsigned long long)p->n_outputs, &part) ||
       __builtin_mul_overflow(part, real, &part) || __builtin_add_overflow(per_run, part, &per_run))
     return false;
-  if (__builtin_mul_overflow((unsigned long long)p->n_summaries, (unsigned long long)p->n_outputs, &part) ||
-      __builtin_mul_overflow(part, (unsigned long long)p->n_summary_values, &part) ||
+  if (__builtin_mul_overflow((unsigned long long)p->n_summaries, (unsigned long long)p->n_summary_values, &part) ||
       __builtin_mul_overflow(part, real, &part) || __builtin_add_overflow(per_run, part, &per_run) ||
       __builtin_add_overflow(per_run, records, &per_run))
     return false;
@@ -235,8 +242,8 @@ static void fill_args(cubie_plan *p, const cubie_config *cfg, const cubie_grid *
   a->max_gain = ic->max_gain;
   for (int i = 0; i < 3; i++) a->gains[i] = ic->gains[i];
   a->max_steps = ic->max_steps;
-  a->summary_every = p->n_metrics ? p->summary_every : 0;
-  a->n_summaries = p->n_metrics ? p->n_summaries : 0;
+  a->summary_every = p->n_summary_items ? p->summary_every : 0;
+  a->n_summaries = p->n_summary_items ? p->n_summaries : 0;
 }
 
 int cubie_plan_create(const cubie_config *cfg, const cubie_model *model, const cubie_grid *grid,
@@ -255,11 +262,15 @@ int cubie_plan_create(const cubie_config *cfg, const cubie_model *model, const c
   if (cfg->output.save_every_set) {
     double ratio = ic->duration / cfg->output.save_every;
     long long intervals = (long long)floor(ratio + 1e-9 * (ratio > 1 ? ratio : 1));
-    p->n_saves = intervals + 1;
     p->save_every = cfg->output.save_every;
-    p->t_end = p->t_save_start + (double)intervals * p->save_every;
+    p->save_intervals = intervals;
     p->duration_not_multiple =
         fabs((double)intervals * p->save_every - ic->duration) > 1e-9 * ic->duration;
+    /* t_end is always saved: when save_every does not divide the duration,
+     * as one more save point after the last whole interval (docs/output.md). */
+    p->n_saves = intervals + 1 + (p->duration_not_multiple ? 1 : 0);
+    p->t_end = p->duration_not_multiple ? p->t_save_start + ic->duration
+                                        : p->t_save_start + (double)intervals * p->save_every;
   } else {
     p->final_only = true;
     p->n_saves = 1;
@@ -274,7 +285,8 @@ int cubie_plan_create(const cubie_config *cfg, const cubie_model *model, const c
                                "numbers of blocks); use static or weighted, or no compression");
   if (!rc) rc = resolve_outputs(p, cfg, model);
   if (!rc) rc = resolve_inputs(p, model, grid);
-  if (!rc) rc = resolve_summaries(p, cfg);
+  if (!rc) rc = resolve_finals(p, model);
+  if (!rc) rc = cubie_plan_resolve_summaries(p, cfg, model);
   if (!rc) rc = cubie_driver_table_build(cfg, &p->driver_table, &p->driver_table_length);
   if (!rc) rc = check_names(p, cfg, model, grid);
   if (!rc) rc = check_file_size(p, cfg);
@@ -301,6 +313,7 @@ void cubie_plan_destroy(cubie_plan **plan) {
   free_names(p->output_names, p->n_outputs);
   free_names(p->input_names, p->n_inputs);
   free_names(p->fixed_names, p->n_fixed);
+  if (p->final_names) free_names(p->final_names, 1 + p->n_finals_states);
   free(p->fixed_values);
   free(p->fixed_kinds);
   free(p->fixed_indices);
@@ -311,8 +324,7 @@ void cubie_plan_destroy(cubie_plan **plan) {
 /* Bytes of saved data one run produces (saves and summaries). */
 static size_t output_bytes_per_run(const cubie_plan *p) {
   size_t saves = (size_t)p->n_saves * (size_t)p->n_outputs * p->real_size;
-  size_t summaries = (size_t)p->n_summaries * (size_t)p->n_outputs *
-                     (size_t)p->n_summary_values * p->real_size;
+  size_t summaries = (size_t)p->n_summaries * (size_t)p->n_summary_values * p->real_size;
   return saves + summaries;
 }
 
@@ -351,8 +363,8 @@ int cubie_plan_describe(const cubie_plan *p, const cubie_config *cfg, const cubi
     CUBIE_CALL(cubie_strbuf_printf(out, "saves:       %lld points, t = %g .. %g every %g%s\n",
                                    p->n_saves, p->t_save_start, p->t_end, p->save_every,
                                    p->duration_not_multiple
-                                       ? " (duration is not a multiple of save_every; "
-                                         "integration stops at the last save)"
+                                       ? " (duration is not a multiple of save_every: the "
+                                         "last save point is t_end, after a shorter interval)"
                                        : ""));
   if (ic->settling_time > 0)
     CUBIE_CALL(cubie_strbuf_printf(out, "settling:    t = %g .. %g integrated, not saved\n", p->t0,
@@ -361,11 +373,10 @@ int cubie_plan_describe(const cubie_plan *p, const cubie_config *cfg, const cubi
   for (int i = 0; i < p->n_outputs; i++)
     CUBIE_CALL(cubie_strbuf_printf(out, "%s%s", i ? ", " : "", p->output_names[i]));
   CUBIE_CALL(cubie_strbuf_append(out, "\n"));
-  if (p->n_metrics) {
-    CUBIE_CALL(cubie_strbuf_printf(out, "summaries:   %lld windows of %lld saves:", p->n_summaries,
+  if (p->n_summary_items) {
+    CUBIE_CALL(cubie_strbuf_printf(out, "summaries:   %lld windows of %lld saves: ", p->n_summaries,
                                    p->summary_every));
-    for (int i = 0; i < p->n_metrics; i++)
-      CUBIE_CALL(cubie_strbuf_printf(out, " %s", p->metrics[i]));
+    CUBIE_CALL(cubie_plan_describe_summaries(p, out));
     CUBIE_CALL(cubie_strbuf_append(out, "\n"));
   }
   char size[64];

@@ -22,13 +22,28 @@
 #include "kernels/chunk_args.h"
 #include "util/strbuf.h"
 
-/* Metric slots a kernel has (kernels/summaries.h) and summary values per
- * saved quantity the plan can name. */
-#define CUBIE_MAX_METRICS 8
 /* The longest variable name the output file can hold (NetCDF's
  * NC_MAX_NAME; output_define.c checks they agree). */
 #define CUBIE_MAX_FILE_NAME 256
-#define CUBIE_MAX_SUMMARY_VALUES 32
+
+/* One summary metric of one saved quantity: an item of the kernel's
+ * CUBIE_SUMMARY_ITEMS (kernels/summaries.h). */
+typedef struct cubie_summary_item {
+  int output;                        /* index into the plan's outputs */
+  const cubie_metric_info *metric;   /* its kernels/metrics.def row */
+  int count;                         /* peaks[count]; 0 for metrics without one */
+  int accumulator_offset;            /* its first accumulator of the run's */
+  int value_offset;                  /* its first summary value of the run's */
+} cubie_summary_item;
+
+/* A summary file variable: value `value` of item `item`, summary values
+ * first .. first + width - 1 (width > 1: a counted metric's extra
+ * dimension). */
+typedef struct cubie_summary_var {
+  int item, value;
+  char *name;                        /* "x_mean", "x_peaks_time" */
+  int first, width;
+} cubie_summary_var;
 
 typedef struct cubie_plan {
   long long total_runs;
@@ -37,29 +52,37 @@ typedef struct cubie_plan {
   const cubie_algorithm_info *algorithm;
   cubie_controller controller;
 
-  /* Save grid: save point k at t_save_start + k * save_every. */
+  /* Save grid: save point k at t_save_start + k * save_every for k <=
+   * save_intervals; the last one (k = n_saves - 1) is t_end exactly. When
+   * save_every does not divide the duration, t_end is one more save point,
+   * after a shorter last interval (n_saves = save_intervals + 2). */
   long long n_saves;
+  long long save_intervals;                /* whole save_every intervals in the duration */
   double t0, t_save_start, save_every, t_end;
   bool final_only;                         /* only the final state is saved */
-  bool duration_not_multiple;              /* last save before t0 + settling + duration */
+  bool duration_not_multiple;              /* t_end follows the last whole interval */
 
   /* What every save point writes, in order, and the file's names for it. */
   int n_outputs;
   cubie_model_output *outputs;
   char **output_names;
 
-  /* Summaries: the deck's metrics in slot order (kernels/summaries.h) ... */
-  int n_metrics;
-  const char *metrics[CUBIE_MAX_METRICS];
-  const cubie_metric_info *metric_rows[CUBIE_MAX_METRICS];
-  int summary_accumulators;                /* per saved quantity, all slots */
-  /* ... and the values they write per saved quantity, slots in order: the
-   * summary variables <output>_<value name> of the file. */
-  int n_summary_values;
-  const char *summary_value_names[CUBIE_MAX_SUMMARY_VALUES];
-  char summary_value_storage[CUBIE_MAX_SUMMARY_VALUES][64];
+  /* Summaries (plan/summary_plan.c): the items in output order, each
+   * output's metrics in the deck's order, ... */
+  int n_summary_items;
+  cubie_summary_item *summary_items;
+  int n_summary_accumulators;              /* per run, all items: CUBIE_N_ACCUMULATORS */
+  int n_summary_values;                    /* per run and window: CUBIE_N_SUMMARY_VALUES */
+  /* ... and the file variables they write, in value order. */
+  int n_summary_vars;
+  cubie_summary_var *summary_vars;
   long long summary_every;                 /* save points per window */
   long long n_summaries;
+
+  /* Where each run ended (file variables (run)): "t_final", then
+   * "<state>_final" for every state, in the model's order. */
+  int n_finals_states;
+  char **final_names;                      /* 1 + n_finals_states names */
 
   /* Swept inputs (file variables (run)) and fixed ones (scalars). */
   int n_inputs;
@@ -97,6 +120,12 @@ int cubie_plan_create(const cubie_config *cfg, const cubie_model *model, const c
  * per-run records and coordinates), overflow-checked; false (and
  * *bytes = ULLONG_MAX) when 64 bits cannot hold it. */
 bool cubie_plan_file_bytes(const cubie_plan *p, unsigned long long *bytes);
+/* The summary items and variables of `p` (its outputs resolved) from the
+ * deck's requests; errors at the request's deck position (summary_plan.c). */
+int cubie_plan_resolve_summaries(cubie_plan *p, const cubie_config *cfg, const cubie_model *model);
+void cubie_plan_free_summaries(cubie_plan *p);
+/* "x: mean max; energy: peaks[3]" for `cubie check`. */
+int cubie_plan_describe_summaries(const cubie_plan *p, cubie_strbuf *out);
 void cubie_plan_destroy(cubie_plan **plan);
 
 /* Human-readable description for `cubie check`. */

@@ -8,9 +8,19 @@
 #include "util/error.h"
 #include "kernels/metrics.def"
 
-#define METRIC_ROW(ID, name, accumulators, values, value_names, cell_methods, in_default, \
-                   description)                                                           \
-  {#ID, name, accumulators, values, value_names, cell_methods, in_default != 0, description},
+/* Each row's accumulator count, its expression in the count n. */
+#define METRIC_ACCUMULATORS(ID, name, counted, accumulators, ...) \
+  static int accumulators_##ID(int n) {                            \
+    (void)n;                                                       \
+    return (accumulators);                                         \
+  }
+CUBIE_METRICS(METRIC_ACCUMULATORS)
+#undef METRIC_ACCUMULATORS
+
+#define METRIC_ROW(ID, name, counted, accumulators, values, value_names, cell_methods, units,   \
+                   in_default, description)                                                     \
+  {#ID,        name,  counted != 0, accumulators_##ID, values, value_names, cell_methods, units, \
+   in_default != 0, description},
 static const cubie_metric_info metrics[] = {CUBIE_METRICS(METRIC_ROW)};
 #define N_METRICS ((int)(sizeof metrics / sizeof metrics[0]))
 
@@ -30,6 +40,10 @@ const cubie_metric_info *cubie_metric_find(const char *name) {
 }
 
 const char *const *cubie_metric_names(void) { return metric_names; }
+
+int cubie_metric_numbers(const cubie_metric_info *m, int n) {
+  return m->values * (m->counted ? n : 1);
+}
 
 /* Word i of a space-separated list into buf; 0 when there is none. */
 static int word_at(const char *words, int i, char *buf, size_t size) {
@@ -60,15 +74,17 @@ int cubie_metric_value_name(const cubie_metric_info *m, int i, char *buf, size_t
   return CUBIE_OK;
 }
 
-const char *cubie_metric_value_cell_method(const char *value_name, char *buf, size_t size) {
-  for (int m = 0; m < N_METRICS; m++) {
-    for (int i = 0; i < metrics[m].values; i++) {
-      char name[128];
-      if (cubie_metric_value_name(&metrics[m], i, name, sizeof name) != CUBIE_OK) continue;
-      if (strcmp(name, value_name) != 0) continue;
-      if (!word_at(metrics[m].cell_methods, i, buf, size) || strcmp(buf, "-") == 0) return NULL;
-      return buf;
-    }
-  }
-  return NULL;
+const char *cubie_metric_value_cell_method(const cubie_metric_info *m, int i, char *buf,
+                                           size_t size) {
+  if (!word_at(m->cell_methods, i, buf, size) || strcmp(buf, "-") == 0) return NULL;
+  return buf;
+}
+
+cubie_metric_units cubie_metric_value_units(const cubie_metric_info *m, int i) {
+  char word[16];
+  if (!word_at(m->units, i, word, sizeof word)) return CUBIE_METRIC_UNITS_SAME;
+  if (strcmp(word, "x/t") == 0) return CUBIE_METRIC_UNITS_PER_TIME;
+  if (strcmp(word, "x/t2") == 0) return CUBIE_METRIC_UNITS_PER_TIME2;
+  if (strcmp(word, "t") == 0) return CUBIE_METRIC_UNITS_TIME;
+  return CUBIE_METRIC_UNITS_SAME;
 }

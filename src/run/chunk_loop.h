@@ -25,6 +25,7 @@
 
 #include "backends/backend.h"
 #include "memory/chunk_arrays.h"
+#include "memory/transfer.h"
 #include "mpi/decomposer.h"
 #include "mpi/progress.h"
 #include "output/output.h"
@@ -83,10 +84,10 @@ typedef struct cubie_chunk_loop {
 /* Decide the chunking (collective: every rank gets the same decision) and,
  * when `allocate`, allocate every array. */
 int cubie_chunk_loop_prepare(cubie_chunk_loop *loop, bool allocate);
-/* Run every work item; *failed receives this rank's number of failed runs.
+/* Run every work item; *tally receives how this rank's failed runs ended.
  * Stops early, at an item every rank agrees on, when a stop signal arrives
  * (loop->stop_signal is then set). Collective. */
-int cubie_chunk_loop_run(cubie_chunk_loop *loop, long long *failed);
+int cubie_chunk_loop_run(cubie_chunk_loop *loop, cubie_status_tally *tally);
 /* Compute virtual runs [v_start, v_start + count) into the first buffer
  * set without writing anything (weighted decomposition's calibration).
  * Local: no MPI calls. */

@@ -50,7 +50,7 @@ static void finish_pending(cubie_chunk_loop *loop, cubie_transfer *t, cubie_writ
 static bool run_piece(cubie_chunk_loop *loop, cubie_work_source *work, cubie_transfer *t,
                       cubie_writer *w, const cubie_run_piece *piece, cubie_u64 *runs_counter,
                       long long *item_index, pending_item *pending, int *local_rc,
-                      long long *failed) {
+                      cubie_status_tally *tally) {
   const cubie_backend_ops *ops = loop->backend->ops;
   int n_buffers = loop->pipelined ? 2 : 1;
   long long n_windows = cubie_chunk_arrays_windows(&loop->arrays);
@@ -97,7 +97,7 @@ static bool run_piece(cubie_chunk_loop *loop, cubie_work_source *work, cubie_tra
     if (compute && !*local_rc)
       cubie_work_source_item_timed(work, it.index, it.e.n, now() - launched);
     if (!*local_rc && it.records && it.e.n > 0)
-      *local_rc = cubie_transfer_records_to_host(t, &it.e, failed);
+      *local_rc = cubie_transfer_records_to_host(t, &it.e, tally);
     loop->timing.compute += now() - t0 - (loop->timing.transfer - transfer0);
     if (*local_rc) it.e.n = 0;
     pending->valid = true;
@@ -107,8 +107,8 @@ static bool run_piece(cubie_chunk_loop *loop, cubie_work_source *work, cubie_tra
   return true;
 }
 
-int cubie_chunk_loop_run(cubie_chunk_loop *loop, long long *failed) {
-  *failed = 0;
+int cubie_chunk_loop_run(cubie_chunk_loop *loop, cubie_status_tally *tally) {
+  memset(tally, 0, sizeof *tally);
   loop->runs_done = 0;
   loop->stop_signal = 0;
   double loop_start = now();
@@ -159,7 +159,7 @@ int cubie_chunk_loop_run(cubie_chunk_loop *loop, long long *failed) {
       finish_pending(loop, &transfer, &writer, &pending, &local_rc);
     if (!cubie_work_source_next(work, &piece)) break;
     if (!run_piece(loop, work, &transfer, &writer, &piece, counter_device, &item_index, &pending,
-                   &local_rc, failed))
+                   &local_rc, tally))
       break;
   }
   finish_pending(loop, &transfer, &writer, &pending, &local_rc);

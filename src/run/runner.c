@@ -422,11 +422,12 @@ int cubie_runner_run(const cubie_job *job, MPI_Comm comm, const cubie_run_settin
     rc = cubie_mpi_agree(comm, cubie_progress_create(comm, &po, &progress));
   }
 
-  long long failed = 0;
+  cubie_status_tally tally;
+  memset(&tally, 0, sizeof tally);
   if (!rc) {
     loop.output = output;
     loop.progress = progress;
-    rc = cubie_chunk_loop_run(&loop, &failed);
+    rc = cubie_chunk_loop_run(&loop, &tally);
     report->memory_budget = loop.budget;
     report->run_chunks = cubie_chunk_arrays_run_chunks(&loop.arrays);
     report->windows = cubie_chunk_arrays_windows(&loop.arrays);
@@ -485,9 +486,16 @@ int cubie_runner_run(const cubie_job *job, MPI_Comm comm, const cubie_run_settin
       rc = cubie_signals_interrupted(stop_signal, done_total, runs.total, job->cfg->output.file);
   }
   if (rank == 0 && binding.n_ranks > 0) cubie_binding_format(&binding, &report->binding_table);
-  long long failed_total = 0;
-  CUBIE_MPI_CALL_KEEP(rc, MPI_Allreduce(&failed, &failed_total, 1, MPI_LONG_LONG, MPI_SUM, comm));
-  report->failed_runs = failed_total;
+  /* How the failed runs of every rank ended (failed, then per status bit). */
+  long long mine[1 + CUBIE_N_STATUS_BITS], all[1 + CUBIE_N_STATUS_BITS];
+  mine[0] = tally.failed;
+  for (int b = 0; b < CUBIE_N_STATUS_BITS; b++) mine[1 + b] = tally.failed_with[b];
+  memset(all, 0, sizeof all);
+  CUBIE_MPI_CALL_KEEP(rc, MPI_Allreduce(mine, all, 1 + CUBIE_N_STATUS_BITS, MPI_LONG_LONG,
+                                        MPI_SUM, comm));
+  report->failed_runs = all[0];
+  report->outcomes.failed = all[0];
+  for (int b = 0; b < CUBIE_N_STATUS_BITS; b++) report->outcomes.failed_with[b] = all[1 + b];
 
 done:
   cubie_output_lock_release(&lock);

@@ -44,6 +44,7 @@ typedef struct cubie_run_settings {
 struct cubie_run_report {
   long long total_runs;
   long long failed_runs;     /* runs whose status has a failure bit */
+  cubie_status_tally outcomes; /* all ranks: how the failed runs ended (run/outcomes.h says it) */
   int n_ranks;
   double seconds;            /* wall time of the whole job on rank 0 */
   double compile_seconds;    /* rank 0's compile (0 when the cache had it) */

@@ -46,7 +46,8 @@ static int write_item(cubie_writer *w, const cubie_work_item *it) {
                                             host.summaries));
   if (it->records)
     CUBIE_CALL(cubie_output_write_runs(loop->output, it->start, e->n, host.records->status,
-                                       host.records->counters, host.records->inputs));
+                                       host.records->counters, host.records->inputs,
+                                       host.records->finals));
   return CUBIE_OK;
 }
 

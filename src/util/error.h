@@ -22,7 +22,8 @@ enum {
   CUBIE_EXIT_SUCCESS = 0,
   CUBIE_EXIT_FAILURE = 1,     /* run-time failure */
   CUBIE_EXIT_BAD_INPUT = 2,   /* the user's input is wrong; nothing was run */
-  CUBIE_EXIT_INTERRUPTED = 3  /* stopped by SIGTERM/SIGUSR1; the file is resumable */
+  CUBIE_EXIT_INTERRUPTED = 3, /* stopped by SIGTERM/SIGUSR1; the file is resumable */
+  CUBIE_EXIT_RUNS_FAILED = 4  /* --fail-on-run-error: the file is complete, some runs failed */
 };
 
 /* Record an error and return its code. Prefer the macros below. */

@@ -57,7 +57,7 @@ def main(cubie, inputs, work):
     # Per-command help: exit 0, on stdout, the command's own options only.
     expected = {
         "run": {"--output", "--set", "--backend", "--threads", "--force", "--resume",
-                "--sequential", "--quiet", "--timing", "--help"},
+                "--sequential", "--quiet", "--timing", "--fail-on-run-error", "--help"},
         "check": {"--output", "--set", "--backend", "--sequential", "--show", "--help"},
         "info": {"--help"},
     }

@@ -5,7 +5,7 @@ Usage: check_host_path.py CUBIE FAKE_LIBCUDA SOURCE_DIR WORK_DIR MPIEXEC NPFLAG
 The stand-in driver (fake_cuda.c) in fill mode makes every launch write
 results that depend only on each run's inputs (key = 1000 rho + x0: saves
 key + 10 v + j / 1000, summaries key - q - s / 2, status 1, counters
-key + c) through the pointers and strides cubie gave it, into run-fastest
+key + c, t_final key + 100 and <state>_final key + 101 + state) through the pointers and strides cubie gave it, into run-fastest
 "device" arrays. What reaches the file has then passed through everything
 the host does for a GPU: inputs decoded and copied up, pinned mirrors,
 copies back, the transpose to the file's run-major layout, records staged
@@ -23,6 +23,7 @@ import netCDF4
 import numpy as np
 
 OUTPUTS = ["x", "y", "z", "energy"]
+FINALS = ["t_final", "x_final", "y_final", "z_final"]
 METRICS = ["mean", "max"]
 COUNTERS = ["accepted_steps", "rejected_steps", "rhs_evaluations", "newton_iterations",
             "linear_iterations"]
@@ -65,6 +66,9 @@ def check_file(path):
             want = key.astype(np.uint64) + np.uint64(c)
             if not np.array_equal(np.asarray(d[name][:]), want):
                 bad.append(f"{name} differs")
+        for f, name in enumerate(FINALS):
+            if not np.array_equal(np.asarray(d[name][:]), key + 100.0 + f):
+                bad.append(f"{name} differs")
     return bad
 
 
@@ -72,9 +76,11 @@ def main():
     cubie, fake, src, work, mpiexec, npflag = sys.argv[1:7]
     os.makedirs(work, exist_ok=True)
     env = dict(os.environ, CUBIE_CUDA_LIBRARY=fake, FAKE_CUDA_FILL="1",
-               FAKE_N_OUTPUTS=str(len(OUTPUTS)), FAKE_N_METRICS=str(len(METRICS)))
+               FAKE_N_OUTPUTS=str(len(OUTPUTS)), FAKE_N_METRICS=str(len(METRICS)),
+               FAKE_N_STATES=str(len(FINALS) - 1))
     exported = []
-    for name in ("CUBIE_CUDA_LIBRARY", "FAKE_CUDA_FILL", "FAKE_N_OUTPUTS", "FAKE_N_METRICS"):
+    for name in ("CUBIE_CUDA_LIBRARY", "FAKE_CUDA_FILL", "FAKE_N_OUTPUTS", "FAKE_N_METRICS",
+                 "FAKE_N_STATES"):
         exported += ["-x", name]
     extra = ["--oversubscribe"] if (os.cpu_count() or 1) < 3 else []
     failures = 0

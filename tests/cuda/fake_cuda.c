@@ -35,6 +35,7 @@
 #include <string.h>
 
 #include "kernels/chunk_args.h"
+#include "kernels/persist.def"
 #include "kernels/status.h"
 
 typedef int CUresult;
@@ -292,7 +293,26 @@ CUresult cuOccupancyMaxPotentialBlockSize(int *min_grid, int *block, void *fn, b
  * (so of which run it is, not of where it sits in a chunk): with key =
  * 1000 × parameter 1 + state 0's initial value, output v at save point j is
  * key + 10 v + j / 1000, summary pair q (output × metric) of window s is
- * key - q - s / 2, status is 1 (success) and counter c is (unsigned)key + c.
+ * key - q - s / 2, status is 1 (success), counter c is (unsigned)key + c
+ * and field f of the final state (t_final, then each state) key + 100 + f —
+ * in final_state, or, with time windows, in the persisted T and STATE
+ * fields where the host reads it then. */
+static long long persist_field(const char *name, int n_states) {
+  long long offset = 0, found = -1;
+#define CUBIE_N_STATES n_states
+#define CUBIE_N_ACCUMULATORS 0
+#define CUBIE_STEP_PERSIST_FIELDS 0
+#define PERSIST_FIELD(NAME, count, what) \
+  if (found < 0 && strcmp(#NAME, name) == 0) found = offset;  \
+  offset += (count);
+  CUBIE_PERSIST_LAYOUT(PERSIST_FIELD)
+#undef PERSIST_FIELD
+#undef CUBIE_STEP_PERSIST_FIELDS
+#undef CUBIE_N_ACCUMULATORS
+#undef CUBIE_N_STATES
+  return found;
+}
+/*
  * tests/cuda/check_host_path.py checks exactly this in the file. */
 static void fill(const cubie_chunk_args *a) {
   int n_out = env_int("FAKE_N_OUTPUTS", 1), n_met = env_int("FAKE_N_METRICS", 0);
@@ -322,6 +342,15 @@ static void fill(const cubie_chunk_args *a) {
     a->status[r] = 1;
     for (int c = 0; c < CUBIE_N_COUNTERS; c++)
       a->counters[c * a->counter_slot_stride + r * a->counter_run_stride] = (unsigned)key + (unsigned)c;
+    const int n_states = env_int("FAKE_N_STATES", 0);
+    for (int f = 0; f <= n_states; f++) {
+      if (a->final_state)
+        a->final_state[f * a->final_field_stride + r * a->final_run_stride] = key + 100.0 + f;
+      else if (a->persist)
+        a->persist[(f == 0 ? persist_field("T", n_states)
+                           : persist_field("STATE", n_states) + f - 1) * a->persist_field_stride +
+                   r * a->persist_run_stride] = key + 100.0 + f;
+    }
   }
 }
 

@@ -180,11 +180,13 @@ static void test_full_deck(void) {
   }
   CHECK(o->summaries_set);
   CHECK(o->summary_every == 2.0);
-  CHECK_INT(o->n_summary_metrics, 2);
-  if (o->n_summary_metrics == 2) {
-    CHECK_STR(o->summary_metrics[0], "rms");
-    CHECK_STR(o->summary_metrics[1], "max");
-    CHECK_MARK(o->summary_metric_marks[1], 47, 20);
+  CHECK_INT(o->n_summary_requests, 2);
+  if (o->n_summary_requests == 2) {
+    CHECK_STR(o->summary_requests[0].metric, "rms");
+    CHECK_STR(o->summary_requests[1].metric, "max");
+    CHECK(o->summary_requests[1].variable == NULL); /* one list for every saved variable */
+    CHECK_INT(o->summary_requests[1].count, 0);
+    CHECK_MARK(o->summary_requests[1].mark, 47, 20);
   }
   CHECK_INT(o->compression, 4);
 
@@ -256,7 +258,7 @@ static void test_defaults(void) {
     CHECK_INT(o->save_marks[1].line, 2); /* blamed on the state declaration */
   }
   CHECK(!o->summaries_set);
-  CHECK_INT(o->n_summary_metrics, 0);
+  CHECK_INT(o->n_summary_requests, 0);
   CHECK_INT(o->compression, 0);
   const cubie_run_config *r = &cfg->run;
   CHECK_INT(r->backend, CUBIE_BACKEND_AUTO);
@@ -313,10 +315,10 @@ static void test_summary_defaults_and_integral_exponent(void) {
   CHECK_OK(cubie_config_load_text("d.yaml", deck, NULL, 0, &cfg));
   if (!cfg) return;
   CHECK_INT(cfg->integrator.max_steps, 1000000);
-  CHECK_INT(cfg->output.n_summary_metrics, 4);
-  if (cfg->output.n_summary_metrics == 4) {
-    CHECK_STR(cfg->output.summary_metrics[0], "mean");
-    CHECK_STR(cfg->output.summary_metrics[3], "rms");
+  CHECK_INT(cfg->output.n_summary_requests, 4);
+  if (cfg->output.n_summary_requests == 4) {
+    CHECK_STR(cfg->output.summary_requests[0].metric, "mean");
+    CHECK_STR(cfg->output.summary_requests[3].metric, "rms");
   }
   cubie_config_destroy(&cfg);
 }

@@ -175,6 +175,26 @@ def kepler(ds):
     check(np.allclose(qmax, 1 - e[:, None], atol=1e-4), "per-orbit max of qx is the periapsis distance")
 
 
+def relaxation(ds):
+    common(ds, 4, 401, ["x", "v", "clipped"], ["mu"], t0=1.0, dt=0.05)
+    # Periods of the van der Pol limit cycle (mu 0.5, 1, 2, 4): successive
+    # peaks of x are one period apart, to the save resolution 0.05.
+    periods = {0.5: 6.3836, 1.0: 6.6633, 2.0: 7.6299, 4.0: 10.2035}
+    mu = np.asarray(ds["mu"][:])
+    for r in range(4):
+        t = np.asarray(ds["x_peaks_time"][r]).ravel()
+        v = np.asarray(ds["x_peaks_value"][r]).ravel()
+        t, v = np.sort(t[~np.isnan(t)]), v[~np.isnan(v)]
+        check(len(t) >= 2, "mu %g: at least two peaks of x" % mu[r])
+        check(np.all(np.abs(np.diff(t) - periods[float(mu[r])]) <= 0.1),
+              "mu %g: peaks of x one period apart (%s)" % (mu[r], np.diff(t)))
+        check(np.all((v > 2.0) & (v < 2.03)), "mu %g: peak values near the amplitude 2" % mu[r])
+    clipped = np.asarray(ds["clipped_peaks_value"][:])
+    found = clipped[~np.isnan(clipped)]
+    check(found.size >= 8 and np.all(found == 1.5), "clipped's plateau tops are peaks of value 1.5")
+    check(ds["v_dxdt_extrema_max"].units == "m/s/s", "dxdt of v in m/s per s")
+
+
 if __name__ == "__main__":
     name, path = sys.argv[1], sys.argv[2]
     with netCDF4.Dataset(path) as ds:

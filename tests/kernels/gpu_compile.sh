@@ -1,7 +1,7 @@
 #!/bin/bash
 # gpu_compile.sh — every kernel variant (every method of kernels/methods.def
 # x 2 precisions, every controller of kernels/controllers.def for tsit5,
-# one with buffers in shared memory) compiles with
+# one with buffers in shared memory, dop853 with every summary metric) compiles with
 # nvcc as CUDA C++ for sm_70, sm_80 and sm_90 (those this nvcc still
 # supports; CUDA 13 dropped sm_70, sm_75 is then the oldest tried). The
 # translation units are assembled as the host assembles them for NVRTC
@@ -26,8 +26,9 @@ echo "nvcc: $nvcc; architectures: ${archs[*]}"
 mkdir -p "$work"
 
 # Rows: M(ID, "name", "aliases", "description", FAMILY, stages, order,
-# error_order, ...) and C(ID, "name", adaptive, ...).
-methods=$(sed -n 's/^ *M(\([A-Z0-9_]*\),.*, [A-Z0-9_]*, [0-9]*, [0-9]*, \([0-9]*\), [0-9]*, [0-9]*, [0-9]*, [0-9]*).*$/\1:\2/p' "$kernels/methods.def")
+# error_order, fsal, dense_order, dense_degree, jacobian, dense_stages) and
+# C(ID, "name", adaptive, ...).
+methods=$(sed -n 's/^ *M(\([A-Z0-9_]*\),.*, [A-Z0-9_]*, [0-9]*, [0-9]*, \([0-9]*\), [0-9]*, [0-9]*, [0-9]*, [0-9]*, [0-9]*).*$/\1:\2/p' "$kernels/methods.def")
 controllers=$(sed -n 's/^ *C(\([A-Z0-9_]*\), "[a-z]*", [01],.*$/\1/p' "$kernels/controllers.def")
 [ -z "$methods" ] || [ -z "$controllers" ] && { echo "cannot read methods.def / controllers.def"; exit 1; }
 variants=()
@@ -37,7 +38,7 @@ for prec in FLOAT32 FLOAT64; do
     if [ "$error_order" = 0 ]; then variants+=("$alg:FIXED:$prec:local"); else variants+=("$alg:PI:$prec:local"); fi
   done
   for ctl in $controllers; do [ "$ctl" = PI ] || variants+=("TSIT5:$ctl:$prec:local"); done
-  variants+=("DOPRI5:PI:$prec:shared")
+  variants+=("DOPRI5:PI:$prec:shared" "DOP853:PI:$prec:allmetrics")
 done
 
 compile() { # variant
@@ -52,14 +53,16 @@ compile() { # variant
       echo '#define CUBIE_BUF_ERK_STAGES_LOC CUBIE_LOC_SHARED'
       echo '#define CUBIE_BUF_ERK_STAGES_OFFSET 0'
       echo '#define CUBIE_BUF_LOOP_STATE_LOC CUBIE_LOC_SHARED'
-      echo '#define CUBIE_BUF_LOOP_STATE_OFFSET (CUBIE_METHOD_STAGES * CUBIE_N_STATES)'
-      echo '#define CUBIE_SHARED_PER_RUN ((CUBIE_METHOD_STAGES + 1) * CUBIE_N_STATES)'
+      echo '#define CUBIE_BUF_LOOP_STATE_OFFSET CUBIE_BUF_ERK_STAGES_SIZE'
+      echo '#define CUBIE_SHARED_PER_RUN (CUBIE_BUF_ERK_STAGES_SIZE + CUBIE_N_STATES)'
       echo '#define CUBIE_BUF_LOOP_OUTPUTS_LOC CUBIE_LOC_PERSISTENT'
       echo '#define CUBIE_BUF_LOOP_OUTPUTS_OFFSET 0'
       echo '#define CUBIE_PERSISTENT_PER_RUN CUBIE_N_OUTPUTS'
     fi
+    if [ "$buffers" = allmetrics ]; then echo '#define CUBIE_TEST_METRICS 3'; fi
     echo '#include "tu_prologue.h"'
     echo '#include "vdp_model.h"'
+    echo '#include "summary_items.h"'
     echo '#include "run.h"'
     echo '#include "entry_cuda.h"'
   } > "$tu"

@@ -23,6 +23,7 @@ typedef struct harness {
   cubie_u32 *status;
   cubie_u64 *counters;
   double *persist;
+  double *finals; /* [1 + state][run]: where each run ended */
 } harness;
 
 /* A chunk of n_runs runs with n_saves save points from t_save_start every
@@ -39,19 +40,20 @@ static inline void harness_init(harness *h, cubie_i64 n_runs, cubie_i64 n_saves,
   h->y0 = (cubie_real *)calloc((size_t)(n_runs * n_in + 1), sizeof(cubie_real));
   h->params = (cubie_real *)calloc((size_t)(n_runs * n_in + 1), sizeof(cubie_real));
   h->saves = (cubie_real *)calloc((size_t)(n_runs * n_saves * CUBIE_N_OUTPUTS + 1), sizeof(cubie_real));
-  const cubie_i64 n_metrics = CUBIE_N_METRICS > 0 ? CUBIE_N_METRICS : 1;
-  h->summaries = (cubie_real *)calloc(
-      (size_t)(n_runs * (h->n_summaries + 1) * CUBIE_N_OUTPUTS * n_metrics + 1), sizeof(cubie_real));
+  const cubie_i64 n_values = CUBIE_N_SUMMARY_VALUES > 0 ? CUBIE_N_SUMMARY_VALUES : 1;
+  h->summaries = (cubie_real *)calloc((size_t)(n_runs * (h->n_summaries + 1) * n_values + 1),
+                                      sizeof(cubie_real));
   h->status = (cubie_u32 *)calloc((size_t)n_runs, sizeof(cubie_u32));
   h->counters = (cubie_u64 *)calloc((size_t)(n_runs * CUBIE_N_COUNTERS), sizeof(cubie_u64));
   h->persist = (double *)calloc((size_t)(n_runs * CUBIE_PERSIST_FIELDS), sizeof(double));
+  h->finals = (double *)calloc((size_t)(n_runs * (1 + CUBIE_N_STATES)), sizeof(double));
 
   cubie_chunk_args *a = &h->a;
   a->n_runs = n_runs;
   a->grid.n_axes = -1; /* the inputs are the per-run arrays below */
   a->initial_values = h->y0;
   a->parameters = h->params;
-  const cubie_i64 nvm = CUBIE_N_OUTPUTS * n_metrics;
+  const cubie_i64 nvm = n_values;
   if (run_fastest) {
     a->in_run_stride = 1, a->in_var_stride = n_runs;
     a->save_run_stride = 1, a->save_var_stride = n_runs, a->save_time_stride = n_runs * CUBIE_N_OUTPUTS;
@@ -68,6 +70,9 @@ static inline void harness_init(harness *h, cubie_i64 n_runs, cubie_i64 n_saves,
   }
   a->status = h->status;
   a->counters = h->counters;
+  a->final_state = h->finals;
+  a->final_run_stride = 1;
+  a->final_field_stride = n_runs;
   a->t0 = t0;
   a->t_save_start = t_save_start;
   a->save_every = save_every;
@@ -98,6 +103,7 @@ static inline void harness_free(harness *h) {
   free(h->status);
   free(h->counters);
   free(h->persist);
+  free(h->finals);
 }
 
 static inline void harness_set_y0(harness *h, cubie_i64 r, int i, double v) {
@@ -110,14 +116,22 @@ static inline double harness_save(const harness *h, cubie_i64 r, int v, cubie_i6
   const cubie_chunk_args *a = &h->a;
   return (double)h->saves[v * a->save_var_stride + r * a->save_run_stride + j * a->save_time_stride];
 }
-static inline double harness_summary(const harness *h, cubie_i64 r, int v, int m, cubie_i64 s) {
+/* Summary value i (kernels/summaries.h) of run r, window s. */
+static inline double harness_summary_value(const harness *h, cubie_i64 r, cubie_i64 i, cubie_i64 s) {
   const cubie_chunk_args *a = &h->a;
-  const int nm = CUBIE_N_METRICS > 0 ? CUBIE_N_METRICS : 1;
-  return (double)h->summaries[(v * nm + m) * a->sum_var_stride + r * a->sum_run_stride +
+  return (double)h->summaries[i * a->sum_var_stride + r * a->sum_run_stride +
                               s * a->sum_time_stride];
+}
+/* Value m of output v in summary_items.h's layout (CUBIE_TEST_VALUES each). */
+static inline double harness_summary(const harness *h, cubie_i64 r, int v, int m, cubie_i64 s) {
+  return harness_summary_value(h, r, (cubie_i64)v * CUBIE_TEST_VALUES + m, s);
 }
 static inline cubie_u64 harness_counter(const harness *h, cubie_i64 r, int c) {
   return h->counters[c * h->a.counter_slot_stride + r * h->a.counter_run_stride];
+}
+/* Where run r ended: field 0 the time reached, 1 + n state n. */
+static inline double harness_final(const harness *h, cubie_i64 r, int field) {
+  return h->finals[field * h->a.final_field_stride + r * h->a.final_run_stride];
 }
 
 /* Run every window [bounds[i], bounds[i+1]) in turn (bounds[0] = 0, the last
@@ -161,11 +175,16 @@ static inline int harness_run(harness *h) {
 }
 
 /* Bitwise equality of everything a run leaves (saves, summaries, status,
- * counters) between two harnesses of the same shape, whatever their layouts. */
+ * counters, where it ended) between two harnesses of the same shape,
+ * whatever their layouts. */
 static inline int harness_identical(const harness *x, const harness *y) {
   int same = x->n_runs == y->n_runs && x->n_saves == y->n_saves && x->n_summaries == y->n_summaries;
   for (cubie_i64 r = 0; same && r < x->n_runs; r++) {
     same = same && x->status[r] == y->status[r];
+    for (int f = 0; f <= CUBIE_N_STATES; f++) {
+      const double a = harness_final(x, r, f), b = harness_final(y, r, f);
+      same = same && memcmp(&a, &b, sizeof a) == 0;
+    }
     for (int c = 0; c < CUBIE_N_COUNTERS; c++)
       same = same && harness_counter(x, r, c) == harness_counter(y, r, c);
     for (int v = 0; v < CUBIE_N_OUTPUTS; v++) {
@@ -173,7 +192,7 @@ static inline int harness_identical(const harness *x, const harness *y) {
         const cubie_real a = (cubie_real)harness_save(x, r, v, j), b = (cubie_real)harness_save(y, r, v, j);
         same = same && memcmp(&a, &b, sizeof a) == 0;
       }
-      for (int m = 0; m < CUBIE_N_METRICS; m++)
+      for (int m = 0; m < CUBIE_TEST_VALUES; m++)
         for (cubie_i64 s = 0; s < x->n_summaries; s++) {
           const cubie_real a = (cubie_real)harness_summary(x, r, v, m, s);
           const cubie_real b = (cubie_real)harness_summary(y, r, v, m, s);

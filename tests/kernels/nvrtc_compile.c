@@ -5,7 +5,7 @@
  * (those this NVRTC supports; CUDA 13 has no sm_70, then sm_75 is tried).
  * Every method of kernels/methods.def is built for the oldest architecture
  * (fixed-step ones with the fixed controller, the others with PI), tsit5
- * and dop853 for all. No GPU needed.
+ * and dop853 for all, vern7 with every summary metric. No GPU needed.
  * usage: nvrtc_compile KERNELS_DIR GENERATED_DIR TEST_DIR
  *   GENERATED_DIR holds lists_generated.h (the build's generated/kernels)
  */
@@ -22,20 +22,22 @@ typedef struct method {
 } method;
 
 #define METHOD_ROW(ID, name, aliases, description, FAMILY, stages, order, error_order, fsal, \
-                   dense_order, dense_degree, jacobian)                                      \
+                   dense_order, dense_degree, jacobian, dense_stages)                        \
   {#ID, error_order},
 static const method methods[] = {CUBIE_METHODS(METHOD_ROW)};
 #define N_METHODS ((int)(sizeof methods / sizeof methods[0]))
 
 static const char *kernels_dir, *generated_dir, *tests_dir;
 
-static int compile(const char *alg, const char *ctl, const char *prec, int sm) {
+/* all_metrics: every summary metric of metrics.def (summary_items.h set 3). */
+static int compile(const char *alg, const char *ctl, const char *prec, int sm, int all_metrics) {
   char src[1024], inc_k[4200], inc_g[4200], inc_t[4200], arch[32];
   snprintf(src, sizeof src,
-           "#define CUBIE_JIT_PASS 1\n#define CUBIE_PRECISION_%s 1\n#define CUBIE_ALGORITHM_%s 1\n"
+           "%s#define CUBIE_JIT_PASS 1\n#define CUBIE_PRECISION_%s 1\n#define CUBIE_ALGORITHM_%s 1\n"
            "#define CUBIE_CONTROLLER_%s 1\n#include \"tu_prologue.h\"\n#include \"vdp_model.h\"\n"
+           "#include \"summary_items.h\"\n"
            "#include \"run.h\"\n#include \"entry_cuda.h\"\n",
-           prec, alg, ctl);
+           all_metrics ? "#define CUBIE_TEST_METRICS 3\n" : "", prec, alg, ctl);
   snprintf(inc_k, sizeof inc_k, "-I%s", kernels_dir);
   snprintf(inc_g, sizeof inc_g, "-I%s", generated_dir);
   snprintf(inc_t, sizeof inc_t, "-I%s", tests_dir);
@@ -47,7 +49,8 @@ static int compile(const char *alg, const char *ctl, const char *prec, int sm) {
   size_t cubin = 0;
   if (rc == NVRTC_SUCCESS) nvrtcGetCUBINSize(prog, &cubin);
   const int ok = rc == NVRTC_SUCCESS && cubin > 0;
-  printf("%s %-9s %-10s %s sm_%d (cubin %zu bytes)\n", ok ? "ok  " : "FAIL", alg, ctl, prec, sm, cubin);
+  printf("%s %-9s %-10s %s sm_%d%s (cubin %zu bytes)\n", ok ? "ok  " : "FAIL", alg, ctl, prec, sm,
+         all_metrics ? " every metric" : "", cubin);
   if (!ok) {
     size_t n = 0;
     nvrtcGetProgramLogSize(prog, &n);
@@ -86,11 +89,13 @@ int main(int argc, char **argv) {
   int failed = 0;
   for (int p = 0; p < 2; p++) {
     for (int i = 0; i < N_METHODS; i++)
-      failed += compile(methods[i].id, methods[i].error_order > 0 ? "PI" : "FIXED", precs[p], archs[0]);
+      failed += compile(methods[i].id, methods[i].error_order > 0 ? "PI" : "FIXED", precs[p], archs[0],
+                        0);
     for (int a = 1; a < n; a++) {
-      failed += compile("TSIT5", "PI", precs[p], archs[a]);
-      failed += compile("DOP853", "PI", precs[p], archs[a]);
+      failed += compile("TSIT5", "PI", precs[p], archs[a], 0);
+      failed += compile("DOP853", "PI", precs[p], archs[a], 0);
     }
+    failed += compile("VERN7", "PI", precs[p], archs[0], 1);
   }
   printf("%d failed\n", failed);
   return failed ? 1 : 0;

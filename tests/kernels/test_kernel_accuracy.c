@@ -17,6 +17,7 @@
  */
 #include "tu_prologue.h"
 #include "analytic_model.h"
+#include "summary_items.h"
 #include "run.h"
 #include "entry_cpu.h"
 #include "harness.h"

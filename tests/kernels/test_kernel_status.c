@@ -16,6 +16,7 @@
  */
 #include "tu_prologue.h"
 #include "trouble_model.h"
+#include "summary_items.h"
 #include "run.h"
 #include "entry_cpu.h"
 #include "harness.h"
@@ -63,7 +64,7 @@ static void check_nan_fill(const harness *h, int r, int first_nan) {
       CHECK(isnan(v));
   }
   for (int s = 0; s < h->n_summaries; s++)
-    for (int m = 0; m < CUBIE_N_METRICS; m++) {
+    for (int m = 0; m < CUBIE_TEST_VALUES; m++) {
       const double v = harness_summary(h, r, 0, m, s);
       if ((s + 1) * SUMMARY_EVERY < first_nan)
         CHECK(isfinite(v));
@@ -131,6 +132,35 @@ static void check_mixed_chunk(void) {
   /* A run that fails at the first step keeps save 0 (the initial state) and
    * its counters; everything after is NaN. */
   check_nan_fill(&h, 3, 1);
+
+  /* Where each run ended: a healthy run at t_end with its last save; a
+   * failed one at its last accepted step, after every save it emitted and
+   * before its first NaN save, in a finite state (the initial state when no
+   * step was accepted). */
+  for (int r = 0; r < N_RUNS; r++) {
+    const double t_final = harness_final(&h, r, 0), y_final = harness_final(&h, r, 1);
+    const int f = first_nan_save(&h, r);
+    CHECK(isfinite(y_final));
+    if (!(h.status[r] & CUBIE_RUN_FAILURE_MASK)) {
+      CHECK(t_final == 2.0);
+      CHECK(y_final == harness_save(&h, r, 0, N_SAVES - 1));
+    } else {
+      CHECK(t_final >= SAVE_EVERY * (f - 1) - 1e-12 && t_final < SAVE_EVERY * f);
+      if (harness_counter(&h, r, CUBIE_COUNTER_ACCEPTED) == 0) {
+        CHECK(t_final == 0.0);
+        CHECK(y_final == (double)(cubie_real)Y0[r]);
+      }
+    }
+  }
+#if CUBIE_ADAPTIVE
+  /* Run 1 stopped just before its blow-up at t = 1, following 1/(1 - t). */
+  CHECK(harness_final(&h, 1, 0) > 0.99 && harness_final(&h, 1, 0) < 1.0);
+#if defined(CUBIE_PRECISION_FLOAT32)
+  CHECK_NEAR(harness_final(&h, 1, 1) * (1.0 - harness_final(&h, 1, 0)), 1.0, 1e-2);
+#else
+  CHECK_NEAR(harness_final(&h, 1, 1) * (1.0 - harness_final(&h, 1, 0)), 1.0, 1e-3);
+#endif
+#endif
   for (int r = 1; r < 4; r++) CHECK(harness_counter(&h, r, CUBIE_COUNTER_RHS_EVALS) > 0);
 
   /* The healthy runs alone give bitwise the same results. */
@@ -145,7 +175,7 @@ static void check_mixed_chunk(void) {
       CHECK(harness_counter(&alone, i, c) == harness_counter(&h, r, c));
     for (int j = 0; j < N_SAVES; j++) CHECK(harness_save(&alone, i, 0, j) == harness_save(&h, r, 0, j));
     for (int s = 0; s < h.n_summaries; s++)
-      for (int m = 0; m < CUBIE_N_METRICS; m++)
+      for (int m = 0; m < CUBIE_TEST_VALUES; m++)
         CHECK(harness_summary(&alone, i, 0, m, s) == harness_summary(&h, r, 0, m, s));
   }
   harness_free(&alone);
@@ -166,13 +196,13 @@ static void check_max_steps(void) {
   const int healthy[2] = {0, 4};
   harness h;
   setup(&h, healthy, 2);
-  h.a.max_steps = 7;
+  h.a.max_steps = 4; /* fewer than any variant needs (dop853 with dense output: 6) */
   CHECK_INT(harness_run(&h), 0);
   for (int r = 0; r < 2; r++) {
     CHECK_INT(h.status[r] & ~CUBIE_RUN_DT_MIN_CLAMPED, CUBIE_RUN_MAX_STEPS);
     CHECK_INT(harness_counter(&h, r, CUBIE_COUNTER_ACCEPTED) +
                   harness_counter(&h, r, CUBIE_COUNTER_REJECTED),
-              7);
+              4);
     const int f = first_nan_save(&h, r);
     CHECK(f >= 1 && f < N_SAVES);
     check_nan_fill(&h, r, f);

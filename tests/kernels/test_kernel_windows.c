@@ -12,6 +12,7 @@
  */
 #include "tu_prologue.h"
 #include "vdp_model.h"
+#include "summary_items.h"
 #include "run.h"
 #include "entry_cpu.h"
 #include "harness.h"

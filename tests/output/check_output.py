@@ -20,6 +20,10 @@ OUTPUTS = [("x", "m", "position"), ("y", "1", "y")]
 METRICS = ["mean", "max", "rms"]
 # The file declares CF-1.8, which has no root_mean_square: rms gets none.
 CELL_METHODS = {"mean": "mean", "max": "maximum", "rms": None}
+# After the metrics of every output (values 0 .. 5): a counted metric's
+# variable, 3 values per window along its own dimension (values 6 .. 8).
+PEAKS = ("x_peaks_time", "s", "peaks[3] time of position over each summary window", 3, "peaks_3")
+FINALS = [("t_final", "s", "time the run reached"), ("x_final", "m", "position at t_final")]
 INPUTS = [("rho", "1", "Rayleigh number"), ("x_initial", "m", "initial position")]
 FIXED = [("sigma", "1", "Prandtl number", 10.0), ("beta", "1", "beta", 2.75)]
 T0, SAVE_EVERY = 0.5, 0.25
@@ -88,7 +92,7 @@ def main():
     # Dimensions: fixed size, never unlimited.
     want_dims = {"run": a.runs, "time": a.saves}
     if a.summaries > 0:
-        want_dims.update({"summary_time": a.summaries, "nv": 2})
+        want_dims.update({"summary_time": a.summaries, "nv": 2, "peaks_3": 3})
     check(set(ds.dimensions) == set(want_dims), f"dimensions {sorted(ds.dimensions)} != {sorted(want_dims)}")
     for name, size in want_dims.items():
         if name in ds.dimensions:
@@ -165,6 +169,19 @@ def main():
                 want = -(1000.0 * j + written[:, None] + 0.5 * np.arange(a.summaries)[None, :])
                 check(np.array_equal(svar[:][written], want.astype(dtype)), f"{sname} values")
 
+    name, units, long_name, width, dim = PEAKS
+    if a.summaries == 0:
+        check(name not in ds.variables and dim not in ds.dimensions, f"{name} present without summaries")
+    else:
+        pvar = check_var(ds, name, ("run", "summary_time", dim), dtype, units, long_name)
+        check(ds.dimensions[dim].size == width if dim in ds.dimensions else False, f"dimension {dim}")
+        if pvar is not None:
+            check("cell_methods" not in pvar.ncattrs(), f"{name} has cell_methods")
+            for k in range(width):
+                j = len(OUTPUTS) * len(METRICS) + k
+                want = -(1000.0 * j + written[:, None] + 0.5 * np.arange(a.summaries)[None, :])
+                check(np.array_equal(pvar[:][written, :, k], want.astype(dtype)), f"{name}[..., {k}] values")
+
     # Per-run records.
     status = check_var(ds, "status", ("run",), "uint32", None, "run status flags (0: never computed)")
     if status is not None:
@@ -191,6 +208,10 @@ def main():
         if var is not None:
             want = np.uint64(5_000_000_000) * np.uint64(c) + written.astype(np.uint64) + np.uint64(1)
             check(np.array_equal(var[:][written], want), f"{name} values")
+    for f, (name, units, long_name) in enumerate(FINALS):
+        var = check_var(ds, name, ("run",), "float64", units, long_name)
+        if var is not None:
+            check(np.array_equal(var[:][written], 100.0 * f + written + 0.75), f"{name} values")
     for i, (name, units, long_name) in enumerate(INPUTS):
         var = check_var(ds, name, ("run",), "float64", units, long_name)
         if var is not None:

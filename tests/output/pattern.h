@@ -18,7 +18,22 @@ static const cubie_output_variable pattern_outputs[] = {
     {"x", "m", "position"},
     {"y", NULL, NULL}, /* written as units "1", long_name "y" */
 };
-static const char *const pattern_metrics[] = {"mean", "max", "rms"};
+/* mean, max, rms of each output (one value per window), then a counted
+ * metric's variable of 3 values per window (its own dimension). */
+static const cubie_output_summary pattern_summary_vars[] = {
+    {"x_mean", "m", "mean of position over each summary window", "mean", 1, NULL},
+    {"x_max", "m", "max of position over each summary window", "maximum", 1, NULL},
+    {"x_rms", "m", "rms of position over each summary window", "root_mean_square", 1, NULL},
+    {"y_mean", NULL, "mean of y over each summary window", "mean", 1, NULL},
+    {"y_max", NULL, "max of y over each summary window", "maximum", 1, NULL},
+    {"y_rms", NULL, "rms of y over each summary window", "root_mean_square", 1, NULL},
+    {"x_peaks_time", "s", "peaks[3] time of position over each summary window", NULL, 3, "peaks_3"},
+};
+/* Where each run ended: t_final, x_final. */
+static const cubie_output_variable pattern_finals[] = {
+    {"t_final", "s", "time the run reached"},
+    {"x_final", "m", "position at t_final"},
+};
 static const cubie_output_variable pattern_inputs[] = {
     {"rho", "1", "Rayleigh number"},
     {"x_initial", "m", "initial position"},
@@ -35,7 +50,9 @@ static const cubie_output_attribute pattern_attributes[] = {
 };
 
 #define PATTERN_N_OUTPUTS 2
-#define PATTERN_N_METRICS 3
+#define PATTERN_N_SUMMARY_VARS 7
+#define PATTERN_N_SUMMARY_VALUES 9 /* the widths added up */
+#define PATTERN_N_FINALS 2
 #define PATTERN_N_INPUTS 2
 
 /* The spec every output test starts from; callers adjust fields. */
@@ -53,11 +70,14 @@ static inline cubie_output_spec pattern_spec(const char *path, long long total_r
   s.n_saves = n_saves;
   s.t_save_start = 0.5;
   s.save_every = 0.25;
+  s.t_end = 0.5 + 0.25 * (double)(n_saves - 1);
   s.time_units = "s";
   s.n_outputs = PATTERN_N_OUTPUTS;
   s.outputs = pattern_outputs;
-  s.n_metrics = PATTERN_N_METRICS;
-  s.metric_names = pattern_metrics;
+  s.n_summary_vars = PATTERN_N_SUMMARY_VARS;
+  s.summaries = pattern_summary_vars;
+  s.n_finals = PATTERN_N_FINALS;
+  s.finals = pattern_finals;
   s.n_summaries = n_summaries;
   s.summary_every = summary_every;
   s.n_inputs = PATTERN_N_INPUTS;
@@ -73,7 +93,7 @@ static inline cubie_output_spec pattern_spec(const char *path, long long total_r
 static inline double pattern_save(int v, long long run, long long k) {
   return 1000.0 * v + (double)run + 0.25 * (double)k;
 }
-/* j = v * n_metrics + m */
+/* j: the summary value (pattern_summary_vars in order, widths added up) */
 static inline double pattern_summary(int j, long long run, long long s) {
   return -(1000.0 * j + (double)run + 0.5 * (double)s);
 }
@@ -90,6 +110,15 @@ static inline unsigned long long pattern_counter(int c, long long run) {
 }
 static inline double pattern_input(int i, long long run) {
   return 0.5 * (double)run + 10.0 * i + 1.0;
+}
+static inline double pattern_final(int f, long long run) {
+  return 100.0 * f + (double)run + 0.75;
+}
+/* Summary values per window: the widths of the spec's variables added up. */
+static inline long long pattern_summary_values(const cubie_output_spec *s) {
+  long long n = 0;
+  for (int v = 0; v < s->n_summary_vars; v++) n += s->summaries[v].width;
+  return n;
 }
 
 static inline void pattern_store(void *buf, long long at, cubie_precision precision,
@@ -113,11 +142,11 @@ static inline void *pattern_saves(const cubie_output_spec *s, long long r0, long
   return buf;
 }
 
-/* [n_outputs * n_metrics][n_runs][s1 - s0] (caller frees). */
+/* [summary value][n_runs][s1 - s0] (caller frees). */
 static inline void *pattern_summaries(const cubie_output_spec *s, long long r0, long long n,
                                       long long s0, long long s1) {
   size_t el = s->precision == CUBIE_FLOAT32 ? sizeof(float) : sizeof(double);
-  long long ns = s1 - s0, nj = (long long)s->n_outputs * s->n_metrics;
+  long long ns = s1 - s0, nj = pattern_summary_values(s);
   void *buf = malloc(el * (size_t)(nj * n * ns) + 1);
   for (long long j = 0; j < nj; j++)
     for (long long r = 0; r < n; r++)
@@ -133,15 +162,18 @@ static inline int pattern_write_runs(cubie_output *o, const cubie_output_spec *s
   unsigned int *status = malloc(sizeof *status * (size_t)n + 1);
   unsigned long long *counters = malloc(sizeof *counters * (size_t)(CUBIE_N_COUNTERS * n) + 1);
   double *inputs = malloc(sizeof *inputs * (size_t)(s->n_inputs * n) + 1);
+  double *finals = malloc(sizeof *finals * (size_t)(s->n_finals * n) + 1);
   for (long long r = 0; r < n; r++) {
     status[r] = pattern_status(r0 + r);
     for (int c = 0; c < CUBIE_N_COUNTERS; c++) counters[c * n + r] = pattern_counter(c, r0 + r);
     for (int i = 0; i < s->n_inputs; i++) inputs[i * n + r] = pattern_input(i, r0 + r);
+    for (int f = 0; f < s->n_finals; f++) finals[f * n + r] = pattern_final(f, r0 + r);
   }
-  int rc = cubie_output_write_runs(o, r0, n, status, counters, inputs);
+  int rc = cubie_output_write_runs(o, r0, n, status, counters, inputs, finals);
   free(status);
   free(counters);
   free(inputs);
+  free(finals);
   return rc;
 }
 
@@ -151,7 +183,7 @@ static inline int pattern_write_block(cubie_output *o, const cubie_output_spec *
                                       long long n, long long k_split) {
   void *a = pattern_saves(s, r0, n, 0, k_split);
   void *b = pattern_saves(s, r0, n, k_split, s->n_saves);
-  long long ns = (s->n_metrics > 0) ? s->n_summaries : 0;
+  long long ns = (s->n_summary_vars > 0) ? s->n_summaries : 0;
   void *c = pattern_summaries(s, r0, n, 0, ns);
   /* Every call is made even after a failure: in collective mode the other
    * ranks are waiting in them. */

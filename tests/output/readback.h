@@ -82,20 +82,18 @@ static inline void readback_pattern(int ncid, const cubie_output_spec *s, long l
         CHECK_NEAR(got, pattern_save(v, r, k), 0.0); /* exact: see pattern.h */
       }
   }
-  if (s->n_metrics > 0 && s->n_summaries > 0)
-    for (int v = 0; v < s->n_outputs; v++)
-      for (int m = 0; m < s->n_metrics; m++) {
-        char name[NC_MAX_NAME + 1];
-        snprintf(name, sizeof name, "%s_%s", s->outputs[v].name, s->metric_names[m]);
-        NC_CHECK(nc_inq_varid(ncid, name, &varid));
+  if (s->n_summary_vars > 0 && s->n_summaries > 0)
+    for (int v = 0, j = 0; v < s->n_summary_vars; j += s->summaries[v].width, v++) {
+      NC_CHECK(nc_inq_varid(ncid, s->summaries[v].name, &varid));
+      for (int k = 0; k < s->summaries[v].width; k++)
         for (long long r = r0; r < r1; r++)
           for (long long w = 0; w < s->n_summaries; w++) {
-            size_t at[2] = {(size_t)r, (size_t)w};
+            size_t at[3] = {(size_t)r, (size_t)w, (size_t)k};
             double got = 0;
             NC_CHECK(nc_get_var1_double(ncid, varid, at, &got));
-            CHECK_NEAR(got, pattern_summary(v * s->n_metrics + m, r, w), 0.0);
+            CHECK_NEAR(got, pattern_summary(j + k, r, w), 0.0);
           }
-      }
+    }
   NC_CHECK(nc_inq_varid(ncid, "status", &varid));
   for (long long r = r0; r < r1; r++) {
     size_t at = (size_t)r;
@@ -123,6 +121,15 @@ static inline void readback_pattern(int ncid, const cubie_output_spec *s, long l
     long long got = -1;
     NC_CHECK(nc_get_var1_longlong(ncid, varid, &at, &got));
     CHECK_INT(got, r);
+  }
+  for (int f = 0; f < s->n_finals; f++) {
+    NC_CHECK(nc_inq_varid(ncid, s->finals[f].name, &varid));
+    for (long long r = r0; r < r1; r++) {
+      size_t at = (size_t)r;
+      double got = 0;
+      NC_CHECK(nc_get_var1_double(ncid, varid, &at, &got));
+      CHECK_NEAR(got, pattern_final(f, r), 0.0);
+    }
   }
   for (int i = 0; i < s->n_inputs; i++) {
     NC_CHECK(nc_inq_varid(ncid, s->inputs[i].name, &varid));

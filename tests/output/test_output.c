@@ -243,13 +243,13 @@ static void test_bad_writes(void) {
   CHECK_FAILS(cubie_output_write_saves(o, 0, 1, 3, 2, data), CUBIE_ERR_INTERNAL);
   CHECK_FAILS(cubie_output_write_summaries(o, 0, 1, 0, 3, data), CUBIE_ERR_INTERNAL);
   CHECK_CONTAINS(cubie_error_message(), "summary windows [0, 3)");
-  CHECK_FAILS(cubie_output_write_runs(o, -1, 2, u, counters, data), CUBIE_ERR_INTERNAL);
-  CHECK_FAILS(cubie_output_write_runs(o, 0, 2, NULL, counters, data), CUBIE_ERR_INTERNAL);
+  CHECK_FAILS(cubie_output_write_runs(o, -1, 2, u, counters, data, NULL), CUBIE_ERR_INTERNAL);
+  CHECK_FAILS(cubie_output_write_runs(o, 0, 2, NULL, counters, data, NULL), CUBIE_ERR_INTERNAL);
   CHECK_FAILS(cubie_output_write_saves(o, 0, 2, 0, 1, NULL), CUBIE_ERR_INTERNAL);
   /* Empty writes anywhere in range are fine, even without data. */
   CHECK_OK(cubie_output_write_saves(o, 6, 0, 0, 4, NULL));
   CHECK_OK(cubie_output_write_saves(o, 0, 3, 2, 2, NULL));
-  CHECK_OK(cubie_output_write_runs(o, 6, 0, NULL, NULL, NULL));
+  CHECK_OK(cubie_output_write_runs(o, 6, 0, NULL, NULL, NULL, NULL));
   /* The file is still usable after the refused writes. */
   CHECK_OK(pattern_write_block(o, &s, 0, 6, 1));
   CHECK_OK(cubie_output_close(&o, true));
@@ -314,7 +314,7 @@ static void test_validation(void) {
 /* No metrics: no summary_time dimension, and summaries write nothing. */
 static void test_no_summaries(void) {
   cubie_output_spec s = pattern_spec("nosummary.nc", 5, 3, 4, 1);
-  s.n_metrics = 0;
+  s.n_summary_vars = 0;
   s.n_fixed = 0;
   cubie_output *o = NULL;
   CHECK_OK(cubie_output_create(MPI_COMM_WORLD, &s, &o));

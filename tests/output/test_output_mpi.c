@@ -63,11 +63,11 @@ static void write_collective(cubie_output *o, const cubie_output_spec *s, int ra
   bool bad = rank == size - 1;
   if (bad) {
     CHECK_FAILS(cubie_output_write_saves(o, TOTAL_RUNS, 1, 0, 1, data), CUBIE_ERR_INTERNAL);
-    CHECK_FAILS(cubie_output_write_runs(o, 0, 2, NULL, NULL, NULL), CUBIE_ERR_INTERNAL);
+    CHECK_FAILS(cubie_output_write_runs(o, 0, 2, NULL, NULL, NULL, NULL), CUBIE_ERR_INTERNAL);
     CHECK_FAILS(cubie_output_write_summaries(o, 0, 1, 2, 9, data), CUBIE_ERR_INTERNAL);
   } else {
     CHECK_OK(cubie_output_write_saves(o, 0, 0, 0, 0, NULL));
-    CHECK_OK(cubie_output_write_runs(o, 0, 0, NULL, NULL, NULL));
+    CHECK_OK(cubie_output_write_runs(o, 0, 0, NULL, NULL, NULL, NULL));
     CHECK_OK(cubie_output_write_summaries(o, 0, 0, 0, 0, NULL));
   }
 }

@@ -181,11 +181,12 @@ static void test_zero_sizes(void) {
   cubie_buffer_registry_destroy(&reg);
 }
 
-/* Lorenz with tsit5 (7 stages), 4 outputs, 2 one-accumulator metrics, float64. */
+/* Lorenz with tsit5 (7 stages), 4 outputs, 2 one-accumulator metrics each
+ * (8 accumulators), float64. */
 static cubie_kernel_dims lorenz64;
 static void init_dims(void) {
   lorenz64 = (cubie_kernel_dims){.n_states = 3, .n_parameters = 3, .n_outputs = 4,
-                                 .accumulators = 2, .algorithm = cubie_algorithm_find("tsit5"),
+                                 .accumulators = 8, .algorithm = cubie_algorithm_find("tsit5"),
                                  .real_size = 8};
   CHECK(lorenz64.algorithm && lorenz64.algorithm->stages == 7);
 }
@@ -362,7 +363,7 @@ static void test_checks(void) {
   CHECK_OK(cubie_kernel_buffers_checks(reg, &text));
   CHECK_CONTAINS(text.data, "#if CUBIE_BUF_ERK_STAGES_SIZE != 21\n#error \"buffer erk.stages: "
                             "the host registered 21 elements but the kernels declare "
-                            "CUBIE_METHOD_STAGES * CUBIE_N_STATES\"");
+                            "(CUBIE_METHOD_STAGES + CUBIE_METHOD_DENSE_STAGES) * CUBIE_N_STATES\"");
   CHECK_CONTAINS(text.data, "#if CUBIE_BUF_LOOP_ACCUMULATORS_SIZE != 8\n");
   CHECK_CONTAINS(text.data, "#if CUBIE_BUF_LOOP_PARAMETERS_SIZE != 3\n");
   cubie_strbuf_free(&text);

@@ -115,6 +115,8 @@ static void test_handles(const cubie_job *job) {
     CHECK_STR(a.summaries.summaries[0].device->request.label, "summaries.0");
     CHECK_STR(a.records.status->request.label, "status");
     CHECK_STR(a.records.counters->request.label, "counters");
+    CHECK_STR(a.records.final_state->request.label, "final_state");
+    CHECK_INT(a.records.final_state->request.shape[0], 1 + 3); /* t_final, x, y, z */
     CHECK_STR(a.records.swept_inputs->request.label, "swept_inputs");
     CHECK_INT(a.records.swept_inputs->request.memory, CUBIE_MEMORY_DEVICE); /* the kernel writes it */
     CHECK_INT(a.outputs.n_buffers, 2);
@@ -143,7 +145,7 @@ static void test_handles(const cubie_job *job) {
       CHECK_INT(a.outputs.file_layout->request.shape[2], p->n_saves);
       CHECK_STR(a.summaries.file_layout->request.label, "file_summaries");
     }
-    int handles = 1 + 2 * 2 * (1 + gpu) + 2 * gpu + 3;
+    int handles = 1 + 2 * 2 * (1 + gpu) + 2 * gpu + 4; /* records: status, counters, final_state, swept */
     CHECK_INT(a.response.n_arrays, handles);
     cubie_chunk_arrays_free(&a);
   }
