@@ -82,6 +82,7 @@ int cubie_output_inspect(const char *path, cubie_output_state *st) {
     st->n_saves = (long long)len;
   if (!rc) rc = read_text_att(ncid, "cubie_deck", &st->deck);
   if (!rc) rc = read_text_att(ncid, "cubie_overrides", &st->overrides);
+  if (!rc) rc = read_text_att(ncid, "cubie_drivers_sha256", &st->drivers_sha256);
   if (!rc && !st->complete) rc = scan_status(ncid, path, st);
   nc_close(ncid);
   if (rc) cubie_output_state_free(st);
@@ -91,6 +92,7 @@ int cubie_output_inspect(const char *path, cubie_output_state *st) {
 void cubie_output_state_free(cubie_output_state *st) {
   free(st->deck);
   free(st->overrides);
+  free(st->drivers_sha256);
   free(st->missing);
   memset(st, 0, sizeof *st);
 }

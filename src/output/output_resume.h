@@ -16,6 +16,7 @@ typedef struct cubie_output_state {
   bool complete;
   char *deck;           /* global attribute cubie_deck ("" when absent) */
   char *overrides;      /* global attribute cubie_overrides */
+  char *drivers_sha256; /* global attribute cubie_drivers_sha256 ("" when absent) */
   long long total_runs; /* length of `run` */
   long long n_saves;    /* length of `time` */
   long long *missing;   /* pairs [start, end) of runs with status 0 */

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "output/output_impl.h"
+#include "plan/driver_table.h"
 #include "util/error.h"
 #include "util/growable.h"
 
@@ -87,6 +88,13 @@ static int add_provenance(const cubie_job *job, const cubie_run_report *report,
   CUBIE_CHECK(joined, CUBIE_ERR_MEMORY, "out of memory");
   CUBIE_CALL(own(s, joined, &v));
   CUBIE_CALL(add_attribute(s, "cubie_overrides", v));
+  /* The drivers' data: the deck names their files, this says what they held. */
+  if (p->driver_table_length > 0) {
+    char hex[65];
+    cubie_driver_table_digest(p->driver_table, p->driver_table_length, hex);
+    CUBIE_CALL(ownf(s, &v, "%s", hex));
+    CUBIE_CALL(add_attribute(s, "cubie_drivers_sha256", v));
+  }
   return CUBIE_OK;
 }
 

@@ -7,6 +7,7 @@
 
 #include "kernels/drivers_layout.h"
 #include "util/error.h"
+#include "util/sha256.h"
 
 /* Solve the tridiagonal system x[k-1] + d[k] x[k] + x[k+1] = r[k]
  * (k = 0..n-1, the missing neighbours of the ends left out) in place: r
@@ -114,4 +115,13 @@ int cubie_driver_table_build(const cubie_config *cfg, double **table, long long 
   *table = t;
   *length = n_table;
   return CUBIE_OK;
+}
+
+void cubie_driver_table_digest(const double *table, long long length, char hex[65]) {
+  hex[0] = '\0';
+  if (!table || length <= 0) return;
+  cubie_sha256 h;
+  cubie_sha256_init(&h);
+  cubie_sha256_update(&h, table, (size_t)length * sizeof *table);
+  cubie_sha256_hex(&h, hex);
 }

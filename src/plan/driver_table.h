@@ -23,6 +23,12 @@
  * the caller frees *table. */
 int cubie_driver_table_build(const cubie_config *cfg, double **table, long long *length);
 
+/* The SHA-256 of the table's bytes as hex ("" without drivers): the data
+ * the deck's driver files held, so --resume can tell a changed file from
+ * the one a partial output was computed from (the deck text names files,
+ * not their contents). */
+void cubie_driver_table_digest(const double *table, long long length, char hex[65]);
+
 /* The second derivatives M[0..n) of the cubic spline through y[0..n) at
  * spacing h (n >= 4): not-a-knot, or periodic (period n*h). Exposed for the
  * tests. */

@@ -21,6 +21,7 @@
 #include "output/output_resume.h"
 #include "output/output_spec.h"
 #include "mpi/progress.h"
+#include "plan/driver_table.h"
 #include "plan/run_set.h"
 #include "mpi/signals.h"
 #include "mpi/timing.h"
@@ -210,7 +211,17 @@ static int choose_runs(const cubie_job *job, MPI_Comm comm, const cubie_run_sett
                          "--set arguments (its cubie_deck / cubie_overrides attributes differ); "
                          "run the same deck, or write a new file",
                          cfg->output.file);
-      else if (st.total_runs != job->plan->total_runs || st.n_saves != job->plan->n_saves)
+      /* The deck names its driver files; this says whether they still hold
+       * what the file was computed from. */
+      char hex[65];
+      cubie_driver_table_digest(job->plan->driver_table, job->plan->driver_table_length, hex);
+      if (!rc && strcmp(st.drivers_sha256, hex) != 0)
+        rc = CUBIE_RAISE(CUBIE_ERR_INPUT,
+                         "cannot resume '%s': the drivers' data differ from what it was written "
+                         "with (its cubie_drivers_sha256 attribute): a driver file changed since; "
+                         "restore it, or write a new file",
+                         cfg->output.file);
+      if (!rc && (st.total_runs != job->plan->total_runs || st.n_saves != job->plan->n_saves))
         rc = CUBIE_RAISE(CUBIE_ERR_INPUT, "cannot resume '%s': it holds %lld runs x %lld saves, "
                          "the deck asks for %lld x %lld",
                          cfg->output.file, st.total_runs, st.n_saves, job->plan->total_runs,

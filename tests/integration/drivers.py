@@ -202,6 +202,22 @@ output: {save_every: 0.5, save: [y, uu]}
                     same = np.asarray(a[v][:]).tobytes() == np.asarray(b[v][:]).tobytes()
                     check(same, "%s: %s differs from the single-chunk run" % (name, v))
 
+    # ---- --resume knows the drivers' data, not only the deck's text -------
+    deck, out = os.path.join(work, "linear.yaml"), os.path.join(work, "linear.nc")
+    with netCDF4.Dataset(out) as d:
+        digest = d.getncattr("cubie_drivers_sha256")
+    check(len(digest) == 64, "resume: no drivers digest in the file (%r)" % digest)
+    base = [cubie, "run", deck, "-o", out, "--backend", "cpu", "-q", "--resume"]
+    p = subprocess.run(base, capture_output=True, text=True)
+    check(p.returncode == 0, "resume: the same data refused (%d): %s" % (p.returncode, p.stderr))
+    write(os.path.join(work, "linear.csv"),
+          "time,value\n" + "".join("%.17g,%.17g\n" % (a, b + 1.0) for a, b in zip(tl, vl)))
+    p = subprocess.run(base, capture_output=True, text=True)
+    check(p.returncode == 2 and "drivers' data differ" in p.stderr,
+          "resume: a changed driver file not refused (%d): %s" % (p.returncode, p.stderr.strip()))
+    with netCDF4.Dataset(out) as d:
+        check(d.getncattr("cubie_drivers_sha256") == digest, "resume: the refused run touched the file")
+
     # ---- a bad CSV cell: exit 2 naming file:line:column -------------------
     write(os.path.join(work, "bad.csv"), "0,1\n1,2\n2, x3\n")
     write(os.path.join(work, "bad.yaml"), """
