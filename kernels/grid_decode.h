@@ -54,9 +54,14 @@
 
 #if CUBIE_ON_DEVICE
 #define CUBIE_GRID_FN static __device__ __forceinline__
+/* The sampled designs' decoder runs once per run and axis, before the
+ * integration: one out-of-line copy keeps its loops out of the kernel's
+ * hot code and register allocation. */
+#define CUBIE_GRID_SAMPLED_FN static __device__ __noinline__
 #else
 #include <math.h>
 #define CUBIE_GRID_FN static inline
+#define CUBIE_GRID_SAMPLED_FN static inline
 #endif
 
 /* Axes a kernel's argument block carries (a grid with more is decoded by the host). */
@@ -104,7 +109,7 @@ CUBIE_GRID_FN cubie_i64 cubie_grid_axis_value_index(const cubie_grid_axis_desc *
 
 /* Point i (0 <= i < n) of a sampled design axis. Every product is divided
  * before it is added (or fused explicitly), so no compiler contracts it. */
-CUBIE_GRID_FN double cubie_grid_sampled_point(const cubie_grid_axis_desc *ax, cubie_i64 i) {
+CUBIE_GRID_SAMPLED_FN double cubie_grid_sampled_point(const cubie_grid_axis_desc *ax, cubie_i64 i) {
   const cubie_u64 index = (cubie_u64)i;
   const double span = ax->stop - ax->start;
   switch (ax->kind) {

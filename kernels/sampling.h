@@ -29,9 +29,12 @@
 
 #if CUBIE_ON_DEVICE
 #define CUBIE_SAMPLING_FN static __device__ __forceinline__
+/* loops of many rounds stay loops on the device (code size, compile time) */
+#define CUBIE_SAMPLING_LOOP _Pragma("unroll 1")
 #else
 #include <math.h>
 #define CUBIE_SAMPLING_FN static inline
+#define CUBIE_SAMPLING_LOOP
 #endif
 
 /* Streams: which design and which axis of it a draw belongs to (counter
@@ -109,6 +112,7 @@ CUBIE_SAMPLING_FN cubie_u64 cubie_permute(cubie_u64 i, cubie_u64 n, cubie_u64 ke
   const int half = (bits + 1) / 2;
   const cubie_u64 mask = ((cubie_u64)1 << half) - 1;
   cubie_u64 x = i;
+  CUBIE_SAMPLING_LOOP
   do {
     cubie_u64 left = x >> half, right = x & mask;
     for (cubie_u64 round = 0; round < 4; round++) {
@@ -190,6 +194,7 @@ CUBIE_SAMPLING_FN double cubie_sampling_exp(double x) {
  * the bound of 64 tries is never met in practice (probability 1e-43), and
  * if it were the deviate would be 0, still deterministic. */
 CUBIE_SAMPLING_FN double cubie_standard_normal(cubie_u64 seed, cubie_u64 index, cubie_u32 stream) {
+  CUBIE_SAMPLING_LOOP
   for (cubie_u32 attempt = 0; attempt < 64; attempt++) {
     cubie_u32 ctr[4], out[4];
     ctr[0] = (cubie_u32)index;

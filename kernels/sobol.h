@@ -91,6 +91,7 @@ CUBIE_SOBOL_FN cubie_u64 cubie_sobol_bits(cubie_u64 i, int dim) {
     for (int k = 0; k < s; k++) m[k] = cubie_sobol_rows[dim - 1][2 + k];
   }
   cubie_u64 x = 0;
+  CUBIE_SAMPLING_LOOP
   for (int j = 1; j <= 64 && i; j++, i >>= 1) {
     cubie_u64 mj;
     if (dim == 0) {
@@ -116,6 +117,7 @@ CUBIE_SOBOL_FN cubie_u64 cubie_sobol_bits(cubie_u64 i, int dim) {
 CUBIE_SOBOL_FN cubie_u64 cubie_sobol_scramble(cubie_u64 x, int dim, cubie_u64 seed) {
   const cubie_u32 stream = CUBIE_STREAM(CUBIE_STREAM_SOBOL_SCRAMBLE, dim);
   cubie_u64 y = cubie_random_bits(seed, 64, stream, 0, 0); /* the digital shift e */
+  CUBIE_SAMPLING_LOOP
   for (int j = 0; j < 53; j++) {
     if (!((x >> (63 - j)) & 1)) continue;
     const cubie_u64 diagonal = (cubie_u64)1 << (63 - j);

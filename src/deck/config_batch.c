@@ -167,7 +167,8 @@ static int read_sweep(const cubie_config *cfg, const cubie_deck_section *sweeps,
     char buf[96];
     return cubie_config_error_at(cfg, node->mark,
                                  "%s must be a list of values or a mapping with one of values, linspace, "
-                                 "logspace, sobol, latin_hypercube, random, file, not %s",
+                                 "logspace, not %s (or a sampled design: sobol, latin_hypercube, random, "
+                                 "file)",
                                  what, cubie_deck_describe(node, buf, sizeof buf));
   }
   cubie_deck_section entry = {.map = node, .mark = key->mark};
@@ -175,8 +176,8 @@ static int read_sweep(const cubie_config *cfg, const cubie_deck_section *sweeps,
   CUBIE_CALL(cubie_deck_check_keys(cfg, &entry, sweep_kinds, N_SWEEP_KINDS));
   if (node->n == 0)
     return cubie_config_error_at(cfg, key->mark,
-                                 "%s needs one of values, linspace, logspace, sobol, latin_hypercube, "
-                                 "random or file",
+                                 "%s needs one of values, linspace or logspace (or a sampled design: "
+                                 "sobol, latin_hypercube, random, file)",
                                  what);
   if (node->n > 1)
     return cubie_config_error_at(cfg, node->keys[1]->mark, "%s has both %s and %s; give exactly one", what,

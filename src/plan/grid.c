@@ -109,8 +109,8 @@ static int check_values(const cubie_config *cfg, const cubie_sweep *s) {
     return CUBIE_OK;
   }
   if (!isfinite(s->start) || !isfinite(s->stop))
-    return cubie_config_error_at(cfg, s->mark, "sweep '%s': %s parameters must be finite numbers",
-                                 s->name, kind);
+    return cubie_config_error_at(cfg, s->mark, "sweep '%s': %s %s must be finite numbers", s->name, kind,
+                                 CUBIE_SWEEP_SAMPLED(s->kind) ? "parameters" : "endpoints");
   if (s->kind == CUBIE_SWEEP_LOGSPACE && (s->start <= 0 || s->stop <= 0))
     return cubie_config_error_at(cfg, s->mark,
                                  "sweep '%s': logspace endpoints must be > 0 (got %g and %g; they "

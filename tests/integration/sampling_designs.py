@@ -17,6 +17,8 @@
    to fail).
 3. Latin hypercube strata read from the file: exactly one point per
    stratum [B(s), B(s+1)) of each axis.
+   The same design decoded by the host (a grid with more axes than a
+   kernel carries) has the kernel's values bit for bit.
 4. Per-run tables: a CSV and a NetCDF column arrive in the file's swept
    variables bit for bit, next to a design axis (a round trip).
 
@@ -126,6 +128,16 @@ def marginals(work, cubie):
         s = np.searchsorted(b, v[name], side="right") - 1
         check(np.array_equal(np.sort(s), np.arange(n)), "%s: exactly one point per stratum" % name)
     print("KS p-values: " + ", ".join("%.3g" % p for p in ps))
+    # The same design with 11 one-value axes more (17 > the 16 a kernel's
+    # argument block carries): the host decodes it, with the same values.
+    extra = [("q%d" % i, "[%d]" % i) for i in range(11)]
+    ds = run(cubie, work, "marginals_host", deck([s[0] for s in sweep + extra], sweep + extra, n,
+                                                   seed=20240))
+    if ds is not None:
+        with ds:
+            for name, _ in sweep:
+                check(np.asarray(ds[name][:]).tobytes() == v[name].tobytes(),
+                      "%s: the host's decode equals the kernel's, bit for bit" % name)
 
 
 def tables(work, cubie):
