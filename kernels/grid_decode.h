@@ -17,20 +17,31 @@
  * 1). An input no axis sweeps keeps its default, the table's first entries.
  *
  * Design kinds (how value i of an axis of n is made):
- *   TABLE     table[offset + i]: a values list, and any design whose values
- *             the host computes once per axis (logspace, whose exp/log the
- *             device would not round like the host's libm);
+ *   TABLE     table[offset + i]: a values list, a per-run table read from a
+ *             file, and any design whose values the host computes once per
+ *             axis (logspace, whose exp/log the device would not round like
+ *             the host's libm);
  *   LINSPACE  start + (stop - start) i / (n - 1), both endpoints exact (a span
  *             beyond DBL_MAX, endpoints near +-DBL_MAX, in halves);
  *   LOGSPACE  exp of a linspace of logs (host only: a kernel never receives
  *             it; the host tabulates it, or decodes the grid itself when the
- *             table would be too large).
- * A new design (a counter-based random or Sobol sequence, a Latin
- * hypercube) is a CUBIE_DESIGN_* number, a case in cubie_grid_axis_point,
- * and the host's mapping from the deck's sweep kind (grid.c: describe_axis)
- * — nothing else in the host or the kernels changes. Per-run tables from
- * files are TABLE axes of a verbatim grid (or, too large for the device,
- * decoded by the host as before).
+ *             table would be too large);
+ * and the sampled designs, pure functions of (seed, i, dim) — nothing is
+ * stored per point, so a 10^9-point design costs no memory and any run
+ * decodes alone (sampling.h, sobol.h):
+ *   SOBOL     point i of Sobol' dimension dim (scrambled unless option is
+ *             0) mapped onto [start, stop);
+ *   LATIN_HYPERCUBE  stratum s = a keyed bijection of i over [0, n), plus a
+ *             keyed jitter inside it: [start, stop) cut into n strata
+ *             B(s) = start + (stop - start) s / n, one point in each;
+ *   RANDOM_*  uniform on (start, stop), normal (mean start, sd stop),
+ *             lognormal (exp of a normal with mu start, sigma stop).
+ * The sampled axes of a grid share one point index (the host gives them one
+ * stride and n: they are zipped into one design). A new design is a
+ * CUBIE_DESIGN_* number, a case in cubie_grid_axis_point, and the host's
+ * mapping from the deck's sweep kind (grid.c: build_axes) — nothing else in
+ * the host or the kernels changes. Per-run tables from files are TABLE axes
+ * (or, too large for the device, decoded by the host as before).
  *
  * It never allocates, never reads anything but its arguments, and never
  * rounds to the working precision (callers do).
@@ -39,12 +50,19 @@
 #define CUBIE_GRID_DECODE_H
 
 #include "types.h"
+#include "sampling.h"
+#include "sobol.h"
 
 #if CUBIE_ON_DEVICE
 #define CUBIE_GRID_FN static __device__ __forceinline__
+/* The sampled designs' decoder runs once per run and axis, before the
+ * integration: one out-of-line copy keeps its loops out of the kernel's
+ * hot code and register allocation. */
+#define CUBIE_GRID_SAMPLED_FN static __device__ __noinline__
 #else
 #include <math.h>
 #define CUBIE_GRID_FN static inline
+#define CUBIE_GRID_SAMPLED_FN static inline
 #endif
 
 /* Axes a kernel's argument block carries (a grid with more is decoded by the host). */
@@ -53,14 +71,22 @@
 #define CUBIE_DESIGN_TABLE 0
 #define CUBIE_DESIGN_LINSPACE 1
 #define CUBIE_DESIGN_LOGSPACE 2 /* host only */
+#define CUBIE_DESIGN_SOBOL 3
+#define CUBIE_DESIGN_LATIN_HYPERCUBE 4
+#define CUBIE_DESIGN_RANDOM_UNIFORM 5
+#define CUBIE_DESIGN_RANDOM_NORMAL 6
+#define CUBIE_DESIGN_RANDOM_LOGNORMAL 7
 
 typedef struct cubie_grid_axis_desc {
   int kind;         /* CUBIE_DESIGN_* */
   int target;       /* input: state n is n, parameter i is n_states + i */
+  int dim;          /* sampled designs: the axis' dimension among its design's axes */
+  int option;       /* SOBOL: 1 scrambled, 0 plain */
   cubie_i64 n;      /* values along the axis */
   cubie_i64 stride; /* runs between consecutive values */
   cubie_i64 offset; /* TABLE: where its values start in the table */
-  double start, stop;
+  double start, stop; /* RANDOM_NORMAL: mean, sd; RANDOM_LOGNORMAL: mu, sigma */
+  cubie_u64 seed;      /* sampled designs: the key of every random choice */
 } cubie_grid_axis_desc;
 
 /* What a kernel decodes its runs from. n_axes < 0: the host filled per-run
@@ -82,10 +108,50 @@ CUBIE_GRID_FN cubie_i64 cubie_grid_axis_value_index(const cubie_grid_axis_desc *
   return (cubie_i64)i;
 }
 
+/* Point i (0 <= i < n) of a sampled design axis. Every product is divided
+ * before it is added (or fused explicitly), so no compiler contracts it. */
+CUBIE_GRID_SAMPLED_FN double cubie_grid_sampled_point(const cubie_grid_axis_desc *ax, cubie_i64 i) {
+  const cubie_u64 index = (cubie_u64)i;
+  const double span = ax->stop - ax->start;
+  switch (ax->kind) {
+    case CUBIE_DESIGN_SOBOL: {
+      cubie_u64 x = cubie_sobol_bits(index, ax->dim);
+      if (ax->option) x = cubie_sobol_scramble(x, ax->dim, ax->seed);
+      return ax->start + (span * cubie_bits53(x)) / CUBIE_TWO_53;
+    }
+    case CUBIE_DESIGN_LATIN_HYPERCUBE: {
+      const cubie_u64 key =
+          cubie_random_bits(ax->seed, 0, CUBIE_STREAM(CUBIE_STREAM_LHS_PERMUTATION, ax->dim), 0, 0);
+      const double s = (double)cubie_permute(index, (cubie_u64)ax->n, key);
+      const cubie_u64 bits =
+          cubie_random_bits(ax->seed, index, CUBIE_STREAM(CUBIE_STREAM_LHS_JITTER, ax->dim), 0, 0);
+      const double n = (double)ax->n;
+      double t = s + cubie_bits53(bits) / CUBIE_TWO_53; /* in [s, s + 1) unless it rounds up */
+      if (!(t < s + 1.0)) t = s;
+      const double v = ax->start + (span * t) / n;
+      /* the stratum is [B(s), B(s + 1)), both computed as v is */
+      return v < ax->start + (span * (s + 1.0)) / n ? v : ax->start + (span * s) / n;
+    }
+    case CUBIE_DESIGN_RANDOM_UNIFORM: {
+      const cubie_u64 bits =
+          cubie_random_bits(ax->seed, index, CUBIE_STREAM(CUBIE_STREAM_RANDOM, ax->dim), 0, 0);
+      return ax->start + (span * (cubie_bits53(bits) + 0.5)) / CUBIE_TWO_53;
+    }
+    case CUBIE_DESIGN_RANDOM_NORMAL:
+      return fma(ax->stop, cubie_standard_normal(ax->seed, index, CUBIE_STREAM(CUBIE_STREAM_RANDOM, ax->dim)),
+                 ax->start);
+    default: /* CUBIE_DESIGN_RANDOM_LOGNORMAL */
+      return cubie_sampling_exp(fma(
+          ax->stop, cubie_standard_normal(ax->seed, index, CUBIE_STREAM(CUBIE_STREAM_RANDOM, ax->dim)),
+          ax->start));
+  }
+}
+
 /* Value i (0 <= i < n) of axis `ax`. */
 CUBIE_GRID_FN double cubie_grid_axis_point(const cubie_grid_axis_desc *ax, const double *table,
                                            cubie_i64 i) {
   if (ax->kind == CUBIE_DESIGN_TABLE) return table[ax->offset + i];
+  if (ax->kind >= CUBIE_DESIGN_SOBOL) return cubie_grid_sampled_point(ax, i);
   if (ax->n == 1 || i == 0) return ax->start;
   if (i == ax->n - 1) return ax->stop;
   const double steps = (double)(ax->n - 1);

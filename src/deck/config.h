@@ -40,7 +40,24 @@ typedef enum cubie_backend_kind {
 typedef enum cubie_chunk_axis { CUBIE_CHUNK_AXIS_AUTO = 0, CUBIE_CHUNK_AXIS_RUN, CUBIE_CHUNK_AXIS_TIME } cubie_chunk_axis;
 typedef enum cubie_decomposition { CUBIE_DECOMP_STATIC = 0, CUBIE_DECOMP_WEIGHTED, CUBIE_DECOMP_DYNAMIC } cubie_decomposition;
 typedef enum cubie_grid_kind { CUBIE_GRID_COMBINATORIAL = 0, CUBIE_GRID_VERBATIM } cubie_grid_kind;
-typedef enum cubie_sweep_kind { CUBIE_SWEEP_VALUES = 0, CUBIE_SWEEP_LINSPACE, CUBIE_SWEEP_LOGSPACE } cubie_sweep_kind;
+/* Sweep kinds in the deck's spelling order (config_batch.c's sweep_kinds).
+ * From SOBOL on they are sampled designs: their axes share one point index
+ * (batch.samples points) instead of being crossed with each other. */
+typedef enum cubie_sweep_kind {
+  CUBIE_SWEEP_VALUES = 0,
+  CUBIE_SWEEP_LINSPACE,
+  CUBIE_SWEEP_LOGSPACE,
+  CUBIE_SWEEP_SOBOL,
+  CUBIE_SWEEP_LATIN_HYPERCUBE,
+  CUBIE_SWEEP_RANDOM,
+  CUBIE_SWEEP_FILE
+} cubie_sweep_kind;
+#define CUBIE_SWEEP_SAMPLED(kind) ((kind) >= CUBIE_SWEEP_SOBOL)
+typedef enum cubie_distribution {
+  CUBIE_DISTRIBUTION_UNIFORM = 0,
+  CUBIE_DISTRIBUTION_NORMAL,
+  CUBIE_DISTRIBUTION_LOGNORMAL
+} cubie_distribution;
 typedef enum cubie_buffer_location {
   CUBIE_LOCATION_LOCAL = 0,
   CUBIE_LOCATION_SHARED = 1,
@@ -119,15 +136,23 @@ typedef struct cubie_integrator_config {
 typedef struct cubie_sweep {
   char *name;            /* a state (initial value) or parameter name */
   cubie_sweep_kind kind;
-  double *values;        /* kind == VALUES: the n values */
-  double start, stop;    /* kind == LINSPACE / LOGSPACE: endpoints (logspace: the values themselves, not exponents) */
-  long long n;           /* number of values on this axis, >= 1 */
+  double *values;        /* kind == VALUES: the n values; FILE: the column, one value per run */
+  /* LINSPACE / LOGSPACE: endpoints (logspace: the values themselves, not
+   * exponents); SOBOL / LATIN_HYPERCUBE and RANDOM uniform: low, high;
+   * RANDOM normal: mean, sd; RANDOM lognormal: mu, sigma. */
+  double start, stop;
+  cubie_distribution distribution; /* RANDOM */
+  bool scramble;         /* SOBOL: default true */
+  long long n;           /* number of values on this axis, >= 1 (sampled kinds: batch.samples) */
   cubie_mark mark;       /* position of the sweep's name */
 } cubie_sweep;
 
 typedef struct cubie_batch_config {
   cubie_grid_kind grid;          /* default combinatorial */
   cubie_sweep *sweeps;   int n_sweeps;
+  long long samples;             /* points of the sampled design; 0 when no axis is sampled */
+  cubie_mark samples_mark;
+  unsigned long long seed;       /* keys the sampled designs; default 0 */
 } cubie_batch_config;
 
 /* Save points a run may have (the `time` dimension): more is no time

@@ -255,8 +255,10 @@ int cubie_output_spec_build(const cubie_job *job, const cubie_run_report *report
 
   if (cfg->batch.grid == CUBIE_GRID_COMBINATORIAL && cubie_grid_n_axes(g) > 0 &&
       cubie_grid_n_axes(g) <= 64) {
-    for (int a = 0; a < cubie_grid_n_axes(g); a++) s->grid_shape[a] = cubie_grid_axis_length(g, a);
-    sp->n_grid_axes = cubie_grid_n_axes(g);
+    int dims = 0; /* a sampled design's axes move together: one dimension */
+    for (int a = 0; a < cubie_grid_n_axes(g); a++)
+      if (!cubie_grid_axis_zipped(g, a)) s->grid_shape[dims++] = cubie_grid_axis_length(g, a);
+    sp->n_grid_axes = dims;
     sp->grid_shape = s->grid_shape;
   }
   CUBIE_CALL(add_provenance(job, report, settings, s));

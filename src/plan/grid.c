@@ -18,6 +18,7 @@ typedef struct grid_axis {
   cubie_symbol_kind kind; /* STATE or PARAMETER */
   int index;
   char *name;
+  bool zipped; /* moves with an earlier axis (verbatim; a sampled design's later axes) */
 } grid_axis;
 
 struct cubie_grid {
@@ -36,9 +37,26 @@ struct cubie_grid {
 };
 
 static const char *sweep_kind_name(cubie_sweep_kind kind) {
-  return kind == CUBIE_SWEEP_LINSPACE   ? "linspace"
-         : kind == CUBIE_SWEEP_LOGSPACE ? "logspace"
-                                        : "values";
+  static const char *const names[] = {"values", "linspace",        "logspace", "sobol",
+                                      "latin_hypercube", "random", "file"};
+  return names[kind];
+}
+
+/* The design a deck's sweep kind decodes with (kernels/grid_decode.h). */
+static int design_kind(const cubie_sweep *s) {
+  switch (s->kind) {
+    case CUBIE_SWEEP_LINSPACE: return CUBIE_DESIGN_LINSPACE;
+    case CUBIE_SWEEP_LOGSPACE: return CUBIE_DESIGN_LOGSPACE;
+    case CUBIE_SWEEP_SOBOL: return CUBIE_DESIGN_SOBOL;
+    case CUBIE_SWEEP_LATIN_HYPERCUBE: return CUBIE_DESIGN_LATIN_HYPERCUBE;
+    case CUBIE_SWEEP_RANDOM:
+      return s->distribution == CUBIE_DISTRIBUTION_NORMAL      ? CUBIE_DESIGN_RANDOM_NORMAL
+             : s->distribution == CUBIE_DISTRIBUTION_LOGNORMAL ? CUBIE_DESIGN_RANDOM_LOGNORMAL
+                                                               : CUBIE_DESIGN_RANDOM_UNIFORM;
+    case CUBIE_SWEEP_VALUES:
+    case CUBIE_SWEEP_FILE: break;
+  }
+  return CUBIE_DESIGN_TABLE;
 }
 
 /* A sweep of a driver's name chooses, per run, which of its series the run
@@ -113,7 +131,7 @@ static int check_values(const cubie_config *cfg, const cubie_sweep *s) {
   if (s->n < 1)
     return cubie_config_error_at(
         cfg, s->mark, "sweep '%s' has no values (%s needs n >= 1, got %lld)", s->name, kind, s->n);
-  if (s->kind == CUBIE_SWEEP_VALUES) {
+  if (s->kind == CUBIE_SWEEP_VALUES || s->kind == CUBIE_SWEEP_FILE) {
     if (!s->values) return cubie_config_error_at(cfg, s->mark, "sweep '%s' has no values", s->name);
     for (long long i = 0; i < s->n; i++)
       if (!isfinite(s->values[i]))
@@ -122,8 +140,8 @@ static int check_values(const cubie_config *cfg, const cubie_sweep *s) {
     return CUBIE_OK;
   }
   if (!isfinite(s->start) || !isfinite(s->stop))
-    return cubie_config_error_at(cfg, s->mark, "sweep '%s': %s endpoints must be finite numbers",
-                                 s->name, kind);
+    return cubie_config_error_at(cfg, s->mark, "sweep '%s': %s %s must be finite numbers", s->name, kind,
+                                 CUBIE_SWEEP_SAMPLED(s->kind) ? "parameters" : "endpoints");
   if (s->kind == CUBIE_SWEEP_LOGSPACE && (s->start <= 0 || s->stop <= 0))
     return cubie_config_error_at(cfg, s->mark,
                                  "sweep '%s': logspace endpoints must be > 0 (got %g and %g; they "
@@ -198,18 +216,31 @@ static int build_axes(cubie_grid *g, const cubie_config *cfg, const cubie_model 
     d->n = s->n;
     d->start = s->start;
     d->stop = s->stop;
-    d->kind = s->kind == CUBIE_SWEEP_LINSPACE   ? CUBIE_DESIGN_LINSPACE
-              : s->kind == CUBIE_SWEEP_LOGSPACE ? CUBIE_DESIGN_LOGSPACE
-                                                : CUBIE_DESIGN_TABLE;
+    d->kind = design_kind(s);
+    /* Each sampled design numbers its own axes (sobol: its dimensions). */
+    d->dim = 0;
+    for (int prev = 0; prev < a; prev++)
+      if (b->sweeps[prev].kind == s->kind) d->dim++;
+    d->option = s->kind == CUBIE_SWEEP_SOBOL && s->scramble;
+    d->seed = b->seed;
   }
   /* Strides and the total, last axis fastest; the product is checked
    * before it is formed, so it cannot overflow. */
   long long total = 1;
   if (g->kind == CUBIE_GRID_VERBATIM) {
     total = b->n_sweeps > 0 ? g->design[0].n : 1;
-    for (int a = 0; a < g->n_axes; a++) g->design[a].stride = 1;
+    for (int a = 0; a < g->n_axes; a++) {
+      g->design[a].stride = 1;
+      g->axes[a].zipped = a > 0;
+    }
   } else {
+    /* The sampled axes are one design of batch.samples points: one axis of
+     * the product, at the place of the first of them. */
+    int group = -1;
+    for (int a = 0; a < g->n_axes && group < 0; a++)
+      if (CUBIE_SWEEP_SAMPLED(b->sweeps[a].kind)) group = a;
     for (int a = g->n_axes - 1; a >= 0; a--) {
+      if (group >= 0 && a != group && CUBIE_SWEEP_SAMPLED(b->sweeps[a].kind)) continue;
       g->design[a].stride = total;
       if (g->design[a].n > GRID_MAX_RUNS / total)
         return cubie_config_error_at(cfg, b->sweeps[a].mark,
@@ -218,6 +249,11 @@ static int build_axes(cubie_grid *g, const cubie_config *cfg, const cubie_model 
                                      GRID_MAX_RUNS);
       total *= g->design[a].n;
     }
+    for (int a = 0; a < g->n_axes; a++)
+      if (group >= 0 && CUBIE_SWEEP_SAMPLED(b->sweeps[a].kind)) {
+        g->design[a].stride = g->design[group].stride;
+        g->axes[a].zipped = a != group;
+      }
   }
   if (total > GRID_MAX_RUNS)
     return cubie_config_error_at(cfg, b->sweeps[0].mark,
@@ -272,6 +308,7 @@ int cubie_grid_axis_index(const cubie_grid *g, int axis) { return g->axes[axis].
 const char *cubie_grid_axis_name(const cubie_grid *g, int axis) { return g->axes[axis].name; }
 long long cubie_grid_axis_length(const cubie_grid *g, int axis) { return g->design[axis].n; }
 bool cubie_grid_in_kernel(const cubie_grid *g) { return g->in_kernel; }
+bool cubie_grid_axis_zipped(const cubie_grid *g, int axis) { return g->axes[axis].zipped; }
 const double *cubie_grid_table(const cubie_grid *g) { return g->table; }
 long long cubie_grid_table_length(const cubie_grid *g) { return g->table_len; }
 

@@ -1,10 +1,14 @@
 /* grid.h — the batch grid: which inputs each run gets.
  *
  * A grid is a set of sweep axes over states' initial values and parameters
- * (values / linspace / logspace), combined as a Cartesian product
- * (combinatorial: the last-listed axis varies fastest) or zipped (verbatim:
- * all axes have the same length). A run's inputs are decoded from its index
- * on demand, so a 10^9-run grid costs no memory. Everything not swept keeps
+ * (values / linspace / logspace, the sampled designs sobol /
+ * latin_hypercube / random, and per-run tables from files), combined as a
+ * Cartesian product (combinatorial: the last-listed axis varies fastest) or
+ * zipped (verbatim: all axes have the same length). The sampled axes are
+ * always zipped with each other: together they are one design of
+ * batch.samples points, which a combinatorial grid crosses with the other
+ * axes as one axis (at the place of the first of them). A run's inputs are
+ * decoded from its index on demand, so a 10^9-run grid costs no memory. Everything not swept keeps
  * the deck's default value. The grid never allocates per-run storage.
  */
 #ifndef CUBIE_GRID_H
@@ -33,6 +37,9 @@ cubie_symbol_kind cubie_grid_axis_kind(const cubie_grid *g, int axis);
 int cubie_grid_axis_index(const cubie_grid *g, int axis);
 const char *cubie_grid_axis_name(const cubie_grid *g, int axis);
 long long cubie_grid_axis_length(const cubie_grid *g, int axis);
+/* Whether `axis` is zipped into an earlier one (it moves with it, so it is
+ * no dimension of its own in the grid's shape). */
+bool cubie_grid_axis_zipped(const cubie_grid *g, int axis);
 /* Value of `axis` for run `run` (0 <= run < total_runs). */
 double cubie_grid_axis_value(const cubie_grid *g, int axis, long long run);
 

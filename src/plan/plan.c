@@ -357,6 +357,23 @@ int cubie_plan_describe(const cubie_plan *p, const cubie_config *cfg, const cubi
                                                      : "combinatorial"));
   }
   CUBIE_CALL(cubie_strbuf_append(out, "\n"));
+  if (cfg->batch.samples > 0) { /* the sampled axes: one design, its points shared */
+    static const char *const kinds[] = {"", "", "", "sobol", "latin_hypercube", "random", "file"};
+    static const char *const dists[] = {"uniform", "normal", "lognormal"};
+    CUBIE_CALL(cubie_strbuf_printf(out, "design:      %lld samples, seed %llu:", cfg->batch.samples,
+                                   cfg->batch.seed));
+    for (int a = 0, first = 1; a < cfg->batch.n_sweeps; a++) {
+      const cubie_sweep *sw = &cfg->batch.sweeps[a];
+      if (!CUBIE_SWEEP_SAMPLED(sw->kind)) continue;
+      CUBIE_CALL(cubie_strbuf_printf(out, "%s %s %s%s%s", first ? "" : ",", sw->name, kinds[sw->kind],
+                                     sw->kind == CUBIE_SWEEP_RANDOM ? " " : "",
+                                     sw->kind == CUBIE_SWEEP_RANDOM ? dists[sw->distribution]
+                                     : sw->kind == CUBIE_SWEEP_SOBOL && !sw->scramble ? " (unscrambled)"
+                                                                                       : ""));
+      first = 0;
+    }
+    CUBIE_CALL(cubie_strbuf_append(out, "\n"));
+  }
   if (p->final_only)
     CUBIE_CALL(cubie_strbuf_printf(out, "saves:       final state only, at t = %g\n", p->t_end));
   else

@@ -195,6 +195,32 @@ def relaxation(ds):
     check(ds["v_dxdt_extrema_max"].units == "m/s/s", "dxdt of v in m/s per s")
 
 
+def sensitivity(ds):
+    """The sampled design of inputs/sensitivity.yaml: 256 points crossed with
+    two gains (g varies fastest), every run against its exact solution."""
+    common(ds, 512, 9, ["y"], ["k", "c", "y_initial", "g"], dt=0.5)
+    k, c = np.asarray(ds["k"][:]), np.asarray(ds["c"][:])
+    y0, g = np.asarray(ds["y_initial"][:]), np.asarray(ds["g"][:])
+    check(np.array_equal(g, np.tile([0.5, 1.0], 256)), "g is crossed with the design, fastest")
+    for v, name in ((k, "k"), (c, "c"), (y0, "y_initial")):
+        check(np.array_equal(v[0::2], v[1::2]), "%s is the same design point for both gains" % name)
+    k1, c1, y1 = k[0::2], c[0::2], y0[0::2]
+    # scrambled Sobol' (256 = 2^8 points): one point in each of 256 strata of [0.5, 2)
+    check(np.array_equal(np.sort(np.floor((k1 - 0.5) / 1.5 * 256)), np.arange(256)),
+          "k: one Sobol' point per stratum")
+    # Latin hypercube: one point in each [B(s), B(s+1)), B(s) = 0 + (2 s) / 256
+    b = (2.0 * np.arange(257)) / 256
+    s = np.searchsorted(b, y1, side="right") - 1
+    check(np.array_equal(np.sort(s), np.arange(256)), "y_initial: one point per stratum")
+    check(np.all(c1 > 0) and abs(np.median(np.log(c1))) < 0.05, "c is lognormal around 1")
+    t = np.asarray(ds["time"][:])
+    y = np.asarray(ds["y"][:])
+    eq = (g * c / k)[:, None]
+    exact = eq + (y0[:, None] - eq) * np.exp(-np.outer(k, t))
+    err = np.abs(y - exact).max()
+    check(err < 1e-7, "y matches g c / k + (y0 - g c / k) exp(-k t) (max error %.3g)" % err)
+
+
 if __name__ == "__main__":
     name, path = sys.argv[1], sys.argv[2]
     with netCDF4.Dataset(path) as ds:
