@@ -207,7 +207,7 @@ CUBIE_INLINE void cubie_run_adaptive_attempt(const cubie_chunk_args *a, cubie_i6
     s->status |= why > 1 ? (cubie_u32)why : (cubie_u32)CUBIE_RUN_STEP_TOO_SMALL;
     return;
   }
-  cubie_step_begin(&s->step, w, t, y, p, s->counters);
+  cubie_step_begin(&s->step, w, t, h, y, p, s->counters);
 #if CUBIE_USE_DENSE
   cubie_i64 counters_before[CUBIE_N_COUNTERS];
   CUBIE_UNROLL
@@ -290,7 +290,7 @@ CUBIE_INLINE void cubie_run_fixed_step(const cubie_chunk_args *a, cubie_i64 r, c
     s->status |= CUBIE_RUN_STEP_TOO_SMALL;
     return;
   }
-  cubie_step_begin(&s->step, w, t, y, p, s->counters);
+  cubie_step_begin(&s->step, w, t, h, y, p, s->counters);
   cubie_real err = (cubie_real)0;
   const int outcome = cubie_step_attempt(&s->step, w, t, h, y, p, y_new, a, &err, s->counters);
   if (outcome != CUBIE_STEP_OK) { /* no smaller step to retry with */
