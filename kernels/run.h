@@ -31,8 +31,8 @@
  * state is persisted, so results (saves, summaries, status, counters) are
  * byte-identical to a single window [0, n_saves) wherever the boundaries are.
  *
- * Persisted fields: persist.def (layout) — the loop's own, the counters, the
- * state, the step family's region (cubie_step_persist_store/load) and the
+ * Persisted fields: persist.def (layout) — the loop's own, the counters the
+ * step family can change (its methods.def row), the state, the step family's region (cubie_step_persist_store/load) and the
  * summary accumulators; CUBIE_PERSIST_FIELDS doubles in all, a count the
  * host computes from the same list (and every kernel build checks).
  * Parameters are read from `parameters` in every window.
@@ -122,7 +122,7 @@ CUBIE_DEVICE void cubie_run_persist_store(const cubie_chunk_args *a, cubie_i64 r
   base[CUBIE_PERSIST_LOG_E2 * fs] = (double)s->ctl.log_e2;
   base[CUBIE_PERSIST_REJECTED * fs] = (double)s->ctl.rejected_last;
   CUBIE_UNROLL
-  for (int c = 0; c < CUBIE_N_COUNTERS; c++)
+  for (int c = 0; c < CUBIE_STEP_PERSIST_COUNTERS; c++)
     base[(CUBIE_PERSIST_COUNTERS + c) * fs] = (double)s->counters[c];
   CUBIE_UNROLL
   for (int n = 0; n < CUBIE_N_STATES; n++) base[(CUBIE_PERSIST_STATE + n) * fs] = (double)y[n];
@@ -146,9 +146,11 @@ CUBIE_DEVICE void cubie_run_persist_load(const cubie_chunk_args *a, cubie_i64 r,
   s->ctl.log_e1 = (cubie_real)base[CUBIE_PERSIST_LOG_E1 * fs];
   s->ctl.log_e2 = (cubie_real)base[CUBIE_PERSIST_LOG_E2 * fs];
   s->ctl.rejected_last = (int)base[CUBIE_PERSIST_REJECTED * fs];
+  /* Counters the family cannot change (methods.def) stayed 0. */
   CUBIE_UNROLL
   for (int c = 0; c < CUBIE_N_COUNTERS; c++)
-    s->counters[c] = (cubie_i64)base[(CUBIE_PERSIST_COUNTERS + c) * fs];
+    s->counters[c] =
+        c < CUBIE_STEP_PERSIST_COUNTERS ? (cubie_i64)base[(CUBIE_PERSIST_COUNTERS + c) * fs] : 0;
   CUBIE_UNROLL
   for (int n = 0; n < CUBIE_N_STATES; n++) y[n] = (cubie_real)base[(CUBIE_PERSIST_STATE + n) * fs];
   cubie_step_persist_load(&s->step, w, base + CUBIE_PERSIST_STEP * fs, fs);

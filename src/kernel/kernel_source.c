@@ -81,7 +81,9 @@ int cubie_kernel_source_inline(const char *name, unsigned char *seen, cubie_strb
 
 /* The kernel's compile-time choices: precision, the method and controller
  * rows (kernels/methods.def, controllers.def: lists_generated.h turns
- * CUBIE_ALGORITHM_<ID> into the row's constants) and the metric slots. */
+ * CUBIE_ALGORITHM_<ID> into the row's constants), the linear solver of an
+ * implicit method (kernels/linear_solvers.def, read by linsolve.h) and the
+ * metric slots. */
 static int emit_settings(const cubie_plan *plan, cubie_strbuf *out) {
   CUBIE_CALL(cubie_strbuf_printf(out, "/* cubie %s kernel: %s, %s, %s */\n", CUBIE_VERSION,
                                  plan->algorithm->name, cubie_controller_name(plan->controller),
@@ -92,6 +94,8 @@ static int emit_settings(const cubie_plan *plan, cubie_strbuf *out) {
   CUBIE_CALL(cubie_strbuf_printf(out, "#define CUBIE_ALGORITHM_%s 1\n", plan->algorithm->id));
   CUBIE_CALL(cubie_strbuf_printf(out, "#define CUBIE_CONTROLLER_%s 1\n",
                                  cubie_controller_at(plan->controller)->id));
+  const cubie_linear_solver_info *ls = cubie_linear_solver_at(plan->linear_solver);
+  if (ls) CUBIE_CALL(cubie_strbuf_printf(out, "#define CUBIE_LINSOLVE_%s 1\n", ls->id));
   CUBIE_CALL(cubie_strbuf_printf(out, "#define CUBIE_N_METRICS %d\n", plan->n_metrics));
   for (int i = 0; i < plan->n_metrics; i++)
     CUBIE_CALL(cubie_strbuf_printf(out, "#define CUBIE_METRIC_%d CUBIE_METRIC_%s\n", i,
@@ -131,9 +135,11 @@ int cubie_kernel_persist_fields(const cubie_plan *plan, int n_states) {
 #define CUBIE_N_STATES n_states
 #define CUBIE_N_ACCUMULATORS (plan->n_outputs * plan->summary_accumulators)
 #define CUBIE_STEP_PERSIST_FIELDS cubie_algorithm_persist_fields(plan->algorithm, n_states)
+#define CUBIE_STEP_PERSIST_COUNTERS cubie_algorithm_persist_counters(plan->algorithm)
 #define PERSIST_COUNT(NAME, count, what) +(count)
   return 0 CUBIE_PERSIST_LAYOUT(PERSIST_COUNT);
 #undef PERSIST_COUNT
+#undef CUBIE_STEP_PERSIST_COUNTERS
 #undef CUBIE_STEP_PERSIST_FIELDS
 #undef CUBIE_N_ACCUMULATORS
 #undef CUBIE_N_STATES
