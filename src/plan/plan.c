@@ -151,6 +151,18 @@ static void fill_args(cubie_plan *p, const cubie_config *cfg) {
   a->n_summaries = p->n_metrics ? p->n_summaries : 0;
 }
 
+/* Implicit methods need the model's Jacobian functions (cubie_model_jacobian,
+ * ..., docs/algorithms.md), which src/model does not generate yet: refused
+ * here, at the deck's algorithm, before anything is compiled. */
+static int check_jacobian(const cubie_plan *p, const cubie_config *cfg) {
+  if (!p->algorithm->jacobian) return CUBIE_OK;
+  return cubie_config_error_at(cfg, cfg->integrator.algorithm_mark,
+                               "integrator.algorithm '%s' needs the model's Jacobian, which this "
+                               "build cannot generate yet (symbolic Jacobians are being added); "
+                               "use an explicit method",
+                               p->algorithm->name);
+}
+
 int cubie_plan_create(const cubie_config *cfg, const cubie_model *model, const cubie_grid *grid,
                       cubie_plan **out) {
   *out = NULL;
@@ -162,6 +174,8 @@ int cubie_plan_create(const cubie_config *cfg, const cubie_model *model, const c
   p->real_size = ic->precision == CUBIE_FLOAT32 ? 4 : 8;
   p->algorithm = ic->algorithm;
   p->controller = ic->step_control;
+  p->linear_solver =
+      cubie_linear_solver_resolve(ic->linear_solver, ic->algorithm, cubie_model_n_states(model));
   p->t0 = ic->t0;
   p->t_save_start = ic->t0 + ic->settling_time;
   if (cfg->output.save_every_set) {
@@ -184,6 +198,7 @@ int cubie_plan_create(const cubie_config *cfg, const cubie_model *model, const c
                                "output.compression needs collective writes, which "
                                "run.decomposition: dynamic cannot make (ranks claim different "
                                "numbers of blocks); use static or weighted, or no compression");
+  if (!rc) rc = check_jacobian(p, cfg);
   if (!rc) rc = resolve_outputs(p, cfg, model);
   if (!rc) rc = resolve_inputs(p, model, grid);
   if (!rc) rc = resolve_summaries(p, cfg);
@@ -237,8 +252,10 @@ int cubie_plan_describe(const cubie_plan *p, const cubie_config *cfg, const cubi
     CUBIE_CALL(cubie_strbuf_printf(out, ", dt %g", ic->dt));
   else
     CUBIE_CALL(cubie_strbuf_printf(out, ", rtol %g, atol %g", ic->rtol, ic->atol));
-  CUBIE_CALL(cubie_strbuf_printf(out, ", %s\n",
-                                 p->precision == CUBIE_FLOAT32 ? "float32" : "float64"));
+  CUBIE_CALL(cubie_strbuf_printf(out, ", %s", p->precision == CUBIE_FLOAT32 ? "float32" : "float64"));
+  const cubie_linear_solver_info *ls = cubie_linear_solver_at(p->linear_solver);
+  if (ls) CUBIE_CALL(cubie_strbuf_printf(out, ", linear solver %s", ls->name));
+  CUBIE_CALL(cubie_strbuf_append(out, "\n"));
   CUBIE_CALL(cubie_strbuf_printf(out, "runs:        %lld", p->total_runs));
   int n_axes = cubie_grid_n_axes(grid);
   if (n_axes > 0) {

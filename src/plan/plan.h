@@ -33,6 +33,7 @@ typedef struct cubie_plan {
   size_t real_size;                        /* 4 or 8 bytes */
   const cubie_algorithm_info *algorithm;
   cubie_controller controller;
+  cubie_linear_solver linear_solver;       /* resolved (never auto) for implicit methods; auto: none */
 
   /* Save grid: save point k at t_save_start + k * save_every. */
   long long n_saves;

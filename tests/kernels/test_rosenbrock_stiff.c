@@ -8,7 +8,8 @@
  *   every run ends SUCCESS, and at every save point every component is
  *   within 10 × (atol + rtol |reference|) of SciPy's Radau at rtol 1e-12
  *   (stiff_reference.py); ROBER keeps y1 + y2 + y3 = 1 (a linear invariant
- *   Rosenbrock methods preserve) to round-off.
+ *   Rosenbrock methods preserve) to round-off. float32 variants run both
+ *   problems at rtol 1e-4.
  */
 #include "tu_prologue.h"
 #if defined(STIFF_ROBER)
@@ -89,7 +90,8 @@ int main(void) {
     CHECK(worst <= 10.0);
 #if defined(STIFF_ROBER)
     printf("; |y1 + y2 + y3 - 1| <= %.2e", drift);
-    CHECK(drift <= 1e-12);
+    /* round-off over ~100-1000 steps (measured 4.4e-15, float32 6.8e-7) */
+    CHECK(drift <= (sizeof(cubie_real) == 4 ? 5e-6 : 1e-12));
 #else
     (void)drift;
 #endif
