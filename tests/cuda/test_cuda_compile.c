@@ -130,13 +130,23 @@ int main(int argc, char **argv) {
   CHECK(n_archs > 0);
   int failures = 0, variants = 0;
   const char *precisions[] = {"float32", "float64"};
-  for (int i = 0; i < cubie_algorithm_count(); i++)
+  for (int i = 0; i < cubie_algorithm_count(); i++) {
+    /* Implicit methods need the model's Jacobian, which the host does not
+     * generate yet (it refuses them); until it does, their kernels are
+     * compiled with hand-written Jacobians by kernel_gpu_compile_nvrtc. */
+    if (cubie_algorithm_at(i)->jacobian) {
+      printf("%-10s NOT CHECKED here — needs the model's Jacobian (kernel_gpu_compile_nvrtc "
+             "compiles it)\n",
+             cubie_algorithm_at(i)->name);
+      continue;
+    }
     for (int p = 0; p < 2; p++)
       for (int shared = 0; shared < 2; shared++) {
         failures += compile_variant(argv[1], cubie_algorithm_at(i), precisions[p], shared, archs,
                                     n_archs, argv[2]);
         variants++;
       }
+  }
   printf("%d variants x %d architectures, %d failed\n", variants, n_archs, failures);
   CHECK_INT(failures, 0);
   CHECK_DONE();
