@@ -46,7 +46,7 @@ typedef struct cubie_chunk_args {
 
   /* Status word (CUBIE_RUN_* bits) and counters (CUBIE_COUNTER_* slots). */
   cubie_u32 *status;           /* status[r] */
-  cubie_u32 *counters;         /* counters[c * counter_slot_stride + r * counter_run_stride] */
+  cubie_u64 *counters;         /* counters[c * counter_slot_stride + r * counter_run_stride] */
   cubie_i64 counter_run_stride, counter_slot_stride;
 
   /* Per-run state carried between time windows; NULL when the whole

@@ -32,8 +32,9 @@
  * byte-identical to a single window [0, n_saves) wherever the boundaries are.
  *
  * Persisted fields: persist.def (layout) — the loop's own, the counters the
- * step family can change (its methods.def row), the state, the step family's region (cubie_step_persist_store/load) and the
- * summary accumulators; CUBIE_PERSIST_FIELDS doubles in all, a count the
+ * step family can change (its methods.def row), the state, the step
+ * family's region (cubie_step_persist_store/load) and the summary
+ * accumulators; CUBIE_PERSIST_FIELDS doubles in all, a count the
  * host computes from the same list (and every kernel build checks).
  * Parameters are read from `parameters` in every window.
  */
@@ -159,15 +160,13 @@ CUBIE_DEVICE void cubie_run_persist_load(const cubie_chunk_args *a, cubie_i64 r,
     acc[i] = (cubie_real)base[(CUBIE_PERSIST_ACCUMULATORS + i) * fs];
 }
 
-/* Status word and counters (saturated to 32 bits) of run r. */
+/* Status word and counters (64-bit, as the file holds them) of run r. */
 CUBIE_DEVICE void cubie_run_write_status(const cubie_chunk_args *a, cubie_i64 r,
                                          const cubie_run_state *s) {
   a->status[r] = s->status;
   CUBIE_UNROLL
   for (int c = 0; c < CUBIE_N_COUNTERS; c++) {
-    const cubie_i64 v = s->counters[c];
-    a->counters[c * a->counter_slot_stride + r * a->counter_run_stride] =
-        v > (cubie_i64)0xffffffffu ? 0xffffffffu : (cubie_u32)v;
+    a->counters[c * a->counter_slot_stride + r * a->counter_run_stride] = (cubie_u64)s->counters[c];
   }
 }
 

@@ -9,11 +9,13 @@
 #define CUBIE_ON_DEVICE 1
 typedef long long cubie_i64;
 typedef unsigned int cubie_u32;
+typedef unsigned long long cubie_u64;
 #else
 #define CUBIE_ON_DEVICE 0
 #include <stdint.h>
 typedef int64_t cubie_i64;
 typedef uint32_t cubie_u32;
+typedef unsigned long long cubie_u64; /* as on the device: one printf format, one pointer type */
 #endif
 
 #endif

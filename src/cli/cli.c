@@ -5,152 +5,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "api/mpi_start.h"
+#include "api/problem.h"
 #include "backends/backend.h"
+#include "cli/cli_options.h"
 #include "mpi/mpi_call.h"
 #include "run/chunk_loop.h"
 #include "util/error.h"
-#include "plan/algorithm.h"
 #include "plan/job.h"
-#include "plan/summary_metrics.h"
 #include "run/runner.h"
 #include "mpi/signals.h"
-
-static const char usage_head[] =
-    "usage: cubie run DECK [options]     integrate every run of DECK into one NetCDF file\n"
-    "       cubie check DECK [options]   validate DECK and print the plan; runs nothing\n"
-    "       cubie info                   list the backends and devices usable here\n"
-    "       cubie --help | --version\n"
-    "\n"
-    "options:\n"
-    "  -o, --output FILE   write to FILE instead of the deck's output.file\n"
-    "  --set KEY=VALUE     override a deck key (repeatable): --set integrator.rtol=1e-8\n";
-/* (the --backend line and the list of backends come from backends/backends.def) */
-static const char usage_tail[] =
-    "  --threads N         OpenMP threads of the cpu backend (overrides run.threads)\n"
-    "  --force             overwrite an existing output file\n"
-    "  --resume            continue an interrupted file: compute only the runs it lacks\n"
-    "                      (the deck and --set arguments must be the ones it was written with)\n"
-    "  --sequential        compute and write in turn instead of overlapping them\n"
-    "  -q, --quiet         no progress line; only errors and the summary\n"
-    "  --timing            print the per-rank timing table and device binding\n";
-static const char usage_footer[] =
-    "\n"
-    "Run it under MPI to spread the runs over ranks: mpiexec -n 4 cubie run DECK\n"
-    "Exit status: 0 success, 1 run-time failure, 2 bad input, 3 interrupted (resumable).\n"
-    "Documentation: docs/deck.md, docs/output.md (in the source tree).\n";
-
-static void print_usage(FILE *f) {
-  char names[256];
-  cubie_backend_kind_names(names, sizeof names);
-  fputs(usage_head, f);
-  fprintf(f, "  --backend B         %s (overrides run.backend)\n", names);
-  fputs(usage_tail, f);
-  fputs("\nbackends (auto takes the usable one of highest priority):\n", f);
-  for (int i = 0; i < cubie_backend_count(); i++) {
-    const cubie_backend_entry *e = cubie_backend_entry_at(i);
-    fprintf(f, "  %-18s  %s\n", e->name, e->description);
-  }
-  fputs("\nintegrator.algorithm (docs/algorithms.md):\n", f);
-  for (int i = 0; i < cubie_algorithm_count(); i++) {
-    const cubie_algorithm_info *a = cubie_algorithm_at(i);
-    fprintf(f, "  %-18s  %s%s\n", a->name, a->description,
-            cubie_algorithm_is_adaptive(a) ? "" : " (fixed step)");
-  }
-  fputs("integrator.step_control:", f);
-  for (const char *const *c = cubie_controller_names(); *c; c++) fprintf(f, " %s", *c);
-  fputs("\noutput.summaries.metrics:", f);
-  for (const char *const *m = cubie_metric_names(); *m; m++) fprintf(f, " %s", *m);
-  fputs("\n", f);
-  fputs(usage_footer, f);
-}
-
-typedef struct cli_args {
-  const char *command;
-  const char *deck;
-  const char *output;
-  const char **set;
-  int n_set;
-  int backend;
-  int threads;
-  int force, sequential, quiet, timing, resume;
-  int phase;
-} cli_args;
-
-static int parse_int(const char *text, int *out) {
-  char *end;
-  long v = strtol(text, &end, 10);
-  if (*text == '\0' || *end != '\0' || v < 0 || v > 1 << 20) return -1;
-  *out = (int)v;
-  return 0;
-}
-
-/* Returns CUBIE_OK or CUBIE_ERR_INPUT with a message. */
-static int parse_args(int argc, char **argv, cli_args *a) {
-  memset(a, 0, sizeof *a);
-  a->backend = -1;
-  a->threads = -1;
-  a->set = calloc((size_t)argc + 1, sizeof *a->set);
-  CUBIE_CHECK(a->set, CUBIE_ERR_MEMORY, "out of memory");
-  CUBIE_CHECK(argc >= 2, CUBIE_ERR_INPUT, "no command given");
-  a->command = argv[1];
-  for (int i = 2; i < argc; i++) {
-    const char *arg = argv[i];
-    const char *next = i + 1 < argc ? argv[i + 1] : NULL;
-    if (strcmp(arg, "-o") == 0 || strcmp(arg, "--output") == 0) {
-      CUBIE_CHECK(next, CUBIE_ERR_INPUT, "%s needs a file name", arg);
-      a->output = next;
-      i++;
-    } else if (strcmp(arg, "--set") == 0) {
-      CUBIE_CHECK(next, CUBIE_ERR_INPUT, "--set needs KEY=VALUE");
-      a->set[a->n_set++] = next;
-      i++;
-    } else if (strncmp(arg, "--set=", 6) == 0) {
-      a->set[a->n_set++] = arg + 6;
-    } else if (strcmp(arg, "--backend") == 0) {
-      char names[256];
-      cubie_backend_kind_names(names, sizeof names);
-      CUBIE_CHECK(next, CUBIE_ERR_INPUT, "--backend needs %s", names);
-      cubie_backend_kind kind = CUBIE_BACKEND_AUTO;
-      if (cubie_backend_kind_parse(next, &kind) != CUBIE_OK) {
-        cubie_error_prefix("--backend: ");
-        return CUBIE_ERR_INPUT;
-      }
-      a->backend = (int)kind;
-      i++;
-    } else if (strcmp(arg, "--threads") == 0) {
-      CUBIE_CHECK(next && parse_int(next, &a->threads) == 0, CUBIE_ERR_INPUT,
-                  "--threads needs a non-negative integer");
-      i++;
-    } else if (strcmp(arg, "--force") == 0) {
-      a->force = 1;
-    } else if (strcmp(arg, "--resume") == 0) {
-      a->resume = 1;
-    } else if (strcmp(arg, "--bench-phase") == 0) {
-      /* Developer option for tests/bench: time one half of the pipeline. */
-      CUBIE_CHECK(next, CUBIE_ERR_INPUT, "--bench-phase needs compute, write or both");
-      if (strcmp(next, "compute") == 0) a->phase = CUBIE_PHASE_COMPUTE_ONLY;
-      else if (strcmp(next, "write") == 0) a->phase = CUBIE_PHASE_WRITE_ONLY;
-      else if (strcmp(next, "both") == 0) a->phase = CUBIE_PHASE_BOTH;
-      else return CUBIE_RAISE(CUBIE_ERR_INPUT, "--bench-phase: '%s' is not compute, write or both", next);
-      i++;
-    } else if (strcmp(arg, "--sequential") == 0) {
-      a->sequential = 1;
-    } else if (strcmp(arg, "-q") == 0 || strcmp(arg, "--quiet") == 0) {
-      a->quiet = 1;
-    } else if (strcmp(arg, "--timing") == 0) {
-      a->timing = 1;
-    } else if (arg[0] == '-' && arg[1] != '\0') {
-      return CUBIE_RAISE(CUBIE_ERR_INPUT, "unknown option '%s' (see cubie --help)", arg);
-    } else {
-      CUBIE_CHECK(!a->deck, CUBIE_ERR_INPUT, "more than one deck given ('%s' and '%s')", a->deck,
-                  arg);
-      a->deck = arg;
-    }
-  }
-  return CUBIE_OK;
-}
 
 static char *joined_command_line(int argc, char **argv) {
   size_t len = 1;
@@ -164,13 +29,6 @@ static char *joined_command_line(int argc, char **argv) {
   return s;
 }
 
-/* MPI at the thread level the writer thread needs, and this process's rank. */
-static int start_mpi(int *argc, char ***argv, int *provided, int *rank) {
-  CUBIE_MPI_CALL(MPI_Init_thread(argc, argv, MPI_THREAD_SERIALIZED, provided));
-  CUBIE_MPI_CALL(MPI_Comm_rank(MPI_COMM_WORLD, rank));
-  return CUBIE_OK;
-}
-
 static int report_error(int rank, int rc) {
   if (rank == 0) {
     fprintf(stderr, "cubie: %s: %s\n", rc == CUBIE_ERR_INPUT ? "error" : cubie_error_name((cubie_err)rc),
@@ -180,17 +38,56 @@ static int report_error(int rank, int rc) {
   return cubie_error_exit_status((cubie_err)rc);
 }
 
-static cubie_job_overrides overrides_of(const cli_args *a) {
-  cubie_job_overrides ov = {.set = a->set, .n_set = a->n_set, .output_file = a->output,
-                            .backend = a->backend, .threads = a->threads};
-  return ov;
+/* The problem the command line describes: the deck, its --set arguments
+ * and the -o / --backend / --threads choices, through the library's own
+ * problem object (src/api), so `cubie` and a program calling libcubie
+ * prepare jobs the same way. */
+static int problem_of(const cubie_cli_args *a, cubie_problem **out) {
+  cubie_problem *p = NULL;
+  CUBIE_CALL(cubie_problem_from_file(a->deck, &p));
+  int rc = CUBIE_OK;
+  for (int i = 0; !rc && i < a->n_set; i++) {
+    /* --set KEY=VALUE: the first '=' ends the key (the parser checked there is one). */
+    const char *eq = strchr(a->set[i], '=');
+    char key[1024];
+    snprintf(key, sizeof key, "%.*s", (int)(eq - a->set[i]), a->set[i]);
+    rc = key[0] ? cubie_problem_set(p, key, eq + 1)
+                : CUBIE_RAISE(CUBIE_ERR_INPUT, "--set '%s': no key before '='", a->set[i]);
+  }
+  if (!rc && a->output) rc = cubie_problem_set_output_file(p, a->output);
+  if (!rc) rc = cubie_problem_set_backend(p, a->backend);
+  if (!rc) rc = cubie_problem_set_threads(p, a->threads);
+  if (rc) {
+    cubie_problem_destroy(&p);
+    return rc;
+  }
+  *out = p;
+  return CUBIE_OK;
 }
 
-static int command_check(const cli_args *a, MPI_Comm comm, int rank) {
-  cubie_job *job = NULL;
-  cubie_job_overrides ov = overrides_of(a);
-  int rc = cubie_job_prepare(a->deck, &ov, &job);
-  if (rc) return report_error(rank, rc);
+/* The problem's job, with its warnings printed once (rank 0). */
+static int prepare(const cubie_cli_args *a, int rank, cubie_problem **problem,
+                   const cubie_job **job) {
+  CUBIE_CALL(problem_of(a, problem));
+  CUBIE_CALL(cubie_problem_job(*problem, job));
+  const char *warnings = (*problem)->warnings.data;
+  for (const char *line = warnings; rank == 0 && *line;) {
+    const char *end = strchr(line, '\n');
+    int len = end ? (int)(end - line) : (int)strlen(line);
+    fprintf(stderr, "cubie: warning: %.*s\n", len, line);
+    line += len + (end ? 1 : 0);
+  }
+  return CUBIE_OK;
+}
+
+static int command_check(const cubie_cli_args *a, MPI_Comm comm, int rank) {
+  cubie_problem *problem = NULL;
+  const cubie_job *job = NULL;
+  int rc = prepare(a, rank, &problem, &job);
+  if (rc) {
+    cubie_problem_destroy(&problem);
+    return report_error(rank, rc);
+  }
   cubie_strbuf text;
   cubie_strbuf_init(&text);
   rc = cubie_plan_describe(job->plan, job->cfg, job->model, job->grid, &text);
@@ -244,21 +141,18 @@ static int command_check(const cli_args *a, MPI_Comm comm, int rank) {
   cubie_binding_free(&binding);
   if (!rc && rank == 0) fputs(text.data, stdout);
   cubie_strbuf_free(&text);
-  cubie_job_destroy(&job);
+  cubie_problem_destroy(&problem);
   if (rc) return report_error(rank, rc);
   return CUBIE_EXIT_SUCCESS;
 }
 
-static int command_run(const cli_args *a, MPI_Comm comm, int rank, char *command_line) {
-  cubie_job *job = NULL;
-  cubie_job_overrides ov = overrides_of(a);
-  int rc = cubie_job_prepare(a->deck, &ov, &job);
-  if (rc) return report_error(rank, rc);
-  if (a->resume && a->force) {
-    cubie_job_destroy(&job);
-    if (rank == 0)
-      fprintf(stderr, "cubie: error: --resume continues a file and --force replaces it; use one\n");
-    return CUBIE_EXIT_BAD_INPUT;
+static int command_run(const cubie_cli_args *a, MPI_Comm comm, int rank, char *command_line) {
+  cubie_problem *problem = NULL;
+  const cubie_job *job = NULL;
+  int rc = prepare(a, rank, &problem, &job);
+  if (rc) {
+    cubie_problem_destroy(&problem);
+    return report_error(rank, rc);
   }
   cubie_run_settings settings = {.overwrite = a->force, .sequential = a->sequential,
                                  .resume = a->resume, .quiet = a->quiet,
@@ -281,13 +175,13 @@ static int command_run(const cli_args *a, MPI_Comm comm, int rank, char *command
   if (rc) {
     int status = report_error(rank, rc);
     cubie_run_report_free(&report);
-    cubie_job_destroy(&job);
+    cubie_problem_destroy(&problem);
     return status;
   }
   if (rank == 0 && report.already_complete) {
     printf("cubie: %s is already complete; nothing to do\n", report.file);
     cubie_run_report_free(&report);
-    cubie_job_destroy(&job);
+    cubie_problem_destroy(&problem);
     return CUBIE_EXIT_SUCCESS;
   }
   if (rank == 0) {
@@ -314,7 +208,7 @@ static int command_run(const cli_args *a, MPI_Comm comm, int rank, char *command
               report.failed_runs);
   }
   cubie_run_report_free(&report);
-  cubie_job_destroy(&job);
+  cubie_problem_destroy(&problem);
   return CUBIE_EXIT_SUCCESS;
 }
 
@@ -360,65 +254,51 @@ static int command_info(int rank) {
   return CUBIE_EXIT_SUCCESS;
 }
 
-int cubie_cli_main(int argc, char **argv) {
-  if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-    print_usage(stdout);
-    return CUBIE_EXIT_SUCCESS;
+/* A bad command line: the message and where to look, once (rank 0). The
+ * usage itself is printed only when asked for (--help). */
+static int report_usage_error(int rank, const cubie_cli_args *a) {
+  if (rank == 0) {
+    const char *cmd = cubie_cli_command_name(a->command);
+    fprintf(stderr, "cubie: error: %s\nTry '%s --help' for more information.\n",
+            cubie_error_message(), cmd);
   }
-  if (argc >= 2 && strcmp(argv[1], "--version") == 0) {
-    printf("cubie %s\n", CUBIE_VERSION);
+  return CUBIE_EXIT_BAD_INPUT;
+}
+
+int cubie_cli_main(int argc, char **argv) {
+  cubie_cli_args a;
+  int rc = cubie_cli_parse(argc, argv, &a);
+  /* Help and the version need no MPI (and no deck). */
+  if (!rc && (a.help || a.version)) {
+    if (a.help) cubie_cli_print_help(stdout, a.command);
+    else printf("cubie %s\n", CUBIE_VERSION);
+    cubie_cli_args_free(&a);
     return CUBIE_EXIT_SUCCESS;
   }
   char *command_line = joined_command_line(argc, argv);
-  /* Started without mpiexec/srun (a singleton) there is no other process to
-   * talk to: Open MPI's default UCX transport then only costs start-up time
-   * (0.35 s against 0.15 s with ob1 on our test machine). The user's own
-   * OMPI_MCA_pml, and every launched job, are left alone. */
-  if (!getenv("OMPI_COMM_WORLD_SIZE") && !getenv("PMIX_RANK") && !getenv("PMI_RANK") &&
-      !getenv("OMPI_MCA_pml"))
-    setenv("OMPI_MCA_pml", "ob1", 0);
-  int provided = 0, rank = 0;
-  int rc = start_mpi(&argc, &argv, &provided, &rank);
-  if (rc) {
+  int provided = 0, rank = 0, status;
+  int mpi_rc = cubie_mpi_start(&argc, &argv, &provided);
+  if (!mpi_rc) CUBIE_MPI_CALL_KEEP(mpi_rc, MPI_Comm_rank(MPI_COMM_WORLD, &rank));
+  if (mpi_rc) {
+    cubie_cli_args_free(&a);
     free(command_line);
-    return report_error(0, rc);
+    return report_error(0, mpi_rc);
   }
-  cli_args a;
-  int status;
-  rc = parse_args(argc, argv, &a);
   if (rc) {
-    if (rank == 0) {
-      fprintf(stderr, "cubie: error: %s\n", cubie_error_message());
-      print_usage(stderr);
-    }
-    status = CUBIE_EXIT_BAD_INPUT;
-  } else if (strcmp(a.command, "info") == 0) {
+    status = report_usage_error(rank, &a);
+  } else if (a.command == CUBIE_CLI_INFO) {
     status = command_info(rank);
-  } else if (strcmp(a.command, "run") == 0 || strcmp(a.command, "check") == 0) {
-    if (!a.deck) {
-      if (rank == 0) {
-        fprintf(stderr, "cubie: error: %s needs a deck file\n", a.command);
-        print_usage(stderr);
-      }
-      status = CUBIE_EXIT_BAD_INPUT;
-    } else if (strcmp(a.command, "run") == 0) {
-      if (provided < MPI_THREAD_SERIALIZED) a.sequential = 1;
-      /* SIGTERM / SIGUSR1 only set a flag; the chunk loop stops at an item
-       * every rank agrees on and leaves a resumable file (exit 3). */
-      cubie_signals_install();
-      status = command_run(&a, MPI_COMM_WORLD, rank, command_line);
-      cubie_signals_restore();
-    } else {
-      status = command_check(&a, MPI_COMM_WORLD, rank);
-    }
+  } else if (a.command == CUBIE_CLI_RUN) {
+    if (provided < MPI_THREAD_SERIALIZED) a.sequential = true;
+    /* SIGTERM / SIGUSR1 only set a flag; the chunk loop stops at an item
+     * every rank agrees on and leaves a resumable file (exit 3). */
+    cubie_signals_install();
+    status = command_run(&a, MPI_COMM_WORLD, rank, command_line);
+    cubie_signals_restore();
   } else {
-    if (rank == 0) {
-      fprintf(stderr, "cubie: error: unknown command '%s'\n", a.command);
-      print_usage(stderr);
-    }
-    status = CUBIE_EXIT_BAD_INPUT;
+    status = command_check(&a, MPI_COMM_WORLD, rank);
   }
-  free(a.set);
+  cubie_cli_args_free(&a);
   free(command_line);
   int end_rc = CUBIE_OK;
   CUBIE_MPI_CALL_KEEP(end_rc, MPI_Finalize());

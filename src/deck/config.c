@@ -140,8 +140,7 @@ int cubie_config_load_text(const char *path, const char *text, const char *const
   return CUBIE_OK;
 }
 
-/* The whole file as one NUL-terminated string. */
-static int read_file(const char *path, char **text) {
+int cubie_config_read_file(const char *path, char **text) {
   *text = NULL;
   FILE *f = fopen(path, "rb");
   CUBIE_CHECK(f, CUBIE_ERR_INPUT, "cannot read '%s': %s", path, strerror(errno));
@@ -182,7 +181,7 @@ int cubie_config_load(const char *path, const char *const *overrides, int n_over
   *out = NULL;
   CUBIE_CHECK(path, CUBIE_ERR_INTERNAL, "cubie_config_load: NULL path");
   char *text = NULL;
-  CUBIE_CALL(read_file(path, &text));
+  CUBIE_CALL(cubie_config_read_file(path, &text));
   int rc = cubie_config_load_text(path, text, overrides, n_overrides, out);
   free(text);
   return rc;

@@ -154,6 +154,9 @@ int cubie_config_load(const char *path, const char *const *overrides, int n_over
 int cubie_config_load_text(const char *path, const char *text, const char *const *overrides,
                            int n_overrides, cubie_config **out);
 void cubie_config_destroy(cubie_config **cfg);
+/* A deck file's whole text, NUL-terminated (the caller frees it);
+ * CUBIE_ERR_INPUT naming the file when it cannot be read or is not text. */
+int cubie_config_read_file(const char *path, char **text);
 
 /* Raise CUBIE_ERR_INPUT with "FILE:LINE:COL: " (or "--set 'ARG': " for a
  * mark from the N-th --set argument, "FILE: " for line 0) prefixed to

@@ -12,6 +12,7 @@ size_t cubie_dtype_size(cubie_dtype t) {
     case CUBIE_DTYPE_FLOAT64: return 8;
     case CUBIE_DTYPE_UINT32: return 4;
     case CUBIE_DTYPE_INT64: return 8;
+    case CUBIE_DTYPE_UINT64: return 8;
   }
   return 0;
 }

@@ -26,7 +26,8 @@ typedef enum cubie_dtype {
   CUBIE_DTYPE_FLOAT32 = 0,
   CUBIE_DTYPE_FLOAT64,
   CUBIE_DTYPE_UINT32,
-  CUBIE_DTYPE_INT64
+  CUBIE_DTYPE_INT64,
+  CUBIE_DTYPE_UINT64
 } cubie_dtype;
 
 size_t cubie_dtype_size(cubie_dtype t);

@@ -17,7 +17,7 @@ int cubie_record_arrays_init(cubie_record_arrays *rec, const cubie_plan *p,
   CUBIE_CALL(cubie_array_manager_add(m, "status", CUBIE_DTYPE_UINT32, CUBIE_MEMORY_DEVICE, 1, shape,
                                      0, -1, false, &runs, &rec->status));
   long long cshape[2] = {CUBIE_N_COUNTERS, runs};
-  CUBIE_CALL(cubie_array_manager_add(m, "counters", CUBIE_DTYPE_UINT32, CUBIE_MEMORY_DEVICE, 2,
+  CUBIE_CALL(cubie_array_manager_add(m, "counters", CUBIE_DTYPE_UINT64, CUBIE_MEMORY_DEVICE, 2,
                                      cshape, 1, -1, false, &runs, &rec->counters));
   if (persist_fields > 0) {
     long long pshape[2] = {persist_fields, runs};

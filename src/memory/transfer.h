@@ -32,7 +32,7 @@
 /* A piece's per-run records on the host, as the file wants them. */
 typedef struct cubie_staged_records {
   unsigned int *status;   /* [run] */
-  unsigned int *counters; /* [counter][run] */
+  unsigned long long *counters; /* [counter][run] */
   double *inputs;         /* [axis][run] swept values */
 } cubie_staged_records;
 

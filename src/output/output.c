@@ -336,6 +336,12 @@ int cubie_output_open(MPI_Comm comm, const cubie_output_spec *spec, cubie_output
   CUBIE_CALL(output_init(comm, spec, &o));
   int rc = output_alloc(spec, o);
   if ((rc = cubie_mpi_agree(o->comm, rc))) goto fail;
+  /* The resuming job's line in `history`, before the parallel open (which
+   * never goes back to define mode). */
+  for (int a = 0; o->rank == 0 && a < spec->n_attributes; a++)
+    if (strcmp(spec->attributes[a].name, "history") == 0)
+      rc = cubie_output_append_history(spec->path, spec->attributes[a].value);
+  if ((rc = cubie_mpi_agree(o->comm, rc))) goto fail;
   int status = nc_open_par(spec->path, NC_WRITE, o->comm, MPI_INFO_NULL, &o->ncid);
   if (status != NC_NOERR) rc = cubie_output_netcdf_error(spec->path, status, "reopen", NULL);
   if ((rc = cubie_mpi_agree(o->comm, rc))) goto fail;
@@ -398,7 +404,7 @@ int cubie_output_write_summaries(cubie_output *o, long long run_start, long long
 }
 
 int cubie_output_write_runs(cubie_output *o, long long run_start, long long n_runs,
-                            const unsigned int *status, const unsigned int *counters,
+                            const unsigned int *status, const unsigned long long *counters,
                             const double *inputs) {
   CUBIE_CHECK(o, CUBIE_ERR_INTERNAL, "cubie_output_write_runs: no output file");
   int rc = check_block(o, "cubie_output_write_runs", run_start, n_runs, NULL, 0, 0, 0);

@@ -66,6 +66,7 @@ typedef struct cubie_output_spec {
   const long long *grid_shape;
 
   int n_ranks;                    /* > 0: per-rank timing and binding variables (dim `rank`) */
+  bool rank_weights;              /* the rank_weight variable too (weighted decomposition) */
 
   int n_attributes;               /* provenance and settings: global text attributes */
   const cubie_output_attribute *attributes;
@@ -94,7 +95,7 @@ int cubie_output_write_summaries(cubie_output *o, long long run_start, long long
 /* Per-run records of those runs: status[n_runs],
  * counters[CUBIE_N_COUNTERS][n_runs] and the swept inputs[n_inputs][n_runs]. */
 int cubie_output_write_runs(cubie_output *o, long long run_start, long long n_runs,
-                            const unsigned int *status, const unsigned int *counters,
+                            const unsigned int *status, const unsigned long long *counters,
                             const double *inputs);
 
 /* Collective. Reopen an existing file for writing (cubie run --resume): the

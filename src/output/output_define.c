@@ -101,7 +101,8 @@ static int check_unique_names(const cubie_output_spec *spec) {
   for (int i = 0; i < spec->n_fixed && !rc; i++)
     rc = add_name(list, &n, spec->fixed[i].name, NULL, "a fixed input");
   for (int i = 0; spec->n_ranks > 0 && cubie_output_rank_vars[i].name && !rc; i++)
-    rc = add_name(list, &n, cubie_output_rank_vars[i].name, NULL, "a per-rank record");
+    if (spec->rank_weights || strcmp(cubie_output_rank_vars[i].name, "rank_weight") != 0)
+      rc = add_name(list, &n, cubie_output_rank_vars[i].name, NULL, "a per-rank record");
   if (!rc) {
     qsort(list, (size_t)n, sizeof *list, compare_named);
     for (int i = 1; i < n && !rc; i++)
@@ -231,7 +232,7 @@ static int put_text(const definer *d, int varid, const char *var, const char *at
 
 static int put_units_long_name(const definer *d, int varid, const char *var, const char *units,
                                const char *long_name) {
-  CUBIE_CALL(put_text(d, varid, var, "units", units ? units : "1"));
+  CUBIE_CALL(put_text(d, varid, var, "units", cubie_output_cf_units(units)));
   CUBIE_CALL(put_text(d, varid, var, "long_name", long_name ? long_name : var));
   return CUBIE_OK;
 }
@@ -300,17 +301,20 @@ static int define_coordinates(definer *d) {
 
   CUBIE_CALL(def_contiguous(d, "time", 1, &d->dim_time, &o->time_var));
   CUBIE_CALL(put_units_long_name(d, o->time_var, "time", spec->time_units, "time"));
-  CUBIE_CALL(put_text(d, o->time_var, "time", "axis", "T"));
+  CUBIE_CALL(cubie_output_cf_time_axis(o->ncid, o->time_var, o->path, "time", spec->time_units));
 
   if (!cubie_output_has_summaries(spec)) return CUBIE_OK;
   CUBIE_CALL(def_contiguous(d, "summary_time", 1, &d->dim_summary, &o->summary_time_var));
   CUBIE_CALL(put_units_long_name(d, o->summary_time_var, "summary_time", spec->time_units,
                                  "end of summary window"));
+  CUBIE_CALL(cubie_output_cf_time_axis(o->ncid, o->summary_time_var, o->path, "summary_time",
+                                       spec->time_units));
   CUBIE_CALL(put_text(d, o->summary_time_var, "summary_time", "bounds", "summary_time_bounds"));
   int bounds_dims[2] = {d->dim_summary, d->dim_nv};
   CUBIE_CALL(def_contiguous(d, "summary_time_bounds", 2, bounds_dims, &o->summary_bounds_var));
-  CUBIE_CALL(put_units_long_name(d, o->summary_bounds_var, "summary_time_bounds",
-                                 spec->time_units, "start and end of summary window"));
+  /* CF 7.1: bounds take their units from the coordinate; none of their own. */
+  CUBIE_CALL(put_text(d, o->summary_bounds_var, "summary_time_bounds", "long_name",
+                      "start and end of summary window"));
   return CUBIE_OK;
 }
 
@@ -353,7 +357,7 @@ static int define_outputs(definer *d) {
       /* The metric's CF word (kernels/metrics.def); none rather than a made-up one. */
       char word[64];
       const char *method = cubie_metric_value_cell_method(metric, word, sizeof word);
-      if (method) {
+      if (method && cubie_output_cf_cell_method(method)) {
         char cell[128];
         snprintf(cell, sizeof cell, "summary_time: %s", method);
         CUBIE_CALL(put_text(d, *varid, name, "cell_methods", cell));
@@ -368,6 +372,7 @@ static int define_per_run(definer *d) {
   cubie_output *o = d->o;
   int ncid = o->ncid;
   size_t uint_chunk = (size_t)run_chunk_1d(spec, sizeof(unsigned int));
+  size_t counter_chunk = (size_t)run_chunk_1d(spec, sizeof(unsigned long long));
   size_t double_chunk = (size_t)run_chunk_1d(spec, sizeof(double));
 
   /* status: the one per-run variable with a fill value, so a run nobody
@@ -386,7 +391,7 @@ static int define_per_run(definer *d) {
   CUBIE_CALL(put_text(d, o->status_var, "status", "flag_meanings", status_meanings + 1));
 
   for (int c = 0; c < CUBIE_N_COUNTERS; c++) {
-    CUBIE_CALL(def_data_var(d, counter_names[c], NC_UINT, 1, &d->dim_run, &uint_chunk,
+    CUBIE_CALL(def_data_var(d, counter_names[c], NC_UINT64, 1, &d->dim_run, &counter_chunk,
                             &o->counter_vars[c]));
     CUBIE_CALL(put_units_long_name(d, o->counter_vars[c], counter_names[c], "1",
                                    counter_long_names[c]));
@@ -417,11 +422,13 @@ static int define_ranks(definer *d) {
   int dims[2] = {dim_rank, dim_str};
   for (int i = 0; cubie_output_rank_vars[i].name; i++) {
     const cubie_output_rank_var *rv = &cubie_output_rank_vars[i];
+    if (!spec->rank_weights && strcmp(rv->name, "rank_weight") == 0) continue;
     NC_TRY(d, nc_def_var(ncid, rv->name, rv->type, rv->type == NC_CHAR ? 2 : 1, dims, &varid),
            "define", rv->name);
-    if (rv->type == NC_CHAR) /* text: a long_name, no units */
+    if (rv->type == NC_CHAR) { /* text: a long_name, no units; xarray reads it as str */
       CUBIE_CALL(put_text(d, varid, rv->name, "long_name", rv->long_name));
-    else
+      CUBIE_CALL(put_text(d, varid, rv->name, "_Encoding", "utf-8"));
+    } else
       CUBIE_CALL(put_units_long_name(d, varid, rv->name, rv->units, rv->long_name));
   }
   return CUBIE_OK;
@@ -433,7 +440,9 @@ static int define_global_attributes(definer *d) {
   const char *title = "cubie output";
   for (int a = 0; a < spec->n_attributes; a++)
     if (strcmp(spec->attributes[a].name, "title") == 0) title = spec->attributes[a].value;
-  CUBIE_CALL(put_text(d, NC_GLOBAL, NULL, "Conventions", "CF-1.10"));
+  /* CF-1.8: the newest version the CF checker (cfchecker 4.1) knows, and
+   * the file uses nothing newer. */
+  CUBIE_CALL(put_text(d, NC_GLOBAL, NULL, "Conventions", "CF-1.8"));
   CUBIE_CALL(put_text(d, NC_GLOBAL, NULL, "title", title));
   for (int a = 0; a < spec->n_attributes; a++)
     if (strcmp(spec->attributes[a].name, "title") != 0)
@@ -459,6 +468,7 @@ int cubie_output_define(cubie_output *o, const cubie_output_spec *spec) {
   CUBIE_CALL(define_outputs(&d));
   CUBIE_CALL(define_per_run(&d));
   CUBIE_CALL(define_ranks(&d));
+  CUBIE_CALL(cubie_output_cf_run_coordinates(o->ncid, o->path, spec));
   CUBIE_CALL(define_global_attributes(&d));
   return CUBIE_OK;
 }

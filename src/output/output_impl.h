@@ -68,6 +68,24 @@ extern const cubie_output_rank_var cubie_output_rank_vars[];
 int cubie_output_write_rank_records(int ncid, const char *path,
                                     const cubie_output_rank_records *records);
 
+/* CF spelling and roles (output_cf.c). The units written for `units`
+ * (NULL or "": "1"; "seconds": "s", ... so xarray keeps the numbers). */
+const char *cubie_output_cf_units(const char *units);
+/* A cell method of the CF version the file declares (CF-1.8). */
+bool cubie_output_cf_cell_method(const char *method);
+/* "UNIT since DATE": a calendar time. */
+bool cubie_output_is_reference_time(const char *units);
+/* axis = "T" and a calendar for a coordinate in calendar time; nothing
+ * for model time. */
+int cubie_output_cf_time_axis(int ncid, int varid, const char *path, const char *var,
+                              const char *units);
+/* `coordinates` = the swept inputs on every variable along `run` defined so
+ * far (call after the last of them). */
+int cubie_output_cf_run_coordinates(int ncid, const char *path, const cubie_output_spec *spec);
+/* Serially (rank 0, file closed elsewhere): add `line` to the global
+ * `history` of the file at `path` (a resumed job's own line). */
+int cubie_output_append_history(const char *path, const char *line);
+
 /* Raise CUBIE_ERR_NETCDF for a failed NetCDF call: the action, the variable
  * (NULL: the file itself), the path and nc_strerror(status). */
 int cubie_output_netcdf_error(const char *path, int status, const char *action,

@@ -8,7 +8,7 @@
 #include "output/output_impl.h"
 
 const cubie_output_rank_var cubie_output_rank_vars[] = {
-    {"rank", NC_INT, "1", "MPI rank"},
+    {"mpi_rank", NC_INT, "1", "MPI rank"},
     {"timing_compile", NC_DOUBLE, "s", "seconds generating, compiling or receiving, and loading the kernel"},
     {"timing_compute", NC_DOUBLE, "s", "seconds decoding inputs and running kernels"},
     {"timing_transfer", NC_DOUBLE, "s", "seconds copying between host and device"},
@@ -55,7 +55,7 @@ int cubie_output_write_rank_records(int ncid, const char *path,
   if ((int)len != r->n_ranks) return CUBIE_OK; /* resumed with another rank count */
   int ranks[r->n_ranks > 0 ? r->n_ranks : 1];
   for (int i = 0; i < r->n_ranks; i++) ranks[i] = i;
-  CUBIE_CALL(put_var(ncid, path, "rank", ranks));
+  CUBIE_CALL(put_var(ncid, path, "mpi_rank", ranks));
   static const char *const phases[CUBIE_OUTPUT_TIMING_PHASES] = {
       "timing_compile", "timing_compute", "timing_transfer",
       "timing_write",   "timing_wait",    "timing_total"};

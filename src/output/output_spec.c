@@ -103,6 +103,7 @@ int cubie_output_spec_build(const cubie_job *job, const cubie_run_report *report
   sp->precision = p->precision;
   sp->compression = cfg->output.compression;
   sp->total_runs = p->total_runs;
+  sp->rank_weights = cfg->run.decomposition == CUBIE_DECOMP_WEIGHTED;
   sp->run_block = run_block > 0 ? run_block : 1;
   sp->n_saves = p->n_saves;
   sp->t_save_start = p->t_save_start;
@@ -145,10 +146,19 @@ int cubie_output_spec_build(const cubie_job *job, const cubie_run_report *report
   }
   sp->n_inputs = p->n_inputs;
   sp->inputs = s->inputs;
+  /* Inputs no axis sweeps: units and long_name from the deck, as the
+   * swept ones ("initial value of ..." for a state). */
   for (int i = 0; i < p->n_fixed; i++) {
+    cubie_symbol_kind kind = (cubie_symbol_kind)p->fixed_kinds[i];
+    int index = p->fixed_indices[i];
+    const char *name = cubie_model_symbol_name(m, kind, index);
+    const char *ln = cubie_model_symbol_long_name(m, kind, index);
     s->fixed[i].name = p->fixed_names[i];
-    s->fixed[i].units = NULL;
-    s->fixed[i].long_name = p->fixed_names[i];
+    s->fixed[i].units = cubie_model_symbol_units(m, kind, index);
+    if (kind == CUBIE_SYMBOL_STATE)
+      CUBIE_CALL(ownf(s, &s->fixed[i].long_name, "initial value of %s", ln ? ln : name));
+    else
+      s->fixed[i].long_name = ln ? ln : name;
   }
   sp->n_fixed = p->n_fixed;
   sp->fixed = s->fixed;

@@ -6,12 +6,11 @@
 
 #include "util/error.h"
 
-int cubie_job_prepare(const char *deck_path, const cubie_job_overrides *ov, cubie_job **out) {
-  *out = NULL;
-  cubie_job *job = calloc(1, sizeof *job);
-  CUBIE_CHECK(job, CUBIE_ERR_MEMORY, "out of memory");
-  int rc = cubie_config_load(deck_path, ov ? ov->set : NULL, ov ? ov->n_set : 0, &job->cfg);
-  if (!rc && ov) {
+/* The deck is loaded (job->cfg); apply the command-line settings and build
+ * the rest. */
+static int job_finish(cubie_job *job, const cubie_job_overrides *ov) {
+  int rc = CUBIE_OK;
+  if (ov) {
     cubie_config *cfg = job->cfg;
     if (ov->output_file) {
       char *file = strdup(ov->output_file);
@@ -27,6 +26,30 @@ int cubie_job_prepare(const char *deck_path, const cubie_job_overrides *ov, cubi
   if (!rc) rc = cubie_model_create(job->cfg, &job->model);
   if (!rc) rc = cubie_grid_create(job->cfg, job->model, &job->grid);
   if (!rc) rc = cubie_plan_create(job->cfg, job->model, job->grid, &job->plan);
+  return rc;
+}
+
+int cubie_job_prepare(const char *deck_path, const cubie_job_overrides *ov, cubie_job **out) {
+  *out = NULL;
+  cubie_job *job = calloc(1, sizeof *job);
+  CUBIE_CHECK(job, CUBIE_ERR_MEMORY, "out of memory");
+  int rc = cubie_config_load(deck_path, ov ? ov->set : NULL, ov ? ov->n_set : 0, &job->cfg);
+  if (!rc) rc = job_finish(job, ov);
+  if (rc) {
+    cubie_job_destroy(&job);
+    return rc;
+  }
+  *out = job;
+  return CUBIE_OK;
+}
+
+int cubie_job_prepare_text(const char *name, const char *text, const cubie_job_overrides *ov,
+                           cubie_job **out) {
+  *out = NULL;
+  cubie_job *job = calloc(1, sizeof *job);
+  CUBIE_CHECK(job, CUBIE_ERR_MEMORY, "out of memory");
+  int rc = cubie_config_load_text(name, text, ov ? ov->set : NULL, ov ? ov->n_set : 0, &job->cfg);
+  if (!rc) rc = job_finish(job, ov);
   if (rc) {
     cubie_job_destroy(&job);
     return rc;
@@ -43,4 +66,18 @@ void cubie_job_destroy(cubie_job **job) {
   cubie_config_destroy(&(*job)->cfg);
   free(*job);
   *job = NULL;
+}
+
+int cubie_job_warnings(const cubie_job *job, cubie_strbuf *out) {
+  const cubie_plan *p = job->plan;
+  const cubie_integrator_config *ic = &job->cfg->integrator;
+  if (p->precision == CUBIE_FLOAT32 && cubie_controller_at(p->controller)->adaptive &&
+      ic->rtol < CUBIE_FLOAT32_MIN_RTOL)
+    CUBIE_CALL(cubie_strbuf_printf(
+        out,
+        "integrator.rtol = %g is below what float32 can resolve (about %.1e): the error "
+        "estimate is rounding noise there, so steps shrink to dt_min or hit max_steps; use "
+        "precision: float64 or rtol >= %.1e\n",
+        ic->rtol, CUBIE_FLOAT32_MIN_RTOL, CUBIE_FLOAT32_MIN_RTOL));
+  return CUBIE_OK;
 }

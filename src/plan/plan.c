@@ -12,7 +12,7 @@
 /* Names the output file uses for its own variables; user quantities that
  * collide with them get a trailing underscore in the file. */
 static const char *const reserved_names[] = {
-    "run", "time", "summary_time", "summary_time_bounds", "nv", "status", "rank",
+    "run", "time", "summary_time", "summary_time_bounds", "nv", "status", "rank", "mpi_rank",
     "timing_compile", "timing_compute", "timing_transfer", "timing_write", "timing_wait",
     "timing_total", "rank_runs", "rank_node", "rank_local_rank", "rank_device", "rank_host",
     "rank_visible_devices", "rank_weight", NULL};
@@ -59,8 +59,10 @@ static int resolve_inputs(cubie_plan *p, const cubie_model *model, const cubie_g
   p->input_names = calloc((size_t)(n_axes ? n_axes : 1), sizeof *p->input_names);
   p->fixed_names = calloc((size_t)(n_all ? n_all : 1), sizeof *p->fixed_names);
   p->fixed_values = calloc((size_t)(n_all ? n_all : 1), sizeof *p->fixed_values);
-  CUBIE_CHECK(p->input_names && p->fixed_names && p->fixed_values, CUBIE_ERR_MEMORY,
-              "out of memory");
+  p->fixed_kinds = calloc((size_t)(n_all ? n_all : 1), sizeof *p->fixed_kinds);
+  p->fixed_indices = calloc((size_t)(n_all ? n_all : 1), sizeof *p->fixed_indices);
+  CUBIE_CHECK(p->input_names && p->fixed_names && p->fixed_values && p->fixed_kinds &&
+              p->fixed_indices, CUBIE_ERR_MEMORY, "out of memory");
   /* Every name the file will hold so far (outputs, then inputs). */
   int cap = p->n_outputs + n_axes + n_all;
   char **taken = calloc((size_t)(cap ? cap : 1), sizeof *taken);
@@ -94,6 +96,8 @@ static int resolve_inputs(cubie_plan *p, const cubie_model *model, const cubie_g
       if (rc) break;
       taken[n_taken++] = p->fixed_names[p->n_fixed];
       p->fixed_values[p->n_fixed] = cubie_model_default_value(model, kind, i);
+      p->fixed_kinds[p->n_fixed] = (int)kind;
+      p->fixed_indices[p->n_fixed] = i;
       p->n_fixed++;
     }
   }
@@ -225,6 +229,8 @@ void cubie_plan_destroy(cubie_plan **plan) {
   free_names(p->input_names, p->n_inputs);
   free_names(p->fixed_names, p->n_fixed);
   free(p->fixed_values);
+  free(p->fixed_kinds);
+  free(p->fixed_indices);
   free(p);
   *plan = NULL;
 }

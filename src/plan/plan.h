@@ -65,6 +65,8 @@ typedef struct cubie_plan {
   int n_fixed;
   char **fixed_names;
   double *fixed_values;
+  int *fixed_kinds;                        /* cubie_symbol_kind of each fixed input */
+  int *fixed_indices;                      /* its index among the model's states or parameters */
 
   /* Scalar kernel arguments (time grid, step control, summaries); the
    * runner copies this and fills in pointers, strides and windows. */

@@ -13,19 +13,9 @@
 
 #include <stdarg.h>
 
-typedef enum cubie_err {
-  CUBIE_OK = 0,
-  CUBIE_ERR_INPUT,       /* bad deck, bad command line, unreadable input: exit 2 */
-  CUBIE_ERR_IO,          /* file-system failure while running (disk full, ...) */
-  CUBIE_ERR_COMPILE,     /* the JIT compiler (host cc or NVRTC) rejected the source */
-  CUBIE_ERR_BACKEND,     /* device / driver / dlopen failure at run time */
-  CUBIE_ERR_UNAVAILABLE, /* a requested capability is not present here (no GPU) */
-  CUBIE_ERR_MPI,         /* an MPI call failed */
-  CUBIE_ERR_NETCDF,      /* a NetCDF call failed */
-  CUBIE_ERR_MEMORY,      /* an allocation failed or a memory budget cannot be met */
-  CUBIE_ERR_INTERRUPTED, /* stopped by a signal at a chunk boundary; resumable */
-  CUBIE_ERR_INTERNAL     /* a broken invariant: a bug in cubie */
-} cubie_err;
+/* The codes (cubie_err: CUBIE_OK, CUBIE_ERR_INPUT, ...) are public:
+ * include/cubie/cubie.h is their one list. */
+#include "cubie/cubie.h"
 
 /* Process exit statuses of the `cubie` command. */
 enum {

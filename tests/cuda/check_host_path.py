@@ -62,7 +62,7 @@ def check_file(path):
         if not np.all(np.asarray(d["status"][:]) == 1):
             bad.append("status differs")
         for c, name in enumerate(COUNTERS):
-            want = key.astype(np.uint32) + np.uint32(c)
+            want = key.astype(np.uint64) + np.uint64(c)
             if not np.array_equal(np.asarray(d[name][:]), want):
                 bad.append(f"{name} differs")
     return bad

@@ -22,7 +22,7 @@ def check(cond, what):
 
 
 def common(ds, runs, n_time, outputs, inputs, t0=0.0, dt=None):
-    check(ds.getncattr("Conventions") == "CF-1.10", "Conventions is CF-1.10")
+    check(ds.getncattr("Conventions") == "CF-1.8", "Conventions is CF-1.8")
     check(int(ds.getncattr("complete")) == 1, "file is marked complete")
     check("cubie_deck" in ds.ncattrs() and "model:" in ds.getncattr("cubie_deck"),
           "the deck text is stored")

@@ -20,7 +20,8 @@ typedef struct harness {
   cubie_i64 n_runs, n_saves, n_summaries;
   int run_fastest; /* layout: 1 run-fastest (GPU-like), 0 variable/time-fastest (CPU-like) */
   cubie_real *y0, *params, *saves, *summaries;
-  cubie_u32 *status, *counters;
+  cubie_u32 *status;
+  cubie_u64 *counters;
   double *persist;
 } harness;
 
@@ -42,7 +43,7 @@ static inline void harness_init(harness *h, cubie_i64 n_runs, cubie_i64 n_saves,
   h->summaries = (cubie_real *)calloc(
       (size_t)(n_runs * (h->n_summaries + 1) * CUBIE_N_OUTPUTS * n_metrics + 1), sizeof(cubie_real));
   h->status = (cubie_u32 *)calloc((size_t)n_runs, sizeof(cubie_u32));
-  h->counters = (cubie_u32 *)calloc((size_t)(n_runs * CUBIE_N_COUNTERS), sizeof(cubie_u32));
+  h->counters = (cubie_u64 *)calloc((size_t)(n_runs * CUBIE_N_COUNTERS), sizeof(cubie_u64));
   h->persist = (double *)calloc((size_t)(n_runs * CUBIE_PERSIST_FIELDS), sizeof(double));
 
   cubie_chunk_args *a = &h->a;
@@ -114,7 +115,7 @@ static inline double harness_summary(const harness *h, cubie_i64 r, int v, int m
   return (double)h->summaries[(v * nm + m) * a->sum_var_stride + r * a->sum_run_stride +
                               s * a->sum_time_stride];
 }
-static inline cubie_u32 harness_counter(const harness *h, cubie_i64 r, int c) {
+static inline cubie_u64 harness_counter(const harness *h, cubie_i64 r, int c) {
   return h->counters[c * h->a.counter_slot_stride + r * h->a.counter_run_stride];
 }
 

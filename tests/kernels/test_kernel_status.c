@@ -84,7 +84,7 @@ static void check_mixed_chunk(void) {
   setup(&h, all, N_RUNS);
   CHECK_INT(harness_run(&h), 0);
   for (int r = 0; r < N_RUNS; r++)
-    printf("run %d: status %#x, accepted %u, rejected %u, evaluations %u, first NaN save %d\n", r,
+    printf("run %d: status %#x, accepted %llu, rejected %llu, evaluations %llu, first NaN save %d\n", r,
            h.status[r], harness_counter(&h, r, 0), harness_counter(&h, r, 1),
            harness_counter(&h, r, 2), first_nan_save(&h, r));
 

@@ -68,7 +68,7 @@ int main(void) {
   CHECK_INT(harness_run(&ref), 0);
   for (int r = 0; r < N_RUNS; r++) {
     const long accepted = (long)harness_counter(&ref, r, CUBIE_COUNTER_ACCEPTED);
-    printf("run %d: status %u, %ld accepted, %u rejected, %u evaluations\n", r, ref.status[r],
+    printf("run %d: status %u, %ld accepted, %llu rejected, %llu evaluations\n", r, ref.status[r],
            accepted, harness_counter(&ref, r, CUBIE_COUNTER_REJECTED),
            harness_counter(&ref, r, CUBIE_COUNTER_RHS_EVALS));
     CHECK_INT(ref.status[r], CUBIE_RUN_SUCCESS);

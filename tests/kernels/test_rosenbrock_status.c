@@ -46,8 +46,9 @@ int main(void) {
   setup(&h, 4.0);
   h.a.dt0 = 1.0;
   CHECK_INT(harness_run(&h), 0);
-  printf("fixed dt = 1: status 0x%x, %u accepted, %u LUs\n", h.status[0],
-         harness_counter(&h, 0, CUBIE_COUNTER_ACCEPTED), harness_counter(&h, 0, CUBIE_COUNTER_LU));
+  printf("fixed dt = 1: status 0x%x, %ld accepted, %ld LUs\n", h.status[0],
+         (long)harness_counter(&h, 0, CUBIE_COUNTER_ACCEPTED),
+         (long)harness_counter(&h, 0, CUBIE_COUNTER_LU));
   CHECK_INT(h.status[0], CUBIE_RUN_SINGULAR_MATRIX);
   CHECK_INT(harness_counter(&h, 0, CUBIE_COUNTER_ACCEPTED), 0);
   CHECK_INT(harness_counter(&h, 0, CUBIE_COUNTER_LU), 1);
@@ -62,9 +63,10 @@ int main(void) {
   h.a.dt0 = 1.0;
   h.a.rtol = h.a.atol = 1e-8;
   CHECK_INT(harness_run(&h), 0);
-  printf("adaptive from dt = 1: status 0x%x, %u accepted, %u rejected, %u LUs\n", h.status[0],
-         harness_counter(&h, 0, CUBIE_COUNTER_ACCEPTED), harness_counter(&h, 0, CUBIE_COUNTER_REJECTED),
-         harness_counter(&h, 0, CUBIE_COUNTER_LU));
+  printf("adaptive from dt = 1: status 0x%x, %ld accepted, %ld rejected, %ld LUs\n", h.status[0],
+         (long)harness_counter(&h, 0, CUBIE_COUNTER_ACCEPTED),
+         (long)harness_counter(&h, 0, CUBIE_COUNTER_REJECTED),
+         (long)harness_counter(&h, 0, CUBIE_COUNTER_LU));
   CHECK_INT(h.status[0], CUBIE_RUN_SUCCESS);
   CHECK(harness_counter(&h, 0, CUBIE_COUNTER_REJECTED) >= 1);
   CHECK_NEAR(harness_save(&h, 0, 0, N_SAVES - 1) / exp(8.0), 1.0, 1e-6);

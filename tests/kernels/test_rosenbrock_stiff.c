@@ -80,13 +80,13 @@ int main(void) {
       }
       if (fabs(sum - 1.0) > drift) drift = fabs(sum - 1.0);
     }
-    printf("run %d: %u accepted, %u rejected, %u f, %u Jacobians, %u LUs; worst error %.2f x "
+    printf("run %d: %ld accepted, %ld rejected, %ld f, %ld Jacobians, %ld LUs; worst error %.2f x "
            "tolerance",
-           r, harness_counter(&h, r, CUBIE_COUNTER_ACCEPTED),
-           harness_counter(&h, r, CUBIE_COUNTER_REJECTED),
-           harness_counter(&h, r, CUBIE_COUNTER_RHS_EVALS),
-           harness_counter(&h, r, CUBIE_COUNTER_JACOBIAN_EVALS),
-           harness_counter(&h, r, CUBIE_COUNTER_LU), worst);
+           r, (long)harness_counter(&h, r, CUBIE_COUNTER_ACCEPTED),
+           (long)harness_counter(&h, r, CUBIE_COUNTER_REJECTED),
+           (long)harness_counter(&h, r, CUBIE_COUNTER_RHS_EVALS),
+           (long)harness_counter(&h, r, CUBIE_COUNTER_JACOBIAN_EVALS),
+           (long)harness_counter(&h, r, CUBIE_COUNTER_LU), worst);
     CHECK(worst <= 10.0);
 #if defined(STIFF_ROBER)
     printf("; |y1 + y2 + y3 - 1| <= %.2e", drift);

@@ -84,8 +84,9 @@ static inline unsigned int pattern_status(long long run) {
     default: return CUBIE_RUN_MAX_STEPS;
   }
 }
-static inline unsigned int pattern_counter(int c, long long run) {
-  return 100u * (unsigned int)c + (unsigned int)run + 1u;
+/* Past 2^32 from the second counter on: the file must hold them whole. */
+static inline unsigned long long pattern_counter(int c, long long run) {
+  return 5000000000ull * (unsigned long long)c + (unsigned long long)run + 1ull;
 }
 static inline double pattern_input(int i, long long run) {
   return 0.5 * (double)run + 10.0 * i + 1.0;
@@ -130,7 +131,7 @@ static inline void *pattern_summaries(const cubie_output_spec *s, long long r0, 
 static inline int pattern_write_runs(cubie_output *o, const cubie_output_spec *s, long long r0,
                                      long long n) {
   unsigned int *status = malloc(sizeof *status * (size_t)n + 1);
-  unsigned int *counters = malloc(sizeof *counters * (size_t)(CUBIE_N_COUNTERS * n) + 1);
+  unsigned long long *counters = malloc(sizeof *counters * (size_t)(CUBIE_N_COUNTERS * n) + 1);
   double *inputs = malloc(sizeof *inputs * (size_t)(s->n_inputs * n) + 1);
   for (long long r = 0; r < n; r++) {
     status[r] = pattern_status(r0 + r);

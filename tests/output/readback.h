@@ -51,6 +51,15 @@ static inline void readback_text(int ncid, const char *var, const char *att, con
   CHECK_STR(text, want);
 }
 
+static inline int varid_of(int ncid, const char *var) {
+  int varid = -2;
+  if (nc_inq_varid(ncid, var, &varid) != NC_NOERR) {
+    fprintf(stderr, "no variable %s\n", var);
+    check_failures++;
+  }
+  return varid;
+}
+
 static inline nc_type readback_type(int ncid, const char *var) {
   int varid;
   nc_type type = NC_NAT;
@@ -103,9 +112,9 @@ static inline void readback_pattern(int ncid, const cubie_output_spec *s, long l
   NC_CHECK(nc_inq_varid(ncid, "rhs_evaluations", &varid));
   for (long long r = r0; r < r1; r++) {
     size_t at = (size_t)r;
-    unsigned int got = 0;
-    NC_CHECK(nc_get_var1_uint(ncid, varid, &at, &got));
-    CHECK_INT(got, pattern_counter(CUBIE_COUNTER_RHS_EVALS, r));
+    unsigned long long got = 0;
+    NC_CHECK(nc_get_var1_ulonglong(ncid, varid, &at, &got));
+    CHECK(got == pattern_counter(CUBIE_COUNTER_RHS_EVALS, r));
   }
   /* The run coordinate is whole from creation on, written runs or not. */
   NC_CHECK(nc_inq_varid(ncid, "run", &varid));

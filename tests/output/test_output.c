@@ -100,7 +100,7 @@ static void check_full(const char *path, nc_type data_type) {
   CHECK_INT(readback_type(ncid, "x_rms"), data_type);
   CHECK_INT(readback_type(ncid, "run"), NC_INT64);
   CHECK_INT(readback_type(ncid, "status"), NC_UINT);
-  CHECK_INT(readback_type(ncid, "linear_iterations"), NC_UINT);
+  CHECK_INT(readback_type(ncid, "linear_iterations"), NC_UINT64);
   CHECK_INT(readback_type(ncid, "rho"), NC_DOUBLE);
   CHECK_INT(readback_type(ncid, "sigma"), NC_DOUBLE);
   readback_pattern(ncid, &s, 0, 7, 7, 8);
@@ -130,15 +130,28 @@ static void check_full(const char *path, nc_type data_type) {
   readback_text(ncid, "y", "units", "1");
   readback_text(ncid, "y", "long_name", "y");
   readback_text(ncid, "time", "units", "s");
-  readback_text(ncid, "time", "axis", "T");
+  /* Model time ("s", not "s since DATE") is no CF time axis: no axis, no
+   * calendar (CF checkers would demand a reference time). */
+  CHECK_INT(nc_inq_attid(ncid, varid_of(ncid, "time"), "axis", NULL), NC_ENOTATT);
+  CHECK_INT(nc_inq_attid(ncid, varid_of(ncid, "time"), "calendar", NULL), NC_ENOTATT);
+  /* CF 7.1: a bounds variable has no units of its own. */
+  CHECK_INT(nc_inq_attid(ncid, varid_of(ncid, "summary_time_bounds"), "units", NULL), NC_ENOTATT);
+  /* The swept inputs are coordinates of every variable along `run`. */
+  readback_text(ncid, "x", "coordinates", "rho x_initial");
+  readback_text(ncid, "x_rms", "coordinates", "rho x_initial");
+  readback_text(ncid, "status", "coordinates", "rho x_initial");
+  readback_text(ncid, "rhs_evaluations", "coordinates", "rho x_initial");
+  CHECK_INT(nc_inq_attid(ncid, varid_of(ncid, "rho"), "coordinates", NULL), NC_ENOTATT);
+  CHECK_INT(nc_inq_attid(ncid, varid_of(ncid, "run"), "coordinates", NULL), NC_ENOTATT);
   readback_text(ncid, "summary_time", "bounds", "summary_time_bounds");
   readback_text(ncid, "x_max", "long_name", "max of position over each summary window");
   readback_text(ncid, "x_max", "cell_methods", "summary_time: maximum");
-  readback_text(ncid, "y_rms", "cell_methods", "summary_time: root_mean_square");
+  /* root_mean_square is not a CF-1.8 cell method (the file declares CF-1.8). */
+  CHECK_INT(nc_inq_attid(ncid, varid_of(ncid, "y_rms"), "cell_methods", NULL), NC_ENOTATT);
   readback_text(ncid, "status", "flag_meanings",
                 "success step_too_small max_steps nonfinite newton_failed dt_min_clamped "
                 "singular_matrix");
-  readback_text(ncid, NULL, "Conventions", "CF-1.10");
+  readback_text(ncid, NULL, "Conventions", "CF-1.8");
   readback_text(ncid, NULL, "title", "pattern test");
   readback_text(ncid, NULL, "deck", "model:\n  name: pattern\n");
 
@@ -221,6 +234,7 @@ static void test_bad_writes(void) {
   if (!o) return;
   double data[64] = {0};
   unsigned int u[64] = {0};
+  unsigned long long counters[64] = {0};
   CHECK_FAILS(cubie_output_write_saves(o, 4, 3, 0, 4, data), CUBIE_ERR_INTERNAL);
   CHECK_CONTAINS(cubie_error_message(), "runs [4, 7) are outside the 6 runs of 'ranges.nc'");
   CHECK_FAILS(cubie_output_write_saves(o, 0, 1, 2, 5, data), CUBIE_ERR_INTERNAL);
@@ -228,8 +242,8 @@ static void test_bad_writes(void) {
   CHECK_FAILS(cubie_output_write_saves(o, 0, 1, 3, 2, data), CUBIE_ERR_INTERNAL);
   CHECK_FAILS(cubie_output_write_summaries(o, 0, 1, 0, 3, data), CUBIE_ERR_INTERNAL);
   CHECK_CONTAINS(cubie_error_message(), "summary windows [0, 3)");
-  CHECK_FAILS(cubie_output_write_runs(o, -1, 2, u, u, data), CUBIE_ERR_INTERNAL);
-  CHECK_FAILS(cubie_output_write_runs(o, 0, 2, NULL, u, data), CUBIE_ERR_INTERNAL);
+  CHECK_FAILS(cubie_output_write_runs(o, -1, 2, u, counters, data), CUBIE_ERR_INTERNAL);
+  CHECK_FAILS(cubie_output_write_runs(o, 0, 2, NULL, counters, data), CUBIE_ERR_INTERNAL);
   CHECK_FAILS(cubie_output_write_saves(o, 0, 2, 0, 1, NULL), CUBIE_ERR_INTERNAL);
   /* Empty writes anywhere in range are fine, even without data. */
   CHECK_OK(cubie_output_write_saves(o, 6, 0, 0, 4, NULL));
@@ -372,9 +386,9 @@ static void test_chunking(void) {
   CHECK_INT(chunk_of(ncid, "x", 0), 30000);
   CHECK_INT(chunk_of(ncid, "x", 1), 34);
   /* (run): whole run blocks filling about 1 MiB: 8 blocks of 4-byte
-   * status, 4 blocks of 8-byte inputs and run indices. */
+   * status, 4 blocks of 8-byte counters, inputs and run indices. */
   CHECK_INT(chunk_of(ncid, "status", 0), 240000);
-  CHECK_INT(chunk_of(ncid, "accepted_steps", 0), 240000);
+  CHECK_INT(chunk_of(ncid, "accepted_steps", 0), 120000);
   CHECK_INT(chunk_of(ncid, "rho", 0), 120000);
   CHECK_INT(chunk_of(ncid, "run", 0), 120000);
   long long last = -1;
@@ -385,6 +399,33 @@ static void test_chunking(void) {
   CHECK_INT(last, 299999);
   NC_CHECK(nc_close(ncid));
   remove("chunks.nc");
+}
+
+/* Time units: a spelt-out unit xarray would turn into timedelta64 is
+ * written as its symbol, so selection by time stays numeric; calendar time
+ * ("UNIT since DATE") is a CF time axis with a calendar. */
+static void test_time_units(void) {
+  static const char *const cases[][2] = {{"seconds", "s"}, {"days", "d"}, {"minutes", "min"},
+                                         {"days since 2000-01-01", "days since 2000-01-01"}};
+  for (int i = 0; i < 4; i++) {
+    cubie_output_spec s = pattern_spec("units.nc", 4, 3, 1, 2);
+    s.time_units = cases[i][0];
+    cubie_output *o = NULL;
+    CHECK_OK(cubie_output_create(MPI_COMM_WORLD, &s, &o));
+    CHECK_OK(cubie_output_close(&o, false));
+    int ncid;
+    NC_CHECK(nc_open("units.nc", NC_NOWRITE, &ncid));
+    readback_text(ncid, "time", "units", cases[i][1]);
+    readback_text(ncid, "summary_time", "units", cases[i][1]);
+    if (i == 3) {
+      readback_text(ncid, "time", "axis", "T");
+      readback_text(ncid, "time", "calendar", "standard");
+      readback_text(ncid, "summary_time", "calendar", "standard");
+    } else {
+      CHECK_INT(nc_inq_attid(ncid, varid_of(ncid, "time"), "axis", NULL), NC_ENOTATT);
+    }
+    nc_close(ncid);
+  }
 }
 
 int main(void) {
@@ -409,6 +450,7 @@ int main(void) {
   test_no_summaries();
   test_long_attribute();
   test_chunking();
+  test_time_units();
 
   if (unwritable_status == 77)
     fprintf(stderr, "note: could not drop root privileges; read-only directory not exercised\n");

@@ -4,8 +4,10 @@ byte for byte: for refactors and additions that must not change any result.
 Usage: compare_common.py OLD.nc NEW.nc
 
 Every variable of OLD with a `run` dimension (and `time`) must exist in NEW
-with the same shape, type and bytes (NaN == NaN). Variables only NEW has are
-listed, not failed: a later version may record more. Both must be complete.
+with the same shape, type and bytes (NaN == NaN). Two changes are not
+differences: variables only NEW has (a later version may record more), and an
+unsigned integer variable widened to a larger unsigned type with equal values
+(the counters went from uint32 to uint64). Both files must be complete.
 """
 import sys
 
@@ -30,6 +32,9 @@ def main(old_path, new_path):
                 bad.append("%s lacks variable %s" % (new_path, n))
                 continue
             a, b = np.asarray(old[n][:]), np.asarray(new[n][:])
+            widened = (a.dtype.kind == "u" and b.dtype.kind == "u" and b.dtype.itemsize > a.dtype.itemsize)
+            if widened:
+                a = a.astype(b.dtype)
             if a.shape != b.shape or a.dtype != b.dtype or a.tobytes() != b.tobytes():
                 bad.append("variable %s differs" % n)
     for b in bad:

@@ -56,9 +56,9 @@ vanderpol 1 --set integrator.algorithm=rkf45
 vanderpol 1 --set integrator.algorithm=dop853
 vanderpol 1 --set integrator.algorithm=vern7
 vanderpol 1 --set integrator.algorithm=dop853 --set integrator.precision=float32 --set integrator.rtol=1e-5 --set integrator.atol=1e-5
-vanderpol 1 --set integrator.algorithm=vern7 --set run.memory_limit=50KiB --set run.chunk_axis=time
-vanderpol 1 --set integrator.algorithm=bs3 --set run.memory_limit=50KiB --set run.chunk_axis=time
-vanderpol 1 --set integrator.algorithm=rk4 --set integrator.dt=0.01 --set run.memory_limit=50KiB --set run.chunk_axis=time
+vanderpol 1 --set integrator.algorithm=vern7 --set run.memory_limit=56KiB --set run.chunk_axis=time
+vanderpol 1 --set integrator.algorithm=bs3 --set run.memory_limit=56KiB --set run.chunk_axis=time
+vanderpol 1 --set integrator.algorithm=rk4 --set integrator.dt=0.01 --set run.memory_limit=56KiB --set run.chunk_axis=time
 kepler 1 --set integrator.algorithm=dopri5 --set integrator.step_control=pid
 oscillator 1 --set buffers.loop.state=shared
 lorenz 1 --set integrator.max_steps=50
