@@ -181,27 +181,29 @@ CUBIE_INLINE void cubie_ros_begin(cubie_ros_state *st, cubie_ros_work *w, double
   const int fresh = !st->jac_valid || st->jac_refresh ||
                     st->jac_age >= CUBIE_ROS_JACOBIAN_MAX_AGE ||
                     (st->jac_age > 0 && !cubie_ros_lu_fits(st->h_lu, h));
-  if (fresh) {
-    /* f(t, y) comes with J; when F0 already holds it (FSAL, a retry) the
-     * evaluation lands in scratch, so J always comes from the same call. */
-    cubie_ros_take_jacobian(w, t, y, p, st->f0_valid ? w->stage : w->f0, counters);
-    CUBIE_UNROLL
-    for (int n = 0; n < CUBIE_N_STATES; n++) w->y_jac[n] = y[n];
-    st->t_jac = t;
-    st->f0_valid = 1;
-    st->jac_valid = 1;
-    st->jac_age = 0;
-    st->jac_refresh = 0;
-    st->jac_restore = 0;
-    st->h_lu = 0.0;
-    st->h_buf = 0.0;
-    st->lu_restore = 0;
-    return;
-  }
-  if (st->jac_restore) { /* a new time window: the J the last one had */
+  if (fresh || st->jac_restore) {
+    /* One call site for a new J and for the J a new time window restores
+     * (uncounted: one window had it already), so a restored J has the bits
+     * of the original. f(t, y) comes with J; when F0 already holds it
+     * (FSAL, a retry) or J is restored elsewhere, it lands in scratch. */
     cubie_i64 uncounted[CUBIE_N_COUNTERS];
-    cubie_ros_take_jacobian(w, st->t_jac, w->y_jac, p, w->stage, uncounted);
+    const int restore = !fresh;
+    cubie_ros_take_jacobian(w, restore ? st->t_jac : t, restore ? w->y_jac : y, p,
+                            (restore || st->f0_valid) ? w->stage : w->f0,
+                            restore ? uncounted : counters);
     st->jac_restore = 0;
+    if (fresh) {
+      CUBIE_UNROLL
+      for (int n = 0; n < CUBIE_N_STATES; n++) w->y_jac[n] = y[n];
+      st->t_jac = t;
+      st->f0_valid = 1;
+      st->jac_valid = 1;
+      st->jac_age = 0;
+      st->jac_refresh = 0;
+      st->h_lu = 0.0;
+      st->h_buf = 0.0;
+      st->lu_restore = 0;
+    }
   }
   if (!st->f0_valid) {
     cubie_model_rhs(t, y, p, w->f0);
@@ -243,24 +245,22 @@ CUBIE_INLINE int cubie_ros_attempt(cubie_ros_state *st, cubie_ros_work *w, doubl
                                     const cubie_real *CUBIE_RESTRICT p,
                                     cubie_real *CUBIE_RESTRICT y_new, const cubie_chunk_args *a,
                                     cubie_real *err, cubie_i64 *counters) {
-  if (st->lu_restore) {
-    /* A new window: the LU one window would still hold, rebuilt uncounted
-     * (if this attempt can use it). */
-    st->lu_restore = 0;
-    if (cubie_ros_lu_fits(st->h_lu, h)) {
-      cubie_i64 uncounted[CUBIE_N_COUNTERS];
-      cubie_linsolve_factor(&w->ls, (cubie_real)(1.0 / (CUBIE_ROS_GAMMA * st->h_lu)), uncounted);
-      st->h_buf = st->h_lu;
-    }
-  }
-  if (!cubie_ros_lu_fits(st->h_buf, h)) {
-    const int rc = cubie_linsolve_factor(&w->ls, (cubie_real)(1.0 / (CUBIE_ROS_GAMMA * h)), counters);
+  /* A new time window first rebuilds, uncounted, the LU one window would
+   * still hold (when this attempt can use it); one call site, so the bits
+   * are the original's. */
+  const int rebuild = st->lu_restore && cubie_ros_lu_fits(st->h_lu, h);
+  st->lu_restore = 0;
+  if (rebuild || !cubie_ros_lu_fits(st->h_buf, h)) {
+    cubie_i64 uncounted[CUBIE_N_COUNTERS];
+    const double h_lu = rebuild ? st->h_lu : h;
+    const int rc = cubie_linsolve_factor(&w->ls, (cubie_real)(1.0 / (CUBIE_ROS_GAMMA * h_lu)),
+                                         rebuild ? uncounted : counters);
     if (rc != CUBIE_STEP_OK) {
       st->h_buf = 0.0;
       *err = (cubie_real)-1;
       return rc;
     }
-    st->h_buf = h;
+    st->h_buf = h_lu;
   }
   const cubie_real inv_h = (cubie_real)(1.0 / h);
 #if !CUBIE_ROS_AUTONOMOUS

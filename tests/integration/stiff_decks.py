@@ -1,0 +1,127 @@
+#!/usr/bin/env python3
+"""End to end: `cubie run` solves the stiff decks of tests/integration/stiff/
+with every Rosenbrock method, through the host path (the model's generated
+Jacobian, the deck's linear solver, the chunk loop and the file).
+
+For ROBER (t to 1e5) and VDPOL (ε = 1e-3 .. 1e-6) and each method:
+  * every run's status is success, and every saved value is within
+    10 x (atol + rtol |reference|) of SciPy's Radau at rtol 1e-12 (the
+    arrays of tests/kernels/stiff_reference.h); ros23, a 2nd-order method
+    meant for crude tolerances, at rtol 1e-4;
+  * Rosenbrock methods proper take one Jacobian per accepted step, ros23
+    no more than that;
+  * chunked along time in small windows (run.memory_limit), the file's
+    data are byte-identical to one window (the reused Jacobian is rebuilt
+    from its persisted point);
+  * linear_solver: dense gives the same bytes as auto;
+  * float32 at rtol 1e-4 solves both within 10 x the tolerance.
+Exit 77 (skipped) while the host cannot generate a model's Jacobian yet.
+
+usage: stiff_decks.py CUBIE SOURCE_DIR WORK_DIR
+"""
+import os
+import re
+import subprocess
+import sys
+
+import netCDF4
+import numpy as np
+
+METHODS = ["ros23", "ros3p", "rodas4", "rodas5p"]
+FAILURES = []
+
+
+def check(cond, what):
+    if not cond:
+        FAILURES.append(what)
+        print("FAIL " + what)
+
+
+def reference(source, name):
+    """NAME_REF[runs][saves][states] of stiff_reference.h."""
+    text = open(os.path.join(source, "tests/kernels/stiff_reference.h")).read()
+    body = re.search(r"%s_REF\[(\d+)\]\[(\d+)\]\[(\d+)\] = \{(.*?)\n\};" % name, text, re.S)
+    shape = tuple(int(body.group(i)) for i in (1, 2, 3))
+    values = [float(v) for v in re.findall(r"[-+0-9.eE]+(?=[,}])", body.group(4))]
+    return np.array(values).reshape(shape)
+
+
+def run(cubie, deck, out, sets, timing=False):
+    cmd = [cubie, "run", deck, "-o", out, "--force", "--backend", "cpu"]
+    cmd += ["--timing"] if timing else ["--quiet"]
+    for s in sets:
+        cmd += ["--set", s]
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    return p.returncode, p.stderr
+
+
+def data(path, names):
+    with netCDF4.Dataset(path) as d:
+        d.set_auto_mask(False)
+        return {n: np.array(d[n][:]) for n in names}
+
+
+def main():
+    cubie, source, work = sys.argv[1:4]
+    os.makedirs(work, exist_ok=True)
+    env_ok, message = run(cubie, os.path.join(source, "tests/integration/stiff/rober.yaml"),
+                          os.path.join(work, "probe.nc"), ["integrator.algorithm=rodas4"])
+    if env_ok != 0 and "cannot generate" in message:
+        print("skipped: " + message.strip())
+        return 77
+    counters = ["status", "accepted_steps", "jacobian_evaluations", "lu_factorizations"]
+    # Memory limits that leave several time windows (the smallest that fit
+    # one save point of the 4 runs: 1616 and 1360 bytes).
+    for problem, states, limit in (("rober", ["y1", "y2", "y3"], "2KiB"),
+                                   ("vdpol", ["y1", "y2"], "1400")):
+        deck = os.path.join(source, "tests/integration/stiff", problem + ".yaml")
+        ref = reference(source, problem.upper())
+        for method in METHODS:
+            for precision in ("float64", "float32"):
+                rtol = 1e-4 if (method == "ros23" or precision == "float32") else 1e-6
+                atol = rtol * 1e-4
+                if problem == "vdpol" and precision == "float32":
+                    atol = rtol
+                sets = ["integrator.algorithm=" + method, "integrator.precision=" + precision,
+                        "integrator.rtol=%g" % rtol, "integrator.atol=%g" % atol]
+                tag = "%s %s %s" % (problem, method, precision)
+                out = os.path.join(work, "%s_%s_%s.nc" % (problem, method, precision))
+                rc, err = run(cubie, deck, out, sets)
+                check(rc == 0, "%s: cubie run exit %d: %s" % (tag, rc, err.strip()))
+                if rc != 0:
+                    continue
+                d = data(out, states + counters)
+                check(np.all(d["status"] == 1), "%s: status %s" % (tag, d["status"]))
+                got = np.stack([d[s] for s in states], axis=-1)  # (run, time, state)
+                ratio = np.abs(got - ref) / (atol + rtol * np.abs(ref))
+                print("%s: worst error %.2f x tolerance, steps %s, Jacobians %s, LUs %s"
+                      % (tag, ratio.max(), d["accepted_steps"], d["jacobian_evaluations"],
+                         d["lu_factorizations"]))
+                check(ratio.max() <= 10.0, "%s: error %.2f x tolerance" % (tag, ratio.max()))
+                if method == "ros23":
+                    check(np.all(d["jacobian_evaluations"] <= d["accepted_steps"]), tag + ": Jacobians")
+                else:
+                    check(np.array_equal(d["jacobian_evaluations"], d["accepted_steps"]),
+                          tag + ": one Jacobian per accepted step")
+                if precision != "float64":
+                    continue
+                # Time windows and the explicit linear solver: the same bytes.
+                for extra, what in ((["run.memory_limit=" + limit, "run.chunk_axis=time"], "windows"),
+                                    (["integrator.linear_solver=dense"], "linear_solver dense")):
+                    out2 = out.replace(".nc", "_%s.nc" % what.split()[0])
+                    rc, err = run(cubie, deck, out2, sets + extra, timing=True)
+                    check(rc == 0, "%s, %s: exit %d: %s" % (tag, what, rc, err.strip()))
+                    windows = re.search(r"x (\d+) window", err)
+                    if what == "windows":
+                        check(windows and int(windows.group(1)) >= 2,
+                              "%s: not chunked along time: %s" % (tag, err.strip()))
+                    if rc == 0:
+                        d2 = data(out2, states + counters)
+                        same = all(np.array_equal(d[n], d2[n]) for n in d)
+                        check(same, "%s: %s differ from one window / auto" % (tag, what))
+    print("%d failure(s)" % len(FAILURES))
+    return 1 if FAILURES else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
