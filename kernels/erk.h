@@ -191,9 +191,10 @@ CUBIE_DEVICE double cubie_erk_first_step(cubie_erk_state *st, cubie_erk_work *w,
                             CUBIE_METHOD_ORDER);
 }
 
-CUBIE_INLINE void cubie_erk_begin(cubie_erk_state *st, cubie_erk_work *w, double t,
+CUBIE_INLINE void cubie_erk_begin(cubie_erk_state *st, cubie_erk_work *w, double t, double h,
                                    const cubie_real *CUBIE_RESTRICT y,
                                    const cubie_real *CUBIE_RESTRICT p, cubie_i64 *counters) {
+  (void)h;
   if (!st->have_k0) {
     cubie_model_rhs(t, y, p, w->k);
     counters[CUBIE_COUNTER_RHS_EVALS] += 1;

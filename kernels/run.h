@@ -37,9 +37,10 @@
  * state is persisted, so results (saves, summaries, status, counters) are
  * byte-identical to a single window [0, n_saves) wherever the boundaries are.
  *
- * Persisted fields: persist.def (layout) — the loop's own, the counters, the
- * state, the step family's region (cubie_step_persist_store/load) and the
- * summary accumulators; CUBIE_PERSIST_FIELDS doubles in all, a count the
+ * Persisted fields: persist.def (layout) — the loop's own, the counters the
+ * step family can change (its methods.def row), the state, the step
+ * family's region (cubie_step_persist_store/load) and the summary
+ * accumulators; CUBIE_PERSIST_FIELDS doubles in all, a count the
  * host computes from the same list (and every kernel build checks).
  * Parameters are read from `parameters` in every window.
  */
@@ -164,7 +165,7 @@ CUBIE_DEVICE void cubie_run_persist_store(const cubie_chunk_args *a, cubie_i64 r
   base[CUBIE_PERSIST_LOG_E2 * fs] = (double)s->ctl.log_e2;
   base[CUBIE_PERSIST_REJECTED * fs] = (double)s->ctl.rejected_last;
   CUBIE_UNROLL
-  for (int c = 0; c < CUBIE_N_COUNTERS; c++)
+  for (int c = 0; c < CUBIE_STEP_PERSIST_COUNTERS; c++)
     base[(CUBIE_PERSIST_COUNTERS + c) * fs] = (double)s->counters[c];
   CUBIE_UNROLL
   for (int n = 0; n < CUBIE_N_STATES; n++) base[(CUBIE_PERSIST_STATE + n) * fs] = (double)y[n];
@@ -188,9 +189,11 @@ CUBIE_DEVICE void cubie_run_persist_load(const cubie_chunk_args *a, cubie_i64 r,
   s->ctl.log_e1 = (cubie_real)base[CUBIE_PERSIST_LOG_E1 * fs];
   s->ctl.log_e2 = (cubie_real)base[CUBIE_PERSIST_LOG_E2 * fs];
   s->ctl.rejected_last = (int)base[CUBIE_PERSIST_REJECTED * fs];
+  /* Counters the family cannot change (methods.def) stayed 0. */
   CUBIE_UNROLL
   for (int c = 0; c < CUBIE_N_COUNTERS; c++)
-    s->counters[c] = (cubie_i64)base[(CUBIE_PERSIST_COUNTERS + c) * fs];
+    s->counters[c] =
+        c < CUBIE_STEP_PERSIST_COUNTERS ? (cubie_i64)base[(CUBIE_PERSIST_COUNTERS + c) * fs] : 0;
   CUBIE_UNROLL
   for (int n = 0; n < CUBIE_N_STATES; n++) y[n] = (cubie_real)base[(CUBIE_PERSIST_STATE + n) * fs];
   cubie_step_persist_load(&s->step, w, base + CUBIE_PERSIST_STEP * fs, fs);
@@ -268,7 +271,7 @@ CUBIE_INLINE void cubie_run_adaptive_attempt(const cubie_chunk_args *a, cubie_i6
     s->status |= why > 1 ? (cubie_u32)why : (cubie_u32)CUBIE_RUN_STEP_TOO_SMALL;
     return;
   }
-  cubie_step_begin(&s->step, w, t, y, p, s->counters);
+  cubie_step_begin(&s->step, w, t, h, y, p, s->counters);
 #if CUBIE_USE_DENSE
   cubie_i64 counters_before[CUBIE_N_COUNTERS];
   CUBIE_UNROLL
@@ -384,7 +387,7 @@ CUBIE_INLINE void cubie_run_fixed_step(const cubie_chunk_args *a, cubie_i64 r, c
     s->status |= CUBIE_RUN_STEP_TOO_SMALL;
     return;
   }
-  cubie_step_begin(&s->step, w, t, y, p, s->counters);
+  cubie_step_begin(&s->step, w, t, h, y, p, s->counters);
   cubie_real err = (cubie_real)0;
   const int outcome = cubie_step_attempt(&s->step, w, t, h, y, p, y_new, a, &err, s->counters);
   if (outcome != CUBIE_STEP_OK) { /* no smaller step to retry with */
@@ -456,7 +459,7 @@ CUBIE_INLINE cubie_i64 cubie_run_fixed_steps_to_save(const cubie_chunk_args *a, 
       break;
     }
     const double h = t_new - t;
-    cubie_step_begin(&s->step, w, t, y, p, s->counters);
+    cubie_step_begin(&s->step, w, t, h, y, p, s->counters);
     cubie_real err = (cubie_real)0;
     const int outcome = cubie_step_attempt(&s->step, w, t, h, y, p, y_new, a, &err, s->counters);
     if (outcome != CUBIE_STEP_OK) {

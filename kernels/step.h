@@ -92,11 +92,14 @@
  *       CUBIE_STEP_ORDER). May leave work behind for the first attempt (ERK:
  *       k_0). Adds what it evaluated to counters[] (run totals).
  *   void cubie_step_begin(cubie_step_state *st, cubie_step_work *w, double t,
- *           const cubie_real *y, const cubie_real *p, cubie_i64 *counters)
- *       Before every attempt from (t, y): the work that depends on the point
- *       only and is reused by every attempt from it (ERK: k_0 unless carried
- *       over; Rosenbrock-W: the Jacobian unless it is reused). Adds to
- *       counters[] (run totals: this work is never undone).
+ *           double h, const cubie_real *y, const cubie_real *p,
+ *           cubie_i64 *counters)
+ *       Before every attempt from (t, y), h the step about to be attempted:
+ *       the work that depends on the point only and is reused by every
+ *       attempt from it (ERK: k_0 unless carried over; Rosenbrock: the
+ *       Jacobian, unless a W-method keeps an older one — it does so only
+ *       when h lets it keep the LU too, hence h). Adds to counters[] (run
+ *       totals: this work is never undone).
  *   int cubie_step_attempt(cubie_step_state *st, cubie_step_work *w, double t,
  *           double h, const cubie_real *y, const cubie_real *p,
  *           cubie_real *y_new, const cubie_chunk_args *a, cubie_real *err,

@@ -119,6 +119,8 @@ typedef struct cubie_model_config {
 typedef struct cubie_integrator_config {
   const cubie_algorithm_info *algorithm;  cubie_mark algorithm_mark;  /* default tsit5 */
   cubie_controller step_control;          /* default: the algorithm's default controller */
+  cubie_linear_solver linear_solver;      /* default auto (implicit methods only) */
+  cubie_mark linear_solver_mark;
   double atol, rtol;                      /* default 1e-6, 1e-6 */
   double dt;          bool dt_set;        /* fixed step, or first step of an adaptive run (auto when unset) */
   double dt_min, dt_max;                  /* defaults 1e-12 and the integration span */

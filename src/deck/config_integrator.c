@@ -13,7 +13,7 @@
 static const char *const integrator_keys[] = {
     "algorithm", "step_control", "atol",     "rtol",      "dt",      "dt_min",   "dt_max",
     "duration",  "t0",           "settling_time", "precision", "max_steps", "safety", "min_gain",
-    "max_gain",  "gains"};
+    "max_gain",  "gains",        "linear_solver"};
 static const char *const precision_names[] = {"float32", "float64"};
 
 /* Algorithm names and every alias, for suggestions; canonical names only
@@ -58,6 +58,25 @@ static int read_algorithm(cubie_config *cfg, const cubie_deck_section *s) {
   in->algorithm_mark = node->mark;
   in->algorithm = cubie_algorithm_find(node->text);
   if (!in->algorithm) return unknown_algorithm(cfg, node);
+  return CUBIE_OK;
+}
+
+/* integrator.linear_solver: a name of kernels/linear_solvers.def or `auto`;
+ * a listed solver that is not available yet is refused here, at its deck
+ * position, before anything runs. */
+static int read_linear_solver(cubie_config *cfg, const cubie_deck_section *s) {
+  cubie_integrator_config *in = &cfg->integrator;
+  int kind = CUBIE_LINEAR_SOLVER_AUTO;
+  in->linear_solver_mark = s->mark;
+  CUBIE_CALL(cubie_deck_choice(cfg, s, "linear_solver", "linear solver", cubie_linear_solver_names(),
+                               CUBIE_LINEAR_SOLVER_KINDS, &kind, &in->linear_solver_mark));
+  in->linear_solver = (cubie_linear_solver)kind;
+  const cubie_linear_solver_info *info = cubie_linear_solver_at(in->linear_solver);
+  if (info && !info->available)
+    return cubie_config_error_at(cfg, in->linear_solver_mark,
+                                 "integrator.linear_solver '%s' is not available yet (%s); use "
+                                 "auto or dense",
+                                 info->name, info->description);
   return CUBIE_OK;
 }
 
@@ -127,6 +146,7 @@ int cubie_config_read_integrator(cubie_config *cfg, const cubie_deck_section *to
   CUBIE_CALL(cubie_deck_choice(cfg, &s, "step_control", "step_control", cubie_controller_names(),
                                CUBIE_N_CONTROLLERS, &controller, &controller_mark));
   in->step_control = (cubie_controller)controller;
+  CUBIE_CALL(read_linear_solver(cfg, &s));
 
   /* Marks default to the section so defaulted values still blame something. */
   cubie_mark atol_m = s.mark, rtol_m = s.mark, dt_m = s.mark, dt_min_m = s.mark, dt_max_m = s.mark,

@@ -29,6 +29,8 @@ void cubie_kernel_dims_of(const cubie_plan *plan, const cubie_model *model, cubi
   dims->n_outputs = plan->n_outputs;
   dims->accumulators = plan->n_summary_accumulators;
   dims->algorithm = plan->algorithm;
+  const cubie_linear_solver_info *ls = cubie_linear_solver_at(plan->linear_solver);
+  dims->linear_solver = ls ? ls->id : NULL;
   dims->real_size = plan->real_size;
 }
 
@@ -60,8 +62,20 @@ static void lower_copy(char *dst, size_t size, const char *src) {
   dst[i] = '\0';
 }
 
+/* LOOP rows, the selected family's, and the selected linear solver's
+ * (LINSOLVE_<ID>; LINSOLVE_<ID>_COMPLEX only for a method with a complex
+ * iteration matrix) when the method forms a Jacobian. */
 static bool registered(const kernel_buffer *b, const cubie_kernel_dims *d) {
-  return strcmp(b->family, "LOOP") == 0 || strcmp(b->family, d->algorithm->family) == 0;
+  if (strcmp(b->family, "LOOP") == 0 || strcmp(b->family, d->algorithm->family) == 0) return true;
+  static const char prefix[] = "LINSOLVE_";
+  if (!d->algorithm->jacobian || !d->linear_solver ||
+      strncmp(b->family, prefix, sizeof prefix - 1) != 0)
+    return false;
+  const char *kind = b->family + sizeof prefix - 1;
+  const size_t n = strlen(d->linear_solver);
+  if (strncmp(kind, d->linear_solver, n) != 0) return false;
+  if (kind[n] == '\0') return true;
+  return strcmp(kind + n, "_COMPLEX") == 0 && d->algorithm->complex_pair;
 }
 
 static int fill(cubie_buffer_registry *reg, const cubie_kernel_dims *dims, const cubie_config *cfg) {

@@ -3,7 +3,7 @@
  *
  * The buffers are the rows of kernels/buffers.def: the loop's always, a step
  * family's when one of its methods is selected (its owner then also answers
- * to `step` in the deck). Registers them with their sizes for one job,
+ * to `step` in the deck), a linear solver's when an implicit method uses it. Registers them with their sizes for one job,
  * applies the deck's `buffers:` section and then the default placement
  * heuristic. It also writes preprocessor checks that make the kernel
  * compilation fail loudly if the kernels size a buffer differently from the
@@ -26,6 +26,7 @@ typedef struct cubie_kernel_dims {
   int n_states, n_parameters, n_outputs;
   int accumulators;                       /* summary accumulators per run (all items) */
   const cubie_algorithm_info *algorithm;  /* its family's buffers and stage count */
+  const char *linear_solver;              /* "DENSE": its LINSOLVE_DENSE rows; NULL: none */
   size_t real_size;                       /* bytes per element: 4 or 8 */
 } cubie_kernel_dims;
 

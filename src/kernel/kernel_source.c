@@ -82,8 +82,10 @@ int cubie_kernel_source_inline(const char *name, unsigned char *seen, cubie_strb
 
 /* The kernel's compile-time choices: precision, the method and controller
  * rows (kernels/methods.def, controllers.def: lists_generated.h turns
- * CUBIE_ALGORITHM_<ID> into the row's constants) and the summary items
- * (kernels/summaries.h), with the host's totals for the kernels to check. */
+ * CUBIE_ALGORITHM_<ID> into the row's constants), the linear solver of an
+ * implicit method (kernels/linear_solvers.def, read by linsolve.h) and the
+ * summary items (kernels/summaries.h), with the host's totals for the
+ * kernels to check. */
 static int emit_settings(const cubie_plan *plan, cubie_strbuf *out) {
   CUBIE_CALL(cubie_strbuf_printf(out, "/* cubie %s kernel: %s, %s, %s */\n", CUBIE_VERSION,
                                  plan->algorithm->name, cubie_controller_name(plan->controller),
@@ -94,6 +96,8 @@ static int emit_settings(const cubie_plan *plan, cubie_strbuf *out) {
   CUBIE_CALL(cubie_strbuf_printf(out, "#define CUBIE_ALGORITHM_%s 1\n", plan->algorithm->id));
   CUBIE_CALL(cubie_strbuf_printf(out, "#define CUBIE_CONTROLLER_%s 1\n",
                                  cubie_controller_at(plan->controller)->id));
+  const cubie_linear_solver_info *ls = cubie_linear_solver_at(plan->linear_solver);
+  if (ls) CUBIE_CALL(cubie_strbuf_printf(out, "#define CUBIE_LINSOLVE_%s 1\n", ls->id));
   CUBIE_CALL(cubie_strbuf_append(out, "#define CUBIE_SUMMARY_ITEMS(X)"));
   for (int i = 0; i < plan->n_summary_items; i++) {
     const cubie_summary_item *it = &plan->summary_items[i];
@@ -147,9 +151,11 @@ int cubie_kernel_persist_fields(const cubie_plan *plan, int n_states) {
 #define CUBIE_N_STATES n_states
 #define CUBIE_N_ACCUMULATORS (plan->n_summary_accumulators)
 #define CUBIE_STEP_PERSIST_FIELDS cubie_algorithm_persist_fields(plan->algorithm, n_states)
+#define CUBIE_STEP_PERSIST_COUNTERS cubie_algorithm_persist_counters(plan->algorithm)
 #define PERSIST_COUNT(NAME, count, what) +(count)
   return 0 CUBIE_PERSIST_LAYOUT(PERSIST_COUNT);
 #undef PERSIST_COUNT
+#undef CUBIE_STEP_PERSIST_COUNTERS
 #undef CUBIE_STEP_PERSIST_FIELDS
 #undef CUBIE_N_ACCUMULATORS
 #undef CUBIE_N_STATES

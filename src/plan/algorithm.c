@@ -1,16 +1,17 @@
-/* algorithm.c — lookups over kernels/methods.def and kernels/controllers.def
- * (see algorithm.h). */
+/* algorithm.c — lookups over kernels/methods.def, kernels/controllers.def and
+ * kernels/linear_solvers.def (see algorithm.h). */
 #include "plan/algorithm.h"
 
 #include <string.h>
 
 #include "kernels/lists.h"
 #include "kernels/methods.def"
+#include "kernels/status.h"
 
 #define ALGORITHM_ROW(ID, name, aliases, description, FAMILY, stages, order, error_order, fsal, \
                       dense_order, dense_degree, jacobian, dense_stages)                        \
   {#ID,   name,         aliases,      description, #FAMILY,         stages,  order,             \
-   error_order, fsal != 0, dense_order, dense_degree, jacobian != 0, dense_stages},
+   error_order, fsal != 0, dense_order, dense_degree, jacobian != 0, dense_stages, jacobian == 2},
 static const cubie_algorithm_info algorithms[] = {CUBIE_METHODS(ALGORITHM_ROW)};
 #define N_ALGORITHMS ((int)(sizeof algorithms / sizeof algorithms[0]))
 
@@ -21,6 +22,11 @@ static const cubie_controller_info controllers[] = {CUBIE_CONTROLLERS(CONTROLLER
 
 #define CONTROLLER_NAME(ID, name, ...) name,
 static const char *const controller_names[] = {CUBIE_CONTROLLERS(CONTROLLER_NAME) NULL};
+
+#define LINEAR_SOLVER_ROW(ID, name, available, description) {#ID, name, available != 0, description},
+static const cubie_linear_solver_info linear_solvers[] = {CUBIE_LINEAR_SOLVERS(LINEAR_SOLVER_ROW)};
+#define LINEAR_SOLVER_NAME(ID, name, ...) name,
+static const char *const linear_solver_names[] = {"auto", CUBIE_LINEAR_SOLVERS(LINEAR_SOLVER_NAME) NULL};
 
 int cubie_algorithm_count(void) { return N_ALGORITHMS; }
 
@@ -57,12 +63,33 @@ cubie_controller cubie_algorithm_default_controller(const cubie_algorithm_info *
 int cubie_algorithm_persist_fields(const cubie_algorithm_info *a, int n_states) {
   /* The family row's expression, evaluated with the names it may use. */
 #define CUBIE_N_STATES n_states
-#define FAMILY_PERSIST(ID, persist, description) \
+#define FAMILY_PERSIST(ID, persist, counters, description) \
   if (strcmp(a->family, #ID) == 0) return (persist);
   CUBIE_STEP_FAMILIES(FAMILY_PERSIST)
 #undef FAMILY_PERSIST
 #undef CUBIE_N_STATES
   return 0;
+}
+
+int cubie_algorithm_persist_counters(const cubie_algorithm_info *a) {
+#define FAMILY_COUNTERS(ID, persist, counters, description) \
+  if (strcmp(a->family, #ID) == 0) return (counters);
+  CUBIE_STEP_FAMILIES(FAMILY_COUNTERS)
+#undef FAMILY_COUNTERS
+  return CUBIE_N_COUNTERS;
+}
+
+const cubie_linear_solver_info *cubie_linear_solver_at(cubie_linear_solver k) {
+  return ((int)k > 0 && (int)k < CUBIE_LINEAR_SOLVER_KINDS) ? &linear_solvers[k - 1] : NULL;
+}
+
+const char *const *cubie_linear_solver_names(void) { return linear_solver_names; }
+
+cubie_linear_solver cubie_linear_solver_resolve(cubie_linear_solver requested,
+                                                const cubie_algorithm_info *a, int n_states) {
+  (void)n_states;
+  if (!a->jacobian) return CUBIE_LINEAR_SOLVER_AUTO;
+  return requested == CUBIE_LINEAR_SOLVER_AUTO ? CUBIE_LINEAR_SOLVER_DENSE : requested;
 }
 
 const cubie_controller_info *cubie_controller_at(cubie_controller c) {

@@ -1,7 +1,7 @@
-/* algorithm.h — the host's view of the integration methods and step
- * controllers: the rows of kernels/methods.def and kernels/controllers.def
- * as tables the host can search (deck names, validation, defaults, buffer
- * sizes, `cubie check`).
+/* algorithm.h — the host's view of the integration methods, step
+ * controllers and linear solvers: the rows of kernels/methods.def,
+ * kernels/controllers.def and kernels/linear_solvers.def as tables the host
+ * can search (deck names, validation, defaults, buffer sizes, `cubie check`).
  *
  * The numerical content (coefficients, controller formulas) lives only in
  * kernels/, and every fact about a method or controller only in its list
@@ -13,6 +13,7 @@
 #include <stdbool.h>
 
 #include "kernels/controllers.def"
+#include "kernels/linear_solvers.def"
 
 #define CUBIE_CONTROLLER_AS_ENUM_(ID, ...) CUBIE_CONTROLLER_##ID,
 typedef enum cubie_controller {
@@ -32,9 +33,26 @@ typedef struct cubie_algorithm_info {
   bool fsal;                /* first stage of a step = last stage of the previous */
   int dense_order;          /* order of the dense output; 0: none (steps land on save times) */
   int dense_degree;         /* degree of the dense-output weights */
-  bool jacobian;            /* evaluates the Jacobian of the model */
+  bool jacobian;            /* evaluates the Jacobian of the model (jacobian column > 0) */
   int dense_stages;         /* stages the dense output adds (extra stage rows in the buffer) */
+  bool complex_pair;        /* also factors a complex iteration matrix (column 2: Radau IIA) */
 } cubie_algorithm_info;
+
+/* integrator.linear_solver: `auto`, then one constant per row of
+ * kernels/linear_solvers.def (CUBIE_LINEAR_SOLVER_<ID>, in the list's order). */
+#define CUBIE_LINEAR_SOLVER_AS_ENUM_(ID, ...) CUBIE_LINEAR_SOLVER_##ID,
+typedef enum cubie_linear_solver {
+  CUBIE_LINEAR_SOLVER_AUTO = 0,
+  CUBIE_LINEAR_SOLVERS(CUBIE_LINEAR_SOLVER_AS_ENUM_) CUBIE_LINEAR_SOLVER_KINDS /* `auto` included */
+} cubie_linear_solver;
+
+/* One row of kernels/linear_solvers.def. */
+typedef struct cubie_linear_solver_info {
+  const char *id;          /* "DENSE": the kernel selector CUBIE_LINSOLVE_<id> */
+  const char *name;        /* deck name */
+  bool available;          /* 0: refused as "not available yet" */
+  const char *description;
+} cubie_linear_solver_info;
 
 /* One row of kernels/controllers.def. */
 typedef struct cubie_controller_info {
@@ -57,6 +75,19 @@ cubie_controller cubie_algorithm_default_controller(const cubie_algorithm_info *
 /* Doubles per run the algorithm's step family persists between time
  * windows (its kernels/methods.def family row) for a model of n_states. */
 int cubie_algorithm_persist_fields(const cubie_algorithm_info *a, int n_states);
+/* How many leading counters (kernels/counters.def) the algorithm's family
+ * can change, and so are persisted between time windows (its family row). */
+int cubie_algorithm_persist_counters(const cubie_algorithm_info *a);
+
+/* The row of a linear solver kind; NULL for `auto`. */
+const cubie_linear_solver_info *cubie_linear_solver_at(cubie_linear_solver k);
+/* The deck names: "auto", then every row, in enum order (for validation). */
+const char *const *cubie_linear_solver_names(void);
+/* The solver a method uses for a model of n_states: `auto` picks dense,
+ * the only one available (a sparse or Krylov solver, when added, is chosen
+ * here by size and pattern); explicit methods use none (AUTO is returned). */
+cubie_linear_solver cubie_linear_solver_resolve(cubie_linear_solver requested,
+                                                const cubie_algorithm_info *a, int n_states);
 
 const cubie_controller_info *cubie_controller_at(cubie_controller c);
 const char *cubie_controller_name(cubie_controller c);

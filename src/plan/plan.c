@@ -257,6 +257,8 @@ int cubie_plan_create(const cubie_config *cfg, const cubie_model *model, const c
   p->real_size = ic->precision == CUBIE_FLOAT32 ? 4 : 8;
   p->algorithm = ic->algorithm;
   p->controller = ic->step_control;
+  p->linear_solver =
+      cubie_linear_solver_resolve(ic->linear_solver, ic->algorithm, cubie_model_n_states(model));
   p->t0 = ic->t0;
   p->t_save_start = ic->t0 + ic->settling_time;
   if (cfg->output.save_every_set) {
@@ -343,8 +345,10 @@ int cubie_plan_describe(const cubie_plan *p, const cubie_config *cfg, const cubi
     CUBIE_CALL(cubie_strbuf_printf(out, ", dt %g", ic->dt));
   else
     CUBIE_CALL(cubie_strbuf_printf(out, ", rtol %g, atol %g", ic->rtol, ic->atol));
-  CUBIE_CALL(cubie_strbuf_printf(out, ", %s\n",
-                                 p->precision == CUBIE_FLOAT32 ? "float32" : "float64"));
+  CUBIE_CALL(cubie_strbuf_printf(out, ", %s", p->precision == CUBIE_FLOAT32 ? "float32" : "float64"));
+  const cubie_linear_solver_info *ls = cubie_linear_solver_at(p->linear_solver);
+  if (ls) CUBIE_CALL(cubie_strbuf_printf(out, ", linear solver %s", ls->name));
+  CUBIE_CALL(cubie_strbuf_append(out, "\n"));
   CUBIE_CALL(cubie_strbuf_printf(out, "runs:        %lld", p->total_runs));
   int n_axes = cubie_grid_n_axes(grid);
   if (n_axes > 0) {

@@ -51,6 +51,7 @@ typedef struct cubie_plan {
   size_t real_size;                        /* 4 or 8 bytes */
   const cubie_algorithm_info *algorithm;
   cubie_controller controller;
+  cubie_linear_solver linear_solver;       /* resolved (never auto) for implicit methods; auto: none */
 
   /* Save grid: save point k at t_save_start + k * save_every for k <=
    * save_intervals; the last one (k = n_saves - 1) is t_end exactly. When

@@ -160,13 +160,14 @@ int main(int argc, char **argv) {
   CHECK(n_archs > 0);
   int failures = 0, variants = 0;
   const char *precisions[] = {"float32", "float64"};
-  for (int i = 0; i < cubie_algorithm_count(); i++)
+  for (int i = 0; i < cubie_algorithm_count(); i++) {
     for (int p = 0; p < 2 && (argc < 4 || strcmp(cubie_algorithm_at(i)->name, argv[3]) == 0); p++)
       for (int shared = 0; shared < 2; shared++) {
         failures += compile_variant(argv[1], cubie_algorithm_at(i), precisions[p], shared, archs,
                                     n_archs, cache);
         variants++;
       }
+  }
   printf("%d variants x %d architectures, %d failed\n", variants, n_archs, failures);
   CHECK_INT(failures, 0);
   CHECK_DONE();

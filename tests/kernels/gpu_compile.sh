@@ -1,7 +1,9 @@
 #!/bin/bash
 # gpu_compile.sh — every kernel variant (every method of kernels/methods.def
-# x 2 precisions, every controller of kernels/controllers.def for tsit5,
-# one with buffers in shared memory, dop853 with every summary metric) compiles with
+# x 2 precisions, methods that form a Jacobian also with fixed steps, every
+# controller of kernels/controllers.def for tsit5, one explicit and one
+# Rosenbrock method with buffers in shared memory, dop853 with every summary
+# metric) compiles with
 # nvcc as CUDA C++ for sm_70, sm_80 and sm_90 (those this nvcc still
 # supports; CUDA 13 dropped sm_70, sm_75 is then the oldest tried). The
 # translation units are assembled as the host assembles them for NVRTC
@@ -28,17 +30,20 @@ mkdir -p "$work"
 # Rows: M(ID, "name", "aliases", "description", FAMILY, stages, order,
 # error_order, fsal, dense_order, dense_degree, jacobian, dense_stages) and
 # C(ID, "name", adaptive, ...).
-methods=$(sed -n 's/^ *M(\([A-Z0-9_]*\),.*, [A-Z0-9_]*, [0-9]*, [0-9]*, \([0-9]*\), [0-9]*, [0-9]*, [0-9]*, [0-9]*, [0-9]*).*$/\1:\2/p' "$kernels/methods.def")
+methods=$(sed -n 's/^ *M(\([A-Z0-9_]*\),.*, [A-Z0-9_]*, [0-9]*, [0-9]*, \([0-9]*\), [0-9]*, [0-9]*, [0-9]*, \([0-9]*\), [0-9]*).*$/\1:\2:\3/p' "$kernels/methods.def")
 controllers=$(sed -n 's/^ *C(\([A-Z0-9_]*\), "[a-z]*", [01],.*$/\1/p' "$kernels/controllers.def")
 [ -z "$methods" ] || [ -z "$controllers" ] && { echo "cannot read methods.def / controllers.def"; exit 1; }
 variants=()
 for prec in FLOAT32 FLOAT64; do
+  implicit=""
   for m in $methods; do
-    alg=${m%%:*} error_order=${m##*:}
+    IFS=: read -r alg error_order jacobian <<< "$m"
     if [ "$error_order" = 0 ]; then variants+=("$alg:FIXED:$prec:local"); else variants+=("$alg:PI:$prec:local"); fi
+    if [ "$jacobian" != 0 ]; then variants+=("$alg:FIXED:$prec:local"); implicit=$alg; fi
   done
   for ctl in $controllers; do [ "$ctl" = PI ] || variants+=("TSIT5:$ctl:$prec:local"); done
   variants+=("DOPRI5:PI:$prec:shared" "DOP853:PI:$prec:allmetrics")
+  [ -n "$implicit" ] && variants+=("$implicit:PI:$prec:shared")
 done
 
 compile() { # variant
@@ -49,7 +54,17 @@ compile() { # variant
     echo "#define CUBIE_PRECISION_$prec 1"
     echo "#define CUBIE_ALGORITHM_$alg 1"
     echo "#define CUBIE_CONTROLLER_$ctl 1"
-    if [ "$buffers" = shared ]; then
+    if [ "$buffers" = shared ] && [ "$alg" != DOPRI5 ]; then
+      # an implicit method: its stages and the linear solver's LU shared
+      echo '#define CUBIE_BUF_ROSENBROCK_STAGES_LOC CUBIE_LOC_SHARED'
+      echo '#define CUBIE_BUF_ROSENBROCK_STAGES_OFFSET 0'
+      echo '#define CUBIE_BUF_LINSOLVE_LU_LOC CUBIE_LOC_SHARED'
+      echo '#define CUBIE_BUF_LINSOLVE_LU_OFFSET (CUBIE_METHOD_STAGES * CUBIE_N_STATES)'
+      echo '#define CUBIE_SHARED_PER_RUN ((CUBIE_METHOD_STAGES + CUBIE_N_STATES) * CUBIE_N_STATES)'
+      echo '#define CUBIE_BUF_LINSOLVE_JACOBIAN_LOC CUBIE_LOC_PERSISTENT'
+      echo '#define CUBIE_BUF_LINSOLVE_JACOBIAN_OFFSET 0'
+      echo '#define CUBIE_PERSISTENT_PER_RUN (CUBIE_N_STATES * CUBIE_N_STATES)'
+    elif [ "$buffers" = shared ]; then
       echo '#define CUBIE_BUF_ERK_STAGES_LOC CUBIE_LOC_SHARED'
       echo '#define CUBIE_BUF_ERK_STAGES_OFFSET 0'
       echo '#define CUBIE_BUF_LOOP_STATE_LOC CUBIE_LOC_SHARED'

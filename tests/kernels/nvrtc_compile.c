@@ -4,8 +4,10 @@
  * CUBIE_JIT_PASS, no host headers, to a cubin for sm_70 / sm_80 / sm_90
  * (those this NVRTC supports; CUDA 13 has no sm_70, then sm_75 is tried).
  * Every method of kernels/methods.def is built for the oldest architecture
- * (fixed-step ones with the fixed controller, the others with PI), tsit5
- * and dop853 for all, vern7 with every summary metric. No GPU needed.
+ * (fixed-step ones with the fixed controller, the others with PI; methods
+ * that form a Jacobian also with the fixed controller, and one with the
+ * linear solver's complex pair compiled in), tsit5 and dop853 for all,
+ * vern7 with every summary metric. No GPU needed.
  * usage: nvrtc_compile KERNELS_DIR GENERATED_DIR TEST_DIR
  *   GENERATED_DIR holds lists_generated.h (the build's generated/kernels)
  */
@@ -18,26 +20,28 @@
 
 typedef struct method {
   const char *id;
-  int error_order;
+  int error_order, jacobian;
 } method;
 
 #define METHOD_ROW(ID, name, aliases, description, FAMILY, stages, order, error_order, fsal, \
                    dense_order, dense_degree, jacobian, dense_stages)                        \
-  {#ID, error_order},
+  {#ID, error_order, jacobian},
 static const method methods[] = {CUBIE_METHODS(METHOD_ROW)};
 #define N_METHODS ((int)(sizeof methods / sizeof methods[0]))
 
 static const char *kernels_dir, *generated_dir, *tests_dir;
 
-/* all_metrics: every summary metric of metrics.def (summary_items.h set 3). */
-static int compile(const char *alg, const char *ctl, const char *prec, int sm, int all_metrics) {
+/* all_metrics: every summary metric of metrics.def (summary_items.h set 3);
+ * `extra`: #define lines before the kernel (NULL: none). */
+static int compile(const char *alg, const char *ctl, const char *prec, int sm, int all_metrics,
+                   const char *extra) {
   char src[1024], inc_k[4200], inc_g[4200], inc_t[4200], arch[32];
   snprintf(src, sizeof src,
            "%s#define CUBIE_JIT_PASS 1\n#define CUBIE_PRECISION_%s 1\n#define CUBIE_ALGORITHM_%s 1\n"
-           "#define CUBIE_CONTROLLER_%s 1\n#include \"tu_prologue.h\"\n#include \"vdp_model.h\"\n"
+           "#define CUBIE_CONTROLLER_%s 1\n%s#include \"tu_prologue.h\"\n#include \"vdp_model.h\"\n"
            "#include \"summary_items.h\"\n"
            "#include \"run.h\"\n#include \"entry_cuda.h\"\n",
-           all_metrics ? "#define CUBIE_TEST_METRICS 3\n" : "", prec, alg, ctl);
+           all_metrics ? "#define CUBIE_TEST_METRICS 3\n" : "", prec, alg, ctl, extra ? extra : "");
   snprintf(inc_k, sizeof inc_k, "-I%s", kernels_dir);
   snprintf(inc_g, sizeof inc_g, "-I%s", generated_dir);
   snprintf(inc_t, sizeof inc_t, "-I%s", tests_dir);
@@ -50,7 +54,7 @@ static int compile(const char *alg, const char *ctl, const char *prec, int sm, i
   if (rc == NVRTC_SUCCESS) nvrtcGetCUBINSize(prog, &cubin);
   const int ok = rc == NVRTC_SUCCESS && cubin > 0;
   printf("%s %-9s %-10s %s sm_%d%s (cubin %zu bytes)\n", ok ? "ok  " : "FAIL", alg, ctl, prec, sm,
-         all_metrics ? " every metric" : "", cubin);
+         all_metrics ? " every metric" : extra ? " (complex pair)" : "", cubin);
   if (!ok) {
     size_t n = 0;
     nvrtcGetProgramLogSize(prog, &n);
@@ -88,14 +92,23 @@ int main(int argc, char **argv) {
   static const char *precs[] = {"FLOAT32", "FLOAT64"};
   int failed = 0;
   for (int p = 0; p < 2; p++) {
-    for (int i = 0; i < N_METHODS; i++)
-      failed += compile(methods[i].id, methods[i].error_order > 0 ? "PI" : "FIXED", precs[p], archs[0],
-                        0);
-    for (int a = 1; a < n; a++) {
-      failed += compile("TSIT5", "PI", precs[p], archs[a], 0);
-      failed += compile("DOP853", "PI", precs[p], archs[a], 0);
+    const char *with_complex = NULL;
+    for (int i = 0; i < N_METHODS; i++) {
+      failed += compile(methods[i].id, methods[i].error_order > 0 ? "PI" : "FIXED", precs[p],
+                        archs[0], 0, NULL);
+      if (methods[i].jacobian && methods[i].error_order > 0) {
+        failed += compile(methods[i].id, "FIXED", precs[p], archs[0], 0, NULL);
+        with_complex = methods[i].id;
+      }
     }
-    failed += compile("VERN7", "PI", precs[p], archs[0], 1);
+    /* The seam's complex pair (Radau IIA's), with the last implicit method. */
+    if (with_complex)
+      failed += compile(with_complex, "PI", precs[p], archs[0], 0, "#define CUBIE_LINSOLVE_COMPLEX 1\n");
+    for (int a = 1; a < n; a++) {
+      failed += compile("TSIT5", "PI", precs[p], archs[a], 0, NULL);
+      failed += compile("DOP853", "PI", precs[p], archs[a], 0, NULL);
+    }
+    failed += compile("VERN7", "PI", precs[p], archs[0], 1, NULL);
   }
   printf("%d failed\n", failed);
   return failed ? 1 : 0;

@@ -13,7 +13,8 @@
  * does a name the docs give that no list has (a removed or misspelt one).
  *   docs/algorithms.md  methods, controllers, metrics, status bits, counters
  *   docs/deck.md        methods (with their aliases), controllers (with the
- *                       number of gains each takes), metrics
+ *                       number of gains each takes), metrics, linear solvers
+ *                       (`auto` and kernels/linear_solvers.def)
  *   docs/gpu.md         buffers (owner.name)
  */
 #include <ctype.h>
@@ -26,6 +27,7 @@
 #include "kernels/buffers.def"
 #include "kernels/controllers.def"
 #include "kernels/counters.def"
+#include "kernels/linear_solvers.def"
 #include "kernels/methods.def"
 #include "kernels/metrics.def"
 #include "kernels/status.def"
@@ -161,7 +163,7 @@ static void add_words(words *w, const char *text) {
 
 int main(void) {
   words methods = {0}, methods_and_aliases = {0}, controllers = {0}, metrics = {0},
-        status = {0}, counters = {0}, buffers = {0};
+        status = {0}, counters = {0}, buffers = {0}, linear_solvers = {0};
 #define METHOD_WORDS(ID, name, aliases, ...) \
   add(&methods, name, NULL);                 \
   add(&methods_and_aliases, name, NULL);     \
@@ -178,6 +180,9 @@ int main(void) {
   CUBIE_STATUS_BITS(STATUS_WORDS)
 #define COUNTER_WORDS(ID, slot, name, ...) add(&counters, name, NULL);
   CUBIE_COUNTERS(COUNTER_WORDS)
+  add(&linear_solvers, "auto", NULL);
+#define LINEAR_SOLVER_WORDS(ID, name, ...) add(&linear_solvers, name, NULL);
+  CUBIE_LINEAR_SOLVERS(LINEAR_SOLVER_WORDS)
   char buffer[64];
 #define BUFFER_WORDS(FAMILY, OWNER, PARENT, NAME, ...)                  \
   snprintf(buffer, sizeof buffer, "%s.%s", #OWNER, #NAME);               \
@@ -200,6 +205,7 @@ int main(void) {
   check_block("deck.md", "methods", &methods_and_aliases);
   check_block("deck.md", "controllers", &controllers);
   check_block("deck.md", "metrics", &metrics);
+  check_block("deck.md", "linear-solvers", &linear_solvers);
   check_block("gpu.md", "buffers", &buffers);
 
   /* deck.md's controller table gives each controller's number of gains. */

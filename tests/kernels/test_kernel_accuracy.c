@@ -103,9 +103,32 @@ static double max_error(double dt0, double tol, long *steps) {
 /* With m = 1 the error (1e-5) is still pre-asymptotic (slope 7.24). */
 #define STEPS_PER_SAVE {2, 3, 4, 6, 8}
 #define ERROR_BOUND 2e-11
+#elif defined(CUBIE_ALGORITHM_ROS23)
+#define STEPS_PER_SAVE {16, 32, 64, 128, 256}
+#define ERROR_BOUND 8e-5
+#elif defined(CUBIE_ALGORITHM_ROS3P)
+#define STEPS_PER_SAVE {8, 16, 32, 64, 128}
+#define ERROR_BOUND 5e-6
+#elif defined(CUBIE_ALGORITHM_RODAS4)
+#define STEPS_PER_SAVE {4, 8, 16, 32, 64}
+#define ERROR_BOUND 5e-9
+#elif defined(CUBIE_ALGORITHM_RODAS5P)
+/* On this problem RODAS5P converges with order 6: the decay and the
+ * oscillator are linear, where a Rosenbrock method's error is that of its
+ * stability function, and RODAS5P's R(z) matches e^z to order 6 (its z^6
+ * coefficient is 1/720); the logistic equation's 5th-order error is below
+ * it. Its order 5 is measured on a nonlinear problem by
+ * test_rosenbrock.c. */
+#define STEPS_PER_SAVE {1, 2, 4, 8}
+#define ERROR_BOUND 4e-9
+#define EXPECTED_ORDER 6
 #else /* 5th order: dopri5, tsit5, cash-karp */
 #define STEPS_PER_SAVE {4, 8, 16, 32}
 #define ERROR_BOUND 1e-9
+#endif
+
+#ifndef EXPECTED_ORDER
+#define EXPECTED_ORDER CUBIE_METHOD_ORDER
 #endif
 
 static void convergence_check(void) {
@@ -124,8 +147,9 @@ static void convergence_check(void) {
     finest = err;
   }
   const double slope = (levels * sxy - sx * sy) / (levels * sxx - sx * sx);
-  printf("measured order %.3f (theory %d)\n", slope, CUBIE_METHOD_ORDER);
-  CHECK_NEAR(slope, (double)CUBIE_METHOD_ORDER, 0.2);
+  printf("measured order %.3f (theory %d, on this problem %d)\n", slope, CUBIE_METHOD_ORDER,
+         EXPECTED_ORDER);
+  CHECK_NEAR(slope, (double)EXPECTED_ORDER, 0.2);
   CHECK(finest <= ERROR_BOUND);
 }
 #endif
@@ -154,6 +178,15 @@ static void convergence_check(void) {
 #else
 #define CONTROLLER_FACTOR 10.0
 #endif
+/* ros23 propagates its 2nd-order solution (as ode23s): each step's error
+ * is ~τ and there are ~τ^(-1/3) steps, so on the neutrally stable
+ * oscillator the error grows like τ^(2/3) (measured 6.8 τ^(2/3) with PI,
+ * 11.5 with I and Gustafsson, at every τ). */
+#if defined(CUBIE_ALGORITHM_ROS23)
+#define ALLOWED(tau) (10.0 * (CONTROLLER_FACTOR > 1.0 ? 2.0 : 1.0) * pow(tau, 2.0 / 3.0))
+#else
+#define ALLOWED(tau) (MULTIPLE * CONTROLLER_FACTOR * (tau))
+#endif
 
 static void tolerance_check(void) {
   const double taus[3] = {1e-4, 1e-6, 1e-8};
@@ -163,7 +196,7 @@ static void tolerance_check(void) {
     const double err = max_error(0.0, taus[i], &steps);
     printf("tau = %-8.1e max error = %.3e = %.2f tau (%ld accepted steps)\n", taus[i], err,
            err / taus[i], steps);
-    CHECK(err <= MULTIPLE * CONTROLLER_FACTOR * taus[i]);
+    CHECK(err <= ALLOWED(taus[i]));
     CHECK(err < previous); /* tighter tolerance, smaller error */
     previous = err;
   }
@@ -182,6 +215,8 @@ static void float32_check(void) {
 #if CUBIE_ADAPTIVE
 #if defined(CUBIE_ALGORITHM_BS3) || defined(CUBIE_ALGORITHM_RKF45)
   const double bound = 5e-4;
+#elif defined(CUBIE_ALGORITHM_ROS23)
+  const double bound = 10.0 * pow(1e-5, 2.0 / 3.0); /* as ALLOWED above (measured 6.7) */
 #else
   const double bound = 1e-4;
 #endif

@@ -28,7 +28,7 @@ INPUTS = [("rho", "1", "Rayleigh number"), ("x_initial", "m", "initial position"
 FIXED = [("sigma", "1", "Prandtl number", 10.0), ("beta", "1", "beta", 2.75)]
 T0, SAVE_EVERY = 0.5, 0.25
 COUNTERS = ["accepted_steps", "rejected_steps", "rhs_evaluations", "newton_iterations",
-            "linear_iterations"]
+            "linear_iterations", "jacobian_evaluations", "lu_factorizations"]
 FLAG_MASKS = [0x01, 0x02, 0x04, 0x08, 0x10, 0x20, 0x40, 0x80]
 FLAG_MEANINGS = ("success step_too_small max_steps nonfinite newton_failed dt_min_clamped "
                  "singular_matrix driver_outside")
@@ -236,7 +236,9 @@ def var_long_name(counter):
     return {"accepted_steps": "accepted steps", "rejected_steps": "rejected steps",
             "rhs_evaluations": "right-hand-side evaluations",
             "newton_iterations": "Newton iterations",
-            "linear_iterations": "linear-solver iterations"}[counter]
+            "linear_iterations": "linear-solver iterations",
+            "jacobian_evaluations": "Jacobian evaluations",
+            "lu_factorizations": "LU factorisations of the iteration matrix"}[counter]
 
 
 if __name__ == "__main__":

@@ -370,8 +370,57 @@ static void test_checks(void) {
   cubie_buffer_registry_destroy(&reg);
 }
 
+/* An implicit method registers its family's buffers and the selected linear
+ * solver's (kernels/buffers.def families ROSENBROCK and LINSOLVE_DENSE),
+ * sized in N, with the family's owner answering to `step`; an explicit
+ * method registers none of them, and only a method with a complex pair
+ * (methods.def jacobian = 2, none yet) the complex ones. */
+static void test_linear_solver_buffers(void) {
+  cubie_kernel_dims d = lorenz64;
+  d.algorithm = cubie_algorithm_find("rodas4");
+  d.linear_solver = cubie_linear_solver_at(CUBIE_LINEAR_SOLVER_DENSE)->id;
+  CHECK(d.algorithm && d.algorithm->jacobian && !d.algorithm->complex_pair);
+  cubie_buffer_registry *reg = NULL;
+  CHECK_OK(cubie_kernel_buffers_create(&d, NULL, &reg));
+  cubie_buffer_slot s;
+  CHECK_OK(cubie_buffer_registry_slot(reg, "linsolve.jacobian", &s));
+  CHECK_INT(s.size, 9);
+  CHECK_OK(cubie_buffer_registry_slot(reg, "linsolve.lu", &s));
+  CHECK_INT(s.size, 9);
+  CHECK_OK(cubie_buffer_registry_slot(reg, "linsolve.pivots", &s));
+  CHECK_INT(s.size, 3);
+  CHECK_OK(cubie_buffer_registry_slot(reg, "step.stages", &s)); /* rosenbrock.stages */
+  CHECK_INT(s.size, 6 * 3);
+  CHECK(cubie_buffer_registry_has_buffer(reg, "rosenbrock.jacobian_point"));
+  CHECK(!cubie_buffer_registry_has_buffer(reg, "linsolve.lu_complex"));
+  CHECK(!cubie_buffer_registry_has_buffer(reg, "erk.stages"));
+  cubie_buffer_registry_destroy(&reg);
+  /* No linear solver chosen: no LINSOLVE rows. */
+  d.linear_solver = NULL;
+  CHECK_OK(cubie_kernel_buffers_create(&d, NULL, &reg));
+  CHECK(!cubie_buffer_registry_has_buffer(reg, "linsolve.lu"));
+  CHECK(cubie_buffer_registry_has_buffer(reg, "rosenbrock.stages"));
+  cubie_buffer_registry_destroy(&reg);
+  /* An explicit method with a solver named: still none. */
+  CHECK_OK(cubie_kernel_buffers_create(&lorenz64, NULL, &reg));
+  CHECK(!cubie_buffer_registry_has_buffer(reg, "linsolve.jacobian"));
+  CHECK(!cubie_buffer_registry_has_buffer(reg, "rosenbrock.stages"));
+  cubie_buffer_registry_destroy(&reg);
+  /* `auto` resolves to dense for implicit methods, to none for explicit ones. */
+  CHECK_INT(cubie_linear_solver_resolve(CUBIE_LINEAR_SOLVER_AUTO, d.algorithm, 3),
+            CUBIE_LINEAR_SOLVER_DENSE);
+  CHECK_INT(cubie_linear_solver_resolve(CUBIE_LINEAR_SOLVER_DENSE, d.algorithm, 3),
+            CUBIE_LINEAR_SOLVER_DENSE);
+  CHECK_INT(cubie_linear_solver_resolve(CUBIE_LINEAR_SOLVER_DENSE, lorenz64.algorithm, 3),
+            CUBIE_LINEAR_SOLVER_AUTO);
+  CHECK(cubie_linear_solver_at(CUBIE_LINEAR_SOLVER_AUTO) == NULL);
+  CHECK_STR(cubie_linear_solver_names()[0], "auto");
+  CHECK_STR(cubie_linear_solver_names()[CUBIE_LINEAR_SOLVER_DENSE], "dense");
+}
+
 int main(void) {
   init_dims();
+  test_linear_solver_buffers();
   test_layout_and_aggregates();
   test_invalidation();
   test_alias();
