@@ -302,11 +302,14 @@ static long long persist_field(const char *name, int n_states) {
 #define CUBIE_N_STATES n_states
 #define CUBIE_N_ACCUMULATORS 0
 #define CUBIE_STEP_PERSIST_FIELDS 0
+  /* The fill serves explicit decks: the ERK family's counters (methods.def). */
+#define CUBIE_STEP_PERSIST_COUNTERS 3
 #define PERSIST_FIELD(NAME, count, what) \
   if (found < 0 && strcmp(#NAME, name) == 0) found = offset;  \
   offset += (count);
   CUBIE_PERSIST_LAYOUT(PERSIST_FIELD)
 #undef PERSIST_FIELD
+#undef CUBIE_STEP_PERSIST_COUNTERS
 #undef CUBIE_STEP_PERSIST_FIELDS
 #undef CUBIE_N_ACCUMULATORS
 #undef CUBIE_N_STATES
