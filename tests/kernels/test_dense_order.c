@@ -49,7 +49,7 @@ static void one_step(double t0, double h, const double *theta, double *err) {
   cubie_step_state st;
   cubie_step_start(&st, &w);
   cubie_i64 counters[CUBIE_N_COUNTERS] = {0};
-  cubie_step_begin(&st, &w, t0, y, p, counters);
+  cubie_step_begin(&st, &w, t0, h, y, p, counters);
   CHECK_INT(counters[CUBIE_COUNTER_RHS_EVALS], 1);
   cubie_real e = 0;
   CHECK_INT(cubie_step_attempt(&st, &w, t0, h, y, p, y_new, &a, &e, counters), CUBIE_STEP_OK);
