@@ -310,6 +310,7 @@ static void free_names(char **names, int n) {
 void cubie_plan_destroy(cubie_plan **plan) {
   if (!plan || !*plan) return;
   cubie_plan *p = *plan;
+  cubie_plan_free_summaries(p);
   free(p->driver_table);
   free(p->outputs);
   free_names(p->output_names, p->n_outputs);
