@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernels/persist.def"
 #include "kernels/status.h"
 #include "memory/layout.h"
+#include "memory/persist_field.h"
 #include "plan/algorithm.h"
 #include "util/clock.h"
 #include "util/error.h"
@@ -18,27 +18,6 @@ static int n_inputs_of(const cubie_transfer *t) {
 
 /* Fields of final_state: the time reached, then each state. */
 static int n_finals_of(const cubie_transfer *t) { return 1 + t->job->plan->n_finals_states; }
-
-/* Where field NAME of kernels/persist.def starts: the host reads a run's
- * time (T) and state (STATE) from the persisted fields when time windows
- * keep them (no final_state array then). Only the rows above NAME count. */
-static long long persist_field(const char *name, int n_states, const cubie_algorithm_info *alg) {
-  long long offset = 0, found = -1;
-#define CUBIE_N_STATES n_states
-#define CUBIE_N_ACCUMULATORS 0      /* rows below STATE: never added before it is found */
-#define CUBIE_STEP_PERSIST_FIELDS 0
-#define CUBIE_STEP_PERSIST_COUNTERS cubie_algorithm_persist_counters(alg)
-#define PERSIST_FIELD(NAME, count, what) \
-  if (found < 0 && strcmp(#NAME, name) == 0) found = offset;  \
-  offset += (count);
-  CUBIE_PERSIST_LAYOUT(PERSIST_FIELD)
-#undef PERSIST_FIELD
-#undef CUBIE_STEP_PERSIST_COUNTERS
-#undef CUBIE_STEP_PERSIST_FIELDS
-#undef CUBIE_N_ACCUMULATORS
-#undef CUBIE_N_STATES
-  return found;
-}
 
 int cubie_transfer_create(cubie_transfer *t, const cubie_job *job, cubie_backend *backend,
                           cubie_chunk_arrays *arrays, bool to_host, double *seconds) {
@@ -238,8 +217,9 @@ int cubie_transfer_records_to_host(cubie_transfer *t, const cubie_item_extent *e
     final_src[1] = final_src[0] + n;
   } else {
     const double *persist = (const double *)rec->persist->data;
-    final_src[0] = persist + (size_t)persist_field("T", n_states, t->job->plan->algorithm) * n;
-    final_src[1] = persist + (size_t)persist_field("STATE", n_states, t->job->plan->algorithm) * n;
+    const int step_counters = cubie_algorithm_persist_counters(t->job->plan->algorithm);
+    final_src[0] = persist + (size_t)cubie_persist_field_offset("T", n_states, step_counters) * n;
+    final_src[1] = persist + (size_t)cubie_persist_field_offset("STATE", n_states, step_counters) * n;
   }
   double t0 = cubie_timing_now();
   if (ops->host_is_device) {

@@ -35,8 +35,8 @@
 #include <string.h>
 
 #include "kernels/chunk_args.h"
-#include "kernels/persist.def"
 #include "kernels/status.h"
+#include "src/memory/persist_field.h"
 
 typedef int CUresult;
 typedef size_t (*block_to_smem)(int);
@@ -296,27 +296,12 @@ CUresult cuOccupancyMaxPotentialBlockSize(int *min_grid, int *block, void *fn, b
  * key - q - s / 2, status is 1 (success), counter c is (unsigned)key + c
  * and field f of the final state (t_final, then each state) key + 100 + f —
  * in final_state, or, with time windows, in the persisted T and STATE
- * fields where the host reads it then. */
+ * fields where the host reads it then. tests/cuda/check_host_path.py
+ * checks exactly this in the file. The fill serves explicit decks: the ERK
+ * family's persisted counters (methods.def). */
 static long long persist_field(const char *name, int n_states) {
-  long long offset = 0, found = -1;
-#define CUBIE_N_STATES n_states
-#define CUBIE_N_ACCUMULATORS 0
-#define CUBIE_STEP_PERSIST_FIELDS 0
-  /* The fill serves explicit decks: the ERK family's counters (methods.def). */
-#define CUBIE_STEP_PERSIST_COUNTERS 3
-#define PERSIST_FIELD(NAME, count, what) \
-  if (found < 0 && strcmp(#NAME, name) == 0) found = offset;  \
-  offset += (count);
-  CUBIE_PERSIST_LAYOUT(PERSIST_FIELD)
-#undef PERSIST_FIELD
-#undef CUBIE_STEP_PERSIST_COUNTERS
-#undef CUBIE_STEP_PERSIST_FIELDS
-#undef CUBIE_N_ACCUMULATORS
-#undef CUBIE_N_STATES
-  return found;
+  return cubie_persist_field_offset(name, n_states, 3);
 }
-/*
- * tests/cuda/check_host_path.py checks exactly this in the file. */
 static void fill(const cubie_chunk_args *a) {
   int n_out = env_int("FAKE_N_OUTPUTS", 1), n_met = env_int("FAKE_N_METRICS", 0);
   int n_states = env_int("FAKE_N_STATES", 3);
