@@ -21,6 +21,12 @@
  * state of cubie_step_dense and the Euler step of the first-step estimate.
  * Persisted (CUBIE_STEP_PERSIST_FIELDS = 1 + N, methods.def): whether k_0
  * is valid, then k_0.
+ *
+ * Stiffness test (with an adaptive controller, for the methods whose
+ * coefficients name a stage pair: erk_tableaus.h): every accepted step is
+ * judged stiff or not from two of its stages (cubie_erk_stiff_verdict);
+ * counting the verdicts and the status bit are the loop's (run.h). The
+ * test only reads the stages: no state value depends on it.
  */
 #ifndef CUBIE_ERK_H
 #define CUBIE_ERK_H
@@ -34,6 +40,9 @@
  * it, after acceptance otherwise (cubie_step_accept). */
 #define CUBIE_ERK_BODY_STAGES (CUBIE_METHOD_STAGES - CUBIE_METHOD_FSAL)
 #define CUBIE_ERK_FSAL_IN_ATTEMPT (CUBIE_METHOD_FSAL && CUBIE_ERK_E_USES_FSAL_STAGE)
+/* Fixed steps have no error estimate and no controller to drive h to the
+ * stability limit, so they do not test (nor pay for the test). */
+#define CUBIE_ERK_STIFF_TEST (CUBIE_ERK_HAS_STIFF_PAIR && CUBIE_CONTROLLER_ADAPTIVE)
 
 typedef struct cubie_erk_state {
   int have_k0; /* row 0 of the stages holds f(t, y) */
@@ -41,6 +50,11 @@ typedef struct cubie_erk_state {
   /* The dense output's extra stages (and with them f(t + h, y_new)) of the
    * step just accepted are in the stage buffer; cleared by every attempt. */
   int have_extra;
+#endif
+#if CUBIE_ERK_STIFF_TEST
+  /* The verdict on the step just accepted (cubie_erk_accept); read by the
+   * loop right after it, never persisted. */
+  int looked_stiff;
 #endif
 } cubie_erk_state;
 
@@ -152,6 +166,52 @@ CUBIE_INLINE cubie_real cubie_erk_error_norm(double h, const cubie_real *CUBIE_R
 }
 #endif
 
+#if CUBIE_ERK_STIFF_TEST
+/* Hairer's stiffness test (HNW I, IV.2 "Automatic stiffness detection"; the
+ * codes DOPRI5 and DOP853) on the stages of the step just accepted. Stages
+ * I and J of erk_tableaus.h are evaluated at the same time, at the states
+ * g_I, g_J with g_J − g_I = h Σ_m (a_Jm − a_Im) k_m, so
+ * k_J − k_I ≈ ∂f/∂y (g_J − g_I) and
+ *   h|λ| ≈ |h| ‖k_J − k_I‖ / ‖g_J − g_I‖ = ‖k_J − k_I‖ / ‖Σ_m (a_Jm − a_Im) k_m‖
+ * (h cancels) estimates the dominant eigenvalue times the step. Returns 1
+ * when it exceeds CUBIE_ERK_STIFF_BOUND: the controller is holding the step
+ * at the stability limit rather than at the accuracy asked for. The squares
+ * are compared (no root, no division); a zero denominator (the two stage
+ * states agree) is no evidence of stiffness. g_J − g_I is formed from the
+ * stages rather than stored, so it is there whatever the dense output has
+ * done with the stage-state buffer since. */
+CUBIE_INLINE int cubie_erk_stiff_verdict(const cubie_real *CUBIE_RESTRICT k) {
+  cubie_real num = (cubie_real)0, den = (cubie_real)0;
+  CUBIE_UNROLL
+  for (int n = 0; n < CUBIE_N_STATES; n++) {
+    const cubie_real dk = k[CUBIE_ERK_STIFF_STAGE_J * CUBIE_N_STATES + n] -
+                          k[CUBIE_ERK_STIFF_STAGE_I * CUBIE_N_STATES + n];
+    cubie_real dg = (cubie_real)0;
+    CUBIE_UNROLL
+    for (int m = 0; m < CUBIE_ERK_STIFF_STAGE_J; m++)
+      if (cubie_erk_a[CUBIE_ERK_STIFF_STAGE_J][m] != cubie_erk_a[CUBIE_ERK_STIFF_STAGE_I][m])
+        dg += (cubie_real)(cubie_erk_a[CUBIE_ERK_STIFF_STAGE_J][m] -
+                           cubie_erk_a[CUBIE_ERK_STIFF_STAGE_I][m]) *
+              k[m * CUBIE_N_STATES + n];
+    num += dk * dk;
+    den += dg * dg;
+  }
+  return den > (cubie_real)0 &&
+         num > (cubie_real)(CUBIE_ERK_STIFF_BOUND * CUBIE_ERK_STIFF_BOUND) * den;
+}
+#endif
+
+/* The verdict on an accepted step, while its stages are still in the stage
+ * buffer (before k_0 of the next step overwrites row 0). */
+CUBIE_INLINE void cubie_erk_judge_stiffness(cubie_erk_state *st, const cubie_erk_work *w) {
+#if CUBIE_ERK_STIFF_TEST
+  st->looked_stiff = cubie_erk_stiff_verdict(w->k);
+#else
+  (void)st;
+  (void)w;
+#endif
+}
+
 /* ---- the step contract (step.h), under ERK's own names ------------------ */
 
 /* The rows a step fills only after acceptance or at its first dense output
@@ -173,6 +233,9 @@ CUBIE_DEVICE void cubie_erk_start(cubie_erk_state *st, cubie_erk_work *w) {
   st->have_k0 = 0;
 #if CUBIE_METHOD_DENSE_STAGES > 0
   st->have_extra = 0;
+#endif
+#if CUBIE_ERK_STIFF_TEST
+  st->looked_stiff = 0;
 #endif
   CUBIE_UNROLL
   for (int n = 0; n < CUBIE_N_STATES; n++) w->k[n] = (cubie_real)0; /* persisted as is */
@@ -246,6 +309,7 @@ CUBIE_INLINE void cubie_erk_accept(cubie_erk_state *st, cubie_erk_work *w, doubl
   (void)p;
   (void)counters;
 #endif
+  cubie_erk_judge_stiffness(st, w);
   CUBIE_UNROLL
   for (int n = 0; n < CUBIE_N_STATES; n++) k[n] = last[n];
   st->have_k0 = 1;
@@ -256,6 +320,7 @@ CUBIE_INLINE void cubie_erk_accept(cubie_erk_state *st, cubie_erk_work *w, doubl
   (void)y_new;
   (void)p;
   (void)counters;
+  cubie_erk_judge_stiffness(st, w);
   if (st->have_extra) {
     cubie_real *k = w->k;
     const cubie_real *f_new = k + CUBIE_METHOD_STAGES * CUBIE_N_STATES;
@@ -264,7 +329,7 @@ CUBIE_INLINE void cubie_erk_accept(cubie_erk_state *st, cubie_erk_work *w, doubl
   }
   st->have_k0 = st->have_extra;
 #else
-  (void)w;
+  cubie_erk_judge_stiffness(st, w);
   (void)t_new;
   (void)y_new;
   (void)p;
@@ -397,6 +462,11 @@ CUBIE_INLINE const cubie_real *cubie_erk_dense_output(cubie_erk_state *st, cubie
 }
 #endif
 
+#if CUBIE_ERK_STIFF_TEST
+/* The stiffness verdict on the step just accepted. */
+CUBIE_INLINE int cubie_erk_looked_stiff(const cubie_erk_state *st) { return st->looked_stiff; }
+#endif
+
 CUBIE_DEVICE void cubie_erk_persist_store(const cubie_erk_state *st, const cubie_erk_work *w,
                                            double *base, cubie_i64 stride) {
   base[0] = (double)st->have_k0;
@@ -409,6 +479,9 @@ CUBIE_DEVICE void cubie_erk_persist_load(cubie_erk_state *st, cubie_erk_work *w,
   st->have_k0 = (int)base[0];
 #if CUBIE_METHOD_DENSE_STAGES > 0
   st->have_extra = 0; /* only between an attempt and its acceptance */
+#endif
+#if CUBIE_ERK_STIFF_TEST
+  st->looked_stiff = 0; /* only between an acceptance and the loop's count */
 #endif
   cubie_erk_clear_late_rows(w);
   CUBIE_UNROLL
@@ -424,6 +497,7 @@ CUBIE_DEVICE void cubie_erk_persist_load(cubie_erk_state *st, cubie_erk_work *w,
 #define CUBIE_STEP_ERROR_ORDER CUBIE_METHOD_ERROR_ORDER
 #define CUBIE_STEP_DENSE (CUBIE_METHOD_DENSE_DEGREE > 0)
 #define CUBIE_STEP_DENSE_EXTRA (CUBIE_METHOD_DENSE_STAGES > 0)
+#define CUBIE_STEP_STIFF_TEST CUBIE_ERK_STIFF_TEST
 typedef cubie_erk_state cubie_step_state;
 typedef cubie_erk_work cubie_step_work;
 #define CUBIE_STEP_DECLARE_WORK(w) CUBIE_ERK_DECLARE_WORK(w)
@@ -436,6 +510,9 @@ typedef cubie_erk_work cubie_step_work;
 #define cubie_step_dense cubie_erk_dense_output
 #define cubie_step_persist_store cubie_erk_persist_store
 #define cubie_step_persist_load cubie_erk_persist_load
+#if CUBIE_ERK_STIFF_TEST
+#define cubie_step_looked_stiff cubie_erk_looked_stiff
+#endif
 #endif
 
 #endif

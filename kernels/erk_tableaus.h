@@ -14,6 +14,14 @@
  *                                (table dense_d) instead of the weights b_j(θ)
  *   CUBIE_ERK_EXTRA_IS_Y_NEW     1: the first extra stage of the dense output
  *                                is f(t + h, y_new) (its row of a_extra is b)
+ *   CUBIE_ERK_STIFF_STAGE_I, _J  the stiffness test (erk.h; HNW I, IV.2, as
+ *   CUBIE_ERK_STIFF_BOUND        Hairer's DOPRI5 and DOP853 do it): two stages
+ *                                i < j at the same time (c_i = c_j), so that
+ *                                h|λ| ≈ |h| ‖k_j − k_i‖ / ‖g_j − g_i‖ (g the
+ *                                stage states), compared with BOUND, a point
+ *                                just inside where the stability region meets
+ *                                the negative real axis. Only methods with an
+ *                                error estimate and such a pair define them.
  * It never contains logic.
  *
  * Conventions (Hairer, Nørsett & Wanner I, II.1):
@@ -125,6 +133,12 @@ CUBIE_ERK_TABLE cubie_erk_dense[CUBIE_METHOD_STAGES][CUBIE_METHOD_DENSE_DEGREE] 
  * formulas", Math. Comp. 46 (1986) 135-150 (the 4th-order continuous
  * extension of HNW I, II.6, in the polynomial form of SciPy's RK45). */
 #define CUBIE_ERK_E_USES_FSAL_STAGE 1
+/* Stiffness test exactly as dopri5.f: stages 6 and 7 there (ours 5 and 6,
+ * c = 1; 6 is f(t + h, y_new)), bound 3.25 (the region meets the negative
+ * real axis at -3.3066). */
+#define CUBIE_ERK_STIFF_STAGE_I 5
+#define CUBIE_ERK_STIFF_STAGE_J 6
+#define CUBIE_ERK_STIFF_BOUND 3.25
 CUBIE_ERK_TABLE cubie_erk_c[CUBIE_METHOD_STAGES] =
     {0.0, 1.0 / 5.0, 3.0 / 10.0, 4.0 / 5.0, 8.0 / 9.0, 1.0, 1.0};
 CUBIE_ERK_TABLE cubie_erk_a[CUBIE_METHOD_STAGES][CUBIE_METHOD_STAGES] = {
@@ -162,6 +176,13 @@ CUBIE_ERK_TABLE cubie_erk_dense[CUBIE_METHOD_STAGES][CUBIE_METHOD_DENSE_DEGREE] 
  * low_order_rk_tableaus.jl, Tsit5ConstantCache and Tsit5Interp for BigFloat);
  * e = −btilde there. */
 #define CUBIE_ERK_E_USES_FSAL_STAGE 1
+/* Stiffness test as DOPRI5's (the same stage pair, as OrdinaryDiffEq.jl's
+ * Tsit5 takes it): stages 5 and 6 (c = 1; 6 is f(t + h, y_new)). The region
+ * meets the negative real axis at -3.5068 (tests/kernels/check_tableaus.py
+ * computes it); bound 3.45 keeps DOPRI5's margin (3.25 / 3.3066 = 98.3%). */
+#define CUBIE_ERK_STIFF_STAGE_I 5
+#define CUBIE_ERK_STIFF_STAGE_J 6
+#define CUBIE_ERK_STIFF_BOUND 3.45
 CUBIE_ERK_TABLE cubie_erk_c[CUBIE_METHOD_STAGES] =
     {0.0, 161.0 / 1000.0, 327.0 / 1000.0, 9.0 / 10.0,
       0.9800255409045096857298102862870245954942137979563024768854764293221195950761080302604,
@@ -285,6 +306,12 @@ CUBIE_ERK_TABLE cubie_erk_e[CUBIE_METHOD_STAGES] =
 #define CUBIE_ERK_E_USES_FSAL_STAGE 0
 #define CUBIE_ERK_HAS_E3 1
 #define CUBIE_ERK_DENSE_HAIRER 1
+/* Stiffness test exactly as dop853.f: its stages 12 and 13 (ours 11 and
+ * 12, c = 1; 12 is f(t + h, y_new), evaluated after acceptance), bound 6.1
+ * (the region meets the negative real axis at -6.3937). */
+#define CUBIE_ERK_STIFF_STAGE_I 11
+#define CUBIE_ERK_STIFF_STAGE_J 12
+#define CUBIE_ERK_STIFF_BOUND 6.1
 CUBIE_ERK_TABLE cubie_erk_c[CUBIE_METHOD_STAGES] =
     {0.0, 0.526001519587677318785587544488e-1, 0.789002279381515978178381316732e-1,
       0.118350341907227396726757197510, 0.281649658092772603273242802490,
@@ -410,6 +437,12 @@ CUBIE_ERK_TABLE cubie_erk_dense_d[4][CUBIE_METHOD_STAGES + CUBIE_METHOD_DENSE_ST
  * it as k_0 of the next step — then c = 29/100, 1/8, 1/4, 53/100, 79/100.
  * b_j(θ) = Σ_m dense[j][m] θ^(m+1) with dense[j][m] = Verner's r_(j+1),(m+1)
  * (r011 ... r167; stages 1, 2 and 9 take no part). */
+/* Stiffness test: stages 8 and 9 (c = 1: 8 is the stage b̂ also uses, 9
+ * the one only b̂ uses; both in every attempt). The region meets the
+ * negative real axis at -4.6400; bound 4.56 keeps DOPRI5's margin (98.3%). */
+#define CUBIE_ERK_STIFF_STAGE_I 8
+#define CUBIE_ERK_STIFF_STAGE_J 9
+#define CUBIE_ERK_STIFF_BOUND 4.56
 #define CUBIE_ERK_EXTRA_IS_Y_NEW 1
 CUBIE_ERK_TABLE cubie_erk_c[CUBIE_METHOD_STAGES] =
     {0.0, 1.0 / 200.0, 49.0 / 450.0, 49.0 / 300.0, 911.0 / 2000.0, 3480084980.0 / 5709648941.0,
@@ -560,6 +593,15 @@ CUBIE_ERK_TABLE cubie_erk_dense[CUBIE_METHOD_STAGES + CUBIE_METHOD_DENSE_STAGES]
 #endif
 #ifndef CUBIE_ERK_EXTRA_IS_Y_NEW
 #define CUBIE_ERK_EXTRA_IS_Y_NEW 0
+#endif
+/* bs3, cash-karp and rkf45 have no two stages at one time inside a step
+ * (cash-karp's and rkf45's c = 1 stage would pair with the next step's
+ * f(t + h, y_new), which is not evaluated until that step begins, and not
+ * at all after the last step): they do not test for stiffness. */
+#if defined(CUBIE_ERK_STIFF_BOUND)
+#define CUBIE_ERK_HAS_STIFF_PAIR 1
+#else
+#define CUBIE_ERK_HAS_STIFF_PAIR 0
 #endif
 
 #endif

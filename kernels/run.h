@@ -37,6 +37,15 @@
  * state is persisted, so results (saves, summaries, status, counters) are
  * byte-identical to a single window [0, n_saves) wherever the boundaries are.
  *
+ * Stiffness. A step family that tests for stiffness (CUBIE_STEP_STIFF_TEST,
+ * adaptive explicit methods: erk.h) judges each accepted step; the loop
+ * counts the verdicts as Hairer's DOPRI5 and DOP853 do (HNW I, IV.2): from
+ * the 1000th accepted step on, 15 stiff verdicts with never 6 non-stiff
+ * ones in a row between them set
+ * CUBIE_RUN_LOOKED_STIFF, a remark (status.def kind INFO) that never stops
+ * the run. The counts are persisted between windows and only committed
+ * steps are counted, so the bit does not depend on window boundaries.
+ *
  * Persisted fields: persist.def (layout) — the loop's own, the counters the
  * step family can change (its methods.def row), the state, the step
  * family's region (cubie_step_persist_store/load) and the summary
@@ -65,6 +74,18 @@ enum cubie_persist_field { CUBIE_PERSIST_LAYOUT(CUBIE_PERSIST_OFFSET_) CUBIE_PER
 #define CUBIE_PERSIST_COUNT_(NAME, count, what) +(count)
 #define CUBIE_PERSIST_FIELDS (0 CUBIE_PERSIST_LAYOUT(CUBIE_PERSIST_COUNT_))
 
+/* Hairer's counts (dopri5.f, dop853.f: NSTIFF, IASTI, NONSTI): the test
+ * is made at every CUBIE_STIFF_TEST_EVERY-th accepted step, and at every
+ * accepted step while stiff verdicts are being counted; this many stiff
+ * verdicts make a run look stiff, unless this many non-stiff ones in a row
+ * come between them. Testing only from step 1000 on keeps short runs quiet:
+ * a run that has settled onto a fixed point is held at the stability limit
+ * too (stiff by definition), but with so few steps that a stiff method would
+ * not help. */
+#define CUBIE_STIFF_TEST_EVERY 1000
+#define CUBIE_STIFF_VERDICTS 15
+#define CUBIE_NONSTIFF_RESET 6
+
 /* A step within this fraction of its target is stretched to reach it. */
 #define CUBIE_LANDING_STRETCH 1.01
 
@@ -76,6 +97,8 @@ typedef struct cubie_run_state {
   cubie_i64 grid_index;
   cubie_i64 counters[CUBIE_N_COUNTERS];
   cubie_u32 status;
+  int stiff_steps;    /* stiffness test: stiff verdicts since the last reset */
+  int nonstiff_steps; /* ... and non-stiff ones in a row (at most CUBIE_NONSTIFF_RESET) */
   cubie_step_state step; /* the step family's (step.h) */
   cubie_controller_state ctl;
 } cubie_run_state;
@@ -164,6 +187,8 @@ CUBIE_DEVICE void cubie_run_persist_store(const cubie_chunk_args *a, cubie_i64 r
   base[CUBIE_PERSIST_LOG_E1 * fs] = (double)s->ctl.log_e1;
   base[CUBIE_PERSIST_LOG_E2 * fs] = (double)s->ctl.log_e2;
   base[CUBIE_PERSIST_REJECTED * fs] = (double)s->ctl.rejected_last;
+  base[CUBIE_PERSIST_STIFF_STEPS * fs] = (double)s->stiff_steps;
+  base[CUBIE_PERSIST_NONSTIFF_STEPS * fs] = (double)s->nonstiff_steps;
   CUBIE_UNROLL
   for (int c = 0; c < CUBIE_STEP_PERSIST_COUNTERS; c++)
     base[(CUBIE_PERSIST_COUNTERS + c) * fs] = (double)s->counters[c];
@@ -189,6 +214,8 @@ CUBIE_DEVICE void cubie_run_persist_load(const cubie_chunk_args *a, cubie_i64 r,
   s->ctl.log_e1 = (cubie_real)base[CUBIE_PERSIST_LOG_E1 * fs];
   s->ctl.log_e2 = (cubie_real)base[CUBIE_PERSIST_LOG_E2 * fs];
   s->ctl.rejected_last = (int)base[CUBIE_PERSIST_REJECTED * fs];
+  s->stiff_steps = (int)base[CUBIE_PERSIST_STIFF_STEPS * fs];
+  s->nonstiff_steps = (int)base[CUBIE_PERSIST_NONSTIFF_STEPS * fs];
   /* Counters the family cannot change (methods.def) stayed 0. */
   CUBIE_UNROLL
   for (int c = 0; c < CUBIE_N_COUNTERS; c++)
@@ -239,6 +266,22 @@ CUBIE_INLINE int cubie_run_state_unchanged(const cubie_real *CUBIE_RESTRICT y,
   for (int n = 0; n < CUBIE_N_STATES; n++) same &= y_new[n] == y[n];
   return same;
 }
+
+#if CUBIE_STEP_STIFF_TEST
+/* Count the family's verdict on the step just accepted (dopri5.f's IASTI
+ * and NONSTI; NONSTI is capped, which changes nothing: only its reaching
+ * CUBIE_NONSTIFF_RESET matters). */
+CUBIE_INLINE void cubie_run_count_stiffness(cubie_run_state *s, int stiff) {
+  if (stiff) {
+    s->nonstiff_steps = 0;
+    if (s->stiff_steps < CUBIE_STIFF_VERDICTS) s->stiff_steps += 1;
+    if (s->stiff_steps == CUBIE_STIFF_VERDICTS) s->status |= CUBIE_RUN_LOOKED_STIFF;
+  } else if (s->nonstiff_steps < CUBIE_NONSTIFF_RESET) {
+    s->nonstiff_steps += 1;
+    if (s->nonstiff_steps == CUBIE_NONSTIFF_RESET) s->stiff_steps = 0;
+  }
+}
+#endif
 
 #if CUBIE_ADAPTIVE
 /* One attempt of an adaptive run. It either commits the attempt, or records
@@ -342,6 +385,10 @@ CUBIE_INLINE void cubie_run_adaptive_attempt(const cubie_chunk_args *a, cubie_i6
 #endif
   s->counters[CUBIE_COUNTER_ACCEPTED] += 1;
   cubie_step_accept(&s->step, w, t_new, y_new, p, s->counters);
+#if CUBIE_STEP_STIFF_TEST
+  if (s->stiff_steps > 0 || s->counters[CUBIE_COUNTER_ACCEPTED] % CUBIE_STIFF_TEST_EVERY == 0)
+    cubie_run_count_stiffness(s, cubie_step_looked_stiff(&s->step));
+#endif
   cubie_run_commit_state(y, y_new);
   s->t = t_new;
   s->ctl = ctl;
@@ -516,6 +563,8 @@ CUBIE_DEVICE void cubie_integrate_run(const cubie_chunk_args *args, cubie_i64 r,
     CUBIE_UNROLL
     for (int c = 0; c < CUBIE_N_COUNTERS; c++) s.counters[c] = 0;
     s.status = 0u;
+    s.stiff_steps = 0;
+    s.nonstiff_steps = 0;
 #ifdef CUBIE_DRIVERS_CHECK_OUTSIDE
     /* A driver that must not be extrapolated and does not cover the run's
      * whole span: the run fails before its first step (drivers.h). */

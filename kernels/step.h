@@ -67,6 +67,11 @@
  *                           at the start of a time window whose earlier save
  *                           points the previous window interpolated, so that
  *                           counters match the uninterrupted run
+ *   CUBIE_STEP_STIFF_TEST   1 when the family judges every accepted step
+ *                           stiff or not (an explicit method testing for
+ *                           stiffness as Hairer's DOPRI5 does: erk.h); it
+ *                           then defines cubie_step_looked_stiff (below).
+ *                           0 or undefined: no test
  *   (CUBIE_STEP_PERSIST_FIELDS comes from the methods.def family row: the
  *    family stores and loads exactly that many doubles.)
  *
@@ -118,6 +123,13 @@
  *           cubie_i64 *counters)
  *       After an accepted step, before y becomes y_new (ERK: FSAL, k_0 of the
  *       next step). Adds to counters[] (run totals).
+ *   int cubie_step_looked_stiff(const cubie_step_state *st)
+ *       Only when CUBIE_STEP_STIFF_TEST: 1 when the step just accepted looked
+ *       stiff (the family's estimate of h|λ| beyond its stability limit along
+ *       the negative real axis), decided in cubie_step_accept. The loop counts
+ *       the verdicts over consecutive accepted steps and sets the status bit
+ *       CUBIE_RUN_LOOKED_STIFF (run.h); the test must not change y_new or
+ *       anything else the step computes.
  *   void cubie_step_reject(cubie_step_state *st, cubie_step_work *w,
  *           int outcome)
  *       After a rejected attempt (outcome CUBIE_STEP_OK: the error was too
@@ -188,6 +200,9 @@ CUBIE_INLINE cubie_u32 cubie_step_stop_bit(int outcome) {
 #endif
 #ifndef CUBIE_STEP_DENSE_EXTRA
 #define CUBIE_STEP_DENSE_EXTRA 0
+#endif
+#ifndef CUBIE_STEP_STIFF_TEST
+#define CUBIE_STEP_STIFF_TEST 0
 #endif
 
 #endif

@@ -243,6 +243,15 @@ static int command_run(const cubie_cli_args *a, MPI_Comm comm, int rank, char *c
               "<state>_final where they stopped (see docs/output.md)\n",
               report.failed_runs);
     }
+    if (!a->quiet) {
+      /* Advice, e.g. "looked stiff: 1180 runs; try a stiff method ..." (run/outcomes.h);
+       * like the warnings, --quiet leaves it out. */
+      cubie_strbuf advice;
+      if (cubie_strbuf_init(&advice) == CUBIE_OK &&
+          cubie_outcomes_advise(&report.outcomes, &advice) == CUBIE_OK && advice.length)
+        fprintf(stderr, "cubie: %s\n", advice.data);
+      cubie_strbuf_free(&advice);
+    }
   }
   bool runs_failed = report.failed_runs > 0;
   cubie_run_report_free(&report);

@@ -244,6 +244,8 @@ int cubie_transfer_records_to_host(cubie_transfer *t, const cubie_item_extent *e
   static const unsigned int bits[CUBIE_N_STATUS_BITS] = {CUBIE_STATUS_BITS(STATUS_BIT)};
 #undef STATUS_BIT
   for (size_t r = 0; r < n; r++) {
+    for (int b = 0; b < CUBIE_N_STATUS_BITS; b++)
+      if (s->status[r] & bits[b]) tally->runs_with[b]++;
     if (!(s->status[r] & CUBIE_RUN_FAILURE_MASK)) continue;
     tally->failed++;
     for (int b = 0; b < CUBIE_N_STATUS_BITS; b++)

@@ -43,10 +43,13 @@ typedef struct cubie_staged_records {
 } cubie_staged_records;
 
 /* How the runs of the staged pieces ended: runs with a failure bit, and
- * among those, how many carry each status bit (status.def row order). */
+ * among those, how many carry each status bit; and how many of all runs
+ * carry each bit (status.def row order; the remarks, such as looked_stiff,
+ * are about successful runs too). */
 typedef struct cubie_status_tally {
   long long failed;
   long long failed_with[CUBIE_N_STATUS_BITS];
+  long long runs_with[CUBIE_N_STATUS_BITS];
 } cubie_status_tally;
 
 /* An item's results on the host, in the file's layout. */

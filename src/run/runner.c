@@ -497,16 +497,23 @@ int cubie_runner_run(const cubie_job *job, MPI_Comm comm, const cubie_run_settin
       rc = cubie_signals_interrupted(stop_signal, done_total, runs.total, job->cfg->output.file);
   }
   if (rank == 0 && binding.n_ranks > 0) cubie_binding_format(&binding, &report->binding_table);
-  /* How the failed runs of every rank ended (failed, then per status bit). */
-  long long mine[1 + CUBIE_N_STATUS_BITS], all[1 + CUBIE_N_STATUS_BITS];
+  /* How the runs of every rank ended (failed, then per status bit among
+   * the failed runs, then per status bit among all runs). */
+  enum { N_TALLY = 1 + 2 * CUBIE_N_STATUS_BITS };
+  long long mine[N_TALLY], all[N_TALLY];
   mine[0] = tally.failed;
-  for (int b = 0; b < CUBIE_N_STATUS_BITS; b++) mine[1 + b] = tally.failed_with[b];
+  for (int b = 0; b < CUBIE_N_STATUS_BITS; b++) {
+    mine[1 + b] = tally.failed_with[b];
+    mine[1 + CUBIE_N_STATUS_BITS + b] = tally.runs_with[b];
+  }
   memset(all, 0, sizeof all);
-  CUBIE_MPI_CALL_KEEP(rc, MPI_Allreduce(mine, all, 1 + CUBIE_N_STATUS_BITS, MPI_LONG_LONG,
-                                        MPI_SUM, comm));
+  CUBIE_MPI_CALL_KEEP(rc, MPI_Allreduce(mine, all, N_TALLY, MPI_LONG_LONG, MPI_SUM, comm));
   report->failed_runs = all[0];
   report->outcomes.failed = all[0];
-  for (int b = 0; b < CUBIE_N_STATUS_BITS; b++) report->outcomes.failed_with[b] = all[1 + b];
+  for (int b = 0; b < CUBIE_N_STATUS_BITS; b++) {
+    report->outcomes.failed_with[b] = all[1 + b];
+    report->outcomes.runs_with[b] = all[1 + CUBIE_N_STATUS_BITS + b];
+  }
 
 done:
   cubie_output_lock_release(&lock);

@@ -17,7 +17,14 @@ literal is its exact decimal value, p.0 / q.0 the exact rational) and checks:
     f(t + h, y_new) has b as its row); DOP853's dop853.f form (dense_d) is
     expanded into the weights b_j(θ) exactly first;
   * the row's stages, FSAL flag and dense degree are the tables' shape, and
-    every ERK method of methods.def has tables (and no others do).
+    every ERK method of methods.def has tables (and no others do);
+  * the stiffness test's constants (CUBIE_ERK_STIFF_STAGE_I/_J, _BOUND):
+    exactly the methods of STIFF_TESTED have them; the two stages are at
+    the same time (c_I = c_J) with different states (rows of A differ); and
+    the bound lies just inside the stability boundary on the negative real
+    axis, computed here from the tableau (|R(-x)| = 1 for the stability
+    polynomial R(z) = 1 + Σ_k z^k b·A^(k-1)·1): between 95% and 100% of it
+    (Hairer's 3.25 for DOPRI5's -3.3066, 6.1 for DOP853's -6.3937).
 Exact rationals must satisfy the conditions exactly; decimal tables within
 the precision their sources publish (see TOLERANCE).
 
@@ -32,6 +39,12 @@ from fractions import Fraction
 EMBEDDED_ORDER = {
     "BS3": 2, "DOPRI5": 4, "TSIT5": 4, "CASH_KARP": 4, "RKF45": 5, "DOP853": 5, "VERN7": 6,
 }
+
+# The methods whose tableau gives the stiffness estimate (two stages at one
+# time inside a step) and their exact stability boundaries on the negative
+# real axis to 4 decimals (independent knowledge: dopri5 3.3066, tsit5 3.5068
+# and vern7 4.6400 as OrdinaryDiffEq.jl's alg_stability_size; dop853 6.3937).
+STIFF_TESTED = {"DOPRI5": 3.3066, "TSIT5": 3.5068, "DOP853": 6.3937, "VERN7": 4.6400}
 
 # Largest |residual| accepted per method. Methods given as exact rationals
 # must satisfy the conditions exactly. Tsitouras' and Hairer's decimals
@@ -76,7 +89,8 @@ def parse_tableaus(path, rows):
     methods = {}
     for name, body in zip(parts[1::2], parts[2::2]):
         body = body.split("#else")[0]
-        flags = {k: int(v) for k, v in re.findall(r"#define CUBIE_ERK_(\w+) (\d+)", body)}
+        flags = {k: int(v) for k, v in re.findall(r"#define CUBIE_ERK_(\w+) (\d+)$", body, re.M)}
+        bound = re.search(r"#define CUBIE_ERK_STIFF_BOUND ([0-9.]+)$", body, re.M)
         S = rows[name]["stages"] if name in rows else 0
         A = parse_array(body, "a")
         A = [row + [Fraction(0)] * (S - len(row)) for row in A]
@@ -84,7 +98,8 @@ def parse_tableaus(path, rows):
             flags=flags, S=S, c=parse_array(body, "c"), A=A, b=parse_array(body, "b"),
             e=parse_array(body, "e"), e3=parse_array(body, "e3"),
             dense=parse_array(body, "dense"), dense_d=parse_array(body, "dense_d"),
-            c_extra=parse_array(body, "c_extra"), a_extra=parse_array(body, "a_extra"))
+            c_extra=parse_array(body, "c_extra"), a_extra=parse_array(body, "a_extra"),
+            stiff_bound=float(bound.group(1)) if bound else None)
     return methods
 
 
@@ -156,6 +171,26 @@ def order_of(weights, A, trees, max_order, tol):
             if abs(phi - Fraction(1, gamma(t))) > tol:
                 return p - 1
     return max_order + 1
+
+
+def real_stability_boundary(A, b):
+    """The x > 0 where the stability region of the explicit method (A, b)
+    first meets the negative real axis: the smallest x with |R(-x)| = 1."""
+    S = len(A)
+    coeffs, v = [1.0], [1.0] * S  # R(z) = Σ_k coeffs[k] z^k, coeffs[k] = b·A^(k-1)·1
+    for _ in range(S):
+        coeffs.append(sum(float(b[i]) * v[i] for i in range(S)))
+        v = [sum(float(A[i][j]) * v[j] for j in range(S)) for i in range(S)]
+    def stable(x):
+        return abs(sum(c * (-x) ** k for k, c in enumerate(coeffs))) <= 1.0
+    x = 0.0
+    while stable(x + 1e-3):
+        x += 1e-3
+    lo, hi = x, x + 1e-3
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if stable(mid) else (lo, mid)
+    return lo
 
 
 def hairer_weights(D, b, S, X, degree):
@@ -236,6 +271,20 @@ def main():
         check((row["dense_degree"] > 0) == (m["dense"] is not None or m["dense_d"] is not None)
               and (row["dense_degree"] > 0) == (row["dense_order"] > 0),
               "%s: a dense table exactly when dense_degree and dense_order > 0" % name)
+        tested = all(("STIFF_STAGE_" + x) in flags for x in "IJ") and m["stiff_bound"] is not None
+        check(tested == (name in STIFF_TESTED) and (tested or not any(
+            k.startswith("STIFF") for k in flags)), "%s: stiffness test constants %s" % (
+                name, "present" if name in STIFF_TESTED else "absent"))
+        if tested:
+            i, j = flags["STIFF_STAGE_I"], flags["STIFF_STAGE_J"]
+            check(row["error_order"] > 0, "%s: a stiffness test only with an error estimate" % name)
+            check(0 <= i < j < S and c[i] == c[j] and A[i] != A[j],
+                  "%s: stiffness stages %d and %d at the same time, different states" % (name, i, j))
+            x = real_stability_boundary(A, b)
+            check(abs(x - STIFF_TESTED[name]) < 1e-4,
+                  "%s: stability boundary on the negative real axis %.5f" % (name, x))
+            check(0.95 * x <= m["stiff_bound"] < x,
+                  "%s: stiffness bound %g just inside %.4f" % (name, m["stiff_bound"], x))
         X = row["dense_stages"]
         check((X > 0) == (m["a_extra"] is not None) == (m["c_extra"] is not None),
               "%s: extra-stage tables exactly when dense_stages > 0" % name)
