@@ -70,7 +70,7 @@ static int verdict_for_step(double h) {
   cubie_i64 counters[CUBIE_N_COUNTERS] = {0};
   cubie_step_state st;
   cubie_step_start(&st, &w);
-  cubie_step_begin(&st, &w, 0.0, y, p, counters);
+  cubie_step_begin(&st, &w, 0.0, h, y, p, counters);
   cubie_real err = 0;
   CHECK_INT(cubie_step_attempt(&st, &w, 0.0, h, y, p, y_new, &a, &err, counters), CUBIE_STEP_OK);
   cubie_step_accept(&st, &w, h, y_new, p, counters);
