@@ -47,6 +47,7 @@
 #include "step.h"
 #include "controllers.h"
 #include "summaries.h"
+#include "events.h"
 #include "persist.def"
 
 #define CUBIE_USE_DENSE (CUBIE_ADAPTIVE && CUBIE_STEP_DENSE)
@@ -73,6 +74,9 @@ typedef struct cubie_run_state {
   cubie_u32 status;
   cubie_step_state step; /* the step family's (step.h) */
   cubie_controller_state ctl;
+#if CUBIE_N_EVENTS > 0
+  cubie_events_state ev; /* events.h */
+#endif
 } cubie_run_state;
 
 /* Run r's parameters and, when `y` is not NULL (a fresh run), initial
@@ -173,6 +177,12 @@ CUBIE_DEVICE void cubie_run_persist_store(const cubie_chunk_args *a, cubie_i64 r
   CUBIE_UNROLL
   for (int i = 0; i < CUBIE_N_ACCUMULATORS; i++)
     base[(CUBIE_PERSIST_ACCUMULATORS + i) * fs] = (double)acc[i];
+#if CUBIE_N_EVENTS > 0
+  for (int e = 0; e < CUBIE_N_EVENTS; e++) {
+    base[(CUBIE_PERSIST_EVENTS + 2 * e) * fs] = (double)s->ev.count[e];
+    base[(CUBIE_PERSIST_EVENTS + 2 * e + 1) * fs] = (double)s->ev.g[e];
+  }
+#endif
 }
 
 CUBIE_DEVICE void cubie_run_persist_load(const cubie_chunk_args *a, cubie_i64 r,
@@ -198,6 +208,12 @@ CUBIE_DEVICE void cubie_run_persist_load(const cubie_chunk_args *a, cubie_i64 r,
   CUBIE_UNROLL
   for (int i = 0; i < CUBIE_N_ACCUMULATORS; i++)
     acc[i] = (cubie_real)base[(CUBIE_PERSIST_ACCUMULATORS + i) * fs];
+#if CUBIE_N_EVENTS > 0
+  for (int e = 0; e < CUBIE_N_EVENTS; e++) {
+    s->ev.count[e] = (cubie_i64)base[(CUBIE_PERSIST_EVENTS + 2 * e) * fs];
+    s->ev.g[e] = (cubie_real)base[(CUBIE_PERSIST_EVENTS + 2 * e + 1) * fs];
+  }
+#endif
 }
 
 /* Status word and counters (64-bit, as the file holds them) of run r. */
@@ -216,6 +232,65 @@ CUBIE_INLINE void cubie_run_commit_state(cubie_real *CUBIE_RESTRICT y,
   CUBIE_UNROLL
   for (int n = 0; n < CUBIE_N_STATES; n++) y[n] = y_new[n];
 }
+
+#if CUBIE_N_EVENTS > 0
+/* The events of the step just accepted from (t, y), size h, to (t_new,
+ * y_new): g there, which crossed and where, and the one that ends the step
+ * (events.h). Nothing is recorded yet: the step may still be redone in the
+ * next window. */
+CUBIE_DEVICE void cubie_run_events_find(cubie_run_state *s, cubie_event_step *es,
+                                        cubie_step_work *w, double t, double h, double t_new,
+                                        const cubie_real *y, const cubie_real *y_new,
+                                        const cubie_real *p, cubie_real *g_new, int *crossed,
+                                        double *theta, int *stop, double *theta_stop) {
+  es->t = t;
+  es->h = h;
+  es->y = y;
+  es->y_new = y_new;
+  es->p = p;
+  es->st = &s->step;
+  es->w = w;
+  es->counters = s->counters;
+#if !CUBIE_STEP_DENSE
+  es->have_slopes = 0;
+#endif
+  cubie_model_events(t_new, y_new, p, g_new);
+  cubie_events_find(&s->ev, es, g_new, crossed, theta, stop, theta_stop);
+}
+
+/* The step is committed: record its events and act on the one that ends
+ * it. Returns 0 when none does (g moves on to the step's end and the step
+ * is accepted as usual); 1 when the run is now at the event, terminated, or
+ * with its states reset and the step family restarted (FSAL invalidated):
+ * the caller then only counts the step and proposes the next one. */
+CUBIE_DEVICE int cubie_run_events_act(const cubie_chunk_args *a, cubie_i64 r, cubie_run_state *s,
+                                      cubie_event_step *es, cubie_step_work *w,
+                                      cubie_real *CUBIE_RESTRICT y, cubie_real *CUBIE_RESTRICT y_new,
+                                      const cubie_real *CUBIE_RESTRICT p, const cubie_real *g_new,
+                                      const int *crossed, const double *theta, int stop,
+                                      double theta_stop, double t_new) {
+  cubie_events_record(&s->ev, a, r, es->t, es->h, t_new, crossed, theta, theta_stop);
+  if (stop < 0) {
+    for (int e = 0; e < CUBIE_N_EVENTS; e++) s->ev.g[e] = g_new[e];
+    return 0;
+  }
+  const double t_stop = theta_stop < 1.0 ? es->t + theta_stop * es->h : t_new;
+  if (theta_stop < 1.0) {
+    const cubie_real *y_at = cubie_event_state_at(es, theta_stop);
+    for (int n = 0; n < CUBIE_N_STATES; n++) y_new[n] = y_at[n];
+  }
+  s->t = t_stop;
+  if (cubie_model_event_terminal(stop)) {
+    cubie_run_commit_state(y, y_new);
+    s->status |= CUBIE_RUN_EVENT_TERMINATED;
+  } else {
+    cubie_model_event_reset(stop, t_stop, y_new, p, y);
+    cubie_step_start(&s->step, w);
+  }
+  cubie_model_events(t_stop, y, p, s->ev.g);
+  return 1;
+}
+#endif
 
 #if CUBIE_ADAPTIVE
 /* One attempt of an adaptive run. It either commits the attempt, or records
@@ -272,11 +347,24 @@ CUBIE_INLINE void cubie_run_adaptive_attempt(const cubie_chunk_args *a, cubie_i6
     return;
   }
   const double t_new = lands ? target : t + h;
+#if CUBIE_N_EVENTS > 0
+  /* Events crossed in the step; one that terminates or resets ends it at
+   * t_stop (events.h). */
+  cubie_event_step es;
+  int crossed[CUBIE_N_EVENTS], stop_event;
+  double theta[CUBIE_N_EVENTS], theta_stop;
+  cubie_real g_new[CUBIE_N_EVENTS];
+  cubie_run_events_find(s, &es, w, t, h, t_new, y, y_new, p, g_new, crossed, theta, &stop_event,
+                        &theta_stop);
+  const double t_stop = theta_stop < 1.0 ? t + theta_stop * h : t_new;
+#else
+  const double t_stop = t_new;
+#endif
 #if CUBIE_USE_DENSE
   while (s->next_save < a->n_saves) {
     const cubie_i64 j = s->next_save;
     const double ts = cubie_save_time(a, j);
-    if (ts > t_new) break;
+    if (ts > t_stop) break;
     if (j >= a->window_end) { /* not committed: the next window redoes it */
       CUBIE_UNROLL
       for (int c = 0; c < CUBIE_N_COUNTERS; c++) s->counters[c] = counters_before[c];
@@ -290,9 +378,26 @@ CUBIE_INLINE void cubie_run_adaptive_attempt(const cubie_chunk_args *a, cubie_i6
     s->next_save = j + 1;
   }
 #else
-  if (lands) { /* a landing step never covers a save beyond the window (see the loop) */
+  if (lands && t_stop == t_new) { /* a landing step never covers a save beyond the window (see the loop) */
     cubie_emit_save(a, r, s->next_save, y_new, p, out, acc);
     s->next_save += 1;
+  }
+#endif
+#if CUBIE_N_EVENTS > 0
+  if (cubie_run_events_act(a, r, s, &es, w, y, y_new, p, g_new, crossed, theta, stop_event,
+                           theta_stop, t_new)) {
+    /* After a reset the run starts afresh at the event: controller
+     * history cleared, first step estimated from the new state (or the
+     * deck's dt), as at t0. */
+    s->counters[CUBIE_COUNTER_ACCEPTED] += 1;
+    cubie_controller_init(&s->ctl);
+    if (!(s->status & CUBIE_RUN_EVENT_TERMINATED)) {
+      const double dt0 = a->dt0 > 0.0 ? a->dt0
+                                       : cubie_step_first_step(&s->step, w, s->t, y, p, a,
+                                                               s->counters);
+      s->dt = cubie_controller_limit(dt0, a, &s->status);
+    }
+    return;
   }
 #endif
   s->counters[CUBIE_COUNTER_ACCEPTED] += 1;
@@ -349,6 +454,28 @@ CUBIE_INLINE void cubie_run_fixed_step(const cubie_chunk_args *a, cubie_i64 r, c
     s->status |= cubie_step_stop_bit(outcome);
     return;
   }
+#if CUBIE_N_EVENTS > 0
+  {
+    cubie_event_step es;
+    int crossed[CUBIE_N_EVENTS], stop_event;
+    double theta[CUBIE_N_EVENTS], theta_stop;
+    cubie_real g_new[CUBIE_N_EVENTS];
+    cubie_run_events_find(s, &es, w, t, h, t_new, y, y_new, p, g_new, crossed, theta, &stop_event,
+                          &theta_stop);
+    if (theta_stop < 1.0) on_grid = on_save = 0; /* the step ends inside: the grid continues */
+    if (on_save) {
+      cubie_emit_save(a, r, s->next_save, y_new, p, out, acc);
+      s->next_save += 1;
+      on_save = 0;
+    }
+    if (cubie_run_events_act(a, r, s, &es, w, y, y_new, p, g_new, crossed, theta, stop_event,
+                             theta_stop, t_new)) {
+      s->counters[CUBIE_COUNTER_ACCEPTED] += 1;
+      if (on_grid) s->grid_index += 1;
+      return;
+    }
+  }
+#endif
   s->counters[CUBIE_COUNTER_ACCEPTED] += 1;
   cubie_step_accept(&s->step, w, t_new, y_new, p, s->counters);
   cubie_run_commit_state(y, y_new);
@@ -391,6 +518,16 @@ CUBIE_INLINE cubie_i64 cubie_run_fixed_steps_to_save(const cubie_chunk_args *a, 
                                                     cubie_real *CUBIE_RESTRICT y_new,
                                                     const cubie_real *CUBIE_RESTRICT p,
                                                     cubie_step_work *w) {
+#if CUBIE_N_EVENTS > 0
+  /* Every step looks for events: cubie_run_fixed_step takes them one by one. */
+  (void)a;
+  (void)s;
+  (void)y;
+  (void)y_new;
+  (void)p;
+  (void)w;
+  return 0;
+#endif
   const double t_save = cubie_save_time(a, s->next_save);
   if (!(t_save <= a->t_end)) return 0;
   const cubie_i64 first_save = cubie_run_first_save_step(a, t_save, s->grid_index);
@@ -473,6 +610,9 @@ CUBIE_DEVICE void cubie_integrate_run(const cubie_chunk_args *args, cubie_i64 r,
     s.status = 0u;
     cubie_controller_init(&s.ctl);
     cubie_step_start(&s.step, &w);
+#if CUBIE_N_EVENTS > 0
+    cubie_events_start(&s.ev, a, r, s.t, y, p);
+#endif
     if (a->n_saves > 0 && cubie_save_time(a, 0) == s.t) {
       cubie_emit_save(a, r, 0, y, p, out, acc);
       s.next_save = 1;
@@ -491,6 +631,9 @@ CUBIE_DEVICE void cubie_integrate_run(const cubie_chunk_args *args, cubie_i64 r,
 
   for (;;) {
     if (s.status & CUBIE_RUN_FAILURE_MASK) break;
+#if CUBIE_N_EVENTS > 0
+    if (s.status & CUBIE_RUN_EVENT_TERMINATED) break;
+#endif
     if (s.t >= a->t_end) {
       s.status |= CUBIE_RUN_SUCCESS;
       break;
@@ -512,6 +655,11 @@ CUBIE_DEVICE void cubie_integrate_run(const cubie_chunk_args *args, cubie_i64 r,
   }
 
   if (s.status & CUBIE_RUN_FAILURE_MASK) cubie_fill_failed(a, r, s.next_save);
+#if CUBIE_N_EVENTS > 0
+  /* After a terminal event the later saves are NaN, as a failed run's. */
+  if (s.status & CUBIE_RUN_EVENT_TERMINATED) cubie_fill_failed(a, r, s.next_save);
+  cubie_events_write(&s.ev, a, r, s.t, s.status);
+#endif
   cubie_run_write_status(a, r, &s);
   if (a->persist) cubie_run_persist_store(a, r, &s, y, &w, acc);
 }

@@ -22,6 +22,11 @@ int cubie_config_read_output(cubie_config *cfg, const cubie_deck_section *top);
 int cubie_config_read_run(cubie_config *cfg, const cubie_deck_section *top);
 int cubie_config_read_buffers(cubie_config *cfg, const cubie_deck_section *top);
 
+/* model.events (config_events.c), read after the equations; and their
+ * release. */
+int cubie_config_read_events(cubie_config *cfg, const cubie_deck_section *model);
+void cubie_config_free_events(cubie_model_config *m);
+
 /* Fill cfg->model.equation_line / equation_column_offset for the
  * equations value `node` (see config.h and docs/deck.md). */
 int cubie_config_map_equations(cubie_config *cfg, const cubie_ynode *node);

@@ -86,6 +86,7 @@ typedef struct cubie_record_arrays {
   cubie_managed_array *status;       /* device: [run] */
   cubie_managed_array *counters;     /* device: [counter][run] */
   cubie_managed_array *persist;      /* device: [field][run]; NULL unless windows persist state */
+  cubie_managed_array *events;       /* device: [slot][run] event record; NULL without events */
   /* [axis][run], what the file records: on the device, written by the
    * kernel, when it decodes its inputs; else on the host, by the host. */
   cubie_managed_array *swept_inputs;

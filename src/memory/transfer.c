@@ -44,6 +44,10 @@ int cubie_transfer_create(cubie_transfer *t, const cubie_job *job, cubie_backend
     CUBIE_CALL(backend->ops->alloc(backend->impl, t->staged_kind,
                                    R * (size_t)n_inputs_of(t) * sizeof *s->inputs,
                                    (void **)&s->inputs));
+    if (arrays->records.events)
+      CUBIE_CALL(backend->ops->alloc(backend->impl, t->staged_kind,
+                                     R * (size_t)job->plan->event_slots * sizeof *s->events,
+                                     (void **)&s->events));
   }
   /* Run-fastest results the device cannot reorder itself come back into
    * this buffer and are reordered by the host. */
@@ -65,6 +69,7 @@ void cubie_transfer_free(cubie_transfer *t) {
     ops->release(t->backend->impl, t->staged_kind, t->staged[b].status);
     ops->release(t->backend->impl, t->staged_kind, t->staged[b].counters);
     ops->release(t->backend->impl, t->staged_kind, t->staged[b].inputs);
+    if (t->staged[b].events) ops->release(t->backend->impl, t->staged_kind, t->staged[b].events);
   }
   free(t->reorder);
   memset(t, 0, sizeof *t);
@@ -115,6 +120,9 @@ void cubie_transfer_piece_args(const cubie_transfer *t, cubie_chunk_args *args, 
   args->persist = a->records.persist ? a->records.persist->data : NULL;
   args->persist_run_stride = 1;
   args->persist_field_stride = n;
+  args->events = a->records.events ? (double *)a->records.events->data : NULL;
+  args->event_run_stride = 1;
+  args->event_slot_stride = n;
 }
 
 void cubie_transfer_item_args(const cubie_transfer *t, cubie_chunk_args *args,
@@ -193,6 +201,11 @@ int cubie_transfer_records_to_host(cubie_transfer *t, const cubie_item_extent *e
   } else {
     CUBIE_CALL(ops->copy_to_host(impl, s->status, rec->status->data, status_bytes));
     CUBIE_CALL(ops->copy_to_host(impl, s->counters, rec->counters->data, counter_bytes));
+  }
+  if (rec->events) {
+    size_t event_bytes = n * (size_t)t->job->plan->event_slots * sizeof *s->events;
+    if (ops->host_is_device) memcpy(s->events, rec->events->data, event_bytes);
+    else CUBIE_CALL(ops->copy_to_host(impl, s->events, rec->events->data, event_bytes));
   }
   /* The swept values: written by the kernel when it decoded its inputs
    * (device memory), else by the host when it decoded them. */

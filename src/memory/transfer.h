@@ -38,6 +38,7 @@ typedef struct cubie_staged_records {
   unsigned int *status;   /* [run] */
   unsigned long long *counters; /* [counter][run] */
   double *inputs;         /* [axis][run] swept values */
+  double *events;         /* [slot][run] event records; NULL without events */
 } cubie_staged_records;
 
 /* An item's results on the host, in the file's layout. */

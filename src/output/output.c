@@ -66,6 +66,7 @@ static void output_free(cubie_output *o) {
   free(o->summary_vars);
   free(o->input_vars);
   free(o->fixed_vars);
+  cubie_output_events_free(o);
   free(o);
 }
 
@@ -86,9 +87,9 @@ static int output_alloc(const cubie_output_spec *spec, cubie_output *o) {
  * nothing to write, collective mode still makes every call, with an empty
  * hyperslab, so the other ranks do not wait forever; independent mode
  * returns at once. Returns the first failure. */
-static int put_variables(cubie_output *o, const int *varids, int n_vars, int ndims,
-                         const size_t *start, const size_t *count, size_t elsize,
-                         const void *data, int rc) {
+int cubie_output_put_variables(cubie_output *o, const int *varids, int n_vars, int ndims,
+                               const size_t *start, const size_t *count, size_t elsize,
+                               const void *data, int rc) {
   static const size_t none[2] = {0, 0};
   static const double nothing = 0.0; /* a valid pointer for empty writes */
   size_t per_var = 1;
@@ -191,7 +192,7 @@ static int write_run_coordinate(cubie_output *o, int rc) {
     if (n < 0 || rc) n = 0;
     for (long long i = 0; i < n; i++) index[i] = first + i;
     size_t start = n ? (size_t)first : 0, count = (size_t)n;
-    rc = put_variables(o, &o->run_var, 1, 1, &start, &count, sizeof *index, index, rc);
+    rc = cubie_output_put_variables(o, &o->run_var, 1, 1, &start, &count, sizeof *index, index, rc);
   }
   free(index);
   return rc;
@@ -327,7 +328,7 @@ static int lookup_all(cubie_output *o, const cubie_output_spec *spec) {
     }
   for (int i = 0; i < o->n_inputs; i++)
     CUBIE_CALL(lookup_var(o, spec->inputs[i].name, 1, run_time, &o->input_vars[i]));
-  return CUBIE_OK;
+  return cubie_output_events_lookup(o, spec);
 }
 
 int cubie_output_open(MPI_Comm comm, const cubie_output_spec *spec, cubie_output **out) {
@@ -387,7 +388,7 @@ int cubie_output_write_saves(cubie_output *o, long long run_start, long long n_r
     rc = CUBIE_RAISE(CUBIE_ERR_INTERNAL, "cubie_output_write_saves: no data for '%s'", o->path);
   size_t start[2] = {(size_t)run_start, (size_t)k0};
   size_t count[2] = {(size_t)n_runs, (size_t)(k1 - k0)};
-  return put_variables(o, o->output_vars, o->n_outputs, 2, start, count, o->data_size, data, rc);
+  return cubie_output_put_variables(o, o->output_vars, o->n_outputs, 2, start, count, o->data_size, data, rc);
 }
 
 int cubie_output_write_summaries(cubie_output *o, long long run_start, long long n_runs,
@@ -401,7 +402,7 @@ int cubie_output_write_summaries(cubie_output *o, long long run_start, long long
                      o->path);
   size_t start[2] = {(size_t)run_start, (size_t)s0};
   size_t count[2] = {(size_t)n_runs, (size_t)(s1 - s0)};
-  return put_variables(o, o->summary_vars, n_vars, 2, start, count, o->data_size, data, rc);
+  return cubie_output_put_variables(o, o->summary_vars, n_vars, 2, start, count, o->data_size, data, rc);
 }
 
 int cubie_output_write_runs(cubie_output *o, long long run_start, long long n_runs,
@@ -414,10 +415,10 @@ int cubie_output_write_runs(cubie_output *o, long long run_start, long long n_ru
                      "cubie_output_write_runs: status, counters or inputs missing for '%s'",
                      o->path);
   size_t start = (size_t)run_start, count = (size_t)n_runs;
-  rc = put_variables(o, &o->status_var, 1, 1, &start, &count, sizeof *status, status, rc);
-  rc = put_variables(o, o->counter_vars, CUBIE_N_COUNTERS, 1, &start, &count, sizeof *counters,
+  rc = cubie_output_put_variables(o, &o->status_var, 1, 1, &start, &count, sizeof *status, status, rc);
+  rc = cubie_output_put_variables(o, o->counter_vars, CUBIE_N_COUNTERS, 1, &start, &count, sizeof *counters,
                      counters, rc);
-  return put_variables(o, o->input_vars, o->n_inputs, 1, &start, &count, sizeof *inputs, inputs,
+  return cubie_output_put_variables(o, o->input_vars, o->n_inputs, 1, &start, &count, sizeof *inputs, inputs,
                        rc);
 }
 

@@ -169,6 +169,8 @@ int cubie_plan_create(const cubie_config *cfg, const cubie_model *model, const c
   p->real_size = ic->precision == CUBIE_FLOAT32 ? 4 : 8;
   p->algorithm = ic->algorithm;
   p->controller = ic->step_control;
+  p->n_events = cubie_model_n_events(model);
+  p->event_slots = cubie_model_event_record_slots(model);
   p->t0 = ic->t0;
   p->t_save_start = ic->t0 + ic->settling_time;
   if (cfg->output.save_every_set) {

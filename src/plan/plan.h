@@ -58,6 +58,11 @@ typedef struct cubie_plan {
   long long summary_every;                 /* save points per window */
   long long n_summaries;
 
+  /* Events (model.events): how many, and the doubles of each run's event
+   * record (kernels/events.h; 0 without events). */
+  int n_events;
+  long long event_slots;
+
   /* Swept inputs (file variables (run)) and fixed ones (scalars). */
   int n_inputs;
   char **input_names;                      /* "rho", "x_initial" */
