@@ -34,6 +34,13 @@
  * state is persisted, so results (saves, summaries, status, counters) are
  * byte-identical to a single window [0, n_saves) wherever the boundaries are.
  *
+ * Events (events.h; only for a model with events, all behind
+ * CUBIE_N_EVENTS > 0): after every accepted step the loop asks events.h
+ * which events the step crossed; one that terminates or resets ends the
+ * step at its time (saves up to then, from the same step), is acted on
+ * (cubie_run_events_act) and the run goes on from there. The fixed-step
+ * inner loop is not used then: every step looks for events.
+ *
  * Persisted fields: persist.def (layout) — the loop's own, the counters, the
  * state, the step family's region (cubie_step_persist_store/load) and the
  * summary accumulators; CUBIE_PERSIST_FIELDS doubles in all, a count the

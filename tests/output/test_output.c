@@ -150,22 +150,23 @@ static void check_full(const char *path, nc_type data_type) {
   CHECK_INT(nc_inq_attid(ncid, varid_of(ncid, "y_rms"), "cell_methods", NULL), NC_ENOTATT);
   readback_text(ncid, "status", "flag_meanings",
                 "success step_too_small max_steps nonfinite newton_failed dt_min_clamped "
-                "singular_matrix");
+                "singular_matrix event_terminated");
   readback_text(ncid, NULL, "Conventions", "CF-1.8");
   readback_text(ncid, NULL, "title", "pattern test");
   readback_text(ncid, NULL, "deck", "model:\n  name: pattern\n");
 
   NC_CHECK(nc_inq_varid(ncid, "status", &varid));
-  unsigned int fill = 99, masks[7] = {0};
+  unsigned int fill = 99, masks[8] = {0};
   size_t n_masks = 0;
   NC_CHECK(nc_inq_attlen(ncid, varid, "flag_masks", &n_masks));
-  CHECK_INT(n_masks, 7);
+  CHECK_INT(n_masks, 8);
   NC_CHECK(nc_get_att_uint(ncid, varid, "_FillValue", &fill));
   CHECK_INT(fill, 0);
   NC_CHECK(nc_get_att_uint(ncid, varid, "flag_masks", masks));
   CHECK_INT(masks[0], CUBIE_RUN_SUCCESS);
   CHECK_INT(masks[5], CUBIE_RUN_DT_MIN_CLAMPED);
   CHECK_INT(masks[6], CUBIE_RUN_SINGULAR_MATRIX);
+  CHECK_INT(masks[7], CUBIE_RUN_EVENT_TERMINATED);
   long long total = 0, grid[2] = {0, 0};
   NC_CHECK(nc_get_att_longlong(ncid, NC_GLOBAL, "total_runs", &total));
   CHECK_INT(total, 8);
