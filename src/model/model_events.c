@@ -79,7 +79,8 @@ int cubie_model_parse_events(cubie_model *m, const cubie_config *cfg) {
   for (int k = 0; k < mc->n_events; k++) {
     const cubie_event_decl *d = &mc->events[k];
     cubie_model_event *ev = &m->events[m->n_events++];
-    ev->name = d->name;
+    ev->name = strdup(d->name); /* the model outlives nothing of the deck's */
+    CUBIE_CHECK(ev->name, CUBIE_ERR_MEMORY, "out of memory reading the events");
     ev->direction = d->direction;
     ev->terminal = d->terminal;
     ev->max_saved = d->max_saved;
@@ -104,6 +105,7 @@ int cubie_model_parse_events(cubie_model *m, const cubie_config *cfg) {
 
 void cubie_model_events_free(cubie_model *m) {
   for (int k = 0; k < m->n_events; k++) {
+    free(m->events[k].name);
     free(m->events[k].reset_state);
     free(m->events[k].reset_expr);
   }

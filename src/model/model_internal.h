@@ -22,7 +22,7 @@ typedef struct cubie_model_symbol {
 /* One event (model_events.c): its condition and resets as expressions of
  * the model's expression list below. */
 typedef struct cubie_model_event {
-  const char *name; /* the deck's (cfg->model.events) */
+  char *name;       /* a copy of the deck's (cfg->model.events) */
   int direction;    /* +1 up, -1 down, 0 both */
   int terminal;
   long long max_saved;
