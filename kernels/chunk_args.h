@@ -76,6 +76,12 @@ typedef struct cubie_chunk_args {
 
   cubie_i64 window_start, window_end;
 
+  /* Events (events.h): run r's record slot k at
+   * events[r * event_run_stride + k * event_slot_stride]; NULL when the
+   * model has no events. Kept across the windows of a piece. */
+  double *events;
+  cubie_i64 event_run_stride, event_slot_stride;
+
   /* Progress: when not NULL, the entry point adds the runs of each block
    * of runs it has finished (this window) to *runs_done, atomically, while
    * the launch is still going, so the host can report progress during a

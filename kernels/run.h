@@ -46,10 +46,17 @@
  * the run. The counts are persisted between windows and only committed
  * steps are counted, so the bit does not depend on window boundaries.
  *
+ * Events (events.h; only for a model with events, all behind
+ * CUBIE_N_EVENTS > 0): after every accepted step the loop asks events.h
+ * which events the step crossed; one that terminates or resets ends the
+ * step at its time (saves up to then, from the same step), is acted on
+ * (cubie_run_events_act) and the run goes on from there. The fixed-step
+ * inner loop is not used then: every step looks for events.
+ *
  * Persisted fields: persist.def (layout) — the loop's own, the counters the
  * step family can change (its methods.def row), the state, the step
- * family's region (cubie_step_persist_store/load) and the summary
- * accumulators; CUBIE_PERSIST_FIELDS doubles in all, a count the
+ * family's region (cubie_step_persist_store/load), the summary
+ * accumulators and the events' counts; CUBIE_PERSIST_FIELDS doubles in all, a count the
  * host computes from the same list (and every kernel build checks).
  * Parameters are read from `parameters` in every window.
  */
@@ -61,6 +68,7 @@
 #include "controllers.h"
 #include "save_grid.h"
 #include "summaries.h"
+#include "events.h"
 #include "persist.def"
 
 #define CUBIE_USE_DENSE (CUBIE_ADAPTIVE && CUBIE_STEP_DENSE)
@@ -101,6 +109,9 @@ typedef struct cubie_run_state {
   int nonstiff_steps; /* ... and non-stiff ones in a row (at most CUBIE_NONSTIFF_RESET) */
   cubie_step_state step; /* the step family's (step.h) */
   cubie_controller_state ctl;
+#if CUBIE_N_EVENTS > 0
+  cubie_events_state ev; /* events.h */
+#endif
 } cubie_run_state;
 
 /* Run r's parameters and, when `y` is not NULL (a fresh run), initial
@@ -198,6 +209,12 @@ CUBIE_DEVICE void cubie_run_persist_store(const cubie_chunk_args *a, cubie_i64 r
   CUBIE_UNROLL
   for (int i = 0; i < CUBIE_N_ACCUMULATORS; i++)
     base[(CUBIE_PERSIST_ACCUMULATORS + i) * fs] = (double)acc[i];
+#if CUBIE_N_EVENTS > 0
+  for (int e = 0; e < CUBIE_N_EVENTS; e++) {
+    base[(CUBIE_PERSIST_EVENTS + 2 * e) * fs] = (double)s->ev.count[e];
+    base[(CUBIE_PERSIST_EVENTS + 2 * e + 1) * fs] = (double)s->ev.g[e];
+  }
+#endif
 }
 
 CUBIE_DEVICE void cubie_run_persist_load(const cubie_chunk_args *a, cubie_i64 r,
@@ -227,6 +244,12 @@ CUBIE_DEVICE void cubie_run_persist_load(const cubie_chunk_args *a, cubie_i64 r,
   CUBIE_UNROLL
   for (int i = 0; i < CUBIE_N_ACCUMULATORS; i++)
     acc[i] = (cubie_real)base[(CUBIE_PERSIST_ACCUMULATORS + i) * fs];
+#if CUBIE_N_EVENTS > 0
+  for (int e = 0; e < CUBIE_N_EVENTS; e++) {
+    s->ev.count[e] = (cubie_i64)base[(CUBIE_PERSIST_EVENTS + 2 * e) * fs];
+    s->ev.g[e] = (cubie_real)base[(CUBIE_PERSIST_EVENTS + 2 * e + 1) * fs];
+  }
+#endif
 }
 
 /* Status word and counters (64-bit, as the file holds them) of run r. */
@@ -280,6 +303,65 @@ CUBIE_INLINE void cubie_run_count_stiffness(cubie_run_state *s, int stiff) {
     s->nonstiff_steps += 1;
     if (s->nonstiff_steps == CUBIE_NONSTIFF_RESET) s->stiff_steps = 0;
   }
+}
+#endif
+
+#if CUBIE_N_EVENTS > 0
+/* The events of the step just accepted from (t, y), size h, to (t_new,
+ * y_new): g there, which crossed and where, and the one that ends the step
+ * (events.h). Nothing is recorded yet: the step may still be redone in the
+ * next window. */
+CUBIE_DEVICE void cubie_run_events_find(cubie_run_state *s, cubie_event_step *es,
+                                        cubie_step_work *w, double t, double h, double t_new,
+                                        const cubie_real *y, const cubie_real *y_new,
+                                        const cubie_real *p, cubie_real *g_new, int *crossed,
+                                        double *theta, int *stop, double *theta_stop) {
+  es->t = t;
+  es->h = h;
+  es->y = y;
+  es->y_new = y_new;
+  es->p = p;
+  es->st = &s->step;
+  es->w = w;
+  es->counters = s->counters;
+#if !CUBIE_STEP_DENSE
+  es->have_slopes = 0;
+#endif
+  cubie_model_events(t_new, y_new, p, g_new);
+  cubie_events_find(&s->ev, es, g_new, crossed, theta, stop, theta_stop);
+}
+
+/* The step is committed: record its events and act on the one that ends
+ * it. Returns 0 when none does (g moves on to the step's end and the step
+ * is accepted as usual); 1 when the run is now at the event, terminated, or
+ * with its states reset and the step family restarted (FSAL invalidated):
+ * the caller then only counts the step and proposes the next one. */
+CUBIE_DEVICE int cubie_run_events_act(const cubie_chunk_args *a, cubie_i64 r, cubie_run_state *s,
+                                      cubie_event_step *es, cubie_step_work *w,
+                                      cubie_real *CUBIE_RESTRICT y, cubie_real *CUBIE_RESTRICT y_new,
+                                      const cubie_real *CUBIE_RESTRICT p, const cubie_real *g_new,
+                                      const int *crossed, const double *theta, int stop,
+                                      double theta_stop, double t_new) {
+  cubie_events_record(&s->ev, a, r, es->t, es->h, t_new, crossed, theta, theta_stop);
+  if (stop < 0) {
+    for (int e = 0; e < CUBIE_N_EVENTS; e++) s->ev.g[e] = g_new[e];
+    return 0;
+  }
+  const double t_stop = theta_stop < 1.0 ? es->t + theta_stop * es->h : t_new;
+  if (theta_stop < 1.0) {
+    const cubie_real *y_at = cubie_event_state_at(es, theta_stop);
+    for (int n = 0; n < CUBIE_N_STATES; n++) y_new[n] = y_at[n];
+  }
+  s->t = t_stop;
+  if (cubie_model_event_terminal(stop)) {
+    cubie_run_commit_state(y, y_new);
+    s->status |= CUBIE_RUN_EVENT_TERMINATED;
+  } else {
+    cubie_model_event_reset(stop, t_stop, y_new, p, y);
+    cubie_step_start(&s->step, w);
+  }
+  cubie_model_events(t_stop, y, p, s->ev.g);
+  return 1;
 }
 #endif
 
@@ -349,6 +431,19 @@ CUBIE_INLINE void cubie_run_adaptive_attempt(const cubie_chunk_args *a, cubie_i6
     return;
   }
   const double t_new = lands ? target : t + h;
+#if CUBIE_N_EVENTS > 0
+  /* Events crossed in the step; one that terminates or resets ends it at
+   * t_stop (events.h). */
+  cubie_event_step es;
+  int crossed[CUBIE_N_EVENTS], stop_event;
+  double theta[CUBIE_N_EVENTS], theta_stop;
+  cubie_real g_new[CUBIE_N_EVENTS];
+  cubie_run_events_find(s, &es, w, t, h, t_new, y, y_new, p, g_new, crossed, theta, &stop_event,
+                        &theta_stop);
+  const double t_stop = theta_stop < 1.0 ? t + theta_stop * h : t_new;
+#else
+  const double t_stop = t_new;
+#endif
 #if CUBIE_USE_DENSE
 #if CUBIE_STEP_DENSE_EXTRA
   /* A step redone at the start of a window whose earlier save points the
@@ -364,7 +459,7 @@ CUBIE_INLINE void cubie_run_adaptive_attempt(const cubie_chunk_args *a, cubie_i6
   while (s->next_save < a->n_saves) {
     const cubie_i64 j = s->next_save;
     const double ts = cubie_save_time(a, j);
-    if (ts > t_new) break;
+    if (ts > t_stop) break;
     if (j >= a->window_end) { /* not committed: the next window redoes it */
       CUBIE_UNROLL
       for (int c = 0; c < CUBIE_N_COUNTERS; c++) s->counters[c] = counters_before[c];
@@ -378,9 +473,26 @@ CUBIE_INLINE void cubie_run_adaptive_attempt(const cubie_chunk_args *a, cubie_i6
     s->next_save = j + 1;
   }
 #else
-  if (lands) { /* a landing step never covers a save beyond the window (see the loop) */
+  if (lands && t_stop == t_new) { /* a landing step never covers a save beyond the window (see the loop) */
     cubie_emit_save(a, r, s->next_save, y_new, p, out, acc);
     s->next_save += 1;
+  }
+#endif
+#if CUBIE_N_EVENTS > 0
+  if (cubie_run_events_act(a, r, s, &es, w, y, y_new, p, g_new, crossed, theta, stop_event,
+                           theta_stop, t_new)) {
+    /* After a reset the run starts afresh at the event: controller
+     * history cleared, first step estimated from the new state (or the
+     * deck's dt), as at t0. */
+    s->counters[CUBIE_COUNTER_ACCEPTED] += 1;
+    cubie_controller_init(&s->ctl);
+    if (!(s->status & CUBIE_RUN_EVENT_TERMINATED)) {
+      const double dt0 = a->dt0 > 0.0 ? a->dt0
+                                       : cubie_step_first_step(&s->step, w, s->t, y, p, a,
+                                                               s->counters);
+      s->dt = cubie_controller_limit(dt0, a, &s->status);
+    }
+    return;
   }
 #endif
   s->counters[CUBIE_COUNTER_ACCEPTED] += 1;
@@ -441,6 +553,28 @@ CUBIE_INLINE void cubie_run_fixed_step(const cubie_chunk_args *a, cubie_i64 r, c
     s->status |= cubie_step_stop_bit(outcome);
     return;
   }
+#if CUBIE_N_EVENTS > 0
+  {
+    cubie_event_step es;
+    int crossed[CUBIE_N_EVENTS], stop_event;
+    double theta[CUBIE_N_EVENTS], theta_stop;
+    cubie_real g_new[CUBIE_N_EVENTS];
+    cubie_run_events_find(s, &es, w, t, h, t_new, y, y_new, p, g_new, crossed, theta, &stop_event,
+                          &theta_stop);
+    if (theta_stop < 1.0) on_grid = on_save = 0; /* the step ends inside: the grid continues */
+    if (on_save) {
+      cubie_emit_save(a, r, s->next_save, y_new, p, out, acc);
+      s->next_save += 1;
+      on_save = 0;
+    }
+    if (cubie_run_events_act(a, r, s, &es, w, y, y_new, p, g_new, crossed, theta, stop_event,
+                             theta_stop, t_new)) {
+      s->counters[CUBIE_COUNTER_ACCEPTED] += 1;
+      if (on_grid) s->grid_index += 1;
+      return;
+    }
+  }
+#endif
   s->counters[CUBIE_COUNTER_ACCEPTED] += 1;
   cubie_step_accept(&s->step, w, t_new, y_new, p, s->counters);
   cubie_run_commit_state(y, y_new);
@@ -483,6 +617,16 @@ CUBIE_INLINE cubie_i64 cubie_run_fixed_steps_to_save(const cubie_chunk_args *a, 
                                                     cubie_real *CUBIE_RESTRICT y_new,
                                                     const cubie_real *CUBIE_RESTRICT p,
                                                     cubie_step_work *w) {
+#if CUBIE_N_EVENTS > 0
+  /* Every step looks for events: cubie_run_fixed_step takes them one by one. */
+  (void)a;
+  (void)s;
+  (void)y;
+  (void)y_new;
+  (void)p;
+  (void)w;
+  return 0;
+#endif
   const double t_save = cubie_save_time(a, s->next_save);
   if (!(t_save <= a->t_end)) return 0;
   const cubie_i64 first_save = cubie_run_first_save_step(a, t_save, s->grid_index);
@@ -572,6 +716,9 @@ CUBIE_DEVICE void cubie_integrate_run(const cubie_chunk_args *args, cubie_i64 r,
 #endif
     cubie_controller_init(&s.ctl);
     cubie_step_start(&s.step, &w);
+#if CUBIE_N_EVENTS > 0
+    cubie_events_start(&s.ev, a, r, s.t, y, p);
+#endif
     if (a->n_saves > 0 && cubie_save_time(a, 0) == s.t) {
       cubie_emit_save(a, r, 0, y, p, out, acc);
       s.next_save = 1;
@@ -590,6 +737,9 @@ CUBIE_DEVICE void cubie_integrate_run(const cubie_chunk_args *args, cubie_i64 r,
 
   for (;;) {
     if (s.status & CUBIE_RUN_FAILURE_MASK) break;
+#if CUBIE_N_EVENTS > 0
+    if (s.status & CUBIE_RUN_EVENT_TERMINATED) break;
+#endif
     if (s.t >= a->t_end) {
       s.status |= CUBIE_RUN_SUCCESS;
       break;
@@ -611,6 +761,11 @@ CUBIE_DEVICE void cubie_integrate_run(const cubie_chunk_args *args, cubie_i64 r,
   }
 
   if (s.status & CUBIE_RUN_FAILURE_MASK) cubie_fill_failed(a, r, s.next_save);
+#if CUBIE_N_EVENTS > 0
+  /* After a terminal event the later saves are NaN, as a failed run's. */
+  if (s.status & CUBIE_RUN_EVENT_TERMINATED) cubie_fill_failed(a, r, s.next_save);
+  cubie_events_write(&s.ev, a, r, s.t, s.status);
+#endif
   cubie_run_write_status(a, r, &s);
   if (a->final_state) cubie_run_write_final(a, r, s.t, y);
   if (a->persist) cubie_run_persist_store(a, r, &s, y, &w, acc);

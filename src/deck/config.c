@@ -73,6 +73,7 @@ void cubie_config_destroy(cubie_config **cfg) {
   free(m->equations);
   free(m->equation_line);
   free(m->equation_column_offset);
+  cubie_config_free_events(m);
   for (int i = 0; i < c->batch.n_sweeps; i++) {
     free(c->batch.sweeps[i].name);
     free(c->batch.sweeps[i].values);

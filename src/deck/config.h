@@ -98,6 +98,21 @@ typedef struct cubie_driver_decl {
   bool selectable;                   /* given as `series:` (chosen per run) */
   cubie_mark mark;                   /* position of the name */
 } cubie_driver_decl;
+/* One state a model event resets: `state: expression` (model.events.E.reset). */
+typedef struct cubie_event_reset {
+  char *state;       cubie_mark state_mark;
+  char *expression;  cubie_mark expression_mark; /* where the expression's first character is */
+} cubie_event_reset;
+
+/* model.events.NAME: a condition g(t, y) = 0 crossed in `direction`. */
+typedef struct cubie_event_decl {
+  char *name;          cubie_mark mark;
+  char *when;          cubie_mark when_mark;     /* the expression g, and where it starts */
+  int direction;       /* +1 up (g from < 0 to >= 0), -1 down, 0 both (default) */
+  bool terminal;       /* stop the run at the event (default false) */
+  long long max_saved; /* event times saved per run (default 16) */
+  cubie_event_reset *resets;  int n_resets;
+} cubie_event_decl;
 
 typedef struct cubie_model_config {
   char *name;                        /* default: the deck file's base name without extension */
@@ -114,6 +129,7 @@ typedef struct cubie_model_config {
   int *equation_line;
   int *equation_column_offset;
   int n_equation_lines;
+  cubie_event_decl *events;          int n_events;      /* model.events, in deck order */
 } cubie_model_config;
 
 typedef struct cubie_integrator_config {

@@ -8,7 +8,8 @@
 #include "util/error.h"
 
 static const char *const model_keys[] = {"name",      "time_units",  "states",  "parameters",
-                                         "constants", "observables", "drivers", "equations"};
+                                         "constants", "observables", "drivers", "equations",
+                                         "events"};
 static const char *const symbol_keys[] = {"value", "units", "long_name"};
 static const char *const observable_keys[] = {"units", "long_name"};
 
@@ -111,5 +112,6 @@ int cubie_config_read_model(cubie_config *cfg, const cubie_deck_section *top) {
   }
   CUBIE_CALL(cubie_deck_strdup(eq->text, &m->equations));
   m->equations_mark = eq->mark;
-  return cubie_config_map_equations(cfg, eq);
+  CUBIE_CALL(cubie_config_map_equations(cfg, eq));
+  return cubie_config_read_events(cfg, &model);
 }

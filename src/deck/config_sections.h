@@ -35,6 +35,10 @@ int cubie_config_read_buffers(cubie_config *cfg, const cubie_deck_section *top);
 #define CUBIE_TIME_RESOLUTION_STEPS 1024.0
 int cubie_config_check_time_length(const cubie_config *cfg, cubie_mark mark, const char *what,
                                    double length);
+/* model.events (config_events.c), read after the equations; and their
+ * release. */
+int cubie_config_read_events(cubie_config *cfg, const cubie_deck_section *model);
+void cubie_config_free_events(cubie_model_config *m);
 
 /* Fill cfg->model.equation_line / equation_column_offset for the
  * equations value `node` (see config.h and docs/deck.md). */

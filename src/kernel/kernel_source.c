@@ -148,6 +148,7 @@ int cubie_kernel_source_build(const cubie_plan *plan, const cubie_model *model,
 
 int cubie_kernel_persist_fields(const cubie_plan *plan, int n_states) {
   /* kernels/persist.def's counts, evaluated with the names they may use. */
+#define CUBIE_N_EVENTS plan->n_events
 #define CUBIE_N_STATES n_states
 #define CUBIE_N_ACCUMULATORS (plan->n_summary_accumulators)
 #define CUBIE_STEP_PERSIST_FIELDS cubie_algorithm_persist_fields(plan->algorithm, n_states)
@@ -159,6 +160,7 @@ int cubie_kernel_persist_fields(const cubie_plan *plan, int n_states) {
 #undef CUBIE_STEP_PERSIST_FIELDS
 #undef CUBIE_N_ACCUMULATORS
 #undef CUBIE_N_STATES
+#undef CUBIE_N_EVENTS
 }
 
 int cubie_kernel_persist_check(int host_fields, cubie_strbuf *out) {

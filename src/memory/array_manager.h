@@ -89,6 +89,7 @@ typedef struct cubie_record_arrays {
   cubie_managed_array *final_state;  /* device: [1 + state][run]: time reached, last state;
                                       * NULL when persist holds them (its T and STATE fields) */
   cubie_managed_array *persist;      /* device: [field][run]; NULL unless windows persist state */
+  cubie_managed_array *events;       /* device: [slot][run] event record; NULL without events */
   /* [axis][run], what the file records: on the device, written by the
    * kernel, when it decodes its inputs; else on the host, by the host. */
   cubie_managed_array *swept_inputs;

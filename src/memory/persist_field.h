@@ -20,6 +20,7 @@ static inline long long cubie_persist_field_offset(const char *name, int n_state
   long long offset = 0, found = -1;
 #define CUBIE_N_STATES n_states
 #define CUBIE_N_ACCUMULATORS 0
+#define CUBIE_N_EVENTS 0
 #define CUBIE_STEP_PERSIST_FIELDS 0
 #define CUBIE_STEP_PERSIST_COUNTERS step_counters
 #define PERSIST_FIELD_(NAME, count, what) \
@@ -30,6 +31,7 @@ static inline long long cubie_persist_field_offset(const char *name, int n_state
 #undef CUBIE_STEP_PERSIST_COUNTERS
 #undef CUBIE_STEP_PERSIST_FIELDS
 #undef CUBIE_N_ACCUMULATORS
+#undef CUBIE_N_EVENTS
 #undef CUBIE_N_STATES
   return found;
 }

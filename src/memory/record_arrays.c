@@ -2,6 +2,7 @@
  * and where it ended (time reached and last accepted state) (on the device;
  * the run loop stages them to the host per piece), the
  * state carried between time windows (only when the time axis is chunked),
+ * the event record (only for a model with events),
  * and the swept input values the file records per run (written by the
  * kernel on the device when it decodes its inputs, else by the host). */
 #include <string.h>
@@ -32,6 +33,11 @@ int cubie_record_arrays_init(cubie_record_arrays *rec, const cubie_plan *p,
     long long fshape[2] = {1 + (long long)p->n_finals_states, runs};
     CUBIE_CALL(cubie_array_manager_add(m, "final_state", CUBIE_DTYPE_FLOAT64, CUBIE_MEMORY_DEVICE,
                                        2, fshape, 1, -1, false, &runs, &rec->final_state));
+  }
+  if (p->event_slots > 0) { /* kernels/events.h: kept across a piece's windows */
+    long long eshape[2] = {p->event_slots, runs};
+    CUBIE_CALL(cubie_array_manager_add(m, "events", CUBIE_DTYPE_FLOAT64, CUBIE_MEMORY_DEVICE, 2,
+                                       eshape, 1, -1, false, &runs, &rec->events));
   }
   long long ishape[2] = {p->n_inputs > 0 ? p->n_inputs : 1, runs};
   cubie_memory_kind where = p->args.grid.n_axes >= 0 ? CUBIE_MEMORY_DEVICE : CUBIE_MEMORY_HOST;

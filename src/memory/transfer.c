@@ -59,6 +59,10 @@ int cubie_transfer_create(cubie_transfer *t, const cubie_job *job, cubie_backend
     CUBIE_CALL(backend->ops->alloc(backend->impl, t->staged_kind,
                                    R * (size_t)n_finals_of(t) * sizeof *s->finals,
                                    (void **)&s->finals));
+    if (arrays->records.events)
+      CUBIE_CALL(backend->ops->alloc(backend->impl, t->staged_kind,
+                                     R * (size_t)job->plan->event_slots * sizeof *s->events,
+                                     (void **)&s->events));
   }
   /* Run-fastest results the device cannot reorder itself come back into
    * this buffer and are reordered by the host. */
@@ -81,6 +85,7 @@ void cubie_transfer_free(cubie_transfer *t) {
     ops->release(t->backend->impl, t->staged_kind, t->staged[b].counters);
     ops->release(t->backend->impl, t->staged_kind, t->staged[b].inputs);
     ops->release(t->backend->impl, t->staged_kind, t->staged[b].finals);
+    if (t->staged[b].events) ops->release(t->backend->impl, t->staged_kind, t->staged[b].events);
   }
   free(t->reorder);
   memset(t, 0, sizeof *t);
@@ -135,6 +140,9 @@ void cubie_transfer_piece_args(const cubie_transfer *t, cubie_chunk_args *args, 
   args->persist = a->records.persist ? a->records.persist->data : NULL;
   args->persist_run_stride = 1;
   args->persist_field_stride = n;
+  args->events = a->records.events ? (double *)a->records.events->data : NULL;
+  args->event_run_stride = 1;
+  args->event_slot_stride = n;
 }
 
 void cubie_transfer_item_args(const cubie_transfer *t, cubie_chunk_args *args,
@@ -231,6 +239,11 @@ int cubie_transfer_records_to_host(cubie_transfer *t, const cubie_item_extent *e
     CUBIE_CALL(ops->copy_to_host(impl, s->counters, rec->counters->data, counter_bytes));
     for (int k = 0; k < 2; k++)
       CUBIE_CALL(ops->copy_to_host(impl, s->finals + k * n, final_src[k], final_bytes[k]));
+  }
+  if (rec->events) {
+    size_t event_bytes = n * (size_t)t->job->plan->event_slots * sizeof *s->events;
+    if (ops->host_is_device) memcpy(s->events, rec->events->data, event_bytes);
+    else CUBIE_CALL(ops->copy_to_host(impl, s->events, rec->events->data, event_bytes));
   }
   /* The swept values: written by the kernel when it decoded its inputs
    * (device memory), else by the host when it decoded them. */

@@ -40,6 +40,7 @@ typedef struct cubie_staged_records {
   unsigned long long *counters; /* [counter][run] */
   double *inputs;         /* [axis][run] swept values */
   double *finals;         /* [1 + state][run]: time reached, last accepted state */
+  double *events;         /* [slot][run] event records; NULL without events */
 } cubie_staged_records;
 
 /* How the runs of the staged pieces ended: runs with a failure bit, and

@@ -246,6 +246,7 @@ int cubie_model_create(const cubie_config *cfg, cubie_model **out) {
   }
   if (!rc) rc = check_derivatives(m, cfg);
   if (!rc) rc = attach_observable_metadata(m, cfg);
+  if (!rc) rc = cubie_model_parse_events(m, cfg);
   if (!rc) rc = cubie_model_resolve(m, cfg);
   if (rc) {
     cubie_model_destroy(&m);
@@ -264,6 +265,7 @@ void cubie_model_destroy(cubie_model **model) {
   cubie_symtab_free(&m->table);
   cubie_model_parse_free(&m->parse);
   cubie_model_derivatives_free(&m->derivatives);
+  cubie_model_events_free(m);
   cubie_expr_graph_destroy(&m->graph);
   free(m->drivers);
   free(m->derivative);

@@ -89,6 +89,20 @@ int cubie_model_generate(const cubie_model *m, const cubie_model_output *outputs
 /* The derivative functions an implicit method needs are appended by
  * cubie_model_generate_jacobian (model_jacobian.h) after this text. */
 
+/* Events (model.events, model_events.c), in deck order. */
+int cubie_model_n_events(const cubie_model *m);
+const char *cubie_model_event_name(const cubie_model *m, int e);
+int cubie_model_event_terminal(const cubie_model *m, int e);
+long long cubie_model_event_max_saved(const cubie_model *m, int e);
+/* The per-run event record the kernel writes (doubles, run.h/events.h):
+ * per event its count then its max_saved times; then, when some event is
+ * terminal, the time the run ended. 0 without events. */
+long long cubie_model_event_record_slots(const cubie_model *m);
+/* Where event e's count is in the record (its times follow). */
+long long cubie_model_event_record_offset(const cubie_model *m, int e);
+/* 1 when some event is terminal (the record ends with the run's end time). */
+int cubie_model_events_any_terminal(const cubie_model *m);
+
 /* Floating-point operations in one right-hand-side evaluation (for the
  * benchmark's floor estimate; a transcendental function counts as 1). */
 long cubie_model_rhs_flops(const cubie_model *m);

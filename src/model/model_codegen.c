@@ -505,6 +505,8 @@ int cubie_model_generate(const cubie_model *m, const cubie_model_output *outputs
   if (!rc) rc = emit_rhs(&E);
   if (!rc) rc = emit_outputs(&E, outputs, n_outputs);
   emitter_free(&E);
+  /* Events (model_events.c): no text at all for a model without them. */
+  if (!rc && m->n_events > 0) rc = cubie_model_generate_events(m, src);
   return rc;
 }
 

@@ -30,6 +30,18 @@ typedef struct cubie_model_driver {
   int record;        /* its first series' record in the table (kernels/drivers.h) */
   int selector;      /* parameter index of the series selector, or -1 */
 } cubie_model_driver;
+/* One event (model_events.c): its condition and resets as expressions of
+ * the model's expression list below. */
+typedef struct cubie_model_event {
+  char *name;       /* a copy of the deck's (cfg->model.events) */
+  int direction;    /* +1 up, -1 down, 0 both */
+  int terminal;
+  long long max_saved;
+  int when;         /* index into expr_parse / expr_node */
+  int n_resets;
+  int *reset_state; /* per reset: the state it sets */
+  int *reset_expr;  /* per reset: index into expr_parse / expr_node */
+} cubie_model_event;
 
 struct cubie_model {
   char *name;
@@ -46,7 +58,21 @@ struct cubie_model {
   struct cubie_model_derivatives *derivatives; /* NULL until cubie_model_differentiate */
   cubie_model_driver *drivers;
   int n_drivers;
+  /* Expressions from outside the equations (events): parse-graph roots,
+   * and after cubie_model_resolve their nodes in the final graph. */
+  int n_exprs;
+  int *expr_parse, *expr_node;
+  size_t exprs_capacity;
+  cubie_model_event *events;
+  int n_events;
 };
+
+/* Parse and check cfg->model.events into m->events (model_events.c):
+ * after the equations, before cubie_model_resolve. */
+int cubie_model_parse_events(cubie_model *m, const cubie_config *cfg);
+void cubie_model_events_free(cubie_model *m);
+/* The events' part of the kernel text (nothing when there are none). */
+int cubie_model_generate_events(const cubie_model *m, cubie_strbuf *src);
 
 /* The model's symbolic derivatives, in the same graph as f (model_jacobian.c). */
 typedef struct cubie_model_derivatives {

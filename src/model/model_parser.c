@@ -78,9 +78,21 @@ typedef struct parser {
   long long model_terms; /* ... and of all of them, against PARSER_MAX_MODEL_TERMS */
   int n_marked; /* node_marks filled for nodes [0, n_marked) */
   size_t marks_capacity;
+  const cubie_mark *base; /* a lone expression's deck position (NULL: the equations) */
 } parser;
 
 static cubie_mark token_mark(const parser *P, const cubie_token *tok) {
+  if (P->base) { /* a deck scalar: its first line continues the key's line */
+    cubie_mark m = *P->base;
+    if (m.line == 0) return m;
+    if (tok->line > 1) {
+      m.line += tok->line - 1;
+      m.column = tok->column;
+    } else {
+      m.column += tok->column - 1;
+    }
+    return m;
+  }
   return cubie_config_equation_mark(P->cfg, tok->line, tok->column);
 }
 
@@ -626,6 +638,48 @@ int cubie_model_parse_equations(const cubie_config *cfg, cubie_symtab *symbols,
   if (!rc) rc = parse_all(&P);
   free(P.tokens);
   if (rc) cubie_model_parse_free(out);
+  return rc;
+}
+
+int cubie_model_parse_expression(const cubie_config *cfg, cubie_symtab *symbols,
+                                 cubie_model_parse *parse, const char *text, cubie_mark base,
+                                 int *root) {
+  parser P;
+  memset(&P, 0, sizeof P);
+  P.cfg = cfg;
+  P.symbols = symbols;
+  P.out = parse;
+  P.base = &base;
+  P.n_marked = parse->graph->n_nodes;
+  P.marks_capacity = (size_t)parse->graph->n_nodes; /* at least what node_marks holds */
+  int rc = cubie_model_lex(text ? text : "", &P.tokens, &P.n_tokens);
+  if (rc) return rc;
+  P.end = 0;
+  while (P.tokens[P.end].kind != CUBIE_TOK_END) P.end++;
+  /* A line break inside a folded expression is only white space. */
+  int kept = 0;
+  for (int i = 0; i <= P.end; i++)
+    if (P.tokens[i].kind != CUBIE_TOK_NEWLINE) P.tokens[kept++] = P.tokens[i];
+  P.end = kept - 1;
+  if (P.end == 0) {
+    rc = parse_error(&P, &P.tokens[0], "the expression is empty");
+  } else {
+    rc = parse_expression(&P, root);
+    if (!rc && P.pos < P.end) {
+      const cubie_token *extra = peek(&P);
+      char found[64];
+      describe(extra, found, sizeof found);
+      if (extra->kind == CUBIE_TOK_BAD) rc = report_bad_token(&P, extra);
+      else if (extra->kind == CUBIE_TOK_RPAREN)
+        rc = parse_error(&P, extra, "unexpected ')' (no '(' to close)");
+      else if (extra->kind == CUBIE_TOK_ASSIGN)
+        rc = parse_error(&P, extra, "unexpected '=' (write '==' to compare)");
+      else
+        rc = parse_error(&P, extra, "unexpected %s after the expression (missing operator?)",
+                         found);
+    }
+  }
+  free(P.tokens);
   return rc;
 }
 

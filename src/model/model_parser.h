@@ -46,6 +46,14 @@ typedef struct cubie_model_parse {
  * out->defs). */
 int cubie_model_parse_equations(const cubie_config *cfg, cubie_symtab *symbols,
                                 cubie_model_parse *out);
+/* One expression from the deck outside the equations (an event's `when`,
+ * a reset value), parsed into `parse` (after cubie_model_parse_equations,
+ * with the same symbols: observables and `dNAME` references resolve like
+ * the equations'); *root is its node in parse->graph. `base` is where the
+ * text's first character sits in the deck: errors name positions from it. */
+int cubie_model_parse_expression(const cubie_config *cfg, cubie_symtab *symbols,
+                                 cubie_model_parse *parse, const char *text, cubie_mark base,
+                                 int *root);
 void cubie_model_parse_free(cubie_model_parse *p);
 
 #endif

@@ -260,6 +260,9 @@ static int resolve(resolver *R) {
     int *slot = v < n_obs ? &m->observable[v] : &m->derivative[v - n_obs];
     CUBIE_CALL(substitute(R, vertex_def(R, v)->root, slot));
   }
+  /* Expressions from outside the equations (events), once every
+   * definition they may name is known. */
+  for (int k = 0; k < m->n_exprs; k++) CUBIE_CALL(substitute(R, m->expr_parse[k], &m->expr_node[k]));
   return CUBIE_OK;
 }
 

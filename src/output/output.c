@@ -32,6 +32,7 @@ static void output_free(cubie_output *o) {
   free(o->input_vars);
   free(o->fixed_vars);
   free(o->final_vars);
+  cubie_output_events_free(o);
   free(o);
 }
 
@@ -56,9 +57,9 @@ static int output_alloc(const cubie_output_spec *spec, cubie_output *o) {
  * nothing to write, collective mode still makes every call, with an empty
  * hyperslab, so the other ranks do not wait forever; independent mode
  * returns at once. Returns the first failure. */
-static int put_variables(cubie_output *o, const int *varids, int n_vars, int ndims,
-                         const size_t *start, const size_t *count, size_t elsize,
-                         const void *data, int rc) {
+int cubie_output_put_variables(cubie_output *o, const int *varids, int n_vars, int ndims,
+                               const size_t *start, const size_t *count, size_t elsize,
+                               const void *data, int rc) {
   static const size_t none[3] = {0, 0, 0};
   static const double nothing = 0.0; /* a valid pointer for empty writes */
   size_t per_var = 1;
@@ -179,7 +180,7 @@ static int write_run_coordinate(cubie_output *o, const cubie_output_spec *spec, 
     if (n < 0) n = 0;
     for (long long i = 0; i < n; i++) index[i] = first + i;
     size_t start = n ? (size_t)first : 0, count = (size_t)n;
-    rc = put_variables(o, &o->run_var, 1, 1, &start, &count, sizeof *index, index, rc);
+    rc = cubie_output_put_variables(o, &o->run_var, 1, 1, &start, &count, sizeof *index, index, rc);
     if (!rc && spec->interrupted && spec->interrupted())
       rc = CUBIE_RAISE(CUBIE_ERR_INTERRUPTED,
                        "stopped by a signal while creating '%s'; no run was computed", o->path);
@@ -356,7 +357,7 @@ static int lookup_all(cubie_output *o, const cubie_output_spec *spec) {
     CUBIE_CALL(lookup_var(o, spec->inputs[i].name, 1, run_time, &o->input_vars[i]));
   for (int i = 0; i < o->n_finals; i++)
     CUBIE_CALL(lookup_var(o, spec->finals[i].name, 1, run_time, &o->final_vars[i]));
-  return CUBIE_OK;
+  return cubie_output_events_lookup(o, spec);
 }
 
 int cubie_output_open(MPI_Comm comm, const cubie_output_spec *spec, cubie_output **out) {
@@ -416,7 +417,7 @@ int cubie_output_write_saves(cubie_output *o, long long run_start, long long n_r
     rc = CUBIE_RAISE(CUBIE_ERR_INTERNAL, "cubie_output_write_saves: no data for '%s'", o->path);
   size_t start[2] = {(size_t)run_start, (size_t)k0};
   size_t count[2] = {(size_t)n_runs, (size_t)(k1 - k0)};
-  return put_variables(o, o->output_vars, o->n_outputs, 2, start, count, o->data_size, data, rc);
+  return cubie_output_put_variables(o, o->output_vars, o->n_outputs, 2, start, count, o->data_size, data, rc);
 }
 
 int cubie_output_write_summaries(cubie_output *o, long long run_start, long long n_runs,
@@ -437,7 +438,7 @@ int cubie_output_write_summaries(cubie_output *o, long long run_start, long long
     for (int k = 0; k < width; k++, offset += slab) {
       start[2] = (size_t)k;
       const void *at = data ? (const char *)data + offset : NULL;
-      rc = put_variables(o, &o->summary_vars[v], 1, width > 1 ? 3 : 2, start, count, o->data_size,
+      rc = cubie_output_put_variables(o, &o->summary_vars[v], 1, width > 1 ? 3 : 2, start, count, o->data_size,
                          at, rc);
     }
   }
@@ -456,11 +457,11 @@ int cubie_output_write_runs(cubie_output *o, long long run_start, long long n_ru
                      "for '%s'",
                      o->path);
   size_t start = (size_t)run_start, count = (size_t)n_runs;
-  rc = put_variables(o, &o->status_var, 1, 1, &start, &count, sizeof *status, status, rc);
-  rc = put_variables(o, o->counter_vars, CUBIE_N_COUNTERS, 1, &start, &count, sizeof *counters,
+  rc = cubie_output_put_variables(o, &o->status_var, 1, 1, &start, &count, sizeof *status, status, rc);
+  rc = cubie_output_put_variables(o, o->counter_vars, CUBIE_N_COUNTERS, 1, &start, &count, sizeof *counters,
                      counters, rc);
-  rc = put_variables(o, o->final_vars, o->n_finals, 1, &start, &count, sizeof *finals, finals, rc);
-  return put_variables(o, o->input_vars, o->n_inputs, 1, &start, &count, sizeof *inputs, inputs,
+  rc = cubie_output_put_variables(o, o->final_vars, o->n_finals, 1, &start, &count, sizeof *finals, finals, rc);
+  return cubie_output_put_variables(o, o->input_vars, o->n_inputs, 1, &start, &count, sizeof *inputs, inputs,
                        rc);
 }
 

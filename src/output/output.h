@@ -73,6 +73,11 @@ typedef struct cubie_output_spec {
   int n_inputs;                   /* swept inputs: variables (run), double */
   const cubie_output_variable *inputs;
 
+  int n_events;                   /* model events: <name>_count (run) and, when max_saved > 0, */
+  const char *const *event_names; /* <name>_times (run, event_index), double, NaN-filled */
+  const long long *event_max_saved;
+  bool event_t_end;               /* t_end (run): some event is terminal */
+
   int n_fixed;                    /* inputs that are not swept: scalar variables */
   const cubie_output_variable *fixed;
   const double *fixed_values;
@@ -122,6 +127,13 @@ int cubie_output_write_summaries(cubie_output *o, long long run_start, long long
 int cubie_output_write_runs(cubie_output *o, long long run_start, long long n_runs,
                             const unsigned int *status, const unsigned long long *counters,
                             const double *inputs, const double *finals);
+
+/* Event records of those runs: record[slot][n_runs], per event its count
+ * then its max_saved times, then (spec event_t_end) the run's end time —
+ * the kernel's record (kernels/events.h). Nothing when the spec has no
+ * events. */
+int cubie_output_write_events(cubie_output *o, long long run_start, long long n_runs,
+                              const double *record);
 
 /* Collective. Reopen an existing file for writing (cubie run --resume): the
  * variables of `spec` must be there with the same extents; nothing is

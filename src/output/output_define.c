@@ -87,7 +87,8 @@ static int check_unique_names(const cubie_output_spec *spec) {
   int n_rank_vars = 0;
   while (cubie_output_rank_vars[n_rank_vars].name) n_rank_vars++;
   int capacity = 5 + CUBIE_N_COUNTERS + spec->n_outputs + spec->n_summary_vars +
-                 spec->n_inputs + spec->n_fixed + spec->n_finals + n_rank_vars + 16;
+                 spec->n_inputs + spec->n_fixed + spec->n_finals + n_rank_vars + 16 +
+                 2 * spec->n_events + 1;
   named *list = calloc((size_t)capacity, sizeof *list);
   CUBIE_CHECK(list, CUBIE_ERR_MEMORY, "out of memory listing output variable names");
   int n = 0, rc = CUBIE_OK;
@@ -106,6 +107,12 @@ static int check_unique_names(const cubie_output_spec *spec) {
     rc = add_name(list, &n, spec->fixed[i].name, NULL, "a fixed input");
   for (int i = 0; i < spec->n_finals && !rc; i++)
     rc = add_name(list, &n, spec->finals[i].name, NULL, "where a run ended");
+  for (int e = 0; e < spec->n_events && !rc; e++) {
+    rc = add_name(list, &n, spec->event_names[e], "count", "an event count");
+    if (!rc && spec->event_max_saved[e] > 0)
+      rc = add_name(list, &n, spec->event_names[e], "times", "an event's times");
+  }
+  if (spec->event_t_end && !rc) rc = add_name(list, &n, "t_end", NULL, "the runs' end times");
   for (int i = 0; spec->n_ranks > 0 && cubie_output_rank_vars[i].name && !rc; i++)
     if (spec->rank_weights || strcmp(cubie_output_rank_vars[i].name, "rank_weight") != 0)
       rc = add_name(list, &n, cubie_output_rank_vars[i].name, NULL, "a per-rank record");
@@ -484,6 +491,7 @@ int cubie_output_define(cubie_output *o, const cubie_output_spec *spec) {
   CUBIE_CALL(define_coordinates(&d));
   CUBIE_CALL(define_outputs(&d));
   CUBIE_CALL(define_per_run(&d));
+  CUBIE_CALL(cubie_output_events_define(o, spec, d.dim_run));
   CUBIE_CALL(define_ranks(&d));
   CUBIE_CALL(cubie_output_cf_run_coordinates(o->ncid, o->path, spec));
   CUBIE_CALL(define_global_attributes(&d));

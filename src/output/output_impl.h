@@ -42,7 +42,19 @@ struct cubie_output {
   int n_fixed;
   bool write_failed;  /* a write was refused (a full disk): close by nc_abort */
   bool rank_records;  /* the file has the per-rank variables (spec n_ranks > 0) */
+  struct cubie_output_events *events; /* output_events.c; NULL without events */
 };
+
+/* output.c's hyperslab writer (see there), for output_events.c. */
+int cubie_output_put_variables(cubie_output *o, const int *varids, int n_vars, int ndims,
+                               const size_t *start, const size_t *count, size_t elsize,
+                               const void *data, int rc);
+
+/* Events' variables (output_events.c): define them (define mode), find
+ * them in a file being resumed, and free what o->events holds. */
+int cubie_output_events_define(cubie_output *o, const cubie_output_spec *spec, int dim_run);
+int cubie_output_events_lookup(cubie_output *o, const cubie_output_spec *spec);
+void cubie_output_events_free(cubie_output *o);
 
 /* True when the spec asks for a summary_time dimension. */
 bool cubie_output_has_summaries(const cubie_output_spec *spec);

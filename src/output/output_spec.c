@@ -251,6 +251,21 @@ int cubie_output_spec_build(const cubie_job *job, const cubie_run_report *report
   }
   sp->n_fixed = p->n_fixed;
   sp->fixed = s->fixed;
+
+  int n_events = cubie_model_n_events(m);
+  if (n_events > 0) { /* kernels/events.h's record, as src/output/output_events.c writes it */
+    s->event_names = calloc((size_t)n_events, sizeof *s->event_names);
+    s->event_max_saved = calloc((size_t)n_events, sizeof *s->event_max_saved);
+    CUBIE_CHECK(s->event_names && s->event_max_saved, CUBIE_ERR_MEMORY, "out of memory");
+    for (int e = 0; e < n_events; e++) {
+      s->event_names[e] = cubie_model_event_name(m, e);
+      s->event_max_saved[e] = cubie_model_event_max_saved(m, e);
+    }
+    sp->n_events = n_events;
+    sp->event_names = s->event_names;
+    sp->event_max_saved = s->event_max_saved;
+    sp->event_t_end = cubie_model_events_any_terminal(m) != 0;
+  }
   sp->fixed_values = p->fixed_values;
 
   if (cfg->batch.grid == CUBIE_GRID_COMBINATORIAL && cubie_grid_n_axes(g) > 0 &&
@@ -274,6 +289,8 @@ void cubie_output_spec_free(cubie_output_spec_storage *s) {
   free(s->fixed);
   free(s->finals);
   free(s->summaries);
+  free(s->event_names);
+  free(s->event_max_saved);
   memset(s, 0, sizeof *s);
 }
 

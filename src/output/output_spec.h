@@ -21,6 +21,8 @@ typedef struct cubie_output_spec_storage {
   size_t cap_owned;
   cubie_output_attribute attributes[CUBIE_MAX_PROVENANCE];
   long long grid_shape[64];
+  const char **event_names;
+  long long *event_max_saved;
 } cubie_output_spec_storage;
 
 int cubie_output_spec_build(const cubie_job *job, const cubie_run_report *report,

@@ -259,6 +259,8 @@ int cubie_plan_create(const cubie_config *cfg, const cubie_model *model, const c
   p->controller = ic->step_control;
   p->linear_solver =
       cubie_linear_solver_resolve(ic->linear_solver, ic->algorithm, cubie_model_n_states(model));
+  p->n_events = cubie_model_n_events(model);
+  p->event_slots = cubie_model_event_record_slots(model);
   p->t0 = ic->t0;
   p->t_save_start = ic->t0 + ic->settling_time;
   if (cfg->output.save_every_set) {

@@ -84,6 +84,10 @@ typedef struct cubie_plan {
    * "<state>_final" for every state, in the model's order. */
   int n_finals_states;
   char **final_names;                      /* 1 + n_finals_states names */
+  /* Events (model.events): how many, and the doubles of each run's event
+   * record (kernels/events.h; 0 without events). */
+  int n_events;
+  long long event_slots;
 
   /* Swept inputs (file variables (run)) and fixed ones (scalars). */
   int n_inputs;

@@ -44,10 +44,12 @@ static int write_item(cubie_writer *w, const cubie_work_item *it) {
   if (e->s1 > e->s0)
     CUBIE_CALL(cubie_output_write_summaries(loop->output, it->start, e->n, e->s0, e->s1,
                                             host.summaries));
-  if (it->records)
+  if (it->records) {
     CUBIE_CALL(cubie_output_write_runs(loop->output, it->start, e->n, host.records->status,
                                        host.records->counters, host.records->inputs,
                                        host.records->finals));
+    CUBIE_CALL(cubie_output_write_events(loop->output, it->start, e->n, host.records->events));
+  }
   return CUBIE_OK;
 }
 

@@ -221,6 +221,24 @@ def sensitivity(ds):
     check(err < 1e-7, "y matches g c / k + (y0 - g c / k) exp(-k t) (max error %.3g)" % err)
 
 
+def integrate_and_fire(ds):
+    common(ds, 40, 201, ["v"], ["I"], dt=0.5)
+    I = np.asarray(ds["I"][:])
+    count = np.asarray(ds["spike_count"][:])
+    times = np.asarray(ds["spike_times"][:].filled(np.nan))
+    check(len(ds.dimensions["event_index"]) == 16, "16 spike times kept per run")
+    check(ds["spike_times"].units == "ms", "spike times in the model's time units")
+    # Below threshold: silent; above: period tau ln(I / (I - 1)) (v_r 0, v_th 1, tau 10).
+    silent = I <= 1.0
+    check(np.all(count[silent] == 0), "no spikes below threshold")
+    T = 10.0 * np.log(I[~silent] / (I[~silent] - 1.0))
+    check(np.all(np.abs(count[~silent] - np.floor(100.0 / T)) <= 1), "spike counts are 100 / period")
+    first = times[~silent, 0]
+    check(np.allclose(first, T, rtol=1e-6, atol=0), "first spike after one period")
+    v = np.asarray(ds["v"][:])
+    check(np.nanmax(v) <= 1.0 + 1e-6, "v never exceeds the threshold")
+
+
 if __name__ == "__main__":
     name, path = sys.argv[1], sys.argv[2]
     with netCDF4.Dataset(path) as ds:

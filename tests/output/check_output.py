@@ -29,9 +29,9 @@ FIXED = [("sigma", "1", "Prandtl number", 10.0), ("beta", "1", "beta", 2.75)]
 T0, SAVE_EVERY = 0.5, 0.25
 COUNTERS = ["accepted_steps", "rejected_steps", "rhs_evaluations", "newton_iterations",
             "linear_iterations", "jacobian_evaluations", "lu_factorizations"]
-FLAG_MASKS = [0x01, 0x02, 0x04, 0x08, 0x10, 0x20, 0x40, 0x80, 0x100]
+FLAG_MASKS = [0x01, 0x02, 0x04, 0x08, 0x10, 0x20, 0x40, 0x80, 0x100, 0x200]
 FLAG_MEANINGS = ("success step_too_small max_steps nonfinite newton_failed dt_min_clamped "
-                 "singular_matrix driver_outside looked_stiff")
+                 "singular_matrix driver_outside looked_stiff event_terminated")
 
 failures = []
 

@@ -150,16 +150,16 @@ static void check_full(const char *path, nc_type data_type) {
   CHECK_INT(nc_inq_attid(ncid, varid_of(ncid, "y_rms"), "cell_methods", NULL), NC_ENOTATT);
   readback_text(ncid, "status", "flag_meanings",
                 "success step_too_small max_steps nonfinite newton_failed dt_min_clamped "
-                "singular_matrix driver_outside looked_stiff");
+                "singular_matrix driver_outside looked_stiff event_terminated");
   readback_text(ncid, NULL, "Conventions", "CF-1.8");
   readback_text(ncid, NULL, "title", "pattern test");
   readback_text(ncid, NULL, "deck", "model:\n  name: pattern\n");
 
   NC_CHECK(nc_inq_varid(ncid, "status", &varid));
-  unsigned int fill = 99, masks[9] = {0};
+  unsigned int fill = 99, masks[10] = {0};
   size_t n_masks = 0;
   NC_CHECK(nc_inq_attlen(ncid, varid, "flag_masks", &n_masks));
-  CHECK_INT(n_masks, 9);
+  CHECK_INT(n_masks, 10);
   NC_CHECK(nc_get_att_uint(ncid, varid, "_FillValue", &fill));
   CHECK_INT(fill, 0);
   NC_CHECK(nc_get_att_uint(ncid, varid, "flag_masks", masks));
@@ -168,6 +168,7 @@ static void check_full(const char *path, nc_type data_type) {
   CHECK_INT(masks[6], CUBIE_RUN_SINGULAR_MATRIX);
   CHECK_INT(masks[7], CUBIE_RUN_DRIVER_OUTSIDE);
   CHECK_INT(masks[8], CUBIE_RUN_LOOKED_STIFF);
+  CHECK_INT(masks[9], CUBIE_RUN_EVENT_TERMINATED);
   long long total = 0, grid[2] = {0, 0};
   NC_CHECK(nc_get_att_longlong(ncid, NC_GLOBAL, "total_runs", &total));
   CHECK_INT(total, 8);

@@ -2,7 +2,8 @@
 
 usage: docs_examples.py CUBIE SOURCE_DIR WORK_DIR
 
-Writes the files the examples open (lorenz.nc and oscillator.nc, from the
+Writes the files the examples open (lorenz.nc, oscillator.nc and
+integrate_and_fire.nc, from the
 shipped decks) into WORK_DIR, then runs each ```python block of
 docs/output.md there on its own, in a fresh namespace (this Python:
 Debian's, with xarray and netCDF4). A block that raises fails the test
@@ -33,7 +34,7 @@ def blocks(markdown):
 
 def main(cubie, source, work):
     os.makedirs(work, exist_ok=True)
-    for deck in ("lorenz", "oscillator"):
+    for deck in ("lorenz", "oscillator", "integrate_and_fire"):
         p = subprocess.run([cubie, "run", os.path.join(source, "inputs", deck + ".yaml"), "-o",
                             os.path.join(work, deck + ".nc"), "--force", "-q"],
                            capture_output=True, text=True, stdin=subprocess.DEVNULL)
