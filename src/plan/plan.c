@@ -132,10 +132,12 @@ static int resolve_summaries(cubie_plan *p, const cubie_config *cfg) {
   return CUBIE_OK;
 }
 
-static void fill_args(cubie_plan *p, const cubie_config *cfg) {
+static void fill_args(cubie_plan *p, const cubie_config *cfg, const cubie_grid *grid) {
   const cubie_integrator_config *ic = &cfg->integrator;
   cubie_chunk_args *a = &p->args;
   memset(a, 0, sizeof *a);
+  cubie_grid_kernel_desc(grid, &a->grid);
+  p->grid_table_length = cubie_grid_table_length(grid);
   a->t0 = p->t0;
   a->t_save_start = p->t_save_start;
   a->save_every = p->save_every;
@@ -153,18 +155,6 @@ static void fill_args(cubie_plan *p, const cubie_config *cfg) {
   a->max_steps = ic->max_steps;
   a->summary_every = p->n_metrics ? p->summary_every : 0;
   a->n_summaries = p->n_metrics ? p->n_summaries : 0;
-}
-
-/* Implicit methods need the model's Jacobian functions (cubie_model_jacobian,
- * ..., docs/algorithms.md), which src/model does not generate yet: refused
- * here, at the deck's algorithm, before anything is compiled. */
-static int check_jacobian(const cubie_plan *p, const cubie_config *cfg) {
-  if (!p->algorithm->jacobian) return CUBIE_OK;
-  return cubie_config_error_at(cfg, cfg->integrator.algorithm_mark,
-                               "integrator.algorithm '%s' needs the model's Jacobian, which this "
-                               "build cannot generate yet (symbolic Jacobians are being added); "
-                               "use an explicit method",
-                               p->algorithm->name);
 }
 
 int cubie_plan_create(const cubie_config *cfg, const cubie_model *model, const cubie_grid *grid,
@@ -202,7 +192,6 @@ int cubie_plan_create(const cubie_config *cfg, const cubie_model *model, const c
                                "output.compression needs collective writes, which "
                                "run.decomposition: dynamic cannot make (ranks claim different "
                                "numbers of blocks); use static or weighted, or no compression");
-  if (!rc) rc = check_jacobian(p, cfg);
   if (!rc) rc = resolve_outputs(p, cfg, model);
   if (!rc) rc = resolve_inputs(p, model, grid);
   if (!rc) rc = resolve_summaries(p, cfg);
@@ -210,7 +199,7 @@ int cubie_plan_create(const cubie_config *cfg, const cubie_model *model, const c
     cubie_plan_destroy(&p);
     return rc;
   }
-  fill_args(p, cfg);
+  fill_args(p, cfg, grid);
   *out = p;
   return CUBIE_OK;
 }

@@ -6,8 +6,23 @@ Jacobian, the deck's linear solver, the chunk loop and the file).
 For ROBER (t to 1e5) and VDPOL (ε = 1e-3 .. 1e-6) and each method:
   * every run's status is success, and every saved value is within
     10 x (atol + rtol |reference|) of SciPy's Radau at rtol 1e-12 (the
-    arrays of tests/kernels/stiff_reference.h); ros23, a 2nd-order method
-    meant for crude tolerances, at rtol 1e-4;
+    arrays of tests/kernels/stiff_reference.h, written by
+    stiff_reference.py, which cross-checks them against BDF/LSODA and the
+    test set's published VDPOL y(2) to 1e-7 relative: their own error is
+    far below the tolerances compared with). Why 10 x: the controller
+    bounds the local error per step by the tolerance; the global error of
+    a stable (here: stiffly damped) problem stays a small multiple of it,
+    and the IVP Test Set's criterion (issue 9) is 10 x. The order decides
+    the tolerance each method is asked for: the methods of order 3-5 at
+    rtol 1e-6; ros23 (order 2, made for crude tolerances: ode23s's default
+    rtol is 1e-3) at 1e-4, because at 1e-6 it takes 700-9500 steps per run
+    and their local errors add up to 26-34 x the tolerance (measured); and
+    every method in float32 (unit roundoff 6e-8: rounding over 10^2-10^3
+    steps alone is near 1e-6) at 1e-4;
+  * ROBER's linear invariant y1 + y2 + y3 = 1: a Rosenbrock step keeps
+    every linear invariant of f exactly (w^T f = 0 gives w^T J = 0 and
+    w^T df/dt = 0, so every stage and the update are orthogonal to w), so
+    only rounding moves the sum: 1e-12 in float64, 1e-5 in float32;
   * Rosenbrock methods proper take one Jacobian per accepted step, ros23
     no more than that;
   * chunked along time in small windows (run.memory_limit), the file's
@@ -15,7 +30,6 @@ For ROBER (t to 1e5) and VDPOL (ε = 1e-3 .. 1e-6) and each method:
     from its persisted point);
   * linear_solver: dense gives the same bytes as auto;
   * float32 at rtol 1e-4 solves both within 10 x the tolerance.
-Exit 77 (skipped) while the host cannot generate a model's Jacobian yet.
 
 usage: stiff_decks.py CUBIE SOURCE_DIR WORK_DIR
 """
@@ -64,11 +78,6 @@ def data(path, names):
 def main():
     cubie, source, work = sys.argv[1:4]
     os.makedirs(work, exist_ok=True)
-    env_ok, message = run(cubie, os.path.join(source, "tests/integration/stiff/rober.yaml"),
-                          os.path.join(work, "probe.nc"), ["integrator.algorithm=rodas4"])
-    if env_ok != 0 and "cannot generate" in message:
-        print("skipped: " + message.strip())
-        return 77
     counters = ["status", "accepted_steps", "jacobian_evaluations", "lu_factorizations"]
     # Memory limits that leave several time windows (the smallest that fit
     # one save point of the 4 runs: 1616 and 1360 bytes).
@@ -98,6 +107,11 @@ def main():
                       % (tag, ratio.max(), d["accepted_steps"], d["jacobian_evaluations"],
                          d["lu_factorizations"]))
                 check(ratio.max() <= 10.0, "%s: error %.2f x tolerance" % (tag, ratio.max()))
+                if problem == "rober":
+                    drift = np.abs(got.sum(axis=-1) - 1.0).max()
+                    bound = 1e-12 if precision == "float64" else 1e-5
+                    print("%s: y1 + y2 + y3 - 1 at most %.1e" % (tag, drift))
+                    check(drift <= bound, "%s: y1 + y2 + y3 = 1 off by %.1e" % (tag, drift))
                 if method == "ros23":
                     check(np.all(d["jacobian_evaluations"] <= d["accepted_steps"]), tag + ": Jacobians")
                 else:
