@@ -185,6 +185,14 @@ CUBIE_INLINE cubie_u32 cubie_step_stop_bit(int outcome) {
   return CUBIE_RUN_STEP_TOO_SMALL;
 }
 
+/* The linear-solver seam, for every implicit family (methods.def: jacobian
+ * > 0), before the family headers that use it: the host inlines each kernel
+ * file once, at its first #include, so a seam first included inside another
+ * family's #if (step_families.h) would be missing for this one. */
+#if CUBIE_METHOD_JACOBIAN > 0
+#include "linsolve.h"
+#endif
+
 /* The selected family's header (generated from methods.def). */
 #include "step_families.h"
 
