@@ -64,7 +64,7 @@ static void write_methods(FILE *f) {
   fprintf(f, "\"\n#endif\n\n");
 
   fprintf(f, "/* ---- the selected step family (methods.def) ---- */\n");
-#define CUBIE_GEN_FAMILY_(ID, persist, counters, description)                                    \
+#define CUBIE_GEN_FAMILY_(ID, persist, counters, controller, description)                                    \
   fprintf(f,                                                                                    \
           "#if defined(CUBIE_STEP_FAMILY_" #ID ")\n#define CUBIE_STEP_PERSIST_FIELDS (%s)\n"      \
           "#define CUBIE_STEP_PERSIST_COUNTERS (%s)\n#endif\n",                                 \
@@ -127,7 +127,7 @@ static void write_buffers(FILE *f) {
 
 static void write_families(FILE *f) {
   char buf[64];
-#define CUBIE_GEN_INCLUDE_(ID, persist, counters, description)                                  \
+#define CUBIE_GEN_INCLUDE_(ID, persist, counters, controller, description)                                  \
   fprintf(f, "#if defined(CUBIE_STEP_FAMILY_" #ID ")\n#include \"%s.h\"\n#endif\n",            \
           lower(#ID, buf, sizeof buf));
   CUBIE_STEP_FAMILIES(CUBIE_GEN_INCLUDE_)

@@ -416,7 +416,8 @@ CUBIE_INLINE void cubie_run_adaptive_attempt(const cubie_chunk_args *a, cubie_i6
       s->status |= cubie_step_stop_bit(outcome);
       return;
     }
-    s->dt = cubie_controller_limit(h * (double)factor, a, &s->status);
+    s->dt = cubie_controller_limit(cubie_step_propose(&s->step, h, h * (double)factor, 0), a,
+                                   &s->status);
     return;
   }
   /* Right after a non-finite attempt, an accepted step that leaves the
@@ -504,7 +505,7 @@ CUBIE_INLINE void cubie_run_adaptive_attempt(const cubie_chunk_args *a, cubie_i6
   cubie_run_commit_state(y, y_new);
   s->t = t_new;
   s->ctl = ctl;
-  double dt_next = h * (double)factor;
+  double dt_next = cubie_step_propose(&s->step, h, h * (double)factor, 1);
   if (lands && dt_next < dt_proposed) dt_next = dt_proposed;
   s->dt = cubie_controller_limit(dt_next, a, &s->status);
 }

@@ -135,6 +135,17 @@
  *       After a rejected attempt (outcome CUBIE_STEP_OK: the error was too
  *       large), before the next attempt from the same (t, y) (Rosenbrock-W:
  *       refresh a stale Jacobian after a Newton or singular failure).
+ *   double cubie_step_propose(const cubie_step_state *st, double h,
+ *           double h_next, int accepted)                       (optional)
+ *       With an adaptive controller, after the controller judged the
+ *       attempt of size h (accepted: after cubie_step_accept; rejected:
+ *       after cubie_step_reject) and proposed h_next: the step to try next,
+ *       before dt_min/dt_max and landing on t_end apply. A family that does
+ *       not define it gets h_next. Radau IIA (radau.h) keeps h when h_next
+ *       is within [1, 1.2]·h and its LUs still serve (RADAU5's QUOT1,
+ *       QUOT2), and proposes its own reduction after a failed Newton
+ *       iteration or a singular matrix (RADAU5: h/2, or the step its
+ *       convergence rate predicts) instead of min_gain.
  *   const cubie_real *cubie_step_dense(cubie_step_state *st,
  *           cubie_step_work *w, double t, double h, double theta,
  *           const cubie_real *y, const cubie_real *y_new, const cubie_real *p,
@@ -192,8 +203,21 @@ CUBIE_INLINE cubie_u32 cubie_step_stop_bit(int outcome) {
   return CUBIE_RUN_STEP_TOO_SMALL;
 }
 
+/* The linear-solver seam, for every implicit family (methods.def: jacobian
+ * > 0), before the family headers that use it: the host inlines each kernel
+ * file once, at its first #include, so a seam first included inside another
+ * family's #if (step_families.h) would be missing for this one. */
+#if CUBIE_METHOD_JACOBIAN > 0
+#include "linsolve.h"
+#endif
+
 /* The selected family's header (generated from methods.def). */
 #include "step_families.h"
+
+/* Families without their own proposal take the controller's. */
+#ifndef cubie_step_propose
+#define cubie_step_propose(st, h, h_next, accepted) (h_next)
+#endif
 
 #if !defined(CUBIE_STEP_ORDER) || !defined(CUBIE_STEP_ERROR_ORDER) || !defined(CUBIE_STEP_DENSE)
 #error "the step family must define CUBIE_STEP_ORDER, _ERROR_ORDER and _DENSE (step.h)"

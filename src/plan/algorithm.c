@@ -57,13 +57,19 @@ const cubie_algorithm_info *cubie_algorithm_find(const char *name) {
 bool cubie_algorithm_is_adaptive(const cubie_algorithm_info *a) { return a->error_order > 0; }
 
 cubie_controller cubie_algorithm_default_controller(const cubie_algorithm_info *a) {
-  return cubie_algorithm_is_adaptive(a) ? CUBIE_CONTROLLER_PI : CUBIE_CONTROLLER_FIXED;
+  if (!cubie_algorithm_is_adaptive(a)) return CUBIE_CONTROLLER_FIXED;
+  /* The family row's choice. */
+#define FAMILY_CONTROLLER(ID, persist, counters, controller, description) \
+  if (strcmp(a->family, #ID) == 0) return CUBIE_CONTROLLER_##controller;
+  CUBIE_STEP_FAMILIES(FAMILY_CONTROLLER)
+#undef FAMILY_CONTROLLER
+  return CUBIE_CONTROLLER_PI;
 }
 
 int cubie_algorithm_persist_fields(const cubie_algorithm_info *a, int n_states) {
   /* The family row's expression, evaluated with the names it may use. */
 #define CUBIE_N_STATES n_states
-#define FAMILY_PERSIST(ID, persist, counters, description) \
+#define FAMILY_PERSIST(ID, persist, counters, controller, description) \
   if (strcmp(a->family, #ID) == 0) return (persist);
   CUBIE_STEP_FAMILIES(FAMILY_PERSIST)
 #undef FAMILY_PERSIST
@@ -72,7 +78,7 @@ int cubie_algorithm_persist_fields(const cubie_algorithm_info *a, int n_states) 
 }
 
 int cubie_algorithm_persist_counters(const cubie_algorithm_info *a) {
-#define FAMILY_COUNTERS(ID, persist, counters, description) \
+#define FAMILY_COUNTERS(ID, persist, counters, controller, description) \
   if (strcmp(a->family, #ID) == 0) return (counters);
   CUBIE_STEP_FAMILIES(FAMILY_COUNTERS)
 #undef FAMILY_COUNTERS

@@ -70,7 +70,8 @@ const cubie_algorithm_info *cubie_algorithm_at(int i);
 /* Look up by canonical name or alias; NULL when unknown. */
 const cubie_algorithm_info *cubie_algorithm_find(const char *name);
 bool cubie_algorithm_is_adaptive(const cubie_algorithm_info *a);
-/* The controller used when the deck does not name one. */
+/* The controller used when the deck does not name one: fixed for methods
+ * without an error estimate, else the family row's (kernels/methods.def). */
 cubie_controller cubie_algorithm_default_controller(const cubie_algorithm_info *a);
 /* Doubles per run the algorithm's step family persists between time
  * windows (its kernels/methods.def family row) for a model of n_states. */

@@ -1,9 +1,9 @@
 #!/bin/bash
 # gpu_compile.sh — every kernel variant (every method of kernels/methods.def
 # x 2 precisions, methods that form a Jacobian also with fixed steps, every
-# controller of kernels/controllers.def for tsit5, one explicit and one
-# Rosenbrock method with buffers in shared memory, dop853 with every summary
-# metric) compiles with
+# controller of kernels/controllers.def for tsit5, one explicit method, the
+# first and the last implicit method (ros23, radau5) with buffers in shared
+# memory, dop853 with every summary metric) compiles with
 # nvcc as CUDA C++ for sm_70, sm_80 and sm_90 (those this nvcc still
 # supports; CUDA 13 dropped sm_70, sm_75 is then the oldest tried). The
 # translation units are assembled as the host assembles them for NVRTC
@@ -35,15 +35,20 @@ controllers=$(sed -n 's/^ *C(\([A-Z0-9_]*\), "[a-z]*", [01],.*$/\1/p' "$kernels/
 [ -z "$methods" ] || [ -z "$controllers" ] && { echo "cannot read methods.def / controllers.def"; exit 1; }
 variants=()
 for prec in FLOAT32 FLOAT64; do
-  implicit=""
+  implicit="" last_implicit=""
   for m in $methods; do
     IFS=: read -r alg error_order jacobian <<< "$m"
     if [ "$error_order" = 0 ]; then variants+=("$alg:FIXED:$prec:local"); else variants+=("$alg:PI:$prec:local"); fi
-    if [ "$jacobian" != 0 ]; then variants+=("$alg:FIXED:$prec:local"); implicit=$alg; fi
+    if [ "$jacobian" != 0 ]; then
+      variants+=("$alg:FIXED:$prec:local")
+      [ -z "$implicit" ] && implicit=$alg
+      last_implicit=$alg
+    fi
   done
   for ctl in $controllers; do [ "$ctl" = PI ] || variants+=("TSIT5:$ctl:$prec:local"); done
   variants+=("DOPRI5:PI:$prec:shared" "DOP853:PI:$prec:allmetrics")
   [ -n "$implicit" ] && variants+=("$implicit:PI:$prec:shared")
+  [ -n "$implicit" ] && [ "$last_implicit" != "$implicit" ] && variants+=("$last_implicit:PI:$prec:shared")
 done
 
 compile() { # variant
@@ -56,8 +61,11 @@ compile() { # variant
     echo "#define CUBIE_CONTROLLER_$ctl 1"
     if [ "$buffers" = shared ] && [ "$alg" != DOPRI5 ]; then
       # an implicit method: its stages and the linear solver's LU shared
+      # (the other implicit family's buffer names are unused)
       echo '#define CUBIE_BUF_ROSENBROCK_STAGES_LOC CUBIE_LOC_SHARED'
       echo '#define CUBIE_BUF_ROSENBROCK_STAGES_OFFSET 0'
+      echo '#define CUBIE_BUF_RADAU_Z_LOC CUBIE_LOC_SHARED'
+      echo '#define CUBIE_BUF_RADAU_Z_OFFSET 0'
       echo '#define CUBIE_BUF_LINSOLVE_LU_LOC CUBIE_LOC_SHARED'
       echo '#define CUBIE_BUF_LINSOLVE_LU_OFFSET (CUBIE_METHOD_STAGES * CUBIE_N_STATES)'
       echo '#define CUBIE_SHARED_PER_RUN ((CUBIE_METHOD_STAGES + CUBIE_N_STATES) * CUBIE_N_STATES)'
