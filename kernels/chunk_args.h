@@ -18,12 +18,16 @@
 #define CUBIE_CHUNK_ARGS_H
 
 #include "types.h"
+#include "grid_decode.h"
 
 typedef struct cubie_chunk_args {
   cubie_i64 n_runs;
 
-  /* Inputs (cubie_real). Element (run r, index i) at
-   * base[i * in_var_stride + r * in_run_stride]. */
+  /* Inputs. A kernel decodes run r's inputs itself from `grid` (run
+   * grid.first_run + r of the batch grid, grid_decode.h); only when
+   * grid.n_axes < 0 did the host fill per-run arrays (cubie_real), element
+   * (run r, index i) at base[i * in_var_stride + r * in_run_stride]. */
+  cubie_grid_desc grid;
   const void *initial_values;  /* CUBIE_N_STATES per run */
   const void *parameters;      /* CUBIE_N_PARAMETERS per run */
   cubie_i64 in_run_stride, in_var_stride;
@@ -48,6 +52,12 @@ typedef struct cubie_chunk_args {
   cubie_u32 *status;           /* status[r] */
   cubie_u64 *counters;         /* counters[c * counter_slot_stride + r * counter_run_stride] */
   cubie_i64 counter_run_stride, counter_slot_stride;
+
+  /* The swept values the file records per run (double): axis x of run r at
+   * swept[x * swept_axis_stride + r], written in the first window when the
+   * kernel decodes its inputs; NULL: not wanted (the host has them). */
+  double *swept;
+  cubie_i64 swept_axis_stride;
 
   /* Per-run state carried between time windows; NULL when the whole
    * trajectory is one window. Field f of run r at

@@ -84,12 +84,14 @@ CUBIE_INLINE int cubie_erk_stages(double t, double h, const cubie_real *CUBIE_RE
 #endif
 }
 
-/* 1 when every component of v is finite. */
+/* 1 when every component of v is finite: Σ v_n·0 is 0 when all are finite
+ * and NaN as soon as one is infinite or NaN (exactly isfinite of each, in
+ * one multiply-add per state and one test, with no conversion to double). */
 CUBIE_INLINE int cubie_erk_all_finite(const cubie_real *CUBIE_RESTRICT v) {
-  int ok = 1;
+  cubie_real zero = (cubie_real)0;
   CUBIE_UNROLL
-  for (int n = 0; n < CUBIE_N_STATES; n++) ok &= cubie_isfinite((double)v[n]);
-  return ok;
+  for (int n = 0; n < CUBIE_N_STATES; n++) zero += v[n] * (cubie_real)0;
+  return zero == (cubie_real)0;
 }
 
 #if CUBIE_METHOD_ERROR_ORDER > 0
@@ -108,7 +110,6 @@ CUBIE_INLINE cubie_real cubie_erk_error_norm(double h, const cubie_real *CUBIE_R
 #if CUBIE_ERK_HAS_E3
   cubie_real sum3 = (cubie_real)0;
 #endif
-  int finite = 1;
   CUBIE_UNROLL
   for (int n = 0; n < CUBIE_N_STATES; n++) {
     cubie_real e = (cubie_real)0;
@@ -127,8 +128,8 @@ CUBIE_INLINE cubie_real cubie_erk_error_norm(double h, const cubie_real *CUBIE_R
     const cubie_real r3 = e3 * inv_scale;
     sum3 += r3 * r3;
 #endif
-    finite &= cubie_isfinite((double)y_new[n]);
   }
+  const int finite = cubie_erk_all_finite(y_new);
   const cubie_real habs = (cubie_real)(h < 0.0 ? -h : h);
 #if CUBIE_ERK_HAS_E3
   cubie_real deno = sum + (cubie_real)0.01 * sum3;
@@ -137,7 +138,7 @@ CUBIE_INLINE cubie_real cubie_erk_error_norm(double h, const cubie_real *CUBIE_R
 #else
   cubie_real norm = habs * cubie_sqrt(sum * (cubie_real)(1.0 / CUBIE_N_STATES));
 #endif
-  if (!finite || !cubie_isfinite((double)norm)) norm = (cubie_real)-1;
+  if (!finite || !cubie_real_isfinite(norm)) norm = (cubie_real)-1;
   return norm;
 }
 #endif

@@ -99,6 +99,11 @@ CUBIE_DEVICE cubie_real cubie_sign(cubie_real x) {
 
 CUBIE_DEVICE int cubie_isfinite(double x) { return isfinite(x); }
 
+/* 1 when x is finite, in the working precision (no conversion to double):
+ * x - x is 0 for a finite x and NaN for an infinite or NaN one. Exact: the
+ * same answer as isfinite, and neither compiler may fold it (no fast-math). */
+CUBIE_DEVICE int cubie_real_isfinite(cubie_real x) { return (x - x) == (cubie_real)0; }
+
 /* max / min for operands known not to be NaN: a compare and a select. The
  * C library's fmax/fmin must treat NaN specially, so without fast-math the
  * host compiler calls them; the kernels use these in the step loop, where

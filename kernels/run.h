@@ -20,7 +20,10 @@
  * not shrink steps. Fixed step: step n ends at t0 + n·dt0 computed from n;
  * a save point between grid points ends a (shorter) step there and the grid
  * continues; a save point within 1e-9·dt (or rounding) of a grid point is
- * that grid point.
+ * that grid point. The grid steps before the next save point run in one
+ * inner loop (cubie_run_fixed_steps_to_save) that does exactly what the
+ * general step would, with the loop's checks made once per save point: the
+ * instructions of a step are its arithmetic (tests/cuda/sass_budget.py).
  *
  * Time windows. A step is committed to a window only if every save point it
  * covers is < window_end. When an accepted step also covers a save point >=
@@ -72,6 +75,46 @@ typedef struct cubie_run_state {
   cubie_step_state step; /* the step family's (step.h) */
   cubie_controller_state ctl;
 } cubie_run_state;
+
+/* Run r's parameters and, when `y` is not NULL (a fresh run), initial
+ * values: decoded from the grid (grid_decode.h) — every input its default,
+ * then each axis' value to the input it targets, which is what
+ * cubie_grid_input gives input by input, with one copy of the decoder in
+ * the kernel and the inputs kept in registers — or read from the per-run
+ * arrays the host filled. With `swept`, the axis values are recorded too
+ * (double, unrounded: what the file stores). */
+CUBIE_DEVICE void cubie_run_inputs(const cubie_chunk_args *a, cubie_i64 r,
+                                   cubie_real *CUBIE_RESTRICT y, cubie_real *CUBIE_RESTRICT p,
+                                   double *swept) {
+  if (a->grid.n_axes < 0) {
+    const cubie_real *rows = (const cubie_real *)a->parameters;
+    CUBIE_UNROLL
+    for (int i = 0; i < CUBIE_N_PARAMETERS; i++)
+      p[i] = rows[i * a->in_var_stride + r * a->in_run_stride];
+    rows = (const cubie_real *)a->initial_values;
+    CUBIE_UNROLL
+    for (int n = 0; y && n < CUBIE_N_STATES; n++)
+      y[n] = rows[n * a->in_var_stride + r * a->in_run_stride];
+    return;
+  }
+  const double *table = a->grid.table;
+  CUBIE_UNROLL
+  for (int i = 0; i < CUBIE_N_PARAMETERS; i++) p[i] = (cubie_real)table[CUBIE_N_STATES + i];
+  CUBIE_UNROLL
+  for (int n = 0; y && n < CUBIE_N_STATES; n++) y[n] = (cubie_real)table[n];
+  const cubie_i64 run = a->grid.first_run + r;
+  for (int x = 0; x < a->grid.n_axes; x++) {
+    const double v = cubie_grid_axis_run_value(&a->grid.axes[x], table, run);
+    if (swept) swept[x * a->swept_axis_stride + r] = v;
+    const int target = a->grid.axes[x].target;
+    CUBIE_UNROLL
+    for (int i = 0; i < CUBIE_N_PARAMETERS; i++)
+      if (target == CUBIE_N_STATES + i) p[i] = (cubie_real)v;
+    CUBIE_UNROLL
+    for (int n = 0; y && n < CUBIE_N_STATES; n++)
+      if (target == n) y[n] = (cubie_real)v;
+  }
+}
 
 /* Time of save point j. */
 CUBIE_INLINE double cubie_save_time(const cubie_chunk_args *a, cubie_i64 j) {
@@ -265,6 +308,18 @@ CUBIE_INLINE void cubie_run_adaptive_attempt(const cubie_chunk_args *a, cubie_i6
   s->dt = cubie_controller_limit(dt_next, a, &s->status);
 }
 #else
+/* Fixed step: step n of the grid ends at t0 + n·dt, computed from n. */
+CUBIE_INLINE double cubie_run_grid_time(const cubie_chunk_args *a, double n) {
+  return a->t0 + n * a->dt0;
+}
+
+/* Whether the step ending at grid time t_grid reaches save time t_save:
+ * rounding of t0 + n·dt against t_save_start + j·save_every. */
+CUBIE_INLINE int cubie_run_save_due(const cubie_chunk_args *a, double t_save, double t_grid) {
+  const double tol = 1e-9 * a->dt0 + 16.0 * 2.220446049250313e-16 * fabs(t_grid);
+  return t_save <= t_grid + tol;
+}
+
 /* One step of a fixed-step run (or a failure bit). */
 CUBIE_INLINE void cubie_run_fixed_step(const cubie_chunk_args *a, cubie_i64 r, cubie_run_state *s,
                                       cubie_real *CUBIE_RESTRICT y,
@@ -275,13 +330,12 @@ CUBIE_INLINE void cubie_run_fixed_step(const cubie_chunk_args *a, cubie_i64 r, c
                                       cubie_real *CUBIE_RESTRICT acc) {
   const double t = s->t;
   const double dt = a->dt0;
-  const double t_grid = a->t0 + (double)s->grid_index * dt;
+  const double t_grid = cubie_run_grid_time(a, (double)s->grid_index);
   const double t_save = cubie_save_time(a, s->next_save);
-  /* Rounding of t0 + n·dt against t_save_start + j·save_every. */
   const double tol = 1e-9 * dt + 16.0 * 2.220446049250313e-16 * fabs(t_grid);
   double t_new = t_grid;
   int on_grid = 1, on_save = 0;
-  if (t_save <= t_grid + tol) {
+  if (cubie_run_save_due(a, t_save, t_grid)) {
     t_new = t_save;
     on_save = 1;
     on_grid = (t_save >= t_grid - tol);
@@ -308,6 +362,77 @@ CUBIE_INLINE void cubie_run_fixed_step(const cubie_chunk_args *a, cubie_i64 r, c
     s->next_save += 1;
   }
 }
+
+/* The grid index of the first step that reaches the next save point, found
+ * with the very predicate cubie_run_fixed_step tests each step (it holds
+ * from some index on: grid and tolerance only grow with n); -1 when the
+ * estimate from (t_save - t0) / dt is too far off to trust. */
+CUBIE_DEVICE cubie_i64 cubie_run_first_save_step(const cubie_chunk_args *a, double t_save,
+                                                 cubie_i64 from) {
+  cubie_i64 n = from;
+  const double estimate = (t_save - a->t0) / a->dt0;
+  if (estimate > (double)from + 2.0 && estimate < 4.0e15) n = (cubie_i64)estimate - 2;
+  for (int k = 0; n > from && cubie_run_save_due(a, t_save, cubie_run_grid_time(a, (double)(n - 1)));
+       k++, n--)
+    if (k == 64) return -1;
+  for (int k = 0; !cubie_run_save_due(a, t_save, cubie_run_grid_time(a, (double)n)); k++, n++)
+    if (k == 64) return -1;
+  return n;
+}
+
+/* The plain grid steps before the next save point (none covers a save, so
+ * none can end the window, and max_steps is counted in advance), each
+ * exactly what cubie_run_fixed_step would do, without its per-step
+ * bookkeeping: time is t0 + n·dt from a double step counter, the checks of
+ * the run loop are made once, before them. A step that cannot be taken
+ * (time does not advance, a non-finite state) stops them with the failure
+ * bit, as in cubie_run_fixed_step. Returns the number of steps taken (0:
+ * the next step is the one that reaches the save point, or the
+ * unusual case of a save time beyond t_end: cubie_run_fixed_step takes it). */
+CUBIE_INLINE cubie_i64 cubie_run_fixed_steps_to_save(const cubie_chunk_args *a, cubie_run_state *s,
+                                                    cubie_real *CUBIE_RESTRICT y,
+                                                    cubie_real *CUBIE_RESTRICT y_new,
+                                                    const cubie_real *CUBIE_RESTRICT p,
+                                                    cubie_step_work *w) {
+  const double t_save = cubie_save_time(a, s->next_save);
+  if (!(t_save <= a->t_end)) return 0;
+  const cubie_i64 first_save = cubie_run_first_save_step(a, t_save, s->grid_index);
+  cubie_i64 steps = first_save - s->grid_index;
+  if (first_save < 0 || steps <= 0) return 0;
+  if (a->max_steps > 0) {
+    const cubie_i64 room = a->max_steps - s->counters[CUBIE_COUNTER_ACCEPTED] -
+                           s->counters[CUBIE_COUNTER_REJECTED];
+    if (steps > room) steps = room;
+  }
+  double t = s->t;
+  double n = (double)s->grid_index; /* exact: grid indices stay far below 2^53 */
+  cubie_i64 taken = 0;
+  for (; taken < steps; taken++, n += 1.0) {
+    const double t_new = cubie_run_grid_time(a, n);
+    /* t_new > t is what cubie_run_fixed_step's h > 0 && t + h > t comes to
+     * for h = t_new - t: the rounded difference of two doubles is positive
+     * exactly when they differ, and then is at least t's spacing. */
+    if (!(t_new > t)) {
+      s->status |= CUBIE_RUN_STEP_TOO_SMALL;
+      break;
+    }
+    const double h = t_new - t;
+    cubie_step_begin(&s->step, w, t, h, y, p, s->counters);
+    cubie_real err = (cubie_real)0;
+    const int outcome = cubie_step_attempt(&s->step, w, t, h, y, p, y_new, a, &err, s->counters);
+    if (outcome != CUBIE_STEP_OK) {
+      s->status |= cubie_step_stop_bit(outcome);
+      break;
+    }
+    cubie_step_accept(&s->step, w, t_new, y_new, p, s->counters);
+    cubie_run_commit_state(y, y_new);
+    t = t_new;
+  }
+  s->t = t;
+  s->counters[CUBIE_COUNTER_ACCEPTED] += taken;
+  s->grid_index += taken;
+  return taken > 0 || (s->status & CUBIE_RUN_FAILURE_MASK) ? 1 : 0;
+}
 #endif
 
 /* Integrate run r of the chunk over save points [window_start, window_end).
@@ -333,16 +458,13 @@ CUBIE_DEVICE void cubie_integrate_run(const cubie_chunk_args *args, cubie_i64 r,
   (void)shared_scratch;
   (void)persistent_scratch;
 
-  const cubie_real *params = (const cubie_real *)a->parameters;
-  CUBIE_UNROLL
-  for (int i = 0; i < CUBIE_N_PARAMETERS; i++)
-    p[i] = params[i * a->in_var_stride + r * a->in_run_stride];
+  /* Parameters in every window; initial values (and the swept record) only
+   * in the first. */
+  const int fresh = a->window_start == 0;
+  cubie_run_inputs(a, r, fresh ? y : NULL, p, fresh ? a->swept : NULL);
 
   cubie_run_state s;
-  if (a->window_start == 0) {
-    const cubie_real *y0 = (const cubie_real *)a->initial_values;
-    CUBIE_UNROLL
-    for (int n = 0; n < CUBIE_N_STATES; n++) y[n] = y0[n * a->in_var_stride + r * a->in_run_stride];
+  if (fresh) {
     CUBIE_UNROLL
     for (int i = 0; i < CUBIE_N_ACCUMULATORS; i++) acc[i] = (cubie_real)0;
     s.t = a->t0;
@@ -385,6 +507,9 @@ CUBIE_DEVICE void cubie_integrate_run(const cubie_chunk_args *args, cubie_i64 r,
 #if CUBIE_ADAPTIVE
     cubie_run_adaptive_attempt(a, r, &s, y, y_new, p, &w, out, acc);
 #else
+    /* The plain grid steps up to the next save point in one go; then the
+     * loop's checks again, and the step that reaches the save point. */
+    if (cubie_run_fixed_steps_to_save(a, &s, y, y_new, p, &w)) continue;
     cubie_run_fixed_step(a, r, &s, y, y_new, p, &w, out, acc);
 #endif
   }

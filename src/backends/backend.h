@@ -74,6 +74,15 @@ typedef struct cubie_backend_ops {
    * reads `dst` only after synchronize_copies. */
   int (*copy_to_host_async)(void *impl, void *dst, const void *src, size_t bytes);
   int (*synchronize_copies)(void *impl);
+  /* Reorder a block of results on the device, on the copy stream:
+   * [outer][rows][cols] at `src` -> [outer][cols][rows] at `dst` (device
+   * memory, elements of `element_size` bytes, the kernel's precision), so
+   * that one contiguous copy_to_host_async after it brings the file's
+   * layout home. The caller has synchronized the kernel that wrote `src`;
+   * it overlaps kernels launched after it. NULL: no device reorder (the
+   * host reorders after the copy). */
+  int (*reorder_async)(void *impl, void *dst, const void *src, long long outer, long long rows,
+                       long long cols, size_t element_size);
   int (*launch)(void *impl, const cubie_chunk_args *args);
   int (*synchronize)(void *impl);
   /* Seconds spent in kernels since create (device events on cuda, wall

@@ -10,6 +10,7 @@
 #include "api/problem.h"
 #include "backends/backend.h"
 #include "cli/cli_options.h"
+#include "model/model_jacobian.h"
 #include "mpi/mpi_call.h"
 #include "run/chunk_loop.h"
 #include "util/error.h"
@@ -94,6 +95,10 @@ static int command_check(const cubie_cli_args *a, MPI_Comm comm, int rank) {
   cubie_buffer_registry *buffers = NULL;
   if (!rc) rc = cubie_runner_buffer_layout(job, &buffers);
   if (!rc) rc = cubie_buffer_registry_describe(buffers, job->plan->real_size, &text);
+  /* Differentiating may refuse the model (exit 2), as `run` would with an
+   * implicit method. */
+  if (!rc && a->show_jacobian) rc = cubie_model_differentiate(job->model, job->cfg);
+  if (!rc && a->show_jacobian) rc = cubie_model_describe_jacobian(job->model, &text);
   cubie_buffer_registry_destroy(&buffers);
   char why[512] = "";
   cubie_backend *backend = NULL;

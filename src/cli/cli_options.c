@@ -23,7 +23,8 @@ enum {
   OPT_RESUME,
   OPT_SEQUENTIAL,
   OPT_TIMING,
-  OPT_BENCH_PHASE
+  OPT_BENCH_PHASE,
+  OPT_SHOW
 };
 
 #define RUN CUBIE_CLI_RUN
@@ -54,6 +55,9 @@ static const cli_option options[] = {
     {"quiet", OPT_QUIET, NULL, RUN, "no progress line; only errors, warnings and the summary"},
     {"timing", OPT_TIMING, NULL, RUN, "print the per-rank timing table and device binding"},
     {"bench-phase", OPT_BENCH_PHASE, "PHASE", RUN, NULL /* tests/bench: compute, write or both */},
+    {"show", OPT_SHOW, "jacobian", CHECK,
+     "also print the Jacobian's sparsity pattern and the sizes of\n"
+     "the generated f, J, J*v and df/dt (docs/model.md)"},
     {"help", OPT_HELP, NULL, RUN | CHECK | INFO, "print this help and exit"},
 };
 #define N_OPTIONS ((int)(sizeof options / sizeof options[0]))
@@ -232,6 +236,11 @@ static int apply_option(cubie_cli_args *a, const cli_option *o, const char *valu
     case OPT_QUIET: a->quiet = true; break;
     case OPT_TIMING: a->timing = true; break;
     case OPT_HELP: a->help = true; break;
+    case OPT_SHOW:
+      CUBIE_CHECK(strcmp(value, "jacobian") == 0, CUBIE_ERR_INPUT,
+                  "--show: cannot show '%s' (cubie check can show: jacobian)", value);
+      a->show_jacobian = true;
+      break;
     case OPT_BENCH_PHASE:
       /* Developer option for tests/bench: time one half of the pipeline. */
       if (strcmp(value, "compute") == 0) a->phase = CUBIE_PHASE_COMPUTE_ONLY;

@@ -33,6 +33,7 @@ typedef struct cubie_cli_args {
   int backend;          /* a cubie_backend_kind, or -1 for the deck's */
   int threads;          /* -1 for the deck's */
   bool force, resume, sequential, quiet, timing;
+  bool show_jacobian;   /* check --show jacobian */
   int phase;            /* --bench-phase (a cubie_bench_phase; developer option) */
 } cubie_cli_args;
 

@@ -6,6 +6,7 @@
 
 #include "util/error.h"
 #include "kernel/kernel_files.h"
+#include "model/model_jacobian.h"
 #include "kernels/status.h"
 #include "kernels/persist.def"
 
@@ -116,6 +117,9 @@ int cubie_kernel_source_build(const cubie_plan *plan, const cubie_model *model,
   for (int i = 0; front[i] && !rc; i++) rc = cubie_kernel_source_inline(front[i], seen, &out);
   if (!rc) rc = cubie_strbuf_append(&out, "/* ---- generated model ---- */\n");
   if (!rc) rc = cubie_model_generate(model, plan->outputs, plan->n_outputs, &out);
+  /* Only a method that evaluates the Jacobian gets the derivative functions
+   * (kernels/methods.def's jacobian column): explicit kernels stay as they were. */
+  if (!rc && plan->algorithm->jacobian) rc = cubie_model_generate_jacobian(model, &out);
   if (!rc) rc = cubie_kernel_source_inline("run.h", seen, &out);
   if (!rc)
     rc = cubie_kernel_persist_check(cubie_kernel_persist_fields(plan, cubie_model_n_states(model)),

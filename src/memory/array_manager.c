@@ -43,6 +43,19 @@ int cubie_array_manager_add_results(cubie_array_manager *m, const char *what, in
                                  &runs, &a->host);
 }
 
+int cubie_array_manager_add_file_layout(cubie_array_manager *m, const char *what,
+                                        cubie_dtype dtype, long long outer, long long n_time,
+                                        const cubie_array_layout *layout, cubie_managed_array **a) {
+  *a = NULL;
+  if (!layout->device_reorder) return CUBIE_OK;
+  long long runs = layout->total_runs;
+  long long shape[3] = {outer, runs, n_time};
+  char label[CUBIE_LABEL_MAX];
+  snprintf(label, sizeof label, "file_%s", what);
+  return cubie_array_manager_add(m, label, dtype, CUBIE_MEMORY_DEVICE, 3, shape, 1, 2, false, &runs,
+                                 a);
+}
+
 int cubie_array_manager_queue(const cubie_array_manager *m, cubie_memory_manager *mm) {
   for (int i = 0; i < m->n; i++) CUBIE_CALL(cubie_memory_manager_queue(mm, &m->arrays[i].request));
   return CUBIE_OK;

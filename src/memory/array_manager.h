@@ -47,21 +47,28 @@ typedef struct cubie_mirrored_array {
 typedef struct cubie_array_layout {
   bool run_fastest;      /* [var][time][run] on the device (GPU) vs [var][run][time] (CPU) */
   bool host_mirrors;     /* device memory is not host memory: add pinned host copies */
+  bool device_reorder;   /* results reach the file's layout on the device (a staging array) */
   int output_buffers;    /* 1, or 2 for double buffering */
   long long total_runs;  /* runs this rank plans for */
 } cubie_array_layout;
 
-/* Per-run inputs, [variable][run]. */
+/* What the kernel reads inputs from: the grid's table when it decodes its
+ * runs itself (then the per-run arrays are NULL), else per-run inputs,
+ * [variable][run], the host decoded (then grid_table is NULL). */
 typedef struct cubie_input_arrays {
   cubie_array_manager manager;
+  cubie_managed_array *grid_table; /* device: [value], unchunkable */
   cubie_mirrored_array initial_values, parameters;
 } cubie_input_arrays;
 
-/* Saved outputs, one buffer set per writer buffer. */
+/* Saved outputs, one buffer set per writer buffer, and — when the device
+ * reorders results — one device array in the file's layout that an item's
+ * saves pass through on their way to the host mirror. */
 typedef struct cubie_output_arrays {
   cubie_array_manager manager;
   int n_buffers;
   cubie_mirrored_array saves[CUBIE_MAX_BUFFER_SETS];
+  cubie_managed_array *file_layout; /* device [output][run][time]; NULL unless device_reorder */
 } cubie_output_arrays;
 
 /* Summary metrics per summary window; n_buffers == 0 when the deck asks
@@ -70,6 +77,7 @@ typedef struct cubie_summary_arrays {
   cubie_array_manager manager;
   int n_buffers;
   cubie_mirrored_array summaries[CUBIE_MAX_BUFFER_SETS];
+  cubie_managed_array *file_layout; /* as cubie_output_arrays.file_layout */
 } cubie_summary_arrays;
 
 /* What every run ends with. */
@@ -78,7 +86,9 @@ typedef struct cubie_record_arrays {
   cubie_managed_array *status;       /* device: [run] */
   cubie_managed_array *counters;     /* device: [counter][run] */
   cubie_managed_array *persist;      /* device: [field][run]; NULL unless windows persist state */
-  cubie_managed_array *swept_inputs; /* host: [axis][run], what the file records */
+  /* [axis][run], what the file records: on the device, written by the
+   * kernel, when it decodes its inputs; else on the host, by the host. */
+  cubie_managed_array *swept_inputs;
 } cubie_record_arrays;
 
 void cubie_array_manager_init(cubie_array_manager *m, const char *name);
@@ -95,6 +105,12 @@ int cubie_array_manager_add(cubie_array_manager *m, const char *label, cubie_dty
 int cubie_array_manager_add_results(cubie_array_manager *m, const char *what, int b,
                                     cubie_dtype dtype, long long outer, long long n_time,
                                     const cubie_array_layout *layout, cubie_mirrored_array *a);
+/* With layout->device_reorder: the device array "file_<what>" of `outer` ×
+ * runs × `n_time` in the file's layout, one for all buffer sets (items
+ * are copied back one at a time); else *a = NULL. */
+int cubie_array_manager_add_file_layout(cubie_array_manager *m, const char *what,
+                                        cubie_dtype dtype, long long outer, long long n_time,
+                                        const cubie_array_layout *layout, cubie_managed_array **a);
 int cubie_array_manager_queue(const cubie_array_manager *m, cubie_memory_manager *mm);
 void cubie_array_manager_apply(cubie_array_manager *m, const cubie_array_response *resp);
 

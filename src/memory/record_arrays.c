@@ -1,7 +1,8 @@
 /* record_arrays.c — what every run ends with: its status word and counters
  * (on the device; the run loop stages them to the host per piece), the
  * state carried between time windows (only when the time axis is chunked),
- * and the swept input values the file records per run (host). */
+ * and the swept input values the file records per run (written by the
+ * kernel on the device when it decodes its inputs, else by the host). */
 #include <string.h>
 
 #include "memory/array_manager.h"
@@ -25,7 +26,8 @@ int cubie_record_arrays_init(cubie_record_arrays *rec, const cubie_plan *p,
                                        pshape, 1, -1, false, &runs, &rec->persist));
   }
   long long ishape[2] = {p->n_inputs > 0 ? p->n_inputs : 1, runs};
-  CUBIE_CALL(cubie_array_manager_add(m, "swept_inputs", CUBIE_DTYPE_FLOAT64, CUBIE_MEMORY_HOST, 2,
-                                     ishape, 1, -1, false, &runs, &rec->swept_inputs));
+  cubie_memory_kind where = p->args.grid.n_axes >= 0 ? CUBIE_MEMORY_DEVICE : CUBIE_MEMORY_HOST;
+  CUBIE_CALL(cubie_array_manager_add(m, "swept_inputs", CUBIE_DTYPE_FLOAT64, where, 2, ishape, 1,
+                                     -1, false, &runs, &rec->swept_inputs));
   return CUBIE_OK;
 }

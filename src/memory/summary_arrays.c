@@ -19,5 +19,6 @@ int cubie_summary_arrays_init(cubie_summary_arrays *sum, const cubie_plan *p,
     CUBIE_CALL(cubie_array_manager_add_results(&sum->manager, "summaries", b,
                                                cubie_plan_real_dtype(p), pairs, p->n_summaries,
                                                layout, &sum->summaries[b]));
-  return CUBIE_OK;
+  return cubie_array_manager_add_file_layout(&sum->manager, "summaries", cubie_plan_real_dtype(p),
+                                             pairs, p->n_summaries, layout, &sum->file_layout);
 }

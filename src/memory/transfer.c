@@ -22,17 +22,32 @@ int cubie_transfer_create(cubie_transfer *t, const cubie_job *job, cubie_backend
   t->arrays = arrays;
   t->seconds = seconds;
   t->to_host = to_host;
+  const cubie_managed_array *table = arrays->inputs.grid_table;
+  if (table) { /* once: every kernel decodes its runs from it */
+    double t0 = cubie_timing_now();
+    CUBIE_CALL(backend->ops->copy_to_device(backend->impl, table->data, cubie_grid_table(job->grid),
+                                            (size_t)job->plan->grid_table_length * sizeof(double)));
+    *seconds += cubie_timing_now() - t0;
+  }
   if (!to_host) return CUBIE_OK;
   size_t R = (size_t)cubie_chunk_arrays_piece_runs(arrays);
+  /* Records come back into pinned memory where the device is not the host
+   * (copies at full speed); the kind is remembered for the release. */
+  t->staged_kind = backend->ops->host_is_device ? CUBIE_MEMORY_HOST : CUBIE_MEMORY_PINNED;
   for (int b = 0; b < arrays->outputs.n_buffers; b++) {
     cubie_staged_records *s = &t->staged[b];
-    s->status = malloc(R * sizeof *s->status);
-    s->counters = malloc(R * CUBIE_N_COUNTERS * sizeof *s->counters);
-    s->inputs = malloc(R * (size_t)n_inputs_of(t) * sizeof *s->inputs);
-    CUBIE_CHECK(s->status && s->counters && s->inputs, CUBIE_ERR_MEMORY,
-                "out of memory staging run records");
+    CUBIE_CALL(backend->ops->alloc(backend->impl, t->staged_kind, R * sizeof *s->status,
+                                   (void **)&s->status));
+    CUBIE_CALL(backend->ops->alloc(backend->impl, t->staged_kind,
+                                   R * CUBIE_N_COUNTERS * sizeof *s->counters,
+                                   (void **)&s->counters));
+    CUBIE_CALL(backend->ops->alloc(backend->impl, t->staged_kind,
+                                   R * (size_t)n_inputs_of(t) * sizeof *s->inputs,
+                                   (void **)&s->inputs));
   }
-  if (backend->ops->run_fastest) {
+  /* Run-fastest results the device cannot reorder itself come back into
+   * this buffer and are reordered by the host. */
+  if (backend->ops->run_fastest && !arrays->outputs.file_layout) {
     size_t bytes = cubie_managed_array_bytes(arrays->outputs.saves[0].device);
     if (arrays->summaries.n_buffers) {
       size_t sum = cubie_managed_array_bytes(arrays->summaries.summaries[0].device);
@@ -45,10 +60,11 @@ int cubie_transfer_create(cubie_transfer *t, const cubie_job *job, cubie_backend
 }
 
 void cubie_transfer_free(cubie_transfer *t) {
-  for (int b = 0; b < CUBIE_MAX_BUFFER_SETS; b++) {
-    free(t->staged[b].status);
-    free(t->staged[b].counters);
-    free(t->staged[b].inputs);
+  for (int b = 0; t->backend && b < CUBIE_MAX_BUFFER_SETS; b++) {
+    const cubie_backend_ops *ops = t->backend->ops;
+    ops->release(t->backend->impl, t->staged_kind, t->staged[b].status);
+    ops->release(t->backend->impl, t->staged_kind, t->staged[b].counters);
+    ops->release(t->backend->impl, t->staged_kind, t->staged[b].inputs);
   }
   free(t->reorder);
   memset(t, 0, sizeof *t);
@@ -57,6 +73,7 @@ void cubie_transfer_free(cubie_transfer *t) {
 int cubie_transfer_fill_inputs(cubie_transfer *t, long long start, long long n) {
   const cubie_job *job = t->job;
   const cubie_input_arrays *in = &t->arrays->inputs;
+  if (in->grid_table) return CUBIE_OK; /* the kernel decodes its runs itself */
   cubie_grid_block block = {.initial_values = in->initial_values.host->data,
                             .parameters = in->parameters.host->data,
                             .f32 = job->plan->precision == CUBIE_FLOAT32,
@@ -75,12 +92,20 @@ int cubie_transfer_fill_inputs(cubie_transfer *t, long long start, long long n) 
   return CUBIE_OK;
 }
 
-void cubie_transfer_piece_args(const cubie_transfer *t, cubie_chunk_args *args, long long n) {
+void cubie_transfer_piece_args(const cubie_transfer *t, cubie_chunk_args *args, long long start,
+                               long long n) {
   const cubie_chunk_arrays *a = t->arrays;
   *args = t->job->plan->args;
   args->n_runs = n;
-  args->initial_values = a->inputs.initial_values.device->data;
-  args->parameters = a->inputs.parameters.device->data;
+  if (a->inputs.grid_table) {
+    args->grid.first_run = start;
+    args->grid.table = (const double *)a->inputs.grid_table->data;
+    args->swept = (double *)a->records.swept_inputs->data;
+    args->swept_axis_stride = n;
+  } else {
+    args->initial_values = a->inputs.initial_values.device->data;
+    args->parameters = a->inputs.parameters.device->data;
+  }
   args->in_run_stride = 1;
   args->in_var_stride = n;
   args->status = a->records.status->data;
@@ -108,29 +133,46 @@ void cubie_transfer_item_args(const cubie_transfer *t, cubie_chunk_args *args,
                       &args->sum_run_stride, &args->sum_time_stride);
 }
 
+/* One block of an item's results (saves or summaries: `outer` × e->n runs ×
+ * n_time) from the device into `mirror`'s host side in the file's layout:
+ * reordered on the device into `file_layout` and copied with one
+ * contiguous copy, or (no device reorder) copied and reordered here. A
+ * block with one run or one time point is in the file's layout already. */
+static int block_to_host(cubie_transfer *t, const cubie_mirrored_array *mirror,
+                         const cubie_managed_array *file_layout, long long outer,
+                         long long n_time, long long n_runs) {
+  const cubie_backend_ops *ops = t->backend->ops;
+  void *impl = t->backend->impl;
+  size_t es = t->job->plan->real_size;
+  size_t bytes = (size_t)(outer * n_runs * n_time) * es;
+  void *host = mirror->host->data;
+  const void *device = mirror->device->data;
+  bool reorder = ops->run_fastest && n_time > 1 && n_runs > 1;
+  if (reorder && file_layout) {
+    CUBIE_CALL(ops->reorder_async(impl, file_layout->data, device, outer, n_time, n_runs, es));
+    return ops->copy_to_host_async(impl, host, file_layout->data, bytes);
+  }
+  if (!reorder) return ops->copy_to_host_async(impl, host, device, bytes);
+  CUBIE_CALL(ops->copy_to_host_async(impl, t->reorder, device, bytes));
+  CUBIE_CALL(ops->synchronize_copies(impl));
+  cubie_transpose(host, t->reorder, outer, n_time, n_runs, es);
+  return CUBIE_OK;
+}
+
 int cubie_transfer_results_to_host(cubie_transfer *t, const cubie_item_extent *e) {
   const cubie_plan *p = t->job->plan;
   const cubie_backend_ops *ops = t->backend->ops;
-  void *impl = t->backend->impl;
   /* The kernel wrote the file's layout straight into host memory. */
   if (ops->host_is_device && !ops->run_fastest) return CUBIE_OK;
   double t0 = cubie_timing_now();
-  size_t es = p->real_size;
-  struct {
-    const cubie_mirrored_array *a;
-    long long outer, n_time;
-  } parts[2] = {{&t->arrays->outputs.saves[e->buffer], p->n_outputs, e->k1 - e->k0},
-                {&t->arrays->summaries.summaries[e->buffer], (long long)p->n_outputs * p->n_summary_values,
-                 e->s1 - e->s0}};
-  for (int k = 0; k < 2; k++) {
-    if (k == 1 && e->s1 <= e->s0) break;
-    size_t bytes = (size_t)(parts[k].outer * e->n * parts[k].n_time) * es;
-    void *host = parts[k].a->host->data;
-    void *dst = ops->run_fastest ? t->reorder : host;
-    CUBIE_CALL(ops->copy_to_host_async(impl, dst, parts[k].a->device->data, bytes));
-    CUBIE_CALL(ops->synchronize_copies(impl));
-    if (ops->run_fastest) cubie_transpose(host, t->reorder, parts[k].outer, parts[k].n_time, e->n, es);
-  }
+  const cubie_chunk_arrays *a = t->arrays;
+  CUBIE_CALL(block_to_host(t, &a->outputs.saves[e->buffer], a->outputs.file_layout, p->n_outputs,
+                           e->k1 - e->k0, e->n));
+  if (e->s1 > e->s0)
+    CUBIE_CALL(block_to_host(t, &a->summaries.summaries[e->buffer], a->summaries.file_layout,
+                             (long long)p->n_outputs * p->n_summary_values, e->s1 - e->s0, e->n));
+  /* Both blocks' copies were queued before waiting for either. */
+  CUBIE_CALL(ops->synchronize_copies(t->backend->impl));
   *t->seconds += cubie_timing_now() - t0;
   return CUBIE_OK;
 }
@@ -152,8 +194,14 @@ int cubie_transfer_records_to_host(cubie_transfer *t, const cubie_item_extent *e
     CUBIE_CALL(ops->copy_to_host(impl, s->status, rec->status->data, status_bytes));
     CUBIE_CALL(ops->copy_to_host(impl, s->counters, rec->counters->data, counter_bytes));
   }
+  /* The swept values: written by the kernel when it decoded its inputs
+   * (device memory), else by the host when it decoded them. */
+  size_t swept_bytes = n * (size_t)t->job->plan->n_inputs * sizeof *s->inputs;
+  if (t->arrays->inputs.grid_table && !ops->host_is_device)
+    CUBIE_CALL(ops->copy_to_host(impl, s->inputs, rec->swept_inputs->data, swept_bytes));
+  else
+    memcpy(s->inputs, rec->swept_inputs->data, swept_bytes);
   *t->seconds += cubie_timing_now() - t0;
-  memcpy(s->inputs, rec->swept_inputs->data, n * (size_t)n_inputs_of(t) * sizeof *s->inputs);
   for (size_t r = 0; r < n; r++)
     if (s->status[r] & CUBIE_RUN_FAILURE_MASK) (*failed)++;
   return CUBIE_OK;

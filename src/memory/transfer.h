@@ -2,19 +2,23 @@
  * and the file's layout: the seam the run loop calls for everything that is
  * not launching a kernel or writing the file.
  *
- *   fill_inputs       a piece's inputs: decode the grid into the host-side
- *                     input arrays, copy them to the device;
+ *   fill_inputs       a piece's inputs: nothing when the kernel decodes its
+ *                     runs from the grid's table (copied to the device once,
+ *                     at create); else decode the grid into the host-side
+ *                     input arrays and copy them to the device;
  *   piece/item_args   the kernel's pointers and strides for a piece and one
  *                     of its windows;
- *   results_to_host   an item's saves and summaries, copied back and
- *                     reordered into the file's layout;
+ *   results_to_host   an item's saves and summaries in the file's layout:
+ *                     reordered on the device (backend reorder_async) and
+ *                     copied with one contiguous copy per block into the
+ *                     pinned host mirrors, on the copy stream, while the
+ *                     next item's kernel runs; where a device cannot
+ *                     reorder, copied back and reordered by the host;
  *   records_to_host   a piece's status, counters and swept values, staged
  *                     per buffer set for the writer;
  *   host_results      what the writer writes for a buffer set.
  *
- * Today decoding and reordering run on the host, through a pageable
- * reorder buffer; issue 10 moves them onto the device and makes the copies
- * pinned and overlapped — behind these same calls. The copy of a piece's
+ * The copy of a piece's
  * inputs happens before its first launch, so inputs may be refilled as soon
  * as every kernel reading them has finished. It never writes the file,
  * never calls MPI and never decides chunking (that is chunk_arrays.h's).
@@ -49,7 +53,8 @@ typedef struct cubie_transfer {
   cubie_chunk_arrays *arrays;
   double *seconds;       /* where host <-> device copy and reorder time is added */
   bool to_host;          /* results come back (false: calibration, inputs only) */
-  void *reorder;         /* run-fastest devices: one chunk in the device's layout */
+  void *reorder;         /* run-fastest devices without a device reorder: one chunk */
+  cubie_memory_kind staged_kind; /* pinned where device memory is not host memory */
   cubie_staged_records staged[CUBIE_MAX_BUFFER_SETS];
 } cubie_transfer;
 
@@ -63,9 +68,11 @@ void cubie_transfer_free(cubie_transfer *t);
 /* Decode runs [start, start + n) into the input arrays and copy them to
  * the device. Every kernel that read the previous inputs has finished. */
 int cubie_transfer_fill_inputs(cubie_transfer *t, long long start, long long n);
-/* The kernel arguments of a piece of n runs: the plan's scalars, inputs,
- * records and persisted state with their strides. */
-void cubie_transfer_piece_args(const cubie_transfer *t, cubie_chunk_args *args, long long n);
+/* The kernel arguments of a piece of n runs starting at grid run `start`:
+ * the plan's scalars, the grid description or per-run inputs, records and
+ * persisted state with their strides. */
+void cubie_transfer_piece_args(const cubie_transfer *t, cubie_chunk_args *args, long long start,
+                               long long n);
 /* Point `args` at item `e`'s window and output buffer set, with strides. */
 void cubie_transfer_item_args(const cubie_transfer *t, cubie_chunk_args *args,
                               const cubie_item_extent *e);

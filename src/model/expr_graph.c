@@ -15,6 +15,8 @@ static const cubie_expr_op_info op_table[CUBIE_EXPR_N_OPS] = {
     [CUBIE_EXPR_PARAMETER] = {"parameter", 0, NULL},
     [CUBIE_EXPR_TIME] = {"t", 0, NULL},
     [CUBIE_EXPR_OBSERVABLE] = {"observable", 0, NULL},
+    [CUBIE_EXPR_DERIVATIVE] = {"derivative", 0, NULL},
+    [CUBIE_EXPR_DIRECTION] = {"v", 0, NULL},
     [CUBIE_EXPR_NEG] = {"neg", 1, NULL},
     [CUBIE_EXPR_ADD] = {"+", 2, NULL},
     [CUBIE_EXPR_SUB] = {"-", 2, NULL},
@@ -56,7 +58,7 @@ static const cubie_expr_op_info op_table[CUBIE_EXPR_N_OPS] = {
 
 const cubie_expr_op_info *cubie_expr_op_get_info(cubie_expr_op op) { return &op_table[op]; }
 
-int cubie_expr_op_is_leaf(cubie_expr_op op) { return op <= CUBIE_EXPR_OBSERVABLE; }
+int cubie_expr_op_is_leaf(cubie_expr_op op) { return op <= CUBIE_EXPR_DIRECTION; }
 
 /* Operand order does not change the IEEE result of these. */
 static int op_is_commutative(cubie_expr_op op) {

@@ -17,13 +17,14 @@
  * anything but CUBIE_ERR_MEMORY; the caller decides what is an error (for
  * example division by a literal zero) before asking for the node.
  *
- * Symbolic differentiation (for the stiff solvers' Jacobians) plugs in as a
- * function d(node, wrt) over this graph: visit the nodes reachable from a
- * root in ascending index order, build each derivative from the
- * derivatives of its children with cubie_expr_graph_apply (one rule per op,
- * e.g. d(sin u) = cos(u) * du), memoised per node id. Because the rules go
- * through the same interning, derivative expressions share nodes with the
- * function itself and with each other; literal 0/1 folding keeps them small.
+ * Symbolic differentiation (expr_derivative.h, for the stiff solvers'
+ * Jacobians) is a function d(node, wrt) over this graph: it visits the
+ * nodes reachable from a root in ascending index order and builds each
+ * derivative from the derivatives of its children with
+ * cubie_expr_graph_apply (one rule per op, e.g. d(sin u) = cos(u) * du),
+ * memoised per node id. Because the rules go through the same interning,
+ * derivative expressions share nodes with the function itself and with each
+ * other; literal 0/1 folding keeps them small.
  */
 #ifndef CUBIE_EXPR_GRAPH_H
 #define CUBIE_EXPR_GRAPH_H
@@ -37,6 +38,8 @@ typedef enum cubie_expr_op {
   CUBIE_EXPR_PARAMETER, /* index: parameter */
   CUBIE_EXPR_TIME,
   CUBIE_EXPR_OBSERVABLE, /* index: observable; only while parsing, before substitution */
+  CUBIE_EXPR_DERIVATIVE, /* index: state whose derivative `dNAME` is used; only while parsing */
+  CUBIE_EXPR_DIRECTION,  /* index: component of the vector v of J·v (derivatives only) */
   /* Arithmetic. */
   CUBIE_EXPR_NEG,
   CUBIE_EXPR_ADD,
@@ -111,7 +114,8 @@ void cubie_expr_graph_destroy(cubie_expr_graph **g);
 
 /* The node for a literal value (interned by bit pattern). */
 int cubie_expr_graph_literal(cubie_expr_graph *g, double value, int *id);
-/* The node for a leaf: STATE / PARAMETER / OBSERVABLE with its index, or TIME. */
+/* The node for a leaf: STATE / PARAMETER / OBSERVABLE / DERIVATIVE / DIRECTION
+ * with its index, or TIME. */
 int cubie_expr_graph_leaf(cubie_expr_graph *g, cubie_expr_op op, int index, int *id);
 /* The node for `op` applied to children[0 .. arity-1]: canonicalised,
  * folded when every operand is a literal and the result is finite (a SELECT

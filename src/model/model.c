@@ -203,6 +203,7 @@ void cubie_model_destroy(cubie_model **model) {
   free(m->owned_strings);
   cubie_symtab_free(&m->table);
   cubie_model_parse_free(&m->parse);
+  cubie_model_derivatives_free(&m->derivatives);
   cubie_expr_graph_destroy(&m->graph);
   free(m->derivative);
   free(m->observable);

@@ -76,6 +76,9 @@ int cubie_model_select_outputs(const cubie_model *m, const cubie_config *cfg,
 int cubie_model_generate(const cubie_model *m, const cubie_model_output *outputs, int n_outputs,
                          cubie_strbuf *src);
 
+/* The derivative functions an implicit method needs are appended by
+ * cubie_model_generate_jacobian (model_jacobian.h) after this text. */
+
 /* Floating-point operations in one right-hand-side evaluation (for the
  * benchmark's floor estimate; a transcendental function counts as 1). */
 long cubie_model_rhs_flops(const cubie_model *m);

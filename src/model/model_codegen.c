@@ -15,21 +15,13 @@
 #include <string.h>
 
 #include "util/error.h"
+#include "model/model_emit.h"
 #include "model/model_internal.h"
 #include "util/strbuf.h"
 
 #define EMIT_MAX_DEPTH 24
 
-typedef struct emitter {
-  const cubie_model *m;
-  const cubie_expr_graph *g;
-  char *reachable;    /* per node */
-  int *uses;          /* per node: how often the printed text names it */
-  int *temp;          /* per node: temporary number, or -1 */
-  int *depth;         /* per node: nesting of its inlined text */
-  int *observable_of; /* per node: the observable whose value it is, or -1 */
-  cubie_strbuf *out;
-} emitter;
+typedef cubie_model_emitter emitter; /* model_emit.h */
 
 /* x^e with a literal e: how the power is printed. */
 typedef enum power_form {
@@ -257,8 +249,11 @@ static int print_definition(emitter *E, int id) {
     case CUBIE_EXPR_STATE: return cubie_strbuf_printf(out, "y[%d]", n->index);
     case CUBIE_EXPR_PARAMETER: return cubie_strbuf_printf(out, "p[%d]", n->index);
     case CUBIE_EXPR_TIME: return cubie_strbuf_append(out, "(cubie_real)t");
+    case CUBIE_EXPR_DIRECTION: return cubie_strbuf_printf(out, "v[%d]", n->index);
     case CUBIE_EXPR_OBSERVABLE:
-      return CUBIE_RAISE(CUBIE_ERR_INTERNAL, "observable leaf left in the final graph");
+    case CUBIE_EXPR_DERIVATIVE:
+      return CUBIE_RAISE(CUBIE_ERR_INTERNAL, "%s leaf left in the final graph",
+                         cubie_expr_op_get_info(n->op)->name);
     case CUBIE_EXPR_NEG:
       CUBIE_CALL(cubie_strbuf_append(out, "(-"));
       CUBIE_CALL(print_expr(E, n->child[0]));
@@ -335,17 +330,41 @@ static int print_temporaries(emitter *E) {
   return CUBIE_OK;
 }
 
-static const char *const signature_head =
+/* ---- the printer for the other generators (model_emit.h) -------------- */
+
+const char *const cubie_model_signature_head =
     "(double t, const cubie_real *CUBIE_RESTRICT y, const cubie_real *CUBIE_RESTRICT p,\n"
     "    cubie_real *CUBIE_RESTRICT ";
+
+int cubie_model_emitter_init(emitter *E, const cubie_model *m, cubie_strbuf *out) {
+  return emitter_init(E, m, out);
+}
+void cubie_model_emitter_free(emitter *E) { emitter_free(E); }
+void cubie_model_emitter_plan(emitter *E, const int *roots, int n_roots) {
+  plan(E, roots, n_roots);
+}
+int cubie_model_emit_temporaries(emitter *E) { return print_temporaries(E); }
+int cubie_model_emit_expr(emitter *E, int id) { return print_expr(E, id); }
+int cubie_model_emit_comment_name(cubie_strbuf *out, const char *prefix, const char *name) {
+  return print_comment_name(out, prefix, name);
+}
+
+void cubie_model_emitter_count(const emitter *E, int *expressions, int *temporaries) {
+  *expressions = *temporaries = 0;
+  for (int id = 0; id < E->g->n_nodes; id++) {
+    if (!E->reachable[id] || cubie_expr_op_is_leaf(E->g->nodes[id].op)) continue;
+    ++*expressions;
+    if (E->temp[id] >= 0) ++*temporaries;
+  }
+}
 
 static int emit_rhs(emitter *E) {
   const cubie_model *m = E->m;
   int n_states = m->n_symbols[CUBIE_SYMBOL_STATE];
   cubie_strbuf *out = E->out;
   plan(E, m->derivative, n_states);
-  CUBIE_CALL(
-      cubie_strbuf_printf(out, "CUBIE_DEVICE void cubie_model_rhs%sdydt) {\n", signature_head));
+  CUBIE_CALL(cubie_strbuf_printf(out, "CUBIE_DEVICE void cubie_model_rhs%sdydt) {\n",
+                                 cubie_model_signature_head));
   CUBIE_CALL(cubie_strbuf_append(out, "  (void)t;\n  (void)y;\n  (void)p;\n"));
   CUBIE_CALL(print_temporaries(E));
   for (int s = 0; s < n_states; s++) {
@@ -369,8 +388,8 @@ static int emit_outputs(emitter *E, const cubie_model_output *outputs, int n_out
       roots[n_roots++] = m->observable[outputs[k].index];
   plan(E, roots, n_roots);
   free(roots);
-  CUBIE_CALL(
-      cubie_strbuf_printf(out, "CUBIE_DEVICE void cubie_model_outputs%sout) {\n", signature_head));
+  CUBIE_CALL(cubie_strbuf_printf(out, "CUBIE_DEVICE void cubie_model_outputs%sout) {\n",
+                                 cubie_model_signature_head));
   CUBIE_CALL(cubie_strbuf_append(out, "  (void)t;\n  (void)y;\n  (void)p;\n  (void)out;\n"));
   CUBIE_CALL(print_temporaries(E));
   for (int k = 0; k < n_outputs; k++) {

@@ -253,25 +253,33 @@ static int unknown_symbol(const parser *P, const cubie_token *tok) {
   snprintf(word, sizeof word, "%.*s", tok->length > 100 ? 100 : tok->length, tok->text);
   if (find_function(tok))
     return parse_error(P, tok, "'%s' is a function: call it as %s(...)", word, word);
-  if (word[0] == 'd') {
-    const cubie_symtab_entry *e = cubie_symtab_find(P->symbols, word + 1);
-    if (e && e->kind == CUBIE_SYMBOL_STATE)
-      return parse_error(P, tok,
-                         "'%s' (the derivative of state '%s') cannot be used in expressions; "
-                         "define an observable with its expression and use that",
-                         word, word + 1);
-  }
   const char *hint = cubie_symtab_suggest(P->symbols, word);
   if (hint) return parse_error(P, tok, "unknown symbol '%s' (did you mean '%s'?)", word, hint);
   return parse_error(
       P, tok, "unknown symbol '%s' (not a state, parameter, constant, observable or 't')", word);
 }
 
+/* `dNAME` for a state NAME (and no declared symbol of that name): the
+ * state's derivative, substituted once every definition is known
+ * (model_resolve.c), as HIRES and E5 write `dy8 = -dy7`. */
+static const cubie_symtab_entry *derivative_reference(const parser *P, const cubie_token *tok) {
+  if (tok->length < 2 || tok->text[0] != 'd') return NULL;
+  const cubie_symtab_entry *e =
+      cubie_symtab_find_n(P->symbols, tok->text + 1, (size_t)tok->length - 1);
+  return e && e->kind == CUBIE_SYMBOL_STATE ? e : NULL;
+}
+
 static int parse_symbol(parser *P, int *id) {
   const cubie_token *tok = peek(P);
   const cubie_symtab_entry *e = cubie_symtab_find_n(P->symbols, tok->text, (size_t)tok->length);
-  if (!e) return unknown_symbol(P, tok);
   cubie_expr_graph *g = P->out->graph;
+  if (!e) {
+    const cubie_symtab_entry *state = derivative_reference(P, tok);
+    if (!state) return unknown_symbol(P, tok);
+    CUBIE_CALL(cubie_expr_graph_leaf(g, CUBIE_EXPR_DERIVATIVE, state->index, id));
+    P->pos++;
+    return mark_new_nodes(P, tok);
+  }
   switch (e->kind) {
     case CUBIE_SYMBOL_STATE:
       CUBIE_CALL(cubie_expr_graph_leaf(g, CUBIE_EXPR_STATE, e->index, id));

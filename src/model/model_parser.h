@@ -3,9 +3,10 @@
  * Reads cfg->model.equations statement by statement (`dNAME = expr` for a
  * state's derivative, `NAME = expr` for an observable) into one interned
  * expression graph, in which a reference to an observable is still an
- * CUBIE_EXPR_OBSERVABLE leaf: observables may be used before the line that
- * defines them, so they are substituted afterwards (model.c), once the
- * order is known to be acyclic. Constants become literals here.
+ * CUBIE_EXPR_OBSERVABLE leaf and a reference `dNAME` to a state's derivative
+ * a CUBIE_EXPR_DERIVATIVE leaf: both may be used before the line that
+ * defines them, so they are substituted afterwards (model_resolve.c), once
+ * the order is known to be acyclic. Constants become literals here.
  *
  * It reports, in line order and with the deck position of the offending
  * token, every error a single statement can show: syntax, unknown symbols

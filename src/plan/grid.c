@@ -9,24 +9,30 @@
 
 #define GRID_MAX_RUNS (1ll << 62)
 
+/* Tabulated logspace values (8 bytes each) the grid may hold in all; a
+ * longer logspace is computed per run on the host (and its grid decoded by
+ * the host, not the kernel). */
+#define GRID_TABLE_MAX (1ll << 22)
+
 typedef struct grid_axis {
   cubie_symbol_kind kind; /* STATE or PARAMETER */
   int index;
   char *name;
-  cubie_sweep_kind sweep;
-  double *values;     /* CUBIE_SWEEP_VALUES */
-  double start, stop; /* LINSPACE / LOGSPACE */
-  long long n;
-  long long stride; /* combinatorial: runs between consecutive values */
 } grid_axis;
 
 struct cubie_grid {
   cubie_grid_kind kind;
   long long total_runs;
   grid_axis *axes;
+  cubie_grid_axis_desc *design; /* what kernels/grid_decode.h decodes, one per axis */
   int n_axes;
-  double *defaults; /* n_states initial values, then n_parameters parameter values */
+  /* Defaults (n_states initial values, then n_parameters parameter values),
+   * then the TABLE axes' values. */
+  double *table;
+  long long table_len;
+  double *defaults; /* the deck's values, copied to the head of the table */
   int n_states, n_parameters;
+  bool in_kernel; /* a kernel can decode it (cubie_grid_kernel_desc) */
 };
 
 static const char *sweep_kind_name(cubie_sweep_kind kind) {
@@ -95,6 +101,45 @@ static int check_values(const cubie_config *cfg, const cubie_sweep *s) {
   return CUBIE_OK;
 }
 
+/* The table: defaults, then each values list, then each logspace short
+ * enough to tabulate (its values computed here once, by the decoder itself,
+ * so an entry is exactly what the host would compute per run). */
+static int build_table(cubie_grid *g, const cubie_config *cfg) {
+  long long len = g->n_states + g->n_parameters, logspace = 0;
+  for (int a = 0; a < g->n_axes; a++) {
+    cubie_grid_axis_desc *d = &g->design[a];
+    bool tabulate = d->kind == CUBIE_DESIGN_LOGSPACE && logspace + d->n <= GRID_TABLE_MAX;
+    if (tabulate) logspace += d->n;
+    if (tabulate || d->kind == CUBIE_DESIGN_TABLE) len += d->n;
+    d->offset = d->kind == CUBIE_DESIGN_LOGSPACE && !tabulate ? -1 : 0;
+  }
+  g->table = malloc((size_t)len * sizeof *g->table);
+  CUBIE_CHECK(g->table, CUBIE_ERR_MEMORY, "out of memory for the batch grid's %lld values", len);
+  memcpy(g->table, g->defaults, (size_t)(g->n_states + g->n_parameters) * sizeof *g->table);
+  long long at = g->n_states + g->n_parameters;
+  bool all_tabulated = true;
+  for (int a = 0; a < g->n_axes; a++) {
+    cubie_grid_axis_desc *d = &g->design[a];
+    if (d->offset < 0) { /* a logspace too long to tabulate: the host computes it per run */
+      all_tabulated = false;
+      continue;
+    }
+    if (d->kind == CUBIE_DESIGN_LOGSPACE) {
+      for (long long i = 0; i < d->n; i++) g->table[at + i] = cubie_grid_axis_point(d, g->table, i);
+      d->kind = CUBIE_DESIGN_TABLE;
+    } else if (d->kind == CUBIE_DESIGN_TABLE) {
+      memcpy(g->table + at, cfg->batch.sweeps[a].values, (size_t)d->n * sizeof *g->table);
+    } else {
+      continue;
+    }
+    d->offset = at;
+    at += d->n;
+  }
+  g->table_len = at;
+  g->in_kernel = all_tabulated && g->n_axes <= CUBIE_GRID_MAX_AXES;
+  return CUBIE_OK;
+}
+
 static int build_axes(cubie_grid *g, const cubie_config *cfg, const cubie_model *model) {
   const cubie_batch_config *b = &cfg->batch;
   for (int a = 0; a < b->n_sweeps; a++) {
@@ -117,39 +162,37 @@ static int build_axes(cubie_grid *g, const cubie_config *cfg, const cubie_model 
     axis->name = malloc(len);
     CUBIE_CHECK(axis->name, CUBIE_ERR_MEMORY, "out of memory building the batch grid");
     memcpy(axis->name, s->name, len);
-    axis->sweep = s->kind;
-    axis->n = s->n;
-    axis->start = s->start;
-    axis->stop = s->stop;
-    if (s->kind == CUBIE_SWEEP_VALUES) {
-      axis->values = malloc((size_t)s->n * sizeof *axis->values);
-      CUBIE_CHECK(axis->values, CUBIE_ERR_MEMORY, "out of memory for the %lld values of sweep '%s'",
-                  s->n, s->name);
-      memcpy(axis->values, s->values, (size_t)s->n * sizeof *axis->values);
-    }
+    cubie_grid_axis_desc *d = &g->design[a];
+    d->target = axis->kind == CUBIE_SYMBOL_STATE ? axis->index : g->n_states + axis->index;
+    d->n = s->n;
+    d->start = s->start;
+    d->stop = s->stop;
+    d->kind = s->kind == CUBIE_SWEEP_LINSPACE   ? CUBIE_DESIGN_LINSPACE
+              : s->kind == CUBIE_SWEEP_LOGSPACE ? CUBIE_DESIGN_LOGSPACE
+                                                : CUBIE_DESIGN_TABLE;
   }
   /* Strides and the total, last axis fastest; the product is checked
    * before it is formed, so it cannot overflow. */
   long long total = 1;
   if (g->kind == CUBIE_GRID_VERBATIM) {
-    total = b->n_sweeps > 0 ? g->axes[0].n : 1;
-    for (int a = 0; a < g->n_axes; a++) g->axes[a].stride = 1;
+    total = b->n_sweeps > 0 ? g->design[0].n : 1;
+    for (int a = 0; a < g->n_axes; a++) g->design[a].stride = 1;
   } else {
     for (int a = g->n_axes - 1; a >= 0; a--) {
-      g->axes[a].stride = total;
-      if (g->axes[a].n > GRID_MAX_RUNS / total)
+      g->design[a].stride = total;
+      if (g->design[a].n > GRID_MAX_RUNS / total)
         return cubie_config_error_at(cfg, b->sweeps[a].mark,
                                      "the batch grid has too many runs: the sweeps multiply to "
                                      "more than 2^62 (%lld); reduce the number of values",
                                      GRID_MAX_RUNS);
-      total *= g->axes[a].n;
+      total *= g->design[a].n;
     }
   }
   if (total > GRID_MAX_RUNS)
     return cubie_config_error_at(cfg, b->sweeps[0].mark,
                                  "the batch grid has too many runs (more than 2^62)");
   g->total_runs = total;
-  return CUBIE_OK;
+  return build_table(g, cfg);
 }
 
 int cubie_grid_create(const cubie_config *cfg, const cubie_model *model, cubie_grid **out) {
@@ -161,9 +204,10 @@ int cubie_grid_create(const cubie_config *cfg, const cubie_model *model, cubie_g
   g->n_states = cubie_model_n_states(model);
   g->n_parameters = cubie_model_n_parameters(model);
   g->axes = calloc((size_t)(g->n_axes > 0 ? g->n_axes : 1), sizeof *g->axes);
+  g->design = calloc((size_t)(g->n_axes > 0 ? g->n_axes : 1), sizeof *g->design);
   g->defaults = malloc((size_t)(g->n_states + g->n_parameters + 1) * sizeof *g->defaults);
   int rc = CUBIE_OK;
-  if (!g->axes || !g->defaults)
+  if (!g->axes || !g->design || !g->defaults)
     rc = CUBIE_RAISE(CUBIE_ERR_MEMORY, "out of memory building the batch grid");
   for (int i = 0; !rc && i < g->n_states; i++)
     g->defaults[i] = cubie_model_default_value(model, CUBIE_SYMBOL_STATE, i);
@@ -181,11 +225,10 @@ int cubie_grid_create(const cubie_config *cfg, const cubie_model *model, cubie_g
 void cubie_grid_destroy(cubie_grid **grid) {
   if (!grid || !*grid) return;
   cubie_grid *g = *grid;
-  for (int a = 0; g->axes && a < g->n_axes; a++) {
-    free(g->axes[a].name);
-    free(g->axes[a].values);
-  }
+  for (int a = 0; g->axes && a < g->n_axes; a++) free(g->axes[a].name);
   free(g->axes);
+  free(g->design);
+  free(g->table);
   free(g->defaults);
   free(g);
   *grid = NULL;
@@ -196,26 +239,20 @@ int cubie_grid_n_axes(const cubie_grid *g) { return g->n_axes; }
 cubie_symbol_kind cubie_grid_axis_kind(const cubie_grid *g, int axis) { return g->axes[axis].kind; }
 int cubie_grid_axis_index(const cubie_grid *g, int axis) { return g->axes[axis].index; }
 const char *cubie_grid_axis_name(const cubie_grid *g, int axis) { return g->axes[axis].name; }
-long long cubie_grid_axis_length(const cubie_grid *g, int axis) { return g->axes[axis].n; }
+long long cubie_grid_axis_length(const cubie_grid *g, int axis) { return g->design[axis].n; }
+bool cubie_grid_in_kernel(const cubie_grid *g) { return g->in_kernel; }
+const double *cubie_grid_table(const cubie_grid *g) { return g->table; }
+long long cubie_grid_table_length(const cubie_grid *g) { return g->table_len; }
 
-/* Value i of an axis: linspace and logspace hit both endpoints exactly. */
-static double axis_point(const grid_axis *a, long long i) {
-  if (a->sweep == CUBIE_SWEEP_VALUES) return a->values[i];
-  if (a->n == 1 || i == 0) return a->start;
-  if (i == a->n - 1) return a->stop;
-  double steps = (double)(a->n - 1);
-  if (a->sweep == CUBIE_SWEEP_LINSPACE) return a->start + (a->stop - a->start) * (double)i / steps;
-  double log_start = log(a->start), log_stop = log(a->stop);
-  return exp(log_start + (log_stop - log_start) * (double)i / steps);
+void cubie_grid_kernel_desc(const cubie_grid *g, cubie_grid_desc *out) {
+  memset(out, 0, sizeof *out);
+  out->n_inputs = g->n_states + g->n_parameters;
+  out->n_axes = g->in_kernel ? g->n_axes : -1;
+  for (int a = 0; a < g->n_axes && a < CUBIE_GRID_MAX_AXES; a++) out->axes[a] = g->design[a];
 }
 
 double cubie_grid_axis_value(const cubie_grid *g, int axis, long long run) {
-  const grid_axis *a = &g->axes[axis];
-  /* Unsigned arithmetic keeps the index in range even for a run outside
-   * [0, total_runs), which callers must not pass. */
-  unsigned long long i =
-      (unsigned long long)run / (unsigned long long)a->stride % (unsigned long long)a->n;
-  return axis_point(a, (long long)i);
+  return cubie_grid_axis_run_value(&g->design[axis], g->table, run);
 }
 
 /* Value v at row `row`, run r of [variable][run] rows of n runs. */
@@ -226,25 +263,25 @@ static void put_input(void *rows, bool f32, long long row, long long n, long lon
 
 void cubie_grid_decode(const cubie_grid *g, long long start, long long n,
                        const cubie_grid_block *out) {
-  for (int k = 0; k < 2; k++) {
-    cubie_symbol_kind kind = k == 0 ? CUBIE_SYMBOL_STATE : CUBIE_SYMBOL_PARAMETER;
-    void *rows = k == 0 ? out->initial_values : out->parameters;
-    int n_rows = k == 0 ? g->n_states : g->n_parameters;
-    const double *defaults = k == 0 ? g->defaults : g->defaults + g->n_states;
-    for (int i = 0; i < n_rows; i++) {
-      int axis = -1;
-      for (int a = 0; a < g->n_axes; a++)
-        if (g->axes[a].kind == kind && g->axes[a].index == i) axis = a;
-      if (axis < 0) {
-        for (long long r = 0; r < n; r++) put_input(rows, out->f32, i, n, r, defaults[i]);
-        continue;
-      }
-      double *swept = out->swept ? out->swept + (long long)axis * n : NULL;
-      for (long long r = 0; r < n; r++) {
-        double v = cubie_grid_axis_value(g, axis, start + r);
-        put_input(rows, out->f32, i, n, r, v);
-        if (swept) swept[r] = v;
-      }
+  /* Row by row what cubie_grid_input gives one (input, run) at a time in a
+   * kernel: the input's axis decoded per run, or its default. */
+  for (int input = 0; input < g->n_states + g->n_parameters; input++) {
+    bool state = input < g->n_states;
+    void *rows = state ? out->initial_values : out->parameters;
+    int row = state ? input : input - g->n_states;
+    int axis = -1;
+    for (int a = 0; a < g->n_axes; a++)
+      if (g->design[a].target == input) axis = a;
+    if (axis < 0) {
+      for (long long r = 0; r < n; r++) put_input(rows, out->f32, row, n, r, g->table[input]);
+      continue;
+    }
+    double *swept = out->swept ? out->swept + (long long)axis * n : NULL;
+    const cubie_grid_axis_desc *d = &g->design[axis];
+    for (long long r = 0; r < n; r++) {
+      double v = cubie_grid_axis_run_value(d, g->table, start + r);
+      put_input(rows, out->f32, row, n, r, v);
+      if (swept) swept[r] = v;
     }
   }
 }

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 
 #include "deck/config.h"
+#include "kernels/grid_decode.h"
 #include "model/model.h"
 
 typedef struct cubie_grid cubie_grid;
@@ -45,6 +46,18 @@ typedef struct cubie_grid_block {
   bool f32;             /* rows of float (else double) */
   double *swept;        /* n_axes rows, or NULL */
 } cubie_grid_block;
+
+/* Whether a kernel can decode this grid from cubie_grid_kernel_desc: at
+ * most CUBIE_GRID_MAX_AXES axes and every logspace tabulated. Otherwise the
+ * host decodes every chunk's inputs (cubie_grid_decode). */
+bool cubie_grid_in_kernel(const cubie_grid *g);
+/* The values a kernel's description indexes (defaults first); a kernel
+ * reads a copy in its own memory. */
+const double *cubie_grid_table(const cubie_grid *g);
+long long cubie_grid_table_length(const cubie_grid *g);
+/* The description a kernel decodes from (n_axes = -1 when it cannot); the
+ * caller sets first_run and table. */
+void cubie_grid_kernel_desc(const cubie_grid *g, cubie_grid_desc *out);
 
 /* Decode runs [start, start + n) (inside [0, total_runs)) into `out`, row
  * by row: a variable no axis sweeps is its deck default in every run; an

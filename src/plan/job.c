@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/model_jacobian.h"
 #include "util/error.h"
 
 /* The deck is loaded (job->cfg); apply the command-line settings and build
@@ -26,6 +27,9 @@ static int job_finish(cubie_job *job, const cubie_job_overrides *ov) {
   if (!rc) rc = cubie_model_create(job->cfg, &job->model);
   if (!rc) rc = cubie_grid_create(job->cfg, job->model, &job->grid);
   if (!rc) rc = cubie_plan_create(job->cfg, job->model, job->grid, &job->plan);
+  /* An implicit method needs the model's Jacobian: differentiating it here
+   * refuses a model whose Jacobian cannot be formed before anything runs. */
+  if (!rc && job->plan->algorithm->jacobian) rc = cubie_model_differentiate(job->model, job->cfg);
   return rc;
 }
 

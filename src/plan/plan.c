@@ -132,10 +132,12 @@ static int resolve_summaries(cubie_plan *p, const cubie_config *cfg) {
   return CUBIE_OK;
 }
 
-static void fill_args(cubie_plan *p, const cubie_config *cfg) {
+static void fill_args(cubie_plan *p, const cubie_config *cfg, const cubie_grid *grid) {
   const cubie_integrator_config *ic = &cfg->integrator;
   cubie_chunk_args *a = &p->args;
   memset(a, 0, sizeof *a);
+  cubie_grid_kernel_desc(grid, &a->grid);
+  p->grid_table_length = cubie_grid_table_length(grid);
   a->t0 = p->t0;
   a->t_save_start = p->t_save_start;
   a->save_every = p->save_every;
@@ -210,7 +212,7 @@ int cubie_plan_create(const cubie_config *cfg, const cubie_model *model, const c
     cubie_plan_destroy(&p);
     return rc;
   }
-  fill_args(p, cfg);
+  fill_args(p, cfg, grid);
   *out = p;
   return CUBIE_OK;
 }

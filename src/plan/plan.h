@@ -68,6 +68,11 @@ typedef struct cubie_plan {
   int *fixed_kinds;                        /* cubie_symbol_kind of each fixed input */
   int *fixed_indices;                      /* its index among the model's states or parameters */
 
+  /* Doubles of the grid's table (defaults, values lists, tabulated
+   * logspaces) a kernel decodes its inputs from when args.grid.n_axes >= 0;
+   * otherwise the host decodes every chunk's inputs. */
+  long long grid_table_length;
+
   /* Scalar kernel arguments (time grid, step control, summaries); the
    * runner copies this and fills in pointers, strides and windows. */
   cubie_chunk_args args;

@@ -63,6 +63,8 @@ int cubie_chunk_loop_prepare(cubie_chunk_loop *loop, bool allocate) {
   const cubie_backend_ops *ops = loop->backend->ops;
   cubie_array_layout layout = {.run_fastest = ops->run_fastest,
                                .host_mirrors = !ops->host_is_device,
+                               .device_reorder = ops->run_fastest && !ops->host_is_device &&
+                                                 ops->reorder_async != NULL,
                                .output_buffers = loop->pipelined ? 2 : 1,
                                .total_runs = most > 0 ? most : 1};
   size_t budget = loop->budget > 0 ? loop->budget : 1;

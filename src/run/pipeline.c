@@ -54,7 +54,7 @@ static bool run_piece(cubie_chunk_loop *loop, cubie_work_source *work, cubie_tra
   int n_buffers = loop->pipelined ? 2 : 1;
   long long n_windows = cubie_chunk_arrays_windows(&loop->arrays);
   cubie_chunk_args args;
-  cubie_transfer_piece_args(t, &args, piece->n);
+  cubie_transfer_piece_args(t, &args, piece->start, piece->n);
   double t0 = now(), transfer0 = loop->timing.transfer;
   /* Every kernel has finished (each is synchronized), so the inputs may
    * be replaced while the previous item still waits for its copy back. */
@@ -165,7 +165,7 @@ int cubie_chunk_loop_compute_only(cubie_chunk_loop *loop, long long v_start, lon
   long long n_windows = cubie_chunk_arrays_windows(&loop->arrays);
   for (long long i = 0; !rc && i < n; i++) {
     cubie_chunk_args args;
-    cubie_transfer_piece_args(&t, &args, pieces[i].n);
+    cubie_transfer_piece_args(&t, &args, pieces[i].start, pieces[i].n);
     rc = cubie_transfer_fill_inputs(&t, pieces[i].start, pieces[i].n);
     for (long long win = 0; !rc && win < n_windows; win++) {
       cubie_item_extent e;

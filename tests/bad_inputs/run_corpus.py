@@ -5,7 +5,9 @@ Usage: run_corpus.py CUBIE CORPUS_DIR WORK_DIR
 Each deck starts with `# expect: TEXT` and `# at: LINE:COL`. For `cubie check
 DECK` and `cubie run DECK -o FILE` it checks: exit status 2 (never a crash or
 a hang), stderr names DECK:LINE:COL and contains TEXT, and no output file
-exists that is marked complete. A few cases without a deck (a missing file,
+exists that is marked complete. Optional headers: `# check-args: ARGS` adds
+ARGS to the check command (e.g. `--show jacobian`), and `# commands: check`
+leaves out the run (for an error only that check option meets). A few cases without a deck (a missing file,
 a directory, bad command lines) are checked the same way.
 """
 import glob
@@ -26,6 +28,7 @@ def fail(deck, what):
 
 def header(path):
     expect = at = None
+    check_args, commands = [], ["check", "run"]
     with open(path, encoding="utf-8", errors="replace") as f:
         for line in f:
             if not line.startswith("#"):
@@ -36,7 +39,13 @@ def header(path):
             m = re.match(r"#\s*at:\s*(\d+):(\d+)", line)
             if m:
                 at = (int(m.group(1)), int(m.group(2)))
-    return expect, at
+            m = re.match(r"#\s*check-args:\s*(.*\S)", line)
+            if m:
+                check_args = m.group(1).split()
+            m = re.match(r"#\s*commands:\s*(.*\S)", line)
+            if m:
+                commands = m.group(1).split()
+    return expect, at, check_args, commands
 
 
 def run(cmd, timeout=60):
@@ -81,7 +90,7 @@ def main(cubie, corpus, work):
         fail("corpus", "only %d decks (at least 25 expected)" % len(decks))
     for deck in decks:
         name = os.path.basename(deck)
-        expect, at = header(deck)
+        expect, at, check_args, commands = header(deck)
         if not expect or not at:
             fail(name, "missing '# expect:' or '# at:' header")
             continue
@@ -89,8 +98,10 @@ def main(cubie, corpus, work):
         out_file = os.path.join(work, name + ".nc")
         if os.path.exists(out_file):
             os.remove(out_file)
-        check_case(cubie, name, [cubie, "check", deck], expect, prefix)
-        check_case(cubie, name, [cubie, "run", deck, "-o", out_file], expect, prefix, out_file)
+        if "check" in commands:
+            check_case(cubie, name, [cubie, "check", deck] + check_args, expect, prefix)
+        if "run" in commands:
+            check_case(cubie, name, [cubie, "run", deck, "-o", out_file], expect, prefix, out_file)
     # Cases the corpus cannot hold as files.
     missing = os.path.join(work, "no-such-deck.yaml")
     check_case(cubie, "missing file", [cubie, "run", missing], "cannot read", missing)
@@ -101,6 +112,11 @@ def main(cubie, corpus, work):
     check_case(cubie, "bad backend", [cubie, "check", decks[0] if decks else "x", "--backend", "fpga"],
                "unknown backend 'fpga'", "")
     check_case(cubie, "bad command", [cubie, "frobnicate"], "unknown command 'frobnicate'", "")
+    check_case(cubie, "bad --show", [cubie, "check", decks[0] if decks else "x", "--show", "lu"],
+               "--show: cannot show 'lu' (cubie check can show: jacobian)", "")
+    check_case(cubie, "--show with run", [cubie, "run", decks[0] if decks else "x", "--show",
+                                          "jacobian"], "option --show does not apply to 'cubie run'",
+               "")
     if FAILURES:
         print("%d failure(s) in %d decks" % (len(FAILURES), len(decks)), file=sys.stderr)
         sys.exit(1)

@@ -58,7 +58,7 @@ def main(cubie, inputs, work):
     expected = {
         "run": {"--output", "--set", "--backend", "--threads", "--force", "--resume",
                 "--sequential", "--quiet", "--timing", "--help"},
-        "check": {"--output", "--set", "--backend", "--sequential", "--help"},
+        "check": {"--output", "--set", "--backend", "--sequential", "--show", "--help"},
         "info": {"--help"},
     }
     for command, options in expected.items():
@@ -98,6 +98,7 @@ def main(cubie, inputs, work):
         ([cubie, "check", decay, "--force"], "does not apply to 'cubie check'"),
         ([cubie, "check", decay, "--resume"], "does not apply to 'cubie check'"),
         ([cubie, "check", decay, "--threads", "2"], "does not apply to 'cubie check'"),
+        ([cubie, "run", decay, "--show", "jacobian"], "does not apply to 'cubie run'"),
         ([cubie, "info", "--set", "a.b=1"], "does not apply to 'cubie info'"),
         ([cubie, "info", decay], "takes no deck"),
         ([cubie, "run", decay, "--frobnicate"], "unknown option '--frobnicate'"),

@@ -9,10 +9,25 @@
  * FAKE_CUDA_FILL=1 (a launch writes results derived from each run's inputs
  * through the argument block's pointers and strides, so a test can check
  * the host path's copies and reordering in the file; float64 decks only;
- * FAKE_N_OUTPUTS / FAKE_N_METRICS give the deck's counts).
+ * FAKE_N_OUTPUTS / FAKE_N_METRICS / FAKE_N_STATES give the deck's counts;
+ * inputs are decoded from the argument block's grid description with the
+ * kernels' own decoder, kernels/grid_decode.h, as a kernel does).
+ * FAKE_CUDA_CPU_KERNEL=path runs the real kernel instead: the CPU
+ * backend's compiled kernel of the same deck (a cpu-<key>.so of the JIT
+ * cache), called with the argument block the CUDA path built — its
+ * run-fastest strides, its grid description — on the stand-in "device"
+ * memory, so a file written through the whole CUDA host path can be
+ * compared with the CPU backend's byte for byte. A launch of
+ * cubie_cuda_reorder is carried out on the host from its arguments.
+ * FAKE_CUDA_LOG=path appends one line per stream operation (launches,
+ * copies with their stream and whether the host side is pinned, stream
+ * synchronizations), so a test can check the order of copies and launches.
  * fake_cuda_* functions let a test read what the backend did.
  */
+#include <dlfcn.h>
+#include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +47,14 @@ typedef size_t (*block_to_smem)(int);
 
 #define FAKE_SHARED_OPTIN 232448 /* an H100's opt-in shared memory per block */
 
-static int fake_context, fake_module, fake_function, fake_stream, fake_event;
+static int fake_context, fake_module, fake_function, fake_reorder, fake_streams[2], fake_event;
+static int streams_created;
+/* Pinned allocations, to tell a copy into pinned memory from one into pageable memory. */
+#define MAX_PINNED 256
+static struct {
+  char *p;
+  size_t n;
+} pinned[MAX_PINNED];
 static long long shared_bytes;
 static struct {
   unsigned grid, block, smem;
@@ -45,6 +67,32 @@ static struct {
 static int env_int(const char *name, int fallback) {
   const char *v = getenv(name);
   return (v && *v) ? atoi(v) : fallback;
+}
+
+static const char *stream_name(void *s) {
+  return s == &fake_streams[0] ? "compute" : s == &fake_streams[1] ? "copy" : "?";
+}
+
+static int is_pinned(const void *p) {
+  for (int i = 0; i < MAX_PINNED; i++)
+    if (pinned[i].p && (const char *)p >= pinned[i].p && (const char *)p < pinned[i].p + pinned[i].n)
+      return 1;
+  return 0;
+}
+
+/* One line per stream operation into $FAKE_CUDA_LOG. */
+static void log_op(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void log_op(const char *fmt, ...) {
+  const char *path = getenv("FAKE_CUDA_LOG");
+  if (!path || !*path) return;
+  FILE *f = fopen(path, "a");
+  if (!f) return;
+  va_list ap;
+  va_start(ap, fmt);
+  vfprintf(f, fmt, ap);
+  va_end(ap);
+  fputc('\n', f);
+  fclose(f);
 }
 
 /* Accessors for the tests. */
@@ -126,9 +174,10 @@ CUresult cuDevicePrimaryCtxRelease_v2(int dev) {
 }
 CUresult cuCtxSetCurrent(void *ctx) { return ctx == &fake_context ? OK : ERR_INVALID_VALUE; }
 CUresult cuCtxSynchronize(void) { return OK; }
+/* The backend creates its compute stream first, then its copy stream. */
 CUresult cuStreamCreate(void **s, unsigned flags) {
   (void)flags;
-  *s = &fake_stream;
+  *s = &fake_streams[streams_created++ % 2];
   return OK;
 }
 CUresult cuStreamDestroy_v2(void *s) {
@@ -136,7 +185,7 @@ CUresult cuStreamDestroy_v2(void *s) {
   return OK;
 }
 CUresult cuStreamSynchronize(void *s) {
-  (void)s;
+  log_op("sync %s", stream_name(s));
   return OK;
 }
 CUresult cuStreamWaitEvent(void *s, void *e, unsigned flags) {
@@ -181,8 +230,9 @@ CUresult cuModuleUnload(void *m) {
 }
 CUresult cuModuleGetFunction(void **fn, void *m, const char *name) {
   (void)m;
-  if (strcmp(name, "cubie_cuda_run_chunk") != 0) return ERR_NOT_FOUND;
-  *fn = &fake_function;
+  if (strcmp(name, "cubie_cuda_run_chunk") == 0) *fn = &fake_function;
+  else if (strcmp(name, "cubie_cuda_reorder") == 0) *fn = &fake_reorder;
+  else return ERR_NOT_FOUND;
   return OK;
 }
 CUresult cuModuleGetGlobal_v2(unsigned long long *ptr, size_t *bytes, void *m, const char *name) {
@@ -194,7 +244,9 @@ CUresult cuModuleGetGlobal_v2(unsigned long long *ptr, size_t *bytes, void *m, c
 }
 CUresult cuFuncGetAttribute(int *value, int attribute, void *fn) {
   (void)fn;
-  *value = attribute == 1 ? 0 : 32; /* no static shared memory; 32 registers */
+  /* No static shared memory; 32 registers; the kernel allows blocks of
+   * FAKE_CUDA_KERNEL_MAX_THREADS (its launch bound; default the device's 1024). */
+  *value = attribute == 0 ? env_int("FAKE_CUDA_KERNEL_MAX_THREADS", 1024) : attribute == 1 ? 0 : 32;
   return OK;
 }
 CUresult cuFuncSetAttribute(void *fn, int attribute, int value) {
@@ -226,10 +278,21 @@ CUresult cuOccupancyMaxPotentialBlockSize(int *min_grid, int *block, void *fn, b
  * tests/cuda/check_host_path.py checks exactly this in the file. */
 static void fill(const cubie_chunk_args *a) {
   int n_out = env_int("FAKE_N_OUTPUTS", 1), n_met = env_int("FAKE_N_METRICS", 0);
+  int n_states = env_int("FAKE_N_STATES", 3);
   const double *p = (const double *)a->parameters, *y0 = (const double *)a->initial_values;
   double *saves = (double *)a->saves, *sums = (double *)a->summaries;
+  const cubie_grid_desc *g = &a->grid;
   for (long long r = 0; r < a->n_runs; r++) {
-    double key = p[r * a->in_run_stride + a->in_var_stride] * 1000.0 + y0[r * a->in_run_stride];
+    double key;
+    if (g->n_axes >= 0) { /* the kernel decodes its run, with the kernels' decoder */
+      const cubie_i64 run = g->first_run + r;
+      key = cubie_grid_input(g->axes, g->n_axes, g->table, n_states + 1, run) * 1000.0 +
+            cubie_grid_input(g->axes, g->n_axes, g->table, 0, run);
+      for (int x = 0; a->swept && x < g->n_axes; x++)
+        a->swept[x * a->swept_axis_stride + r] = cubie_grid_axis_run_value(&g->axes[x], g->table, run);
+    } else {
+      key = p[r * a->in_run_stride + a->in_var_stride] * 1000.0 + y0[r * a->in_run_stride];
+    }
     for (int v = 0; v < n_out; v++)
       for (long long j = a->window_start; j < a->window_end; j++)
         saves[v * a->save_var_stride + r * a->save_run_stride +
@@ -244,18 +307,59 @@ static void fill(const cubie_chunk_args *a) {
   }
 }
 
+/* kernels/entry_cuda.h's cubie_cuda_reorder, on the host:
+ * [outer][rows][cols] -> [outer][cols][rows]. */
+static CUresult reorder(void **params) {
+  char *dst = (char *)(uintptr_t)*(unsigned long long *)params[0];
+  const char *src = (const char *)(uintptr_t)*(unsigned long long *)params[1];
+  long long outer = *(long long *)params[2], rows = *(long long *)params[3],
+            cols = *(long long *)params[4], es = *(long long *)params[5];
+  if (es != 4 && es != 8) return ERR_INVALID_VALUE;
+  for (long long o = 0; o < outer; o++)
+    for (long long i = 0; i < rows; i++)
+      for (long long j = 0; j < cols; j++)
+        memcpy(dst + ((o * rows * cols) + j * rows + i) * es,
+               src + ((o * rows * cols) + i * cols + j) * es, (size_t)es);
+  return OK;
+}
+
+/* FAKE_CUDA_CPU_KERNEL: the CPU build of the same kernel, on this argument block. */
+static CUresult run_cpu_kernel(const cubie_chunk_args *a, unsigned block) {
+  static int (*entry)(const cubie_chunk_args *, int, int);
+  if (!entry) {
+    void *lib = dlopen(getenv("FAKE_CUDA_CPU_KERNEL"), RTLD_NOW | RTLD_LOCAL);
+    if (!lib) {
+      fprintf(stderr, "fake_cuda: %s\n", dlerror());
+      return ERR_LAUNCH_FAILED;
+    }
+    *(void **)&entry = dlsym(lib, "cubie_cpu_run_chunk");
+    if (!entry) return ERR_NOT_FOUND;
+  }
+  return entry(a, 1, (int)block) == 0 ? OK : ERR_LAUNCH_FAILED;
+}
+
 CUresult cuLaunchKernel(void *fn, unsigned gx, unsigned gy, unsigned gz, unsigned bx, unsigned by,
                         unsigned bz, unsigned smem, void *stream, void **params, void **extra) {
-  (void)fn;
-  (void)stream;
   (void)extra;
-  if (gy != 1 || gz != 1 || by != 1 || bz != 1 || !params) return ERR_INVALID_VALUE;
+  if (!params) return ERR_INVALID_VALUE;
+  if (fn == &fake_reorder) {
+    if (bx * by * bz > 1024) return ERR_INVALID_VALUE;
+    log_op("launch reorder %s outer=%lld rows=%lld cols=%lld", stream_name(stream),
+           *(long long *)params[2], *(long long *)params[3], *(long long *)params[4]);
+    return reorder(params);
+  }
+  if (gy != 1 || gz != 1 || by != 1 || bz != 1) return ERR_INVALID_VALUE;
   if (smem > 49152 && (int)smem > rec.max_dynamic_shared) return ERR_INVALID_VALUE;
   rec.grid = gx;
   rec.block = bx;
   rec.smem = smem;
   memcpy(&rec.args, params[0], sizeof rec.args);
   rec.launches++;
+  log_op("launch run_chunk %s runs=%lld window=%lld..%lld saves=%p", stream_name(stream),
+         (long long)rec.args.n_runs, (long long)rec.args.window_start,
+         (long long)rec.args.window_end, rec.args.saves);
+  const char *cpu = getenv("FAKE_CUDA_CPU_KERNEL");
+  if (cpu && *cpu) return run_cpu_kernel(&rec.args, bx);
   if (env_int("FAKE_CUDA_FILL", 0)) fill(&rec.args);
   return OK;
 }
@@ -275,20 +379,29 @@ CUresult cuMemAllocHost_v2(void **p, size_t bytes) {
   if (bytes == 0) return ERR_INVALID_VALUE;
   *p = malloc(bytes);
   rec.pinned_allocs++;
+  for (int i = 0; *p && i < MAX_PINNED; i++)
+    if (!pinned[i].p) {
+      pinned[i].p = *p;
+      pinned[i].n = bytes;
+      break;
+    }
   return *p ? OK : 2;
 }
 CUresult cuMemFreeHost(void *p) {
+  for (int i = 0; i < MAX_PINNED; i++)
+    if (pinned[i].p == p) pinned[i].p = NULL;
   free(p);
   rec.frees++;
   return OK;
 }
 CUresult cuMemcpyHtoDAsync_v2(unsigned long long dst, const void *src, size_t n, void *s) {
-  (void)s;
+  log_op("htod %s bytes=%zu pinned=%d", stream_name(s), n, is_pinned(src));
   memcpy((void *)(size_t)dst, src, n);
   return OK;
 }
 CUresult cuMemcpyDtoHAsync_v2(void *dst, unsigned long long src, size_t n, void *s) {
-  (void)s;
+  log_op("dtoh %s bytes=%zu pinned=%d dst=%p src=%p", stream_name(s), n, is_pinned(dst), dst,
+         (void *)(size_t)src);
   memcpy(dst, (const void *)(size_t)src, n);
   return OK;
 }

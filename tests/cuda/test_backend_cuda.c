@@ -241,6 +241,25 @@ static void test_device(void *lib) {
     cubie_backend_destroy(&b);
   }
 
+  /* The kernel's launch bound (256 threads) limits the block as the device's does. */
+  setenv("FAKE_CUDA_SHARED_BYTES", "0", 1);
+  setenv("FAKE_CUDA_KERNEL_MAX_THREADS", "256", 1);
+  CHECK_OK(cubie_backend_create(&cubie_backend_cuda_ops, &opts, &b));
+  if (b) {
+    CHECK_FAILS(launch_once(b, 100, &grid, &block, &smem, &seen, lib), CUBIE_ERR_INPUT);
+    CHECK_CONTAINS(cubie_error_message(), "run.block_size 512 is too large for Fake GPU 0: at most 256");
+    cubie_backend_destroy(&b);
+  }
+  setenv("FAKE_CUDA_KERNEL_MAX_THREADS", "64", 1);
+  opts.block_size = 0;
+  CHECK_OK(cubie_backend_create(&cubie_backend_cuda_ops, &opts, &b));
+  if (b) {
+    CHECK_OK(launch_once(b, 100, &grid, &block, &smem, &seen, lib));
+    CHECK_INT(block, 64); /* the calculator's choice, within the bound */
+    cubie_backend_destroy(&b);
+  }
+  unsetenv("FAKE_CUDA_KERNEL_MAX_THREADS");
+
   /* More shared memory per run than a block can have at all. */
   opts.block_size = 0;
   setenv("FAKE_CUDA_SHARED_BYTES", "300000", 1);

@@ -48,6 +48,7 @@ static inline void harness_init(harness *h, cubie_i64 n_runs, cubie_i64 n_saves,
 
   cubie_chunk_args *a = &h->a;
   a->n_runs = n_runs;
+  a->grid.n_axes = -1; /* the inputs are the per-run arrays below */
   a->initial_values = h->y0;
   a->parameters = h->params;
   const cubie_i64 nvm = CUBIE_N_OUTPUTS * n_metrics;

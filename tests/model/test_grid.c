@@ -1,8 +1,11 @@
 /* test_grid.c — the batch grid: run ordering (first axis slowest), decoding,
  * linspace/logspace endpoints, verbatim zipping, a 10^9-run grid, the 2^62
- * limit, and every validation error with its deck position. */
+ * limit, and every validation error with its deck position; the description
+ * a kernel decodes from (kernels/grid_decode.h) gives every run's inputs bit
+ * for bit as the host's decode, and a grid a kernel cannot decode says so. */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "check.h"
 #include "plan/grid.h"
@@ -319,6 +322,61 @@ static void test_errors(void) {
   release(&d, &m, &g);
 }
 
+/* What a kernel decodes (cubie_grid_kernel_desc + cubie_grid_input, the
+ * code the kernels run) equals the host's decode, input by input and run by
+ * run, for every design kind; logspace arrives tabulated. */
+static void test_kernel_description(void) {
+  test_deck d;
+  cubie_model *m = NULL;
+  cubie_grid *g = NULL;
+  grid_deck(&d);
+  const double x[] = {-1.7, 0.25, 3.5};
+  test_deck_sweep_space(&d, "rho", CUBIE_SWEEP_LINSPACE, 0.3, 0.9, 7, 20, 5);
+  test_deck_sweep_space(&d, "sigma", CUBIE_SWEEP_LOGSPACE, 1e-3, 1e3, 5, 21, 5);
+  test_deck_sweep_values(&d, "x", x, 3, 22, 5);
+  CHECK_OK(make_grid(&d, &m, &g));
+  if (g) {
+    CHECK(cubie_grid_in_kernel(g));
+    cubie_grid_desc desc;
+    cubie_grid_kernel_desc(g, &desc);
+    CHECK_INT(desc.n_axes, 3);
+    CHECK_INT(desc.n_inputs, 5);
+    CHECK_INT(desc.axes[0].kind, CUBIE_DESIGN_LINSPACE);
+    CHECK_INT(desc.axes[1].kind, CUBIE_DESIGN_TABLE); /* the logspace, tabulated */
+    CHECK_INT(desc.axes[2].kind, CUBIE_DESIGN_TABLE);
+    CHECK_INT(cubie_grid_table_length(g), 5 + 5 + 3);
+    const double *table = cubie_grid_table(g);
+    CHECK(table[0] == 1 && table[1] == 2 && table[2] == 28 && table[3] == 10 && table[4] == 3);
+    for (long long run = 0; run < cubie_grid_total_runs(g); run++) {
+      double y0[2], p[3];
+      decode_one(g, run, y0, p);
+      for (int i = 0; i < 5; i++) {
+        double host = i < 2 ? y0[i] : p[i - 2];
+        double kernel = cubie_grid_input(desc.axes, desc.n_axes, table, i, run);
+        CHECK(memcmp(&host, &kernel, sizeof host) == 0);
+      }
+    }
+  }
+  release(&d, &m, &g);
+
+  /* A logspace too long to tabulate: computed per run on the host, and the
+   * kernel is told to read per-run inputs instead. */
+  grid_deck(&d);
+  test_deck_sweep_space(&d, "sigma", CUBIE_SWEEP_LOGSPACE, 1.0, 1e3, (1ll << 22) + 1, 20, 5);
+  CHECK_OK(make_grid(&d, &m, &g));
+  if (g) {
+    CHECK(!cubie_grid_in_kernel(g));
+    cubie_grid_desc desc;
+    cubie_grid_kernel_desc(g, &desc);
+    CHECK_INT(desc.n_axes, -1);
+    CHECK_INT(cubie_grid_table_length(g), 5);
+    double steps = (double)(1ll << 22), i = 12345.0;
+    CHECK(cubie_grid_axis_value(g, 0, 12345) ==
+          exp(log(1.0) + (log(1e3) - log(1.0)) * i / steps));
+  }
+  release(&d, &m, &g);
+}
+
 int main(void) {
   test_no_sweeps();
   test_combinatorial();
@@ -327,5 +385,6 @@ int main(void) {
   test_verbatim();
   test_huge();
   test_errors();
+  test_kernel_description();
   CHECK_DONE();
 }

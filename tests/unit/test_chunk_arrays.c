@@ -33,7 +33,8 @@ static cubie_job *lorenz(void) {
 
 static int plan(cubie_chunk_arrays *a, const cubie_job *job, bool gpu, long long runs,
                 cubie_chunk_axis axis, size_t budget, int persist) {
-  cubie_array_layout layout = {.run_fastest = gpu, .host_mirrors = gpu, .output_buffers = 2,
+  cubie_array_layout layout = {.run_fastest = gpu, .host_mirrors = gpu, .device_reorder = gpu,
+                               .output_buffers = 2,
                                .total_runs = runs};
   return cubie_chunk_arrays_plan(a, job->plan, cubie_model_n_states(job->model),
                                  cubie_model_n_parameters(job->model), &layout, persist, axis,
@@ -104,14 +105,18 @@ static void test_handles(const cubie_job *job) {
   for (int gpu = 0; gpu < 2; gpu++) {
     cubie_chunk_arrays a = {0};
     CHECK_OK(plan(&a, job, gpu, 40, CUBIE_CHUNK_AXIS_AUTO, 64 << 20, 0));
-    CHECK_STR(a.inputs.initial_values.device->request.label, "initial_values");
-    CHECK_STR(a.inputs.parameters.device->request.label, "parameters");
+    /* The kernel decodes its runs from the grid's table (kernels/grid_decode.h):
+     * no per-run inputs; one unchunkable array of the table's values. */
+    CHECK_STR(a.inputs.grid_table->request.label, "grid_table");
+    CHECK(a.inputs.grid_table->request.unchunkable && !a.inputs.grid_table->request.has_total_runs);
+    CHECK_INT(a.inputs.grid_table->request.shape[0], p->grid_table_length);
+    CHECK(a.inputs.initial_values.device == NULL && a.inputs.parameters.device == NULL);
     CHECK_STR(a.outputs.saves[1].device->request.label, "saves.1");
     CHECK_STR(a.summaries.summaries[0].device->request.label, "summaries.0");
     CHECK_STR(a.records.status->request.label, "status");
     CHECK_STR(a.records.counters->request.label, "counters");
     CHECK_STR(a.records.swept_inputs->request.label, "swept_inputs");
-    CHECK_INT(a.records.swept_inputs->request.memory, CUBIE_MEMORY_HOST);
+    CHECK_INT(a.records.swept_inputs->request.memory, CUBIE_MEMORY_DEVICE); /* the kernel writes it */
     CHECK_INT(a.outputs.n_buffers, 2);
     CHECK_INT(a.summaries.n_buffers, 2);
     for (int b = 0; b < 2; b++) {
@@ -126,10 +131,19 @@ static void test_handles(const cubie_job *job) {
         CHECK_INT(s->device->request.shape[1], p->n_saves); /* run fastest on the device */
       }
     }
-    CHECK((a.inputs.parameters.host != a.inputs.parameters.device) == (gpu != 0));
     /* Every array of the response has a handle: nothing is allocated that
      * no one can reach (what the pinned status/counter mirrors were). */
-    int handles = 2 * (1 + gpu) + 2 * 2 * (1 + gpu) + 3;
+    /* A device that reorders results has one file-layout array per kind. */
+    CHECK((a.outputs.file_layout != NULL) == (gpu != 0));
+    CHECK((a.summaries.file_layout != NULL) == (gpu != 0));
+    if (gpu) {
+      CHECK_STR(a.outputs.file_layout->request.label, "file_saves");
+      CHECK_INT(a.outputs.file_layout->request.memory, CUBIE_MEMORY_DEVICE);
+      CHECK_INT(a.outputs.file_layout->request.shape[1], 40); /* [output][run][time] */
+      CHECK_INT(a.outputs.file_layout->request.shape[2], p->n_saves);
+      CHECK_STR(a.summaries.file_layout->request.label, "file_summaries");
+    }
+    int handles = 1 + 2 * 2 * (1 + gpu) + 2 * gpu + 3;
     CHECK_INT(a.response.n_arrays, handles);
     cubie_chunk_arrays_free(&a);
   }
@@ -166,6 +180,21 @@ static void test_layout(void) {
         CHECK(dst[o * 12 + j * 3 + i] == src[o * 12 + i * 4 + j]);
         CHECK(dstf[o * 12 + j * 3 + i] == srcf[o * 12 + i * 4 + j]);
       }
+  /* A block large enough for the threaded path, with partial tiles. */
+  enum { O = 3, R = 1001, C = 701 };
+  float *big = malloc(sizeof(float) * O * R * C), *out = malloc(sizeof(float) * O * R * C);
+  if (big && out) {
+    for (long i = 0; i < (long)O * R * C; i++) big[i] = (float)i;
+    cubie_transpose(out, big, O, R, C, sizeof(float));
+    long wrong = 0;
+    for (long o = 0; o < O; o++)
+      for (long i = 0; i < R; i++)
+        for (long j = 0; j < C; j++)
+          wrong += out[o * R * C + j * R + i] != big[o * R * C + i * C + j];
+    CHECK_INT(wrong, 0);
+  }
+  free(big);
+  free(out);
   cubie_transpose(dst, src, 2, 1, 12, sizeof(double)); /* one row: a copy */
   for (int i = 0; i < 24; i++) CHECK(dst[i] == src[i]);
   cubie_i64 outer, run, time;

@@ -53,6 +53,7 @@ typedef struct cuda_backend {
   int requested_block;     /* run.block_size; 0: from the occupancy calculator */
   cubie_cu_module module;
   cubie_cu_function entry;
+  cubie_cu_function reorder; /* cubie_cuda_reorder: results to the file's layout */
   size_t shared_per_run;   /* bytes of dynamic shared memory per run (thread) */
   int block;               /* threads per block of every launch */
 } cuda_backend;
@@ -201,6 +202,12 @@ static int cuda_compile(void *impl, const char *source, cubie_binary *bin) {
 static int choose_block(cuda_backend *b) {
   const cubie_cuda_driver *d = b->d;
   int limit = b->max_threads_per_block;
+  /* The kernel's own bound (__launch_bounds__ of kernels/entry_cuda.h,
+   * chosen from the model's size for its registers). */
+  int kernel_limit = 0;
+  CUBIE_CU_CALL(d, d->FuncGetAttribute(&kernel_limit, CUBIE_CU_FUNC_MAX_THREADS_PER_BLOCK, b->entry),
+                "cuFuncGetAttribute(MAX_THREADS_PER_BLOCK)");
+  if (kernel_limit > 0 && kernel_limit < limit) limit = kernel_limit;
   if (b->shared_per_run > 0) {
     int static_shared = 0;
     CUBIE_CU_CALL(d, d->FuncGetAttribute(&static_shared, CUBIE_CU_FUNC_SHARED_SIZE_BYTES, b->entry),
@@ -248,10 +255,13 @@ static int cuda_load(void *impl, const cubie_binary *bin) {
     d->ModuleUnload(b->module);
     b->module = NULL;
     b->entry = NULL;
+    b->reorder = NULL;
   }
   CUBIE_CU_CALL(d, d->ModuleLoadData(&b->module, bin->data), "cuModuleLoadData (the compiled kernel)");
   CUBIE_CU_CALL(d, d->ModuleGetFunction(&b->entry, b->module, "cubie_cuda_run_chunk"),
                 "cuModuleGetFunction(cubie_cuda_run_chunk)");
+  CUBIE_CU_CALL(d, d->ModuleGetFunction(&b->reorder, b->module, "cubie_cuda_reorder"),
+                "cuModuleGetFunction(cubie_cuda_reorder)");
   cubie_cu_deviceptr where = 0;
   size_t size = 0;
   CUBIE_CU_CALL(d, d->ModuleGetGlobal(&where, &size, b->module, SHARED_SYMBOL),
@@ -351,6 +361,34 @@ static int cuda_synchronize_copies(void *impl) {
   return CUBIE_OK;
 }
 
+/* Grid dimensions the reorder kernel is launched with at most (the kernel
+ * strides over the rest). */
+#define REORDER_GRID_YZ 65535LL
+#define REORDER_GRID_X 0x7fffffffLL
+
+/* kernels/entry_cuda.h's cubie_cuda_reorder on the copy stream: it runs
+ * beside the next chunk's kernel, and the copy queued after it waits for it. */
+static int cuda_reorder_async(void *impl, void *dst, const void *src, long long outer,
+                              long long rows, long long cols, size_t element_size) {
+  cuda_backend *b = impl;
+  const cubie_cuda_driver *d = b->d;
+  if (outer <= 0 || rows <= 0 || cols <= 0) return CUBIE_OK;
+  CUBIE_CHECK(b->reorder, CUBIE_ERR_INTERNAL, "cuda backend: reorder before load");
+  CUBIE_CALL(bind(b));
+  long long gx = (cols + 31) / 32, gy = (rows + 31) / 32, gz = outer;
+  if (gx > REORDER_GRID_X) gx = REORDER_GRID_X;
+  if (gy > REORDER_GRID_YZ) gy = REORDER_GRID_YZ;
+  if (gz > REORDER_GRID_YZ) gz = REORDER_GRID_YZ;
+  cubie_cu_deviceptr dst_ptr = (cubie_cu_deviceptr)(uintptr_t)dst;
+  cubie_cu_deviceptr src_ptr = (cubie_cu_deviceptr)(uintptr_t)src;
+  long long bytes = (long long)element_size;
+  void *params[] = {&dst_ptr, &src_ptr, &outer, &rows, &cols, &bytes};
+  CUBIE_CU_CALL(d, d->LaunchKernel(b->reorder, (unsigned)gx, (unsigned)gy, (unsigned)gz, 32, 8, 1,
+                                   0, b->copy, params, NULL),
+                "launching the reorder of results on the device");
+  return CUBIE_OK;
+}
+
 static int cuda_copy_to_host(void *impl, void *dst, const void *src, size_t bytes) {
   CUBIE_CALL(cuda_copy_to_host_async(impl, dst, src, bytes));
   return cuda_synchronize_copies(impl);
@@ -426,6 +464,7 @@ const cubie_backend_ops cubie_backend_cuda_ops = {
     .copy_to_host = cuda_copy_to_host,
     .copy_to_host_async = cuda_copy_to_host_async,
     .synchronize_copies = cuda_synchronize_copies,
+    .reorder_async = cuda_reorder_async,
     .launch = cuda_launch,
     .synchronize = cuda_synchronize,
     .kernel_seconds = cuda_kernel_seconds,

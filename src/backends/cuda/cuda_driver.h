@@ -38,6 +38,7 @@ typedef size_t (*cubie_cu_block_to_smem)(int block_size); /* CUoccupancyB2DSize 
 #define CUBIE_CU_DEV_CC_MINOR 76
 #define CUBIE_CU_DEV_MAX_SHARED_PER_BLOCK_OPTIN 97
 /* CUfunction_attribute */
+#define CUBIE_CU_FUNC_MAX_THREADS_PER_BLOCK 0
 #define CUBIE_CU_FUNC_SHARED_SIZE_BYTES 1
 #define CUBIE_CU_FUNC_LOCAL_SIZE_BYTES 3
 #define CUBIE_CU_FUNC_NUM_REGS 4
