@@ -157,18 +157,6 @@ static void fill_args(cubie_plan *p, const cubie_config *cfg, const cubie_grid *
   a->n_summaries = p->n_metrics ? p->n_summaries : 0;
 }
 
-/* Implicit methods need the model's Jacobian functions (cubie_model_jacobian,
- * ..., docs/algorithms.md), which src/model does not generate yet: refused
- * here, at the deck's algorithm, before anything is compiled. */
-static int check_jacobian(const cubie_plan *p, const cubie_config *cfg) {
-  if (!p->algorithm->jacobian) return CUBIE_OK;
-  return cubie_config_error_at(cfg, cfg->integrator.algorithm_mark,
-                               "integrator.algorithm '%s' needs the model's Jacobian, which this "
-                               "build cannot generate yet (symbolic Jacobians are being added); "
-                               "use an explicit method",
-                               p->algorithm->name);
-}
-
 int cubie_plan_create(const cubie_config *cfg, const cubie_model *model, const cubie_grid *grid,
                       cubie_plan **out) {
   *out = NULL;
@@ -204,7 +192,6 @@ int cubie_plan_create(const cubie_config *cfg, const cubie_model *model, const c
                                "output.compression needs collective writes, which "
                                "run.decomposition: dynamic cannot make (ranks claim different "
                                "numbers of blocks); use static or weighted, or no compression");
-  if (!rc) rc = check_jacobian(p, cfg);
   if (!rc) rc = resolve_outputs(p, cfg, model);
   if (!rc) rc = resolve_inputs(p, model, grid);
   if (!rc) rc = resolve_summaries(p, cfg);

@@ -131,15 +131,6 @@ int main(int argc, char **argv) {
   int failures = 0, variants = 0;
   const char *precisions[] = {"float32", "float64"};
   for (int i = 0; i < cubie_algorithm_count(); i++) {
-    /* Implicit methods need the model's Jacobian, which the host does not
-     * generate yet (it refuses them); until it does, their kernels are
-     * compiled with hand-written Jacobians by kernel_gpu_compile_nvrtc. */
-    if (cubie_algorithm_at(i)->jacobian) {
-      printf("%-10s NOT CHECKED here — needs the model's Jacobian (kernel_gpu_compile_nvrtc "
-             "compiles it)\n",
-             cubie_algorithm_at(i)->name);
-      continue;
-    }
     for (int p = 0; p < 2; p++)
       for (int shared = 0; shared < 2; shared++) {
         failures += compile_variant(argv[1], cubie_algorithm_at(i), precisions[p], shared, archs,
