@@ -174,6 +174,14 @@ CUBIE_INLINE cubie_u32 cubie_step_stop_bit(int outcome) {
   return CUBIE_RUN_STEP_TOO_SMALL;
 }
 
+/* The linear-solver seam of the implicit families, before the family
+ * headers: the host inlines each kernel file once, at its first quoted
+ * include, so a header several families include must first appear where
+ * every one of them is active (not inside the first family's #if). */
+#if CUBIE_METHOD_JACOBIAN
+#include "linsolve.h"
+#endif
+
 /* The selected family's header (generated from methods.def). */
 #include "step_families.h"
 
