@@ -68,6 +68,14 @@ typedef struct cubie_chunk_args {
 
   cubie_i64 window_start, window_end;
 
+  /* Progress: when not NULL, the entry point adds the runs of each block
+   * of runs it has finished (this window) to *runs_done, atomically, while
+   * the launch is still going, so the host can report progress during a
+   * long chunk. The host reads it concurrently; on a GPU it lives in mapped
+   * pinned host memory. Never read by the integration itself: it cannot
+   * change results. */
+  cubie_u64 *runs_done;
+
   /* Time grid: save point j is at t_save_start + j * save_every (computed
    * in double, never accumulated). */
   double t0;            /* integration starts here */

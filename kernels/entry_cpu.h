@@ -5,8 +5,10 @@
  * thread block: each block gets a block-wide scratch array in place of
  * shared memory (run i of the block uses slice i of CUBIE_SHARED_PER_RUN
  * reals) and its runs execute in order. Blocks are scheduled dynamically
- * because runs differ in cost (stiff corners of a sweep). The host C
- * compiler sees this file, NVRTC never does; OpenMP pragmas live only here.
+ * because runs differ in cost (stiff corners of a sweep). After each block
+ * its runs are added to the progress counter (args->runs_done) when there
+ * is one. The host C compiler (gcc or clang: __atomic builtins) sees this
+ * file, NVRTC never does; OpenMP pragmas live only here.
  */
 #ifndef CUBIE_ENTRY_CPU_H
 #define CUBIE_ENTRY_CPU_H
@@ -49,6 +51,9 @@ CUBIE_EXTERN_C __attribute__((visibility("default"))) int cubie_cpu_run_chunk(
     const cubie_i64 end = first + block_size < args->n_runs ? first + block_size : args->n_runs;
     for (cubie_i64 r = first; r < end; r++)
       cubie_integrate_run(args, r, block_scratch + (size_t)(r - first) * CUBIE_SHARED_PER_RUN);
+    /* One atomic add per block: the host's progress reader sees runs
+     * finish while the chunk is still running. */
+    if (args->runs_done) __atomic_fetch_add(args->runs_done, (cubie_u64)(end - first), __ATOMIC_RELAXED);
   }
   free(scratch);
   return 0;

@@ -15,7 +15,9 @@ typedef unsigned long long cubie_u64;
 #include <stdint.h>
 typedef int64_t cubie_i64;
 typedef uint32_t cubie_u32;
-typedef unsigned long long cubie_u64; /* as on the device: one printf format, one pointer type */
+/* As on the device: one printf format, one pointer type (CUDA's 64-bit
+ * atomicAdd takes it too). */
+typedef unsigned long long cubie_u64;
 #endif
 
 #endif

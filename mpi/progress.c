@@ -13,14 +13,18 @@
  * flicker, and each redraw reads the counter. */
 #define REDRAW_INTERVAL 0.1
 
+/* The two counters on rank 0 (see progress.h). */
+enum { WRITTEN = 0, ESTIMATE = 1, N_COUNTERS = 2 };
+
 struct cubie_progress {
   MPI_Comm comm;
   int rank;
   MPI_Win win;
-  long long *counter;  /* rank 0: runs finished on all ranks (as delivered) */
-  long long pending;   /* this rank: finished but not yet sent */
-  long long in_flight; /* origin buffer of the outstanding MPI_Raccumulate */
-  MPI_Request request; /* MPI_REQUEST_NULL when none is outstanding */
+  long long *counter;              /* rank 0: [WRITTEN, ESTIMATE] over all ranks (as delivered) */
+  long long pending[N_COUNTERS];   /* this rank: counted but not yet sent */
+  long long in_flight[N_COUNTERS]; /* origin buffer of the outstanding MPI_Raccumulate */
+  long long written, estimate;     /* this rank's totals so far */
+  MPI_Request request;             /* MPI_REQUEST_NULL when none is outstanding */
   double start, last_push, last_report;
   cubie_progress_options opt;
   int terminal;
@@ -94,7 +98,7 @@ int cubie_progress_create(MPI_Comm comm, const cubie_progress_options *options,
   p->opt = *options;
   p->request = MPI_REQUEST_NULL;
   CUBIE_MPI_CALL(MPI_Comm_rank(comm, &p->rank));
-  MPI_Aint size = p->rank == 0 ? (MPI_Aint)sizeof(long long) : 0;
+  MPI_Aint size = p->rank == 0 ? (MPI_Aint)(N_COUNTERS * sizeof(long long)) : 0;
   int mpi_rc =
       MPI_Win_allocate(size, (int)sizeof(long long), MPI_INFO_NULL, comm, &p->counter, &p->win);
   if (mpi_rc != MPI_SUCCESS) {
@@ -103,7 +107,7 @@ int cubie_progress_create(MPI_Comm comm, const cubie_progress_options *options,
   }
   if (p->rank == 0) {
     CUBIE_MPI_CALL(MPI_Win_lock(MPI_LOCK_EXCLUSIVE, 0, 0, p->win));
-    *p->counter = 0;
+    for (int i = 0; i < N_COUNTERS; i++) p->counter[i] = 0;
     CUBIE_MPI_CALL(MPI_Win_unlock(0, p->win));
   }
   CUBIE_MPI_CALL(MPI_Barrier(comm));
@@ -116,7 +120,11 @@ int cubie_progress_create(MPI_Comm comm, const cubie_progress_options *options,
   return CUBIE_OK;
 }
 
-/* Hand this rank's pending count to MPI without waiting on rank 0: a new
+static bool any_pending(const cubie_progress *p) {
+  return p->pending[WRITTEN] != 0 || p->pending[ESTIMATE] != 0;
+}
+
+/* Hand this rank's pending counts to MPI without waiting on rank 0: a new
  * MPI_Raccumulate only once the previous one has completed locally (its
  * origin buffer is free); remote completion comes at the next flush. */
 static int push(cubie_progress *p) {
@@ -125,19 +133,36 @@ static int push(cubie_progress *p) {
     CUBIE_MPI_CALL(MPI_Test(&p->request, &done, MPI_STATUS_IGNORE));
     if (!done) return CUBIE_OK;
   }
-  if (p->pending == 0) return CUBIE_OK;
-  p->in_flight = p->pending;
-  p->pending = 0;
-  CUBIE_MPI_CALL(MPI_Raccumulate(&p->in_flight, 1, MPI_LONG_LONG, 0, 0, 1, MPI_LONG_LONG, MPI_SUM,
-                                 p->win, &p->request));
+  if (!any_pending(p)) return CUBIE_OK;
+  for (int i = 0; i < N_COUNTERS; i++) {
+    p->in_flight[i] = p->pending[i];
+    p->pending[i] = 0;
+  }
+  CUBIE_MPI_CALL(MPI_Raccumulate(p->in_flight, N_COUNTERS, MPI_LONG_LONG, 0, 0, N_COUNTERS,
+                                 MPI_LONG_LONG, MPI_SUM, p->win, &p->request));
   return CUBIE_OK;
 }
 
-/* Rank 0: an atomic read of the counter (same_op_no_op: NO_OP mixes with
- * the ranks' SUMs). The flush targets rank 0 itself, so it waits on no one. */
-static int read_counter(cubie_progress *p, long long *value) {
-  long long unused = 0;
-  CUBIE_MPI_CALL(MPI_Fetch_and_op(&unused, value, MPI_LONG_LONG, 0, 0, MPI_NO_OP, p->win));
+/* Rank 0's own counts go in through the same atomic op; the flush targets
+ * rank 0 itself, so it waits on no one. */
+static int add_locally(cubie_progress *p) {
+  if (!any_pending(p)) return CUBIE_OK;
+  long long mine[N_COUNTERS];
+  for (int i = 0; i < N_COUNTERS; i++) {
+    mine[i] = p->pending[i];
+    p->pending[i] = 0;
+  }
+  CUBIE_MPI_CALL(MPI_Accumulate(mine, N_COUNTERS, MPI_LONG_LONG, 0, 0, N_COUNTERS, MPI_LONG_LONG,
+                                MPI_SUM, p->win));
+  CUBIE_MPI_CALL(MPI_Win_flush(0, p->win));
+  return CUBIE_OK;
+}
+
+/* Rank 0: an atomic read of both counters (same_op_no_op: NO_OP mixes
+ * with the ranks' SUMs). */
+static int read_counters(cubie_progress *p, long long value[N_COUNTERS]) {
+  CUBIE_MPI_CALL(MPI_Get_accumulate(NULL, 0, MPI_LONG_LONG, value, N_COUNTERS, MPI_LONG_LONG, 0, 0,
+                                    N_COUNTERS, MPI_LONG_LONG, MPI_NO_OP, p->win));
   CUBIE_MPI_CALL(MPI_Win_flush(0, p->win));
   return CUBIE_OK;
 }
@@ -154,8 +179,9 @@ static void draw(cubie_progress *p, long long done, bool final) {
   p->printed = 1;
 }
 
-int cubie_progress_add(cubie_progress *p, long long runs) {
-  if (runs > 0) p->pending += runs;
+/* Send (other ranks, batched by push_interval) or add (rank 0) what is
+ * pending; rank 0 then prints a line when one is due. */
+static int deliver_and_report(cubie_progress *p) {
   double t = now(p);
   if (p->rank != 0) {
     if (t - p->last_push >= p->opt.push_interval) {
@@ -164,20 +190,39 @@ int cubie_progress_add(cubie_progress *p, long long runs) {
     }
     return CUBIE_OK;
   }
-  /* Rank 0 adds its own runs locally through the same atomic op. */
-  if (p->pending) {
-    long long mine = p->pending, unused = 0;
-    p->pending = 0;
-    CUBIE_MPI_CALL(MPI_Fetch_and_op(&mine, &unused, MPI_LONG_LONG, 0, 0, MPI_SUM, p->win));
-    CUBIE_MPI_CALL(MPI_Win_flush(0, p->win));
-  }
+  CUBIE_CALL(add_locally(p));
   double due = p->terminal ? REDRAW_INTERVAL : p->opt.interval;
   if (!p->opt.stream || t - p->last_report < due) return CUBIE_OK;
   p->last_report = t;
-  long long done = 0;
-  CUBIE_CALL(read_counter(p, &done));
+  long long value[N_COUNTERS] = {0, 0};
+  CUBIE_CALL(read_counters(p, value));
+  long long done = value[ESTIMATE] > value[WRITTEN] ? value[ESTIMATE] : value[WRITTEN];
+  /* An estimate never claims the job is over: only written runs finish it. */
+  if (done >= p->opt.total_runs && value[WRITTEN] < p->opt.total_runs)
+    done = p->opt.total_runs > 0 ? p->opt.total_runs - 1 : 0;
   draw(p, done, false);
   return CUBIE_OK;
+}
+
+/* Raise this rank's estimate to `runs` (never lower it). */
+static void raise_estimate(cubie_progress *p, long long runs) {
+  if (runs <= p->estimate) return;
+  p->pending[ESTIMATE] += runs - p->estimate;
+  p->estimate = runs;
+}
+
+int cubie_progress_add(cubie_progress *p, long long runs) {
+  if (runs > 0) {
+    p->written += runs;
+    p->pending[WRITTEN] += runs;
+    raise_estimate(p, p->written);
+  }
+  return deliver_and_report(p);
+}
+
+int cubie_progress_estimate(cubie_progress *p, long long runs) {
+  raise_estimate(p, runs);
+  return deliver_and_report(p);
 }
 
 int cubie_progress_finish(cubie_progress *p, long long *done) {
@@ -188,11 +233,12 @@ int cubie_progress_finish(cubie_progress *p, long long *done) {
     int mpi_rc = MPI_Wait(&p->request, MPI_STATUS_IGNORE);
     if (mpi_rc != MPI_SUCCESS) rc = CUBIE_MPI_ERROR(mpi_rc, "MPI_Wait");
   }
-  if (!rc && p->pending) {
-    long long mine = p->pending, unused = 0;
-    p->pending = 0;
-    int mpi_rc = MPI_Fetch_and_op(&mine, &unused, MPI_LONG_LONG, 0, 0, MPI_SUM, p->win);
-    if (mpi_rc != MPI_SUCCESS) rc = CUBIE_MPI_ERROR(mpi_rc, "MPI_Fetch_and_op");
+  if (!rc && any_pending(p)) {
+    long long mine[N_COUNTERS] = {p->pending[WRITTEN], p->pending[ESTIMATE]};
+    p->pending[WRITTEN] = p->pending[ESTIMATE] = 0;
+    int mpi_rc = MPI_Accumulate(mine, N_COUNTERS, MPI_LONG_LONG, 0, 0, N_COUNTERS, MPI_LONG_LONG,
+                                MPI_SUM, p->win);
+    if (mpi_rc != MPI_SUCCESS) rc = CUBIE_MPI_ERROR(mpi_rc, "MPI_Accumulate");
   }
   if (!rc) {
     int mpi_rc = MPI_Win_flush(0, p->win);
@@ -202,10 +248,10 @@ int cubie_progress_finish(cubie_progress *p, long long *done) {
   rc = cubie_mpi_agree(p->comm, rc);
   if (rc) return rc;
   if (p->rank != 0) return CUBIE_OK;
-  long long total = 0;
-  CUBIE_CALL(read_counter(p, &total));
-  if (done) *done = total;
-  if (p->opt.stream && (p->printed || p->opt.total_runs > 0)) draw(p, total, true);
+  long long value[N_COUNTERS] = {0, 0};
+  CUBIE_CALL(read_counters(p, value));
+  if (done) *done = value[WRITTEN];
+  if (p->opt.stream && (p->printed || p->opt.total_runs > 0)) draw(p, value[WRITTEN], true);
   return CUBIE_OK;
 }
 

@@ -1,10 +1,16 @@
 /* progress.h — runs done / total, rate and ETA on rank 0's stderr.
  *
- * Every rank adds the runs it has finished to a counter that lives in an
- * MPI-3 window on rank 0 (passive target: MPI_Raccumulate under
+ * Every rank adds what it has done to two counters that live in an MPI-3
+ * window on rank 0 (passive target: MPI_Raccumulate under
  * MPI_Win_lock_all, never a flush that would wait on rank 0), and rank 0
- * reads the counter (MPI_Fetch_and_op with MPI_NO_OP) when it reports. No
- * rank ever waits for another during the chunk loop: the only
+ * reads them (MPI_Get_accumulate with MPI_NO_OP) when it reports:
+ *   - written: runs whose records this rank has written (exact; the final
+ *     line and the count cubie_progress_finish returns);
+ *   - estimate: runs done including those still in flight — the kernel's
+ *     progress counter during a long chunk (src/run/writer.c feeds it) —
+ *     never less than written on any rank. Lines during the job show it,
+ *     so they move while a single chunk runs.
+ * No rank ever waits for another during the chunk loop: the only
  * synchronisation is in create and finish. Rank 0 redraws one line
  * (carriage return) when its stream is a terminal, else prints a line every
  * `interval` seconds, and ends with a final line and a newline; with no
@@ -13,12 +19,12 @@
  * the user sees otherwise.
  *
  * Threads: MPI is initialised MPI_THREAD_SERIALIZED and during the chunk
- * loop the writer thread is inside MPI-IO, so cubie_progress_add (the only
- * call made during the loop) must be made by the thread that makes the
- * NetCDF calls — the writer thread right after it has written a chunk's
- * records, or the main thread in --sequential mode, which writes itself.
- * create, finish and destroy are collective and are made by the main
- * thread before the writer thread starts and after it is joined.
+ * loop the writer thread is inside MPI-IO, so cubie_progress_add and
+ * cubie_progress_estimate (the only calls made during the loop) must be
+ * made by the thread that makes the NetCDF calls — the writer thread — or
+ * under the lock that serialises MPI in --sequential mode. create, finish
+ * and destroy are collective and are made by the main thread before the
+ * writer thread starts and after it is joined.
  */
 #ifndef CUBIE_PROGRESS_H
 #define CUBIE_PROGRESS_H
@@ -48,13 +54,19 @@ cubie_progress_options cubie_progress_defaults(long long total_runs, FILE *strea
 int cubie_progress_create(MPI_Comm comm, const cubie_progress_options *options,
                           cubie_progress **progress);
 
-/* `runs` more runs finished on this rank (>= 0; 0 just lets rank 0 report).
- * Never blocks on another rank. On rank 0 it may print a line. */
+/* `runs` more runs finished and written on this rank (>= 0; 0 just lets
+ * rank 0 report). Never blocks on another rank. On rank 0 it may print a
+ * line. */
 int cubie_progress_add(cubie_progress *progress, long long runs);
 
+/* This rank has done about `runs` runs of this job so far, counting those
+ * still in flight (a value below an earlier one, or below what was added,
+ * changes nothing). Never blocks on another rank; on rank 0 it may print. */
+int cubie_progress_estimate(cubie_progress *progress, long long runs);
+
 /* Collective: deliver every rank's outstanding count, then rank 0 reads
- * the exact total and prints the final line and a newline. *done (may be
- * NULL) receives the total on rank 0 and 0 elsewhere. */
+ * the exact total of written runs and prints the final line and a newline.
+ * *done (may be NULL) receives that total on rank 0 and 0 elsewhere. */
 int cubie_progress_finish(cubie_progress *progress, long long *done);
 
 /* Collective: free the window. Sets *progress to NULL. */

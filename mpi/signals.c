@@ -53,10 +53,17 @@ void cubie_stop_point_init(cubie_stop_point *stop) {
   stop->signal = 0;
 }
 
+#define MAX_AGREED_VALUES 4
+
 int cubie_signals_agree_after_item(MPI_Comm comm, long long item, int depth,
-                                   cubie_stop_point *stop) {
-  int signum = 0;
-  CUBIE_CALL(cubie_signals_agree_stop(comm, &signum));
+                                   cubie_stop_point *stop, long long *values, int n) {
+  CUBIE_CHECK(n >= 0 && n <= MAX_AGREED_VALUES, CUBIE_ERR_INTERNAL, "%d values to agree on", n);
+  long long mine[1 + MAX_AGREED_VALUES], most[1 + MAX_AGREED_VALUES];
+  mine[0] = (long long)caught_signal;
+  for (int i = 0; i < n; i++) mine[1 + i] = values[i];
+  CUBIE_MPI_CALL(MPI_Allreduce(mine, most, 1 + n, MPI_LONG_LONG, MPI_MAX, comm));
+  for (int i = 0; i < n; i++) values[i] = most[1 + i];
+  int signum = (int)most[0];
   if (signum && stop->last_item == CUBIE_NO_STOP) {
     stop->last_item = item + (depth > 0 ? depth : 0);
     stop->signal = signum;

@@ -57,9 +57,11 @@ typedef struct cubie_stop_point {
 void cubie_stop_point_init(cubie_stop_point *stop);
 
 /* Collective: cubie_signals_agree_stop after item `item` was written;
- * the first agreed stop sets last_item = item + depth, later ones keep it. */
+ * the first agreed stop sets last_item = item + depth, later ones keep it.
+ * `values` (n >= 0 of them; may be NULL when n is 0) are reduced with MAX
+ * in the same collective, for a caller that agrees on more per item. */
 int cubie_signals_agree_after_item(MPI_Comm comm, long long item, int depth,
-                                   cubie_stop_point *stop);
+                                   cubie_stop_point *stop, long long *values, int n);
 
 /* Raise CUBIE_ERR_INTERRUPTED with the message the user sees: which signal
  * stopped the job, how many of its runs were written, and that `cubie run

@@ -9,8 +9,8 @@
 #include "mpi/mpi_call.h"
 
 const char *cubie_timing_phase_name(cubie_timing_phase phase) {
-  static const char *const names[CUBIE_TIMING_N_PHASES] = {"compile", "compute", "transfer",
-                                                           "write",   "wait",    "total"};
+  static const char *const names[CUBIE_TIMING_N_PHASES] = {
+      "compile", "compute", "transfer", "write", "write_wait", "wait", "total"};
   return phase >= 0 && phase < CUBIE_TIMING_N_PHASES ? names[phase] : "unknown";
 }
 

@@ -2,7 +2,7 @@
  * scaling studies.
  *
  * Each rank accumulates seconds per phase (compile, compute, transfer,
- * write, wait, total) and the number of runs it computed in a plain struct;
+ * write, write_wait, wait, total) and the number of runs it computed in a plain struct;
  * at the end of the job one collective gathers every rank's record on the
  * root, as one contiguous array per phase (ready to be written as
  * timing_<phase>(rank) in the output file, see docs/scaling.md), and can
@@ -21,7 +21,8 @@ typedef enum cubie_timing_phase {
   CUBIE_TIMING_COMPILE = 0, /* kernel source, compile (rank 0) or receive, load */
   CUBIE_TIMING_COMPUTE,     /* input decoding, kernel launches to completion */
   CUBIE_TIMING_TRANSFER,    /* host<->device copies (0 on the cpu backend) */
-  CUBIE_TIMING_WRITE,       /* NetCDF writes: create, hyperslabs, close */
+  CUBIE_TIMING_WRITE,       /* NetCDF writes: create, hyperslabs, close (once every rank arrived) */
+  CUBIE_TIMING_WRITE_WAIT,  /* waiting for the other ranks to reach a collective write */
   CUBIE_TIMING_WAIT,        /* compute thread idle, waiting for the writer */
   CUBIE_TIMING_TOTAL,       /* wall time of the whole job on this rank */
   CUBIE_TIMING_N_PHASES
@@ -39,7 +40,7 @@ typedef struct cubie_timing_table {
   long long *runs;                        /* runs[rank] */
 } cubie_timing_table;
 
-/* "compile", "compute", "transfer", "write", "wait", "total". */
+/* "compile", "compute", "transfer", "write", "write_wait", "wait", "total". */
 const char *cubie_timing_phase_name(cubie_timing_phase phase);
 
 /* Add seconds to a phase: `t0` from cubie_timing_now() at its start. */

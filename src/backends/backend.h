@@ -88,6 +88,13 @@ typedef struct cubie_backend_ops {
   /* Seconds spent in kernels since create (device events on cuda, wall
    * time of the entry point on cpu); complete after synchronize. */
   int (*kernel_seconds)(void *impl, double *seconds);
+  /* The progress counter kernels add their finished runs to (set
+   * args->runs_done = *device to use it): `*host` is the same counter as
+   * the host reads it while a launch runs (cubie_u64 loads are atomic:
+   * read it with __atomic_load_n). It starts at 0, only grows, and lives
+   * as long as the backend (mapped pinned memory on cuda). NULL op: no
+   * counter; progress then moves only between launches. */
+  int (*runs_counter)(void *impl, cubie_u64 **host, cubie_u64 **device);
   /* true: arrays are laid out run-fastest (GPU coalescing); false:
    * variable-/time-fastest per run (CPU cache lines). */
   bool run_fastest;

@@ -11,6 +11,7 @@
 #include "backends/backend.h"
 #include "cli/cli_options.h"
 #include "model/model_jacobian.h"
+#include "mpi/launch_check.h"
 #include "mpi/mpi_call.h"
 #include "run/chunk_loop.h"
 #include "util/error.h"
@@ -151,6 +152,29 @@ static int command_check(const cubie_cli_args *a, MPI_Comm comm, int rank) {
   return CUBIE_EXIT_SUCCESS;
 }
 
+/* What rank 0 says while a run goes on (settings.started / .warn). */
+typedef struct run_voice {
+  int rank;
+  const cubie_cli_args *a;
+} run_voice;
+
+static void say_started(void *ctx, const cubie_run_report *report) {
+  const run_voice *v = ctx;
+  if (v->rank != 0 || v->a->quiet) return;
+  fprintf(stderr, "cubie: backend %s\n", report->backend_reason);
+  /* (With --timing the binding table at the end carries the warning itself.) */
+  if (!v->a->timing && report->binding_warning[0])
+    fprintf(stderr, "cubie: warning: %s\n", report->binding_warning);
+  fflush(stderr);
+}
+
+static void say_warning(void *ctx, const char *message) {
+  const run_voice *v = ctx;
+  if (v->rank != 0 || v->a->quiet) return;
+  fprintf(stderr, "cubie: warning: %s\n", message);
+  fflush(stderr);
+}
+
 static int command_run(const cubie_cli_args *a, MPI_Comm comm, int rank, char *command_line) {
   cubie_problem *problem = NULL;
   const cubie_job *job = NULL;
@@ -159,17 +183,14 @@ static int command_run(const cubie_cli_args *a, MPI_Comm comm, int rank, char *c
     cubie_problem_destroy(&problem);
     return report_error(rank, rc);
   }
+  run_voice voice = {rank, a};
   cubie_run_settings settings = {.overwrite = a->force, .sequential = a->sequential,
                                  .resume = a->resume, .quiet = a->quiet,
                                  .phase = (cubie_bench_phase)a->phase,
-                                 .command_line = command_line};
+                                 .command_line = command_line,
+                                 .started = say_started, .warn = say_warning, .ctx = &voice};
   cubie_run_report report;
   rc = cubie_runner_run(job, comm, &settings, &report);
-  if (rank == 0 && !a->quiet && report.backend[0])
-    fprintf(stderr, "cubie: backend %s\n", report.backend_reason);
-  /* (With --timing the binding table below carries the warning itself.) */
-  if (rank == 0 && !a->quiet && !a->timing && report.binding_warning[0])
-    fprintf(stderr, "cubie: warning: %s\n", report.binding_warning);
   if (rank == 0 && a->timing && report.binding_table.data && report.binding_table.length)
     fprintf(stderr, "%s", report.binding_table.data);
   if (rank == 0 && a->timing && report.timing_table.data && report.timing_table.length)
@@ -193,8 +214,9 @@ static int command_run(const cubie_cli_args *a, MPI_Comm comm, int rank, char *c
     if (a->timing) {
       char budget[32];
       cubie_format_bytes((double)report.memory_budget, budget, sizeof budget);
-      fprintf(stderr, "cubie: memory budget %s per rank, %lld run chunk(s) x %lld window(s)\n",
-              budget, report.run_chunks, report.windows);
+      fprintf(stderr, "cubie: memory budget %s per rank, %lld run chunk(s) x %lld window(s); "
+              "rank 0: %lld work item(s), about %.3g s each at most\n",
+              budget, report.run_chunks, report.windows, report.items, report.item_seconds);
     }
     if (a->timing)
       fprintf(stderr,
@@ -298,7 +320,9 @@ int cubie_cli_main(int argc, char **argv) {
     /* SIGTERM / SIGUSR1 only set a flag; the chunk loop stops at an item
      * every rank agrees on and leaves a resumable file (exit 3). */
     cubie_signals_install();
-    status = command_run(&a, MPI_COMM_WORLD, rank, command_line);
+    /* Every task the launcher started must be a rank of one MPI job. */
+    int lrc = cubie_mpi_agree(MPI_COMM_WORLD, cubie_launch_check(MPI_COMM_WORLD));
+    status = lrc ? report_error(rank, lrc) : command_run(&a, MPI_COMM_WORLD, rank, command_line);
     cubie_signals_restore();
   } else {
     status = command_check(&a, MPI_COMM_WORLD, rank);

@@ -126,6 +126,7 @@ typedef struct cubie_run_config {
   long long dynamic_block;           /* runs per claimed block in dynamic mode; 0 = auto */
   char *cache_dir;                   /* JIT cache; NULL = $CUBIE_CACHE_DIR, $XDG_CACHE_HOME/cubie or ~/.cache/cubie */
   double progress_interval;          /* seconds between progress lines when stderr is not a terminal; default 30 */
+  double max_item_seconds;           /* pieces sized so a work item takes at most this; default 60; 0 = whole chunks */
 } cubie_run_config;
 
 typedef struct cubie_buffer_override {

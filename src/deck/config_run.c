@@ -2,6 +2,7 @@
  * not what it computes (see config_sections.h). Buffer names are checked
  * later by the buffer registry; here only their locations are. */
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +13,7 @@
 
 static const char *const run_keys[] = {"backend",       "chunk_axis", "memory_limit", "decomposition",
                                        "threads",       "block_size", "dynamic_block", "cache_dir",
-                                       "progress_interval"};
+                                       "progress_interval", "max_item_seconds"};
 /* Indexed by cubie_backend_kind: `auto`, then backends/backends.def. */
 static const char *const backend_names[] = {
     "auto",
@@ -75,6 +76,15 @@ int cubie_config_read_run(cubie_config *cfg, const cubie_deck_section *top) {
   CUBIE_CALL(cubie_deck_number(cfg, &s, "progress_interval", false, &r->progress_interval, NULL, &m));
   if (!(r->progress_interval > 0.0))
     return cubie_config_error_at(cfg, m, "run.progress_interval must be > 0 seconds, not %g", r->progress_interval);
+  /* Well inside the two minutes slurm/run.sbatch gives between its stop
+   * signal and the time limit. */
+  r->max_item_seconds = 60.0;
+  m = s.mark;
+  CUBIE_CALL(cubie_deck_number(cfg, &s, "max_item_seconds", false, &r->max_item_seconds, NULL, &m));
+  if (!(r->max_item_seconds >= 0.0) || isinf(r->max_item_seconds))
+    return cubie_config_error_at(cfg, m,
+                                 "run.max_item_seconds must be >= 0 seconds (0: whole chunks), not %g",
+                                 r->max_item_seconds);
   return CUBIE_OK;
 }
 

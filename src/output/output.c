@@ -207,6 +207,7 @@ static int output_init(MPI_Comm comm, const cubie_output_spec *spec, cubie_outpu
   o->comm = MPI_COMM_NULL;
   o->ncid = -1;
   o->collective = spec->collective;
+  o->rank_records = spec->n_ranks > 0;
   o->data_type = spec->precision == CUBIE_FLOAT32 ? NC_FLOAT : NC_DOUBLE;
   o->data_size = spec->precision == CUBIE_FLOAT32 ? sizeof(float) : sizeof(double);
   o->total_runs = spec->total_runs;
@@ -424,21 +425,23 @@ int cubie_output_write_runs(cubie_output *o, long long run_start, long long n_ru
 /* Close                                                                    */
 /* ------------------------------------------------------------------------ */
 
-/* Rank 0, after the collective close: reopen serially and flip the flag.
- * The attribute already exists with the same type and size, so this only
- * rewrites it in place. */
-static int mark_complete(const char *path, const cubie_output_rank_records *records) {
+/* Rank 0, after the collective close: reopen serially, add this job's
+ * records and, when complete, flip the flag. The attribute already exists
+ * with the same type and size, so this only rewrites it in place. */
+static int reopen_and_record(const char *path, bool complete,
+                             const cubie_output_rank_records *records) {
   int ncid, status;
   if ((status = nc_open(path, NC_WRITE, &ncid)))
-    return cubie_output_netcdf_error(path, status, "reopen (to mark it complete)", NULL);
+    return cubie_output_netcdf_error(path, status, "reopen (to record the job's timing)", NULL);
   int rc = cubie_output_write_rank_records(ncid, path, records);
-  if (rc) {
-    nc_close(ncid);
+  if (rc || !complete) {
+    status = nc_close(ncid);
+    if (!rc && status) rc = cubie_output_netcdf_error(path, status, "close (after recording the timing)", NULL);
     return rc;
   }
-  int complete = 1;
+  int flag = 1;
   if (!(status = nc_redef(ncid)))
-    status = nc_put_att_int(ncid, NC_GLOBAL, "complete", NC_INT, 1, &complete);
+    status = nc_put_att_int(ncid, NC_GLOBAL, "complete", NC_INT, 1, &flag);
   if (status) {
     nc_close(ncid);
     return cubie_output_netcdf_error(path, status, "mark complete", NULL);
@@ -461,8 +464,9 @@ int cubie_output_close_with_records(cubie_output **po, bool complete,
   int status = nc_close(o->ncid);
   if (status != NC_NOERR) rc = cubie_output_netcdf_error(o->path, status, "close", NULL);
   rc = cubie_mpi_agree(o->comm, rc);
-  if (!rc && complete) {
-    if (o->rank == 0) rc = mark_complete(o->path, records);
+  /* rank_records is the same on every rank (it comes from the spec). */
+  if (!rc && (complete || o->rank_records)) {
+    if (o->rank == 0) rc = reopen_and_record(o->path, complete, records);
     /* The agreement waits for rank 0, so no rank returns before the flag
      * is on disk (or before it knows why it is not). */
     rc = cubie_mpi_agree(o->comm, rc);

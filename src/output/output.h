@@ -108,20 +108,23 @@ int cubie_output_open(MPI_Comm comm, const cubie_output_spec *spec, cubie_output
 int cubie_output_close(cubie_output **o, bool complete);
 
 /* What a job records per rank (docs/scaling.md §4), gathered on rank 0. */
-#define CUBIE_OUTPUT_TIMING_PHASES 6 /* compile compute transfer write wait total */
+#define CUBIE_OUTPUT_TIMING_PHASES 7 /* compile compute transfer write write_wait wait total */
 typedef struct cubie_output_rank_records {
   int n_ranks;
   const double *seconds[CUBIE_OUTPUT_TIMING_PHASES]; /* seconds[phase][rank] */
+  double elapsed;                /* this job's wall time (the slowest rank's total) */
   const long long *runs;
   const int *node, *local_rank, *device;
   const char *const *host, *const *visible_devices;
   const double *weight;          /* NULL unless the decomposition was weighted */
 } cubie_output_rank_records;
 
-/* cubie_output_close that, when the file is completed, also has rank 0
- * write `records` (used on rank 0 only; may be NULL) into the rank
- * variables — skipped when the file's `rank` dimension has another length
- * (a resumed file written by another rank count). */
+/* cubie_output_close that also has rank 0 write `records` (used on rank 0
+ * only; may be NULL) into the rank variables, adding this job's timing and
+ * runs to those of earlier attempts — whether the file is complete or was
+ * stopped to be resumed (a file with rank variables is reopened serially
+ * either way) — and skipped when the file's `rank` dimension has another
+ * length (a resumed file written by another rank count). */
 int cubie_output_close_with_records(cubie_output **o, bool complete,
                                     const cubie_output_rank_records *records);
 

@@ -81,8 +81,10 @@ static int add_name(named *list, int *n, const char *name, const char *suffix, c
 /* Two variables with one name would make nc_def_var fail half-way through
  * define mode with a bare "NC_ENAMEINUSE"; say which two collide instead. */
 static int check_unique_names(const cubie_output_spec *spec) {
+  int n_rank_vars = 0;
+  while (cubie_output_rank_vars[n_rank_vars].name) n_rank_vars++;
   int capacity = 5 + CUBIE_N_COUNTERS + spec->n_outputs * (1 + spec->n_metrics) +
-                 spec->n_inputs + spec->n_fixed + 16;
+                 spec->n_inputs + spec->n_fixed + n_rank_vars;
   named *list = calloc((size_t)capacity, sizeof *list);
   CUBIE_CHECK(list, CUBIE_ERR_MEMORY, "out of memory listing output variable names");
   int n = 0, rc = CUBIE_OK;
@@ -423,8 +425,8 @@ static int define_ranks(definer *d) {
   for (int i = 0; cubie_output_rank_vars[i].name; i++) {
     const cubie_output_rank_var *rv = &cubie_output_rank_vars[i];
     if (!spec->rank_weights && strcmp(rv->name, "rank_weight") == 0) continue;
-    NC_TRY(d, nc_def_var(ncid, rv->name, rv->type, rv->type == NC_CHAR ? 2 : 1, dims, &varid),
-           "define", rv->name);
+    int ndims = rv->scalar ? 0 : rv->type == NC_CHAR ? 2 : 1;
+    NC_TRY(d, nc_def_var(ncid, rv->name, rv->type, ndims, dims, &varid), "define", rv->name);
     if (rv->type == NC_CHAR) { /* text: a long_name, no units; xarray reads it as str */
       CUBIE_CALL(put_text(d, varid, rv->name, "long_name", rv->long_name));
       CUBIE_CALL(put_text(d, varid, rv->name, "_Encoding", "utf-8"));

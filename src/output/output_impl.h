@@ -38,6 +38,7 @@ struct cubie_output {
   int *input_vars;    /* [n_inputs] */
   int *fixed_vars;    /* [n_fixed] */
   int n_fixed;
+  bool rank_records;  /* the file has the per-rank variables (spec n_ranks > 0) */
 };
 
 /* True when the spec asks for a summary_time dimension. */
@@ -59,12 +60,14 @@ typedef struct cubie_output_rank_var {
   int type;            /* nc_type */
   const char *units;
   const char *long_name;
+  int scalar;          /* one value for the file (no `rank` dimension) */
 } cubie_output_rank_var;
 extern const cubie_output_rank_var cubie_output_rank_vars[];
 
 /* Rank 0, serially, in a file open in data mode: write `records` into the
  * rank variables (nothing when the file has no `rank` dimension of that
- * length). */
+ * length). Timing and runs add up over the jobs that wrote the file (a
+ * first start and its resumes), counted in timing_attempts. */
 int cubie_output_write_rank_records(int ncid, const char *path,
                                     const cubie_output_rank_records *records);
 

@@ -13,8 +13,9 @@
  * collide with them get a trailing underscore in the file. */
 static const char *const reserved_names[] = {
     "run", "time", "summary_time", "summary_time_bounds", "nv", "status", "rank", "mpi_rank",
-    "timing_compile", "timing_compute", "timing_transfer", "timing_write", "timing_wait",
-    "timing_total", "rank_runs", "rank_node", "rank_local_rank", "rank_device", "rank_host",
+    "timing_compile", "timing_compute", "timing_transfer", "timing_write", "timing_write_wait",
+    "timing_wait", "timing_total", "timing_attempts", "timing_elapsed", "rank_runs", "rank_node",
+    "rank_local_rank", "rank_device", "rank_host",
     "rank_visible_devices", "rank_weight", NULL};
 #define COUNTER_NAME(ID, slot, name, long_name) name,
 static const char *const counter_names[] = {CUBIE_COUNTERS(COUNTER_NAME) NULL};

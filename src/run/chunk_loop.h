@@ -34,7 +34,8 @@
 typedef struct cubie_chunk_timing {
   double compute;   /* main thread: fill inputs, kernels */
   double transfer;  /* main thread: host <-> device copies and reordering */
-  double write;     /* writer thread: NetCDF writes */
+  double write;     /* writer thread: NetCDF writes, once every rank has arrived */
+  double write_wait; /* writer thread: waiting for the other ranks to reach a collective write */
   double wait;      /* main thread waiting for a free buffer set */
   double loop;      /* wall time of the whole chunk loop */
   double kernel;    /* inside kernels (the backend's kernel_seconds; part of compute) */
@@ -60,6 +61,12 @@ typedef struct cubie_chunk_loop {
                                     (the binding's count; 0 is taken as 1) */
   bool pipelined;                /* writer thread + double buffering */
   cubie_bench_phase phase;
+  double max_item_seconds;       /* > 0: pieces sized so an item takes at most this (run.max_item_seconds) */
+  double signal_lead;            /* > 0: seconds between a stop signal and the kill (warned about) */
+  /* Rank 0's warnings while the loop runs (may be NULL): called from the
+   * writer thread. */
+  void (*warn)(void *ctx, const char *message);
+  void *warn_ctx;
 
   /* Set by prepare. */
   size_t budget;                 /* bytes per rank the arrays were planned with (least of any rank) */
@@ -68,6 +75,8 @@ typedef struct cubie_chunk_loop {
 
   /* Results of cubie_chunk_loop_run. */
   long long runs_done;           /* runs whose records this rank wrote */
+  double item_seconds;           /* expected longest item once pieces were sized; 0 unknown */
+  long long items;               /* work items this rank went through (empty ones included) */
   int stop_signal;               /* the agreed signal when interrupted; 0 otherwise */
 } cubie_chunk_loop;
 

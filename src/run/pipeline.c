@@ -48,13 +48,15 @@ static void finish_pending(cubie_chunk_loop *loop, cubie_transfer *t, cubie_writ
 /* Every item of one piece, window by window. Returns false when the ranks
  * agreed to stop before one of them. */
 static bool run_piece(cubie_chunk_loop *loop, cubie_work_source *work, cubie_transfer *t,
-                      cubie_writer *w, const cubie_run_piece *piece, long long *item_index,
-                      pending_item *pending, int *local_rc, long long *failed) {
+                      cubie_writer *w, const cubie_run_piece *piece, cubie_u64 *runs_counter,
+                      long long *item_index, pending_item *pending, int *local_rc,
+                      long long *failed) {
   const cubie_backend_ops *ops = loop->backend->ops;
   int n_buffers = loop->pipelined ? 2 : 1;
   long long n_windows = cubie_chunk_arrays_windows(&loop->arrays);
   cubie_chunk_args args;
   cubie_transfer_piece_args(t, &args, piece->start, piece->n);
+  args.runs_done = runs_counter;
   double t0 = now(), transfer0 = loop->timing.transfer;
   /* Every kernel has finished (each is synchronized), so the inputs may
    * be replaced while the previous item still waits for its copy back. */
@@ -87,9 +89,13 @@ static bool run_piece(cubie_chunk_loop *loop, cubie_work_source *work, cubie_tra
     bool copy_first = ops->host_is_device ||
                       (pending->valid && pending->it.e.buffer == it.e.buffer);
     if (copy_first) finish_pending(loop, t, w, pending, local_rc);
+    double launched = now();
     if (compute) *local_rc = launch(loop, t, &args, &it.e);
     if (!copy_first) finish_pending(loop, t, w, pending, local_rc);
     if (compute && !*local_rc) *local_rc = ops->synchronize(loop->backend->impl);
+    /* Launch to completion: what sizes the pieces after the probe. */
+    if (compute && !*local_rc)
+      cubie_work_source_item_timed(work, it.index, it.e.n, now() - launched);
     if (!*local_rc && it.records && it.e.n > 0)
       *local_rc = cubie_transfer_records_to_host(t, &it.e, failed);
     loop->timing.compute += now() - t0 - (loop->timing.transfer - transfer0);
@@ -106,11 +112,20 @@ int cubie_chunk_loop_run(cubie_chunk_loop *loop, long long *failed) {
   loop->runs_done = 0;
   loop->stop_signal = 0;
   double loop_start = now();
+  const cubie_backend_ops *ops = loop->backend->ops;
+  long long piece_runs = cubie_chunk_arrays_piece_runs(&loop->arrays);
+  /* The probe: enough runs to fill the device (a GPU's threads, or blocks
+   * for the CPU's threads) for a meaningful rate, few enough to be quick —
+   * and an eighth of a piece at most, so a small job is sized too. */
+  long long probe = ops->run_fastest ? 65536 : 1024;
+  if (probe > piece_runs / 8) probe = piece_runs / 8 > 0 ? piece_runs / 8 : 1;
   cubie_work_source_options wo = {.comm = loop->comm,
                                   .runs = loop->runs,
                                   .block = loop->block,
                                   .counter = loop->counter,
-                                  .piece_runs = cubie_chunk_arrays_piece_runs(&loop->arrays),
+                                  .piece_runs = piece_runs,
+                                  .max_item_seconds = loop->max_item_seconds,
+                                  .first_piece_runs = probe,
                                   .threaded = loop->pipelined};
   cubie_work_source *work = NULL;
   cubie_transfer transfer;
@@ -121,7 +136,11 @@ int cubie_chunk_loop_run(cubie_chunk_loop *loop, long long *failed) {
   if (!rc)
     rc = cubie_transfer_create(&transfer, loop->job, loop->backend, &loop->arrays, true,
                                &loop->timing.transfer);
-  if (!rc) rc = cubie_writer_start(&writer, loop, work, &transfer);
+  /* The kernel's progress counter, read by the writer during a chunk. */
+  cubie_u64 *counter_host = NULL, *counter_device = NULL;
+  if (!rc && loop->progress && ops->runs_counter)
+    rc = ops->runs_counter(loop->backend->impl, &counter_host, &counter_device);
+  if (!rc) rc = cubie_writer_start(&writer, loop, work, &transfer, counter_host);
   if (rc) {
     cubie_transfer_free(&transfer);
     cubie_work_source_destroy(&work);
@@ -133,17 +152,25 @@ int cubie_chunk_loop_run(cubie_chunk_loop *loop, long long *failed) {
   if (loop->phase == CUBIE_PHASE_WRITE_ONLY)
     cubie_chunk_arrays_clear_host(&loop->arrays, loop->backend->ops->host_is_device);
   cubie_run_piece piece;
-  while (cubie_work_source_next(work, &piece))
-    if (!run_piece(loop, work, &transfer, &writer, &piece, &item_index, &pending, &local_rc, failed))
+  for (;;) {
+    /* The plan after the probe needs the probe item written: hand it over
+     * now rather than after the next launch (once per job). */
+    if (cubie_work_source_flush_needed(work))
+      finish_pending(loop, &transfer, &writer, &pending, &local_rc);
+    if (!cubie_work_source_next(work, &piece)) break;
+    if (!run_piece(loop, work, &transfer, &writer, &piece, counter_device, &item_index, &pending,
+                   &local_rc, failed))
       break;
+  }
   finish_pending(loop, &transfer, &writer, &pending, &local_rc);
   int wrc = cubie_writer_finish(&writer);
-  const cubie_backend_ops *ops = loop->backend->ops;
   if (ops->kernel_seconds && !local_rc)
     local_rc = ops->kernel_seconds(loop->backend->impl, &loop->timing.kernel);
   rc = local_rc ? local_rc : wrc;
   loop->runs_done = writer.runs_written;
   loop->stop_signal = cubie_work_source_stop_signal(work);
+  loop->item_seconds = cubie_work_source_item_seconds(work);
+  loop->items = item_index;
   cubie_writer_free(&writer);
   cubie_transfer_free(&transfer);
   cubie_work_source_destroy(&work);

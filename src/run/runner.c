@@ -132,8 +132,10 @@ void cubie_run_report_free(cubie_run_report *report) {
   cubie_strbuf_free(&report->binding_table);
 }
 
-/* Close the file; when complete, rank 0 also records every rank's timing
- * and device binding in it (docs/scaling.md §4). */
+/* Close the file; rank 0 also records every rank's timing and device
+ * binding in it, added to earlier attempts' (docs/scaling.md §4). */
+_Static_assert(CUBIE_OUTPUT_TIMING_PHASES == CUBIE_TIMING_N_PHASES,
+               "one timing variable per phase of mpi/timing.h");
 static int cubie_runner_close(cubie_output **output, bool complete, const cubie_timing_table *table,
                               const cubie_binding *binding, const double *weights) {
   cubie_output_rank_records rec;
@@ -166,6 +168,8 @@ static int cubie_runner_close(cubie_output **output, bool complete, const cubie_
   for (int p = 0; p < CUBIE_OUTPUT_TIMING_PHASES && n > 0; p++) rec.seconds[p] = table->seconds[p];
   rec.runs = table->runs;
   rec.weight = weights;
+  for (int r = 0; r < n; r++)
+    if (table->seconds[CUBIE_TIMING_TOTAL][r] > rec.elapsed) rec.elapsed = table->seconds[CUBIE_TIMING_TOTAL][r];
   int rc = cubie_output_close_with_records(output, complete, n > 0 ? &rec : NULL);
   free(node);
   free(local);
@@ -232,6 +236,41 @@ static int choose_runs(const cubie_job *job, MPI_Comm comm, const cubie_run_sett
   cubie_output_state_free(&st);
   report->missing_runs = runs->total;
   return rc;
+}
+
+/* Seconds between the stop signal and the kill: the caller's, else
+ * $CUBIE_SIGNAL_LEAD (slurm/run.sbatch exports its --signal lead), else
+ * 0 (unknown). */
+static double signal_lead(const cubie_run_settings *settings) {
+  if (settings && settings->signal_lead > 0.0) return settings->signal_lead;
+  const char *text = getenv("CUBIE_SIGNAL_LEAD");
+  if (!text || !*text) return 0.0;
+  char *end = NULL;
+  double seconds = strtod(text, &end);
+  return end != text && *end == '\0' && seconds > 0.0 ? seconds : 0.0;
+}
+
+/* Before the loop: items as long as the signal's lead time (or unbounded)
+ * cannot all be stopped in time. After the first item the writer checks
+ * the measured length too (writer.c). */
+static void warn_unbounded_items(const cubie_chunk_loop *loop) {
+  if (!loop->warn || !(loop->signal_lead > 0.0)) return;
+  char message[512];
+  if (loop->max_item_seconds <= 0.0)
+    snprintf(message, sizeof message,
+             "run.max_item_seconds is 0 (a work item is a whole chunk): a stop signal %.0f s before "
+             "the time limit (CUBIE_SIGNAL_LEAD) is acted on only when a chunk ends; set "
+             "run.max_item_seconds below %.0f",
+             loop->signal_lead, loop->signal_lead);
+  else if (loop->max_item_seconds >= loop->signal_lead)
+    snprintf(message, sizeof message,
+             "run.max_item_seconds (%g s) is not shorter than the %.0f s between the stop signal "
+             "and the time limit (CUBIE_SIGNAL_LEAD): a work item under way may not finish in time; "
+             "lower run.max_item_seconds or send the signal earlier (sbatch --signal=B:USR1@N)",
+             loop->max_item_seconds, loop->signal_lead);
+  else
+    return;
+  loop->warn(loop->warn_ctx, message);
 }
 
 static int calibrate_compute(void *ctx, long long start, long long count) {
@@ -314,6 +353,11 @@ int cubie_runner_run(const cubie_job *job, MPI_Comm comm, const cubie_run_settin
   if (!rc && report->already_complete) goto done;
   double t0 = cubie_timing_now();
   if (!rc) rc = choose_backend(job, comm, &backend, &binding, report);
+  if (!rc && rank == 0 && binding.warning[0])
+    snprintf(report->binding_warning, sizeof report->binding_warning, "%s", binding.warning);
+  /* Said before the kernel is built and the first run starts, not after
+   * the last one ends. */
+  if (!rc && settings && settings->started) settings->started(settings->ctx, report);
   if (!rc) rc = cubie_mpi_agree(comm, cubie_runner_kernel_source(job, buffers, backend, &source));
   if (!rc) rc = compile_and_load(backend, source, comm, report);
   cubie_timing_add_since(&timing, CUBIE_TIMING_COMPILE, t0);
@@ -325,6 +369,13 @@ int cubie_runner_run(const cubie_job *job, MPI_Comm comm, const cubie_run_settin
   loop.memory_sharers = binding.self.memory_sharers;
   loop.pipelined = settings ? !settings->sequential : true;
   loop.phase = settings ? settings->phase : CUBIE_PHASE_BOTH;
+  loop.max_item_seconds = job->cfg->run.max_item_seconds;
+  loop.signal_lead = signal_lead(settings);
+  if (rank == 0 && settings && settings->warn) {
+    loop.warn = settings->warn;
+    loop.warn_ctx = settings->ctx;
+  }
+  if (!rc) warn_unbounded_items(&loop);
   if (!rc) rc = cubie_mpi_agree(comm, decompose(&loop, &weight));
   bool dynamic = job->cfg->run.decomposition == CUBIE_DECOMP_DYNAMIC;
   if (!rc) {
@@ -355,6 +406,8 @@ int cubie_runner_run(const cubie_job *job, MPI_Comm comm, const cubie_run_settin
     report->memory_budget = loop.budget;
     report->run_chunks = cubie_chunk_arrays_run_chunks(&loop.arrays);
     report->windows = cubie_chunk_arrays_windows(&loop.arrays);
+    report->items = loop.items;
+    report->item_seconds = loop.item_seconds;
     report->timing = loop.timing;
   }
   if (progress) {
@@ -374,6 +427,7 @@ int cubie_runner_run(const cubie_job *job, MPI_Comm comm, const cubie_run_settin
   timing.seconds[CUBIE_TIMING_COMPUTE] = loop.timing.compute;
   timing.seconds[CUBIE_TIMING_TRANSFER] = loop.timing.transfer;
   timing.seconds[CUBIE_TIMING_WRITE] += loop.timing.write;
+  timing.seconds[CUBIE_TIMING_WRITE_WAIT] = loop.timing.write_wait;
   timing.seconds[CUBIE_TIMING_WAIT] = loop.timing.wait;
   timing.runs = done_here;
 
@@ -381,6 +435,11 @@ int cubie_runner_run(const cubie_job *job, MPI_Comm comm, const cubie_run_settin
     /* Complete only when every run of the file has its records: a benchmark
      * that ran half the pipeline, or a job stopped by a signal, is not. */
     bool complete = rc == CUBIE_OK && loop.phase == CUBIE_PHASE_BOTH && done_total == runs.total;
+    /* The close is collective: what a rank waits there for the others is
+     * write_wait, not write. */
+    t0 = cubie_timing_now();
+    CUBIE_MPI_CALL_KEEP(rc, MPI_Barrier(comm));
+    cubie_timing_add_since(&timing, CUBIE_TIMING_WRITE_WAIT, t0);
     t0 = cubie_timing_now();
     timing.seconds[CUBIE_TIMING_TOTAL] = t0 - t_start;
     cubie_timing_table table;
@@ -401,7 +460,6 @@ int cubie_runner_run(const cubie_job *job, MPI_Comm comm, const cubie_run_settin
     if (!rc && !complete && stop_signal)
       rc = cubie_signals_interrupted(stop_signal, done_total, runs.total, job->cfg->output.file);
   }
-  if (rank == 0 && binding.warning[0]) snprintf(report->binding_warning, sizeof report->binding_warning, "%s", binding.warning);
   if (rank == 0 && binding.n_ranks > 0) cubie_binding_format(&binding, &report->binding_table);
   long long failed_total = 0;
   CUBIE_MPI_CALL_KEEP(rc, MPI_Allreduce(&failed, &failed_total, 1, MPI_LONG_LONG, MPI_SUM, comm));

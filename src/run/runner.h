@@ -21,6 +21,8 @@
 #include "plan/job.h"
 #include "util/strbuf.h"
 
+typedef struct cubie_run_report cubie_run_report;
+
 typedef struct cubie_run_settings {
   bool overwrite;            /* --force */
   bool sequential;           /* no writer thread: compute and write take turns */
@@ -28,9 +30,18 @@ typedef struct cubie_run_settings {
   bool quiet;                /* no progress line */
   cubie_bench_phase phase;   /* benchmarks only: one half of the pipeline; never complete */
   const char *command_line;  /* recorded as provenance */
+  /* Called on every rank once the backend is chosen, before the kernel is
+   * built and any run starts (the report then has backend, device,
+   * backend_reason, binding_warning); may be NULL. */
+  void (*started)(void *ctx, const cubie_run_report *report);
+  /* Rank 0's warnings while the job runs (a signal lead time shorter than
+   * a work item); may be NULL. */
+  void (*warn)(void *ctx, const char *message);
+  void *ctx;
+  double signal_lead;        /* > 0: seconds between a stop signal and the kill; 0: $CUBIE_SIGNAL_LEAD */
 } cubie_run_settings;
 
-typedef struct cubie_run_report {
+struct cubie_run_report {
   long long total_runs;
   long long failed_runs;     /* runs whose status has a failure bit */
   int n_ranks;
@@ -51,8 +62,10 @@ typedef struct cubie_run_report {
   size_t memory_budget;      /* bytes per rank the chunks were planned with */
   long long run_chunks;      /* chunks along the run axis (1 when windows are chunked) */
   long long windows;         /* time windows per run (1 when runs are chunked) */
+  long long items;           /* rank 0's work items (pieces x windows) */
+  double item_seconds;       /* the longest item expected once pieces were sized; 0 unknown */
   cubie_chunk_timing timing; /* this rank's compute / write / wait seconds */
-} cubie_run_report;
+};
 
 /* Collective over `comm`. Free the report with cubie_run_report_free. */
 int cubie_runner_run(const cubie_job *job, MPI_Comm comm, const cubie_run_settings *settings,

@@ -10,6 +10,15 @@
  * failure it keeps making every collective call with nothing in it, so no
  * rank is left waiting. Not pipelined, the computing thread does the same
  * work in turn, inside submit().
+ *
+ * Before the collective writes of an item it waits in a non-blocking
+ * barrier for the other ranks to arrive, so the time spent waiting for
+ * them (timing.write_wait) is told apart from the time in NetCDF and the
+ * file system (timing.write). While it is idle, or in that barrier, it
+ * reads the kernel's progress counter (the runs of the chunk in flight)
+ * and hands the estimate to the progress report about ten times a second,
+ * so lines move during a long chunk. Not pipelined, a ticker thread does
+ * that while the computing thread is in a launch, under `mpi_lock`.
  */
 #ifndef CUBIE_WRITER_H
 #define CUBIE_WRITER_H
@@ -43,11 +52,26 @@ typedef struct cubie_writer {
   bool buffer_busy[CUBIE_MAX_BUFFER_SETS];
   int rc;                 /* the first failure */
   long long runs_written; /* runs whose records this rank wrote */
+
+  /* Progress during a chunk (may be NULL: progress moves per item only). */
+  const cubie_u64 *runs_counter; /* the kernel's counter of finished run-windows */
+  cubie_u64 counter_base;        /* its value when the loop started */
+  long long windows;             /* windows per piece: run-windows per run */
+  double last_tick;
+  /* Not pipelined: the ticker thread and the computing thread take turns
+   * in MPI under this lock. */
+  pthread_mutex_t mpi_lock;
+  pthread_t ticker;
+  bool ticking, ticker_stop;
+  bool collective;        /* the writes are collective: time the wait for the others */
+  bool item_checked;      /* the sized items were compared with the signal lead time */
 } cubie_writer;
 
-/* Start the writer thread when loop->pipelined (else only get ready). */
+/* Start the writer thread when loop->pipelined (else only get ready, and
+ * start a ticker thread when there is a progress counter and MPI allows
+ * it). `runs_counter` (may be NULL) is the backend's progress counter. */
 int cubie_writer_start(cubie_writer *w, cubie_chunk_loop *loop, cubie_work_source *work,
-                       const cubie_transfer *transfer);
+                       const cubie_transfer *transfer, const cubie_u64 *runs_counter);
 /* Wait until buffer set `buffer` is written and may be filled again. */
 void cubie_writer_wait_free(cubie_writer *w, int buffer);
 /* Hand an item over (blocks while two are queued); not pipelined, write

@@ -22,6 +22,8 @@
  * FAKE_CUDA_LOG=path appends one line per stream operation (launches,
  * copies with their stream and whether the host side is pinned, stream
  * synchronizations), so a test can check the order of copies and launches.
+ * A launch with a progress counter adds its runs to it, as the blocks of a
+ * real grid do.
  * fake_cuda_* functions let a test read what the backend did.
  */
 #include <dlfcn.h>
@@ -361,6 +363,8 @@ CUresult cuLaunchKernel(void *fn, unsigned gx, unsigned gy, unsigned gz, unsigne
   const char *cpu = getenv("FAKE_CUDA_CPU_KERNEL");
   if (cpu && *cpu) return run_cpu_kernel(&rec.args, bx);
   if (env_int("FAKE_CUDA_FILL", 0)) fill(&rec.args);
+  /* As the blocks of a real grid do when they finish. */
+  if (rec.args.runs_done) __atomic_fetch_add(rec.args.runs_done, (cubie_u64)rec.args.n_runs, __ATOMIC_RELAXED);
   return OK;
 }
 CUresult cuMemAlloc_v2(unsigned long long *p, size_t bytes) {
@@ -392,6 +396,19 @@ CUresult cuMemFreeHost(void *p) {
     if (pinned[i].p == p) pinned[i].p = NULL;
   free(p);
   rec.frees++;
+  return OK;
+}
+/* Mapped pinned memory: host and "device" pointers are one address (as
+ * with unified addressing). */
+CUresult cuMemHostAlloc(void **p, size_t bytes, unsigned flags) {
+  if (bytes == 0 || !(flags & 0x2)) return ERR_INVALID_VALUE;
+  *p = malloc(bytes);
+  rec.pinned_allocs++;
+  return *p ? OK : 2;
+}
+CUresult cuMemHostGetDevicePointer_v2(unsigned long long *d, void *p, unsigned flags) {
+  if (flags != 0 || !p) return ERR_INVALID_VALUE;
+  *d = (unsigned long long)(size_t)p;
   return OK;
 }
 CUresult cuMemcpyHtoDAsync_v2(unsigned long long dst, const void *src, size_t n, void *s) {

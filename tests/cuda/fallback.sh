@@ -93,7 +93,15 @@ else
   run run_dev 0 "${dev[@]}" -- run "$deck" "${small[@]}" -o "$work/fake.nc" --timing
   has run_dev "cubie: backend cuda (auto: a CUDA device is available)"
   has run_dev "cuda on 1 rank"
-  has run_dev "in kernels 0.001500 s"   # one launch of the stand-in's 1.5 ms
+  # One launch of the stand-in's 1.5 ms per work item: the probe piece,
+  # then pieces sized by run.max_item_seconds (doubling from the probe).
+  items=$(sed -n 's/.*rank 0: \([0-9]*\) work item(s).*/\1/p' "$work/run_dev.out")
+  if [ -z "$items" ] || [ "$items" -lt 2 ]; then
+    echo "FAIL run_dev: expected the probe and at least one more work item, got '$items'"
+    failures=$((failures + 1))
+  else
+    has run_dev "in kernels $(awk -v n="$items" 'BEGIN { printf "%.6f", n * 0.0015 }') s"
+  fi
   has run_dev "device  CUDA_VISIBLE_DEVICES"   # the binding table names cuda's list variable
   has run_dev "     0  (unset)"
   has info_dev "auto: takes cuda (auto: a CUDA device is available)"

@@ -198,12 +198,32 @@ static void test_device(void *lib) {
   CHECK_OK(b->ops->synchronize(b->impl));
   CHECK_OK(b->ops->kernel_seconds(b->impl, &seconds));
   CHECK_NEAR(seconds, 7 * 1.5e-3, 1e-9);
+  /* The progress counter is mapped pinned memory (one allocation, kept):
+   * the launch gets its device view, the host reads the runs the blocks
+   * added (the stand-in adds a launch's runs), exactly. */
+  cubie_u64 *counter = NULL, *device = NULL;
+  int allocs = ((int_fn)fake_symbol(lib, "fake_cuda_allocations"))();
+  CHECK_OK(b->ops->runs_counter(b->impl, &counter, &device));
+  CHECK(counter != NULL && device != NULL);
+  CHECK_INT((long long)*counter, 0);
+  none.runs_done = device;
+  none.n_runs = 300;
+  for (int i = 0; i < 3; i++) CHECK_OK(b->ops->launch(b->impl, &none));
+  CHECK_OK(b->ops->synchronize(b->impl));
+  CHECK_INT((long long)__atomic_load_n(counter, __ATOMIC_RELAXED), 900);
+  cubie_u64 *again = NULL, *again_device = NULL;
+  CHECK_OK(b->ops->runs_counter(b->impl, &again, &again_device));
+  CHECK(again == counter && again_device == device);
+  CHECK_INT(((int_fn)fake_symbol(lib, "fake_cuda_allocations"))(), allocs + 1);
+  none.runs_done = NULL;
+  CHECK_OK(b->ops->kernel_seconds(b->impl, &seconds));
+  CHECK_NEAR(seconds, 10 * 1.5e-3, 1e-9);
   /* An empty chunk launches nothing. */
   none.n_runs = 0;
   CHECK_OK(b->ops->launch(b->impl, &none));
   CHECK_OK(b->ops->synchronize(b->impl));
   CHECK_OK(b->ops->kernel_seconds(b->impl, &seconds));
-  CHECK_NEAR(seconds, 7 * 1.5e-3, 1e-9);
+  CHECK_NEAR(seconds, 10 * 1.5e-3, 1e-9);
   cubie_backend_destroy(&b);
 
   /* 1000 B of shared memory per run: the block is limited by what the

@@ -5,7 +5,12 @@
 #   weak series' --set growing with the ranks, and the manifest;
 # - run.sbatch with fake srun / scontrol / cubie on PATH: SIGUSR1 to the
 #   batch script reaches cubie, status 3 requeues the job; a restart passes
-#   --resume and drops --force; SIGTERM stops without requeueing.
+#   --resume and drops --force; SIGTERM stops without requeueing; the job's
+#   CPUs reach srun and OMP_NUM_THREADS, never a GPU request; the signal
+#   lead reaches cubie; %a is the array index; srun's own failure is named.
+# - the drivers' detection of GPU or CPU nodes (fake sinfo) and job arrays
+#   of repeats.
+# tests/slurm/ runs the same scripts against a real Slurm.
 # usage: slurm_scripts.sh SLURM_DIR WORK_DIR
 set -u
 slurm=$1
@@ -24,11 +29,34 @@ expect_line() { # FILE REGEX
 deck=$work/deck.yaml
 echo "model: {}" > "$deck"
 
-# ---- strong series, dry run ----
-"$slurm/strong_scaling.sh" -n -g 4 -o "$work/strong" "$deck" 1 2 8 -- --set run.memory_limit=1GiB \
+# A fake sinfo for the drivers' detection: FAKE_GRES (%G) and FAKE_CPUS (%c).
+cat > "$work/bin/sinfo" <<'FAKE'
+#!/bin/bash
+case "$*" in
+  *%G*) echo "${FAKE_GRES:-(null)}" ;;
+  *%c*) echo "${FAKE_CPUS:-2}" ;;
+esac
+FAKE
+chmod +x "$work/bin/sinfo"
+PATH="$work/bin:$PATH"
+
+# ---- strong series, dry run, on GPU nodes (sinfo shows gpu GRES) ----
+FAKE_GRES=gpu:4 "$slurm/strong_scaling.sh" -n -g 4 -o "$work/strong" "$deck" 1 2 8 -- --set run.memory_limit=1GiB \
   > "$work/strong.out" 2> "$work/strong.err" || fail "strong_scaling.sh -n exited $?"
 [[ $(wc -l < "$work/strong.out") -eq 3 ]] || fail "strong: expected 3 sbatch lines"
-expect_line "$work/strong.out" "^sbatch .*--nodes=8 --ntasks-per-node=4 --gpus-per-task=1 .*run\.sbatch .*deck\.yaml -o .*/strong_n8\.nc --force --timing --set run\.memory_limit=1GiB"
+expect_line "$work/strong.out" "^sbatch .*--nodes=8 --ntasks-per-node=4 .*--gpus-per-task=1 .*run\.sbatch .*deck\.yaml -o .*/strong_n8\.nc --force --timing --set run\.memory_limit=1GiB"
+grep -q -- '--cpus-per-task' "$work/strong.out" && fail "strong on GPU nodes set --cpus-per-task"
+# ... and on CPU nodes (no GRES, 64 CPUs): no GPU asked for, the node's CPUs
+# shared by its ranks; -R 3: one array of three repeats per node count,
+# serialised (-s) one at a time, each writing its own file.
+FAKE_CPUS=64 "$slurm/strong_scaling.sh" -n -s -g 2 -R 3 -o "$work/cpu" "$deck" 1 4 \
+  > "$work/cpu.out" 2> "$work/cpu.err" || fail "strong_scaling.sh on CPU nodes exited $?"
+grep -q -- '--gpus' "$work/cpu.out" && fail "strong on CPU nodes asked for GPUs"
+expect_line "$work/cpu.out" "^sbatch .*--nodes=4 --ntasks-per-node=2 .*--cpus-per-task=32 --array=1-3%1 .*-o .*/strong_n4_r%a\.nc --force --timing"
+expect_line "$work/cpu.out" "--output=.*/strong_n1_r%a\.log"
+[[ $(wc -l < "$work/cpu/manifest.tsv") -eq 7 ]] || fail "cpu: manifest should have a header and 6 lines"
+expect_line "$work/cpu/manifest.tsv" $'^strong\t4\t8\t-\tdry-run_2\t.*/strong_n4_r2\\.nc\t.*/strong_n4_r2\\.log$'
+# The array index reaches cubie: run.sbatch replaces %a in its arguments.
 [[ $(wc -l < "$work/strong/manifest.tsv") -eq 4 ]] || fail "strong: manifest should have a header and 3 lines"
 expect_line "$work/strong/manifest.tsv" $'^strong\t2\t8\t-\tdry-run\t.*/strong_n2\\.nc\t.*/strong_n2\\.log$'
 # a bad node count is refused
@@ -45,18 +73,28 @@ expect_line "$work/weak/manifest.tsv" $'^weak\t4\t8\t800\tdry-run\t'
 # ---- run.sbatch with fakes ----
 cat > "$work/bin/srun" <<'FAKE'
 #!/bin/bash
-# fake srun: drop srun's own options, become the task (one task)
-while [[ $# -gt 0 && $1 == -* ]]; do shift; done
+# fake srun: record and drop srun's own options, become the task (one
+# task); FAKE_SRUN_FAIL=1: fail as srun does on a bad resource request
+opts=()
+while [[ $# -gt 0 && $1 == -* ]]; do opts+=("$1"); shift; done
+printf '%s\n' "${opts[@]}" > "$FAKE_DIR/srun.args"
+if [[ ${FAKE_SRUN_FAIL:-0} == 1 ]]; then
+  echo "srun: error: Invalid generic resource (gres) specification" >&2
+  exit 1
+fi
 exec "$@"
 FAKE
 cat > "$work/bin/scontrol" <<'FAKE'
 #!/bin/bash
-echo "$*" >> "$FAKE_DIR/scontrol.log"
+# fake scontrol: records requeues; `show` (config, node) says nothing
+[[ $1 == requeue ]] && echo "$*" >> "$FAKE_DIR/scontrol.log"
+exit 0
 FAKE
 cat > "$work/bin/cubie" <<'FAKE'
 #!/bin/bash
 # fake cubie: records its arguments, stops with status 3 on USR1/TERM
 printf '%s\n' "$@" > "$FAKE_DIR/cubie.args"
+echo "OMP_NUM_THREADS=${OMP_NUM_THREADS:-} CUBIE_SIGNAL_LEAD=${CUBIE_SIGNAL_LEAD:-}" > "$FAKE_DIR/cubie.env"
 stop=""
 trap 'stop=USR1' USR1
 trap 'stop=TERM' TERM
@@ -112,6 +150,28 @@ status=$?
 
 CUBIE_MAX_RESTARTS=2 run_batch USR1 2
 [[ -e $work/scontrol.log ]] && fail "requeued past CUBIE_MAX_RESTARTS"
+
+# The job's shape reaches srun and cubie: 8 CPUs on the node for 2 tasks
+# -> 4 each; the signal lead from SBATCH_SIGNAL; %a -> the array index.
+FAKE_QUICK=1 SLURM_CPUS_ON_NODE=8 SLURM_TASKS_PER_NODE='2(x3)' SBATCH_SIGNAL=B:USR1@300 \
+  SLURM_ARRAY_TASK_ID=7 bash "$slurm/run.sbatch" "$deck" -o "$work/out_%a.nc" \
+  > "$work/shape.out" 2> "$work/shape.err" || fail "shape: run.sbatch exited $?"
+expect_line "$work/srun.args" '^--cpus-per-task=4$'
+grep -q -- '--gpus' "$work/srun.args" && fail "run.sbatch asked srun for GPUs"
+expect_line "$work/cubie.env" '^OMP_NUM_THREADS=4 CUBIE_SIGNAL_LEAD=300$'
+expect_line "$work/cubie.args" '/out_7\.nc$'
+FAKE_QUICK=1 SLURM_CPUS_PER_TASK=6 SLURM_CPUS_ON_NODE=24 bash "$slurm/run.sbatch" "$deck" \
+  > "$work/shape.out" 2> "$work/shape.err" || fail "shape: run.sbatch exited $?"
+expect_line "$work/srun.args" '^--cpus-per-task=6$'
+expect_line "$work/cubie.env" '^OMP_NUM_THREADS=6 CUBIE_SIGNAL_LEAD=120$'
+
+# srun failing on its own is said to be srun's failure, not cubie's.
+FAKE_SRUN_FAIL=1 bash "$slurm/run.sbatch" "$deck" > "$work/srunfail.out" 2> "$work/srunfail.err"
+status=$?
+[[ $status -eq 1 ]] || fail "srun failure: run.sbatch exited $status, expected 1"
+expect_line "$work/srunfail.err" '^run\.sbatch: srun itself failed \(status 1\)'
+expect_line "$work/srunfail.err" 'Invalid generic resource'
+grep -q "cubie failed" "$work/srunfail.err" && fail "srun's failure was blamed on cubie"
 
 if [[ $failures -gt 0 ]]; then
   echo "$failures failure(s)" >&2

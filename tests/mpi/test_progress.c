@@ -2,7 +2,9 @@
  * total rank 0 reads at finish is exact; rank 0's lines come every
  * `interval` seconds of a fake clock when not a terminal, redrawn with a
  * carriage return on a terminal, never with no stream; the text has done,
- * total, percent, rate and ETA. */
+ * total, percent, rate and ETA. Estimates (runs still in flight) move the
+ * lines between adds but never the final count, which is the written runs
+ * exactly. */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -153,6 +155,52 @@ static void terminal_and_quiet(int rank) {
   fclose(f);
 }
 
+/* Estimates: lines show them (never below what was written, never the
+ * whole job before it is written); the final line and *done are exact. */
+static void estimates(int rank, int n) {
+  FILE *f = tmpfile();
+  cubie_progress_options o = cubie_progress_defaults(100 * n, f);
+  o.interval = 1.0;
+  o.terminal = 0;
+  o.push_interval = 0.0;
+  o.clock = fake_clock;
+  fake_now = 0.0;
+  cubie_progress *p = NULL;
+  CHECK_OK(cubie_progress_create(MPI_COMM_WORLD, &o, &p));
+  fake_now = 1.0;
+  CHECK_OK(cubie_progress_estimate(p, 30)); /* 30 in flight, nothing written */
+  fake_now = 2.0;
+  CHECK_OK(cubie_progress_estimate(p, 20)); /* lower: ignored */
+  CHECK_OK(cubie_progress_add(p, 10));      /* written 10 < estimate 30 */
+  fake_now = 3.0;
+  CHECK_OK(cubie_progress_estimate(p, 100)); /* a whole job's worth, still in flight */
+  MPI_Barrier(MPI_COMM_WORLD);
+  fake_now = 4.0;
+  CHECK_OK(cubie_progress_add(p, 0));
+  fake_now = 5.0;
+  long long done = -1;
+  CHECK_OK(cubie_progress_finish(p, &done));
+  CHECK_INT(done, rank == 0 ? 10 * n : 0);
+  CHECK_OK(cubie_progress_destroy(&p));
+  char *text = slurp(f);
+  if (rank == 0) {
+    /* Rank 0's own estimate shows at once; the last line before the end
+     * never claims the whole job (only written runs can). */
+    long long first = -1;
+    CHECK(sscanf(text, "cubie: %lld / ", &first) == 1);
+    /* Others' estimates may have arrived too, up to their last (100 each):
+     * the ranks are not in step before the barrier. */
+    CHECK(first >= 30 && first <= 30LL + 100LL * (n - 1));
+    char expect[128];
+    snprintf(expect, sizeof expect, "cubie: %d / %d runs (", 100 * n - 1, 100 * n);
+    if (n == 1) CHECK_CONTAINS(text, expect);
+    snprintf(expect, sizeof expect, "cubie: %d / %d runs (%.1f%%) in 5s", 10 * n, 100 * n, 10.0);
+    CHECK_CONTAINS(text, expect);
+  }
+  free(text);
+  fclose(f);
+}
+
 static void formatting(void) {
   char line[256];
   cubie_progress_format(line, sizeof line, 250, 1000, 10.0, false);
@@ -178,6 +226,7 @@ int main(int argc, char **argv) {
   exact_total(rank, n);
   periodic_lines(rank, n);
   terminal_and_quiet(rank);
+  estimates(rank, n);
   MPI_Finalize();
   CHECK_DONE();
 }

@@ -54,7 +54,11 @@ int main(int argc, char **argv) {
   CHECK(point.last_item == CUBIE_NO_STOP && point.signal == 0);
   for (long long item = 0; item < 8; item++) {
     if (item == 4 && rank == n - 1) raise(SIGUSR1);
-    CHECK_OK(cubie_signals_agree_after_item(MPI_COMM_WORLD, item, 1, &point));
+    /* The same collective carries other values to agree on (MAX). */
+    long long values[2] = {rank * 10 + item, -rank};
+    CHECK_OK(cubie_signals_agree_after_item(MPI_COMM_WORLD, item, 1, &point, values, 2));
+    CHECK_INT(values[0], (n - 1) * 10 + item);
+    CHECK_INT(values[1], 0);
     if (item < 4) CHECK(point.last_item == CUBIE_NO_STOP);
   }
   CHECK_INT(point.last_item, 5);
@@ -62,7 +66,7 @@ int main(int argc, char **argv) {
   /* Compute and write in turns (depth 0): the item just written is the last. */
   cubie_stop_point turns;
   cubie_stop_point_init(&turns);
-  CHECK_OK(cubie_signals_agree_after_item(MPI_COMM_WORLD, 9, 0, &turns));
+  CHECK_OK(cubie_signals_agree_after_item(MPI_COMM_WORLD, 9, 0, &turns, NULL, 0));
   CHECK_INT(turns.last_item, 9);
 
   cubie_signals_clear();

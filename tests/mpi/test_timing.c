@@ -20,7 +20,8 @@ int main(int argc, char **argv) {
   CHECK_STR(cubie_timing_phase_name(CUBIE_TIMING_COMPILE), "compile");
   CHECK_STR(cubie_timing_phase_name(CUBIE_TIMING_TRANSFER), "transfer");
   CHECK_STR(cubie_timing_phase_name(CUBIE_TIMING_TOTAL), "total");
-  CHECK_INT(CUBIE_TIMING_N_PHASES, 6);
+  CHECK_STR(cubie_timing_phase_name(CUBIE_TIMING_WRITE_WAIT), "write_wait");
+  CHECK_INT(CUBIE_TIMING_N_PHASES, 7);
 
   cubie_rank_timing mine;
   memset(&mine, 0, sizeof mine);
@@ -45,7 +46,7 @@ int main(int argc, char **argv) {
     cubie_strbuf_init(&text);
     CHECK_OK(cubie_timing_format(&table, 0, &text));
     CHECK_CONTAINS(text.data,
-                   "  rank    compile    compute   transfer      write       wait      total");
+                   "  rank    compile    compute   transfer      write write_wait       wait      total");
     /* rank 0's row: 0, 0.25, 0.5, ... and 1007 runs at 1007 / 0.25 runs/s */
     CHECK_CONTAINS(text.data, "     0      0.000      0.250      0.500      0.750");
     CHECK_CONTAINS(text.data, "         1007         4028\n");

@@ -34,6 +34,7 @@ typedef struct cpu_backend {
   void *handle;
   cpu_entry_fn entry;
   double kernel_seconds;
+  cubie_u64 runs_done; /* the progress counter: the kernel's threads add to it */
 } cpu_backend;
 
 /* Flags every kernel is compiled with; CUBIE_CFLAGS appends (e.g.
@@ -290,6 +291,13 @@ static int cpu_kernel_seconds(void *impl, double *seconds) {
   return CUBIE_OK;
 }
 
+/* Host memory the OpenMP workers and the reader share directly. */
+static int cpu_runs_counter(void *impl, cubie_u64 **host, cubie_u64 **device) {
+  cpu_backend *b = impl;
+  *host = *device = &b->runs_done;
+  return CUBIE_OK;
+}
+
 const cubie_backend_ops cubie_backend_cpu_ops = {
     .name = "cpu",
     .available = cpu_available,
@@ -309,6 +317,7 @@ const cubie_backend_ops cubie_backend_cpu_ops = {
     .launch = cpu_launch,
     .synchronize = cpu_synchronize,
     .kernel_seconds = cpu_kernel_seconds,
+    .runs_counter = cpu_runs_counter,
     .run_fastest = false,
     .host_is_device = true,
     /* No devices: every rank runs on its host and shares the host's memory

@@ -43,6 +43,9 @@ typedef struct cuda_backend {
   int timing_first, timing_count;
   cubie_cu_event inputs_copied;
   double kernel_seconds;
+  /* The progress counter: mapped pinned host memory the kernel's blocks
+   * add to (host view, device view); allocated on first use. */
+  cubie_u64 *runs_done_host, *runs_done_device;
 
   char name[256];
   int cc_major, cc_minor, sms;
@@ -107,6 +110,7 @@ static void cuda_destroy(void *impl) {
       if (b->kernel_stop[i]) d->EventDestroy(b->kernel_stop[i]);
     }
     if (b->inputs_copied) d->EventDestroy(b->inputs_copied);
+    if (b->runs_done_host) d->MemFreeHost(b->runs_done_host);
     if (b->compute) d->StreamDestroy(b->compute);
     if (b->copy) d->StreamDestroy(b->copy);
   }
@@ -448,6 +452,30 @@ static int cuda_kernel_seconds(void *impl, double *seconds) {
   return CUBIE_OK;
 }
 
+/* Mapped (zero-copy) pinned memory: the blocks' system-scope atomics reach
+ * it over the bus while the host reads it, with no copy to schedule on a
+ * stream that is busy with the kernel. */
+static int cuda_runs_counter(void *impl, cubie_u64 **host, cubie_u64 **device) {
+  cuda_backend *b = impl;
+  const cubie_cuda_driver *d = b->d;
+  if (!b->runs_done_host) {
+    CUBIE_CALL(bind(b));
+    void *p = NULL;
+    CUBIE_CU_CALL(d, d->MemHostAlloc(&p, sizeof(cubie_u64), CUBIE_CU_MEMHOSTALLOC_DEVICEMAP |
+                                                               CUBIE_CU_MEMHOSTALLOC_PORTABLE),
+                  "cuMemHostAlloc (the progress counter)");
+    b->runs_done_host = (cubie_u64 *)p;
+    *b->runs_done_host = 0;
+    cubie_cu_deviceptr dp = 0;
+    CUBIE_CU_CALL(d, d->MemHostGetDevicePointer(&dp, p, 0),
+                  "cuMemHostGetDevicePointer (the progress counter)");
+    b->runs_done_device = (cubie_u64 *)(uintptr_t)dp;
+  }
+  *host = b->runs_done_host;
+  *device = b->runs_done_device;
+  return CUBIE_OK;
+}
+
 const cubie_backend_ops cubie_backend_cuda_ops = {
     .name = "cuda",
     .available = cuda_available,
@@ -468,6 +496,7 @@ const cubie_backend_ops cubie_backend_cuda_ops = {
     .launch = cuda_launch,
     .synchronize = cuda_synchronize,
     .kernel_seconds = cuda_kernel_seconds,
+    .runs_counter = cuda_runs_counter,
     .run_fastest = true,
     .host_is_device = false,
     .device_count = cubie_cuda_device_count,

@@ -71,6 +71,8 @@ static int resolve_all(void *h) {
   RESOLVE(h, MemFree, "cuMemFree_v2");
   RESOLVE(h, MemAllocHost, "cuMemAllocHost_v2");
   RESOLVE(h, MemFreeHost, "cuMemFreeHost");
+  RESOLVE(h, MemHostAlloc, "cuMemHostAlloc");
+  RESOLVE(h, MemHostGetDevicePointer, "cuMemHostGetDevicePointer_v2");
   RESOLVE(h, MemcpyHtoDAsync, "cuMemcpyHtoDAsync_v2");
   RESOLVE(h, MemcpyDtoHAsync, "cuMemcpyDtoHAsync_v2");
   RESOLVE(h, MemcpyDtoH, "cuMemcpyDtoH_v2");

@@ -47,6 +47,8 @@ typedef size_t (*cubie_cu_block_to_smem)(int block_size); /* CUoccupancyB2DSize 
 #define CUBIE_CU_STREAM_NON_BLOCKING 0x1
 #define CUBIE_CU_EVENT_DEFAULT 0x0
 #define CUBIE_CU_EVENT_DISABLE_TIMING 0x2
+#define CUBIE_CU_MEMHOSTALLOC_PORTABLE 0x1
+#define CUBIE_CU_MEMHOSTALLOC_DEVICEMAP 0x2
 
 typedef struct cubie_cuda_driver {
   char path[512];
@@ -93,6 +95,9 @@ typedef struct cubie_cuda_driver {
   cubie_cu_result (*MemFree)(cubie_cu_deviceptr ptr);
   cubie_cu_result (*MemAllocHost)(void **ptr, size_t bytes);
   cubie_cu_result (*MemFreeHost)(void *ptr);
+  cubie_cu_result (*MemHostAlloc)(void **ptr, size_t bytes, unsigned int flags);
+  cubie_cu_result (*MemHostGetDevicePointer)(cubie_cu_deviceptr *dptr, void *host,
+                                             unsigned int flags);
   cubie_cu_result (*MemcpyHtoDAsync)(cubie_cu_deviceptr dst, const void *src, size_t bytes,
                                      cubie_cu_stream stream);
   cubie_cu_result (*MemcpyDtoHAsync)(void *dst, cubie_cu_deviceptr src, size_t bytes,
