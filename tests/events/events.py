@@ -93,7 +93,7 @@ def part_ball(cubie, src, work, mpi):
     # and rodas5p (a Rosenbrock method: the implicit family's dense output)
     # are exact for it as well.
     for algorithm, tol in (("tsit5", 1e-9), ("cash-karp", 1e-9), ("dop853", 1e-9), ("vern7", 1e-9),
-                           ("rodas5p", 1e-9)):
+                           ("rodas5p", 1e-9), ("radau5", 1e-9)):
         deck = write(work, "ball_%s.yaml" % algorithm,
                      BALL.format(extra="", algorithm=algorithm, rtol=1e-10, atol=1e-12,
                                  duration=3.0))

@@ -2,7 +2,7 @@
 # gpu_compile.sh — every kernel variant (every method of kernels/methods.def
 # x 2 precisions, methods that form a Jacobian also with fixed steps, every
 # controller of kernels/controllers.def for tsit5, one explicit method, the
-# first and the last implicit method (ros23, radau5) with buffers in shared
+# last implicit method of each family with buffers in shared
 # memory, dop853 with every summary metric) compiles with
 # nvcc as CUDA C++ for sm_70, sm_80 and sm_90 (those this nvcc still
 # supports; CUDA 13 dropped sm_70, sm_75 is then the oldest tried). The
@@ -30,29 +30,25 @@ mkdir -p "$work"
 # Rows: M(ID, "name", "aliases", "description", FAMILY, stages, order,
 # error_order, fsal, dense_order, dense_degree, jacobian, dense_stages) and
 # C(ID, "name", adaptive, ...).
-methods=$(sed -n 's/^ *M(\([A-Z0-9_]*\),.*, [A-Z0-9_]*, [0-9]*, [0-9]*, \([0-9]*\), [0-9]*, [0-9]*, [0-9]*, \([0-9]*\), [0-9]*).*$/\1:\2:\3/p' "$kernels/methods.def")
+methods=$(sed -n 's/^ *M(\([A-Z0-9_]*\),.*, \([A-Z0-9_]*\), [0-9]*, [0-9]*, \([0-9]*\), [0-9]*, [0-9]*, [0-9]*, \([0-9]*\), [0-9]*).*$/\1:\3:\4:\2/p' "$kernels/methods.def")
 controllers=$(sed -n 's/^ *C(\([A-Z0-9_]*\), "[a-z]*", [01],.*$/\1/p' "$kernels/controllers.def")
 [ -z "$methods" ] || [ -z "$controllers" ] && { echo "cannot read methods.def / controllers.def"; exit 1; }
 variants=()
 for prec in FLOAT32 FLOAT64; do
-  implicit="" last_implicit=""
+  declare -A implicit=() # the last implicit method of each family
   for m in $methods; do
-    IFS=: read -r alg error_order jacobian <<< "$m"
+    IFS=: read -r alg error_order jacobian family <<< "$m"
     if [ "$error_order" = 0 ]; then variants+=("$alg:FIXED:$prec:local"); else variants+=("$alg:PI:$prec:local"); fi
-    if [ "$jacobian" != 0 ]; then
-      variants+=("$alg:FIXED:$prec:local")
-      [ -z "$implicit" ] && implicit=$alg
-      last_implicit=$alg
-    fi
+    if [ "$jacobian" != 0 ]; then variants+=("$alg:FIXED:$prec:local"); implicit[$family]=$alg; fi
   done
   for ctl in $controllers; do [ "$ctl" = PI ] || variants+=("TSIT5:$ctl:$prec:local"); done
   variants+=("DOPRI5:PI:$prec:shared" "DOP853:PI:$prec:allmetrics")
-  [ -n "$implicit" ] && variants+=("$implicit:PI:$prec:shared")
-  [ -n "$implicit" ] && [ "$last_implicit" != "$implicit" ] && variants+=("$last_implicit:PI:$prec:shared")
+  for family in "${!implicit[@]}"; do variants+=("${implicit[$family]}:PI:$prec:shared:$family"); done
+  unset implicit
 done
 
 compile() { # variant
-  IFS=: read -r alg ctl prec buffers <<< "$1"
+  IFS=: read -r alg ctl prec buffers family <<< "$1"
   local tu="$work/${alg}_${ctl}_${prec}_${buffers}.cu"
   {
     echo "#define CUBIE_JIT_PASS 1"
@@ -61,11 +57,12 @@ compile() { # variant
     echo "#define CUBIE_CONTROLLER_$ctl 1"
     if [ "$buffers" = shared ] && [ "$alg" != DOPRI5 ]; then
       # an implicit method: its stages and the linear solver's LU shared
-      # (the other implicit family's buffer names are unused)
-      echo '#define CUBIE_BUF_ROSENBROCK_STAGES_LOC CUBIE_LOC_SHARED'
-      echo '#define CUBIE_BUF_ROSENBROCK_STAGES_OFFSET 0'
-      echo '#define CUBIE_BUF_RADAU_Z_LOC CUBIE_LOC_SHARED'
-      echo '#define CUBIE_BUF_RADAU_Z_OFFSET 0'
+      # (the family's first buffer: Radau IIA's stage increments Z, the
+      # other families' stages)
+      first=STAGES
+      [ "$family" = RADAU ] && first=Z
+      echo "#define CUBIE_BUF_${family}_${first}_LOC CUBIE_LOC_SHARED"
+      echo "#define CUBIE_BUF_${family}_${first}_OFFSET 0"
       echo '#define CUBIE_BUF_LINSOLVE_LU_LOC CUBIE_LOC_SHARED'
       echo '#define CUBIE_BUF_LINSOLVE_LU_OFFSET (CUBIE_METHOD_STAGES * CUBIE_N_STATES)'
       echo '#define CUBIE_SHARED_PER_RUN ((CUBIE_METHOD_STAGES + CUBIE_N_STATES) * CUBIE_N_STATES)'

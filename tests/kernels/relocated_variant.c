@@ -3,7 +3,7 @@
  * non-zero offsets (as the host's buffer registry may place them), and its
  * entry point renamed cubie_cpu_run_chunk_relocated. A buffer's location
  * must never change results. The step family's buffers moved are the
- * family's the test names (-DCUBIE_TEST_FAMILY_ERK, _ROSENBROCK or _RADAU).
+ * family's the test names (-DCUBIE_TEST_FAMILY_ERK, _ROSENBROCK, _RADAU or _SDIRK).
  */
 #if defined(CUBIE_TEST_FAMILY_ROSENBROCK)
 /* Shared: the stages and the LU; persistent: f(t, y), the Jacobian's point
@@ -39,6 +39,21 @@
   (2 + 3 * CUBIE_N_STATES + CUBIE_N_PARAMETERS + CUBIE_N_STATES * CUBIE_N_STATES)
 #define CUBIE_TEST_STEP_PERSISTENT \
   (2 * CUBIE_N_STATES + CUBIE_N_STATES * CUBIE_N_STATES + CUBIE_METHOD_STAGES * CUBIE_N_STATES)
+#elif defined(CUBIE_TEST_FAMILY_SDIRK)
+/* Shared: the stages and the LU; persistent: f(t, y), the Jacobian's point
+ * and the Jacobian itself (all carried across attempts or steps). */
+#define CUBIE_BUF_SDIRK_STAGES_LOC CUBIE_LOC_SHARED
+#define CUBIE_BUF_SDIRK_STAGES_OFFSET (1 + CUBIE_N_STATES)
+#define CUBIE_BUF_LINSOLVE_LU_LOC CUBIE_LOC_SHARED
+#define CUBIE_BUF_LINSOLVE_LU_OFFSET (1 + CUBIE_N_STATES + CUBIE_METHOD_STAGES * CUBIE_N_STATES)
+#define CUBIE_TEST_STEP_SHARED (CUBIE_METHOD_STAGES * CUBIE_N_STATES + CUBIE_N_STATES * CUBIE_N_STATES)
+#define CUBIE_BUF_SDIRK_F0_LOC CUBIE_LOC_PERSISTENT
+#define CUBIE_BUF_SDIRK_F0_OFFSET (2 + CUBIE_N_STATES + CUBIE_N_PARAMETERS)
+#define CUBIE_BUF_SDIRK_JACOBIAN_POINT_LOC CUBIE_LOC_PERSISTENT
+#define CUBIE_BUF_SDIRK_JACOBIAN_POINT_OFFSET (2 + 2 * CUBIE_N_STATES + CUBIE_N_PARAMETERS)
+#define CUBIE_BUF_LINSOLVE_JACOBIAN_LOC CUBIE_LOC_PERSISTENT
+#define CUBIE_BUF_LINSOLVE_JACOBIAN_OFFSET (2 + 3 * CUBIE_N_STATES + CUBIE_N_PARAMETERS)
+#define CUBIE_TEST_STEP_PERSISTENT (2 * CUBIE_N_STATES + CUBIE_N_STATES * CUBIE_N_STATES)
 #else
 #define CUBIE_BUF_ERK_STAGES_LOC CUBIE_LOC_SHARED
 #define CUBIE_BUF_ERK_STAGES_OFFSET (1 + CUBIE_N_STATES)
