@@ -309,8 +309,10 @@ def run_problem(a, name, deck, runs, threads, cache_dir, notes):
                          f"{r['wall'] - loop:.3f} s)")
         rows.append(r)
 
-    # scipy Radau on a subsample, one run at a time in this process.
-    sub = sample[:min(a.scipy_runs, len(sample))]
+    # scipy Radau on a subsample (evenly spaced within the sample), one run at
+    # a time in this process.
+    picks = reference_sample(len(sample), a.scipy_runs)
+    sub = sample[picks]
     totals, counts, finals = [], {}, []
     for rep in range(a.repeats + 1):
         seconds, finals, counts = 0.0, [], {"accepted": 0, "rhs": 0, "jacobians": 0, "lu": 0}
@@ -323,7 +325,7 @@ def run_problem(a, name, deck, runs, threads, cache_dir, notes):
         if rep > 0:
             totals.append(seconds)
         print(f"{name} rep {rep} scipy Radau      {len(sub)} runs in {seconds:.3f} s", flush=True)
-    err = scaled_error(np.array(finals), ref[:len(sub)], a.rtol, p["atol"])
+    err = scaled_error(np.array(finals), ref[picks], a.rtol, p["atol"])
     per_run = [t / len(sub) for t in totals]
     r = dict(counts, contender=f"scipy Radau ({len(sub)} runs)", counted_runs=len(sub),
              rejected=None, newton=None, failed=0, wall=None, walls=[],
