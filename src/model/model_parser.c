@@ -62,7 +62,8 @@ typedef struct statement {
   int first, end;
   int def;                         /* its definition, or -1 */
   int duplicate_of;                /* the earlier definition of the same name, or -1 */
-  const cubie_symtab_entry *input; /* it assigns to a state/parameter/constant/t */
+  int input; /* entry (index into the symbol table, which may grow) of the
+               * state/parameter/constant/t it assigns to, or -1 */
 } statement;
 
 typedef struct parser {
@@ -485,7 +486,7 @@ static int add_definition(parser *P, const cubie_token *lhs, int is_derivative, 
 static int collect_definition(parser *P, statement *s) {
   s->def = -1;
   s->duplicate_of = -1;
-  s->input = NULL;
+  s->input = -1;
   if (s->end - s->first < 2 || P->tokens[s->first].kind != CUBIE_TOK_NAME ||
       P->tokens[s->first + 1].kind != CUBIE_TOK_ASSIGN)
     return CUBIE_OK;
@@ -508,7 +509,7 @@ static int collect_definition(parser *P, statement *s) {
   if (e && e->kind == CUBIE_SYMBOL_OBSERVABLE) {
     s->duplicate_of = out->observable_def[e->index];
   } else if (e) {
-    s->input = e;
+    s->input = (int)(e - P->symbols->entries);
   } else {
     CUBIE_CALL(CUBIE_GROW(out->observable_def, out->n_observables + 1,
                           out->observables_capacity, "the observables"));
@@ -539,9 +540,10 @@ static int parse_statement(parser *P, const statement *s) {
     return parse_error(P, assign, "expected '=' after '%.*s', found %s", lhs->length, lhs->text,
                        found);
   }
-  if (s->input) {
-    const char *name = s->input->name;
-    switch (s->input->kind) {
+  if (s->input >= 0) {
+    const cubie_symtab_entry *input = &P->symbols->entries[s->input];
+    const char *name = input->name;
+    switch (input->kind) {
       case CUBIE_SYMBOL_STATE:
         return parse_error(P, lhs,
                            "cannot assign to state '%s' (write 'd%s = ...' to define its "
@@ -557,7 +559,7 @@ static int parse_statement(parser *P, const statement *s) {
         return parse_error(P, lhs,
                            "cannot assign to %s '%s' (its value comes from the deck; only "
                            "derivatives 'dNAME' and observables are defined here)",
-                           s->input->kind == CUBIE_SYMBOL_PARAMETER ? "parameter" : "constant",
+                           input->kind == CUBIE_SYMBOL_PARAMETER ? "parameter" : "constant",
                            name);
     }
   }
