@@ -51,6 +51,7 @@ def parse_array(body, name):
 
 
 def parse_methods_def(path):
+    """Each row's leading columns, whatever columns follow (dense_stages, ...)."""
     rows = {}
     for m in re.finditer(r'^ *M\((\w+), "[^"]*", "[^"]*", "[^"]*", (\w+), (\d+), (\d+), (\d+), '
                          r"(\d+), (\d+), (\d+), (\d+)(?:, \d+)*\)", open(path).read(), re.M):
