@@ -425,6 +425,15 @@ def main():
         best = ", ".join(f"{r['contender']} {min(cvode['computes']) / min(r['computes']):.2f}x"
                          for r in rows if r["contender"].startswith("cubie"))
         lines.append(f"{name}: CVODE's fastest compute over each contender's fastest: {best}")
+        # Paired: each repeat's CVODE time over the same repeat's contender
+        # time (seconds apart), so load that drifts between repeats cancels.
+        paired = ", ".join(
+            f"{r['contender']} {statistics.median(c / x for c, x in zip(cvode['computes'], r['computes'])):.2f}x"
+            f" ({min(c / x for c, x in zip(cvode['computes'], r['computes'])):.2f}-"
+            f"{max(c / x for c, x in zip(cvode['computes'], r['computes'])):.2f})"
+            for r in rows if r["contender"].startswith("cubie"))
+        lines.append(f"{name}: CVODE over each contender within the same repeat, median (range): "
+                     f"{paired}")
     lines.append("")
     lines += [f"Note: {n}" for n in notes]
     text = "\n".join(lines) + "\n"
