@@ -51,11 +51,15 @@ static const char *bytes_text(long long bytes, char *buf, size_t size) {
   return buf;
 }
 
+/* The dense LU's multiply-adds (the sparse count's definition: one per
+ * update a_ij −= l_ik u_kj). */
+static double dense_operations(int n) { return (double)n * (n - 1) * (2.0 * n - 1) / 6.0; }
+
 cubie_linear_solver cubie_linear_solver_auto(const cubie_linear_solver_facts *f, char *why,
                                              size_t why_size) {
-  const double fill = f->sparse_bytes < 0
+  const double work = f->sparse_bytes < 0 || f->n_states < 2
                           ? 1.0
-                          : (double)f->sparse_lu_nnz / ((double)f->n_states * f->n_states);
+                          : (double)f->sparse_operations / dense_operations(f->n_states);
   const bool dense_fits = f->dense_bytes <= f->budget;
   const bool sparse_fits = f->sparse_bytes >= 0 && f->sparse_bytes <= f->budget;
   char b[32];
@@ -64,20 +68,21 @@ cubie_linear_solver cubie_linear_solver_auto(const cubie_linear_solver_facts *f,
              CUBIE_LINEAR_SOLVER_AUTO_DENSE_STATES);
     return CUBIE_LINEAR_SOLVER_DENSE;
   }
-  if (sparse_fits && fill <= CUBIE_LINEAR_SOLVER_AUTO_SPARSE_FILL) {
+  if (sparse_fits && work <= CUBIE_LINEAR_SOLVER_AUTO_SPARSE_WORK) {
     snprintf(why, why_size,
-             "auto: %d states, more than %d; the pattern's LU has %lld entries, %.1f%% of a "
-             "dense one (at most %.0f%%)",
-             f->n_states, CUBIE_LINEAR_SOLVER_AUTO_DENSE_STATES, f->sparse_lu_nnz, 100.0 * fill,
-             100.0 * CUBIE_LINEAR_SOLVER_AUTO_SPARSE_FILL);
+             "auto: %d states, more than %d; the pattern's LU takes %lld multiply-adds, %.1f%% "
+             "of a dense one's (at most %.0f%%)",
+             f->n_states, CUBIE_LINEAR_SOLVER_AUTO_DENSE_STATES, f->sparse_operations,
+             100.0 * work, 100.0 * CUBIE_LINEAR_SOLVER_AUTO_SPARSE_WORK);
     return CUBIE_LINEAR_SOLVER_SPARSE;
   }
   if (dense_fits) {
     if (f->sparse_bytes < 0)
       snprintf(why, why_size, "auto: %d states, and no sparse LU (%s)", f->n_states, f->sparse_why);
     else
-      snprintf(why, why_size, "auto: the pattern's LU fills %.1f%% of a dense one (more than %.0f%%)",
-               100.0 * fill, 100.0 * CUBIE_LINEAR_SOLVER_AUTO_SPARSE_FILL);
+      snprintf(why, why_size,
+               "auto: the pattern's LU takes %.1f%% of a dense one's multiply-adds (more than %.0f%%)",
+               100.0 * work, 100.0 * CUBIE_LINEAR_SOLVER_AUTO_SPARSE_WORK);
     return CUBIE_LINEAR_SOLVER_DENSE;
   }
   if (sparse_fits) {
@@ -176,7 +181,7 @@ int cubie_plan_choose_linear_solver(cubie_plan *p, const cubie_config *cfg, cons
   f.dense_bytes = cubie_linear_solver_bytes(CUBIE_LINEAR_SOLVER_DENSE, cplx, n, jac_nnz, 0, p->real_size);
   f.krylov_bytes = cubie_linear_solver_bytes(CUBIE_LINEAR_SOLVER_KRYLOV, cplx, n, jac_nnz, 0, p->real_size);
   CUBIE_CALL(analyse_sparse(p, m, &lu, &f.sparse_bytes, sparse_why, sizeof sparse_why));
-  f.sparse_lu_nnz = lu ? lu->nnz : 0;
+  f.sparse_operations = lu ? lu->operations : 0;
   f.sparse_why = sparse_why;
   const cubie_linear_solver requested = cfg->integrator.linear_solver;
   cubie_linear_solver k = requested;

@@ -13,13 +13,16 @@
  * anything compiles.
  *
  * `auto` (docs/algorithms.md has the measurements behind the numbers):
- *   1. dense when N <= CUBIE_LINEAR_SOLVER_AUTO_DENSE_STATES: small dense
- *      LUs are fast (unrolled into registers up to 8 states) and bitwise
- *      what every earlier cubie computed;
- *   2. sparse when its factors (the pattern and its fill) have at most
- *      CUBIE_LINEAR_SOLVER_AUTO_SPARSE_FILL of N² entries and fit;
+ *   1. dense when N <= CUBIE_LINEAR_SOLVER_AUTO_DENSE_STATES: the dense LU
+ *      is unrolled into straight-line code there (lu_dense.h's
+ *      CUBIE_LU_UNROLL_MAX), faster than following index tables (measured
+ *      on the Brusselator: dense 2.3x faster at 6 states, even at 8);
+ *   2. sparse when its factorisation takes at most
+ *      CUBIE_LINEAR_SOLVER_AUTO_SPARSE_WORK of the dense LU's multiply-adds
+ *      (N(N−1)(2N−1)/6) and fits (measured: 2x faster than dense from 10
+ *      states on a banded pattern, 17x at 128);
  *   3. dense when it fits;
- *   4. sparse when it fits (whatever its fill);
+ *   4. sparse when it fits (however much work);
  *   5. krylov when it fits;
  *   6. otherwise no solver can hold the system: an error.
  * It never compiles or touches memory beyond the plan.
@@ -35,8 +38,8 @@
 #include "util/strbuf.h"
 
 #define CUBIE_LINEAR_SOLVER_RUN_BYTES (512LL * 1024)
-#define CUBIE_LINEAR_SOLVER_AUTO_DENSE_STATES 32
-#define CUBIE_LINEAR_SOLVER_AUTO_SPARSE_FILL 0.25
+#define CUBIE_LINEAR_SOLVER_AUTO_DENSE_STATES 8
+#define CUBIE_LINEAR_SOLVER_AUTO_SPARSE_WORK 0.25
 
 /* Bytes per run of solver `k`'s buffers (its buffers.def rows, the complex
  * pair's too when complex_pair) for n states, J's jac_nnz non-zeros and a
@@ -49,7 +52,7 @@ typedef struct cubie_linear_solver_facts {
   int n_states;
   long long dense_bytes, krylov_bytes;
   long long sparse_bytes;   /* < 0: no sparse factorisation (sparse_why says why) */
-  long long sparse_lu_nnz;
+  long long sparse_operations; /* its multiply-adds per factorisation */
   const char *sparse_why;
   long long budget;         /* CUBIE_LINEAR_SOLVER_RUN_BYTES */
 } cubie_linear_solver_facts;

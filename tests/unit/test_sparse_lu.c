@@ -16,9 +16,10 @@
  *     a tridiagonal keeps the natural order with no fill;
  *   - a budget of entries too small for any order, and too many states,
  *     are CUBIE_ERR_UNAVAILABLE with the reason;
- *   - the `auto` rule: dense up to 32 states, sparse when its LU fills at
- *     most a quarter of N² and fits, dense otherwise when it fits, sparse
- *     when only it fits, krylov when no LU fits, none when nothing does;
+ *   - the `auto` rule: dense up to 8 states, sparse when its LU takes at
+ *     most a quarter of the dense LU's multiply-adds and fits, dense
+ *     otherwise when it fits, sparse when only it fits, krylov when no LU
+ *     fits, none when nothing does;
  *     buffer bytes per solver from buffers.def.
  */
 #include <stdlib.h>
@@ -215,21 +216,23 @@ static void limits(void) {
 
 static void auto_rule(void) {
   char why[256];
-  cubie_linear_solver_facts f = {.n_states = 20, .dense_bytes = 6560, .krylov_bytes = 3000,
-                                 .sparse_bytes = 1000, .sparse_lu_nnz = 60, .sparse_why = "",
+  /* 20 states: the dense LU does 20·19·39/6 = 2470 multiply-adds. */
+  cubie_linear_solver_facts f = {.n_states = 8, .dense_bytes = 1088, .krylov_bytes = 3000,
+                                 .sparse_bytes = 300, .sparse_operations = 10, .sparse_why = "",
                                  .budget = CUBIE_LINEAR_SOLVER_RUN_BYTES};
-  /* Small: dense, even with a sparse pattern. */
+  /* Up to 8 states: dense (unrolled), even with a sparse pattern. */
   CHECK_INT(cubie_linear_solver_auto(&f, why, sizeof why), CUBIE_LINEAR_SOLVER_DENSE);
-  f.n_states = 32;
-  CHECK_INT(cubie_linear_solver_auto(&f, why, sizeof why), CUBIE_LINEAR_SOLVER_DENSE);
-  /* 33 states: sparse at fill 0.25 of N², dense above. */
-  f.n_states = 33;
-  f.sparse_lu_nnz = 33 * 33 / 4;
+  CHECK_CONTAINS(why, "at most 8");
+  /* 20 states: sparse while its LU takes at most a quarter of the dense work. */
+  f.n_states = 20;
+  f.dense_bytes = 6560;
+  f.sparse_operations = 617; /* 24.98% */
   CHECK_INT(cubie_linear_solver_auto(&f, why, sizeof why), CUBIE_LINEAR_SOLVER_SPARSE);
-  CHECK_CONTAINS(why, "more than 32");
-  f.sparse_lu_nnz = 33 * 33 / 4 + 1;
+  CHECK_CONTAINS(why, "more than 8");
+  f.sparse_operations = 618; /* 25.02% */
   CHECK_INT(cubie_linear_solver_auto(&f, why, sizeof why), CUBIE_LINEAR_SOLVER_DENSE);
-  /* Dense too big: sparse, whatever its fill. */
+  CHECK_CONTAINS(why, "more than 25%");
+  /* Dense too big: sparse, however much work. */
   f.dense_bytes = f.budget + 1;
   CHECK_INT(cubie_linear_solver_auto(&f, why, sizeof why), CUBIE_LINEAR_SOLVER_SPARSE);
   /* No sparse LU either: krylov; then nothing. */
@@ -240,8 +243,8 @@ static void auto_rule(void) {
   CHECK_INT(cubie_linear_solver_auto(&f, why, sizeof why), CUBIE_LINEAR_SOLVER_KRYLOV);
   f.krylov_bytes = f.budget + 1;
   CHECK_INT(cubie_linear_solver_auto(&f, why, sizeof why), CUBIE_LINEAR_SOLVER_AUTO);
-  /* Small but dense too big (float64, N = 200 is not small): no small-N shortcut. */
-  f = (cubie_linear_solver_facts){.n_states = 10, .dense_bytes = f.budget + 1, .krylov_bytes = 10,
+  /* Few states but a dense LU that does not fit: no small-N shortcut. */
+  f = (cubie_linear_solver_facts){.n_states = 4, .dense_bytes = f.budget + 1, .krylov_bytes = 10,
                                   .sparse_bytes = -1, .sparse_why = "x", .budget = f.budget};
   CHECK_INT(cubie_linear_solver_auto(&f, why, sizeof why), CUBIE_LINEAR_SOLVER_KRYLOV);
 
