@@ -8,6 +8,7 @@
  * entry and every update lands — is done once per job on the host
  * (src/plan/sparse_lu.c) and emitted before the kernels as index tables
  * (src/kernel/kernel_linsolve.c):
+ *   CUBIE_SPARSE_JAC_NNZ            J's structural non-zeros (the model's count)
  *   CUBIE_SPARSE_LU_NNZ             entries of the factors (the pattern of
  *                                   M = J ∪ diagonal, plus the fill)
  *   cubie_slu_index, cubie_slu_offset  the tables' element types
@@ -85,7 +86,7 @@ CUBIE_DEVICE int cubie_slu_form(const cubie_real *CUBIE_RESTRICT jx, cubie_real 
                                 cubie_real *CUBIE_RESTRICT lu) {
   for (int q = 0; q < CUBIE_SPARSE_LU_NNZ; q++) lu[q] = (cubie_real)0;
   int finite = cubie_real_isfinite(shift);
-  for (int k = 0; k < CUBIE_JAC_NNZ; k++) {
+  for (int k = 0; k < CUBIE_SPARSE_JAC_NNZ; k++) {
     const cubie_real v = jx[k];
     finite &= cubie_real_isfinite(v);
     lu[cubie_slu_j_pos[k]] = -v;

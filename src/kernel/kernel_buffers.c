@@ -47,14 +47,14 @@ static void sizes_of(const cubie_kernel_dims *d, long long *sizes) {
 #define CUBIE_N_ACCUMULATORS ((long long)d->accumulators)
 #define CUBIE_METHOD_STAGES ((long long)d->algorithm->stages)
 #define CUBIE_METHOD_DENSE_STAGES ((long long)d->algorithm->dense_stages)
-#define CUBIE_JAC_NNZ ((long long)d->jacobian_nnz)
+#define CUBIE_SPARSE_JAC_NNZ ((long long)d->jacobian_nnz)
 #define CUBIE_SPARSE_LU_NNZ ((long long)d->sparse_lu_nnz)
   int i = 0;
 #define BUFFER_SIZE(FAMILY, OWNER, PARENT, NAME, elements, what) sizes[i++] = (elements);
   CUBIE_BUFFER_ROWS(BUFFER_SIZE)
 #undef BUFFER_SIZE
 #undef CUBIE_SPARSE_LU_NNZ
-#undef CUBIE_JAC_NNZ
+#undef CUBIE_SPARSE_JAC_NNZ
 #undef CUBIE_METHOD_DENSE_STAGES
 #undef CUBIE_METHOD_STAGES
 #undef CUBIE_N_ACCUMULATORS

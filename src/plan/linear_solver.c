@@ -21,7 +21,7 @@ long long cubie_linear_solver_bytes(cubie_linear_solver k, bool complex_pair, in
   /* The rows' expressions with the names they may use (the others are not
    * the solvers' and count nothing here). */
 #define CUBIE_N_STATES ((long long)n)
-#define CUBIE_JAC_NNZ ((long long)jac_nnz)
+#define CUBIE_SPARSE_JAC_NNZ ((long long)jac_nnz)
 #define CUBIE_SPARSE_LU_NNZ ((long long)lu_nnz)
 #define CUBIE_N_PARAMETERS 0LL
 #define CUBIE_N_OUTPUTS 0LL
@@ -39,7 +39,7 @@ long long cubie_linear_solver_bytes(cubie_linear_solver k, bool complex_pair, in
 #undef CUBIE_N_OUTPUTS
 #undef CUBIE_N_PARAMETERS
 #undef CUBIE_SPARSE_LU_NNZ
-#undef CUBIE_JAC_NNZ
+#undef CUBIE_SPARSE_JAC_NNZ
 #undef CUBIE_N_STATES
   return elements * (long long)real_size;
 }

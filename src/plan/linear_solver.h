@@ -5,9 +5,9 @@
  *
  * Every solver keeps its scratch per run (buffers.def rows of family
  * LINSOLVE_<ID>). On a GPU that scratch is the thread's local memory,
- * which CUDA caps at 512 KiB a thread; the CPU backend keeps it on its
- * OpenMP threads' stacks (8 MiB with the usual `ulimit -s`, shared with
- * everything else a run declares). A deck must run on either, so a
+ * which NVIDIA's GPUs cap at 512 KiB a thread; the CPU backend keeps it on
+ * its OpenMP threads' stacks (8 MiB with the usual `ulimit -s`, shared
+ * with everything else a run declares). A deck must run on either, so a
  * solver whose buffers need more than CUBIE_LINEAR_SOLVER_RUN_BYTES is one
  * that "cannot hold the system": named, at its deck position, before
  * anything compiles.
@@ -15,12 +15,13 @@
  * `auto` (docs/algorithms.md has the measurements behind the numbers):
  *   1. dense when N <= CUBIE_LINEAR_SOLVER_AUTO_DENSE_STATES: the dense LU
  *      is unrolled into straight-line code there (lu_dense.h's
- *      CUBIE_LU_UNROLL_MAX), faster than following index tables (measured
- *      on the Brusselator: dense 2.3x faster at 6 states, even at 8);
+ *      CUBIE_LU_UNROLL_MAX; registers on a GPU), faster than following
+ *      index tables (measured on the Brusselator, CPU: dense 1.7x faster
+ *      at 6 states; sparse 0.7x of dense at 8);
  *   2. sparse when its factorisation takes at most
  *      CUBIE_LINEAR_SOLVER_AUTO_SPARSE_WORK of the dense LU's multiply-adds
- *      (N(N−1)(2N−1)/6) and fits (measured: 2x faster than dense from 10
- *      states on a banded pattern, 17x at 128);
+ *      (N(N−1)(2N−1)/6) and fits (measured: 3x faster than dense from 10
+ *      states on a banded pattern, 25x at 128);
  *   3. dense when it fits;
  *   4. sparse when it fits (however much work);
  *   5. krylov when it fits;

@@ -31,6 +31,7 @@
 /* The tables linsolve_sparse.h reads, from the host's analysis at run time. */
 static test_sparse_tables T;
 #define CUBIE_SPARSE_LU_NNZ (T.nnz)
+#define CUBIE_SPARSE_JAC_NNZ test_jac_nnz
 #define cubie_slu_perm T.perm
 #define cubie_slu_diag T.diag
 #define cubie_slu_j_pos T.j_pos
