@@ -11,8 +11,7 @@
  * run's data.
  *
  * Vectors have length L = N (the real system) or 2N (the complex one, real
- * parts then imaginary parts); `cplx` is a literal at every call, so each
- * instance folds to one kind.
+ * parts then imaginary parts); `cplx` says which.
  */
 #ifndef CUBIE_GMRES_H
 #define CUBIE_GMRES_H
@@ -94,8 +93,11 @@ CUBIE_INLINE cubie_real cubie_gmres_norm(const cubie_real *CUBIE_RESTRICT a, int
 /* Solve M x = b: x (and xi, the imaginary parts, when cplx) hold b on entry
  * and x on exit. V: the basis ((CUBIE_KRYLOV_DIM + 1) L), work: 2L (b̃,
  * then W v). Returns CUBIE_STEP_OK, _NEWTON_FAILED (not converged),
- * _SINGULAR (the operator annihilated a basis vector) or _NONFINITE. */
-CUBIE_DEVICE int cubie_gmres(cubie_linsolve_work *ls, int cplx, cubie_real *CUBIE_RESTRICT x,
+ * _SINGULAR (the operator annihilated a basis vector) or _NONFINITE.
+ * Never inlined on a GPU: the families solve from many call sites (a
+ * Rosenbrock attempt's unrolled stages), and one copy of the iteration
+ * keeps the kernel's code and compile time small. */
+CUBIE_DEVICE_NOINLINE int cubie_gmres(cubie_linsolve_work *ls, int cplx, cubie_real *CUBIE_RESTRICT x,
                              cubie_real *CUBIE_RESTRICT xi, cubie_real *CUBIE_RESTRICT V,
                              cubie_real *CUBIE_RESTRICT work, cubie_i64 *counters) {
   const int N = CUBIE_N_STATES;
