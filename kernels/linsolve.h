@@ -1,13 +1,16 @@
 /* linsolve.h — the linear-solver seam: how an implicit step family
- * (Rosenbrock now; ESDIRK and Radau IIA later) gets its Jacobian, factors
- * its iteration matrix and solves with it, whatever the solver.
+ * (Rosenbrock, SDIRK/ESDIRK, Radau IIA) gets its Jacobian, factors its
+ * iteration matrix and solves with it, whatever the solver.
  *
  * The iteration matrix is always M = c·I − J, J = ∂f/∂y (Rosenbrock and
  * SDIRK: c = 1/(γh); Radau IIA: γ/h real and (α + iβ)/h complex). One
  * implementation is compiled in, chosen by the host from
  * integrator.linear_solver (linear_solvers.def): CUBIE_LINSOLVE_DENSE
- * (linsolve_dense.h). A kernel built without the host (the kernel tests)
- * gets the dense one. Each implementation provides the same names:
+ * (linsolve_dense.h), CUBIE_LINSOLVE_SPARSE (linsolve_sparse.h, with the
+ * host's symbolic factorisation emitted as tables) or CUBIE_LINSOLVE_KRYLOV
+ * (linsolve_krylov.h, matrix-free). A kernel built without the host (the
+ * kernel tests) gets the dense one unless it asks for another. Each
+ * implementation provides the same names:
  *
  *   typedef struct { ... } cubie_linsolve_work;
  *       Pointers to the solver's scratch (buffers.def rows of family
@@ -19,8 +22,10 @@
  *           const cubie_real *y, const cubie_real *p, cubie_real *f,
  *           cubie_i64 *counters)
  *       Takes the Jacobian at (t, y) — dense: J = ∂f/∂y into its buffer
- *       (cubie_model_rhs_jacobian); a matrix-free solver records the point
- *       (and what its preconditioner needs) for J·v — and f(t, y) into f
+ *       (cubie_model_rhs_jacobian); sparse: J's structural non-zeros
+ *       (cubie_model_rhs_jacobian_values); Krylov: records the point and
+ *       p for J·v, and J's diagonal for its preconditioner
+ *       (cubie_model_rhs_jacobian_diagonal) — and f(t, y) into f
  *       (scratch if the caller does not need it). Counts one Jacobian and
  *       one right-hand-side evaluation. Every later factor/solve uses this
  *       J until the next call, so a family may keep it across steps
@@ -28,15 +33,25 @@
  *       bit (how a family restores J in a new time window).
  *   int cubie_linsolve_factor(cubie_linsolve_work *ls, cubie_real c,
  *           cubie_i64 *counters)
- *       Forms and factors M = c·I − J. Returns CUBIE_STEP_OK,
- *       CUBIE_STEP_SINGULAR (a zero pivot) or CUBIE_STEP_NONFINITE (J or c
- *       not finite); the factors are then unusable. Counts one
- *       lu_factorizations.
+ *       Forms and factors M = c·I − J (Krylov: forms its preconditioner).
+ *       Returns CUBIE_STEP_OK, CUBIE_STEP_SINGULAR (a zero pivot) or
+ *       CUBIE_STEP_NONFINITE (J or c not finite); the factors are then
+ *       unusable. Counts one lu_factorizations.
  *   int cubie_linsolve_solve(cubie_linsolve_work *ls, cubie_real *x,
  *           cubie_i64 *counters)
  *       x ← M⁻¹ x, in place. Returns CUBIE_STEP_OK, or (iterative solvers)
- *       why no solution was found. Counts linear_iterations (a direct
- *       solve: one).
+ *       why no solution was found: CUBIE_STEP_NEWTON_FAILED (the iteration
+ *       did not reach its tolerance; x is its best iterate) or
+ *       CUBIE_STEP_NONFINITE. Counts linear_iterations (a direct solve:
+ *       one; Krylov: one per Krylov iteration).
+ *   void cubie_linsolve_accuracy(cubie_linsolve_work *ls, cubie_real atol,
+ *           cubie_real rtol, cubie_real tol)
+ *       How accurate the family needs the next solves: an iterative solver
+ *       stops when its residual, scaled by the weights atol + rtol·|y_J|
+ *       (y_J: the point J was taken at) and its preconditioner, has RMS
+ *       norm <= tol (so tol is a fraction of the step's tolerance). Direct
+ *       solvers ignore it: their solves are exact to round-off. Called by
+ *       each family at the start of an attempt.
  *   Only when CUBIE_LINSOLVE_COMPLEX (the method's jacobian column is 2:
  *   Radau IIA's complex pair; its buffers are rows of family
  *   LINSOLVE_<ID>_COMPLEX), a second, complex factorisation kept beside the
@@ -54,14 +69,14 @@
  * The seam never decides when J is refreshed or M refactored (the family's
  * policy), never persists anything (the family persists the point J was
  * taken at and rebuilds J from it) and never touches another run's data.
- * A sparse LU (the Jacobian's pattern, a fill-reducing order chosen at JIT
- * time) or a matrix-free Krylov solver drops in as linsolve_<id>.h with its
- * linear_solvers.def row and buffers.def rows; no family changes.
+ * A solver is linsolve_<id>.h with its linear_solvers.def row and
+ * buffers.def rows; no family knows which one it uses.
  */
 #ifndef CUBIE_LINSOLVE_H
 #define CUBIE_LINSOLVE_H
 
 #include "step.h"
+#include "linear_solvers.def"
 
 #if !defined(CUBIE_LINSOLVE_DENSE) && !defined(CUBIE_LINSOLVE_SPARSE) && !defined(CUBIE_LINSOLVE_KRYLOV)
 #define CUBIE_LINSOLVE_DENSE 1
@@ -74,8 +89,21 @@
 
 #if defined(CUBIE_LINSOLVE_DENSE)
 #include "linsolve_dense.h"
-#else
-#error "linsolve.h: only the dense linear solver is available (linear_solvers.def)"
+#elif defined(CUBIE_LINSOLVE_SPARSE)
+#include "linsolve_sparse.h"
+#elif defined(CUBIE_LINSOLVE_KRYLOV)
+#include "linsolve_krylov.h"
+#endif
+
+/* Direct solvers are exact to round-off whatever the tolerance. */
+#if !defined(CUBIE_LINSOLVE_KRYLOV)
+CUBIE_INLINE void cubie_linsolve_accuracy(cubie_linsolve_work *ls, cubie_real atol, cubie_real rtol,
+                                          cubie_real tol) {
+  (void)ls;
+  (void)atol;
+  (void)rtol;
+  (void)tol;
+}
 #endif
 
 #endif

@@ -94,6 +94,10 @@
 #define CUBIE_RADAU_LU_REUSE_RTOL 1e-8
 /* Tolerances a fixed-step run without any gets for its Newton iteration. */
 #define CUBIE_RADAU_TOL_FLOOR (100.0 * CUBIE_REAL_EPSILON)
+/* An iterative linear solver's tolerance (linsolve.h's
+ * cubie_linsolve_accuracy) as a fraction of Newton's fnewt (as sdirk.h's
+ * CUBIE_DIRK_LINEAR_FRACTION). Direct solvers ignore it. */
+#define CUBIE_RADAU_LINEAR_FRACTION 1e-4
 
 #define CUBIE_RADAU_N CUBIE_N_STATES
 
@@ -318,6 +322,7 @@ CUBIE_DEVICE int cubie_radau_attempt(cubie_radau_state *st, cubie_radau_work *w,
   const cubie_real fnewt =
       cubie_max((cubie_real)10 * eps / rtol_n,
                 cubie_min((cubie_real)0.03, cubie_sqrt(rtol_n)));
+  cubie_linsolve_accuracy(&w->ls, atol, rtol, (cubie_real)CUBIE_RADAU_LINEAR_FRACTION * fnewt);
   /* The right-hand side's shifts use the attempt's h (the LUs may be for a
    * step within CUBIE_RADAU_LU_REUSE_RTOL of it: a simplified Newton
    * iteration converges to the same collocation solution). */

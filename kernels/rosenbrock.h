@@ -76,6 +76,13 @@
 /* M is refactored when h moved by more than this (relative) since the LU. */
 #define CUBIE_ROS_LU_REUSE_RTOL 1e-8
 
+/* An iterative linear solver's tolerance (linsolve.h's
+ * cubie_linsolve_accuracy), as a fraction of the step's: no Newton
+ * iteration corrects a Rosenbrock stage, so its solve error goes straight
+ * into y_new and the error estimate; 1e-3 keeps it three orders below what
+ * the controller accepts. Direct solvers ignore it. */
+#define CUBIE_ROS_LINEAR_TOL 1e-6
+
 /* Stages an attempt evaluates: all of them with an error estimate, else
  * those y_new needs. FSAL only when the last stage is evaluated. */
 #if CUBIE_CONTROLLER_ADAPTIVE
@@ -250,6 +257,8 @@ CUBIE_INLINE int cubie_ros_attempt(cubie_ros_state *st, cubie_ros_work *w, doubl
    * are the original's. */
   const int rebuild = st->lu_restore && cubie_ros_lu_fits(st->h_lu, h);
   st->lu_restore = 0;
+  cubie_linsolve_accuracy(&w->ls, (cubie_real)a->atol, (cubie_real)a->rtol,
+                          (cubie_real)CUBIE_ROS_LINEAR_TOL);
   if (rebuild || !cubie_ros_lu_fits(st->h_buf, h)) {
     cubie_i64 uncounted[CUBIE_N_COUNTERS];
     const double h_lu = rebuild ? st->h_lu : h;

@@ -85,6 +85,12 @@
 #define CUBIE_DIRK_JACOBIAN_THETA 0.05
 /* M is kept while h stays within this relative distance of its step. */
 #define CUBIE_DIRK_LU_REUSE_RTOL 0.2
+/* An iterative linear solver's tolerance (linsolve.h's
+ * cubie_linsolve_accuracy) as a fraction of Newton's κ: the iteration's
+ * corrections then carry errors far below its own stopping threshold, so
+ * its rate θ measures the nonlinearity, not the solver (SUNDIALS CVODE
+ * takes 0.05 of its Newton tolerance likewise). Direct solvers ignore it. */
+#define CUBIE_DIRK_LINEAR_FRACTION 1e-4
 
 /* The first stage solved by Newton. */
 #define CUBIE_DIRK_FIRST_IMPLICIT CUBIE_DIRK_EXPLICIT_FIRST
@@ -247,6 +253,7 @@ CUBIE_INLINE int cubie_dirk_attempt(cubie_dirk_state *st, cubie_dirk_work *w, do
   const cubie_real rtol = (cubie_real)a->rtol;
   cubie_real kappa = (cubie_real)(10.0 * CUBIE_REAL_EPSILON / a->rtol);
   if (!(kappa >= (cubie_real)CUBIE_DIRK_NEWTON_KAPPA)) kappa = (cubie_real)CUBIE_DIRK_NEWTON_KAPPA;
+  cubie_linsolve_accuracy(&w->ls, atol, rtol, (cubie_real)CUBIE_DIRK_LINEAR_FRACTION * kappa);
   cubie_real eta = cubie_pow(cubie_max(st->eta, (cubie_real)CUBIE_REAL_EPSILON), (cubie_real)0.8);
   cubie_real theta_max = (cubie_real)0;
   cubie_real *CUBIE_RESTRICT k = w->k;

@@ -8,6 +8,8 @@
 
 #include "util/error.h"
 #include "kernels/buffers.def"
+#include "model/model_jacobian.h"
+#include "plan/sparse_lu.h"
 
 /* The deck's name for the selected step family's buffer owner. */
 #define STEP_OWNER_ALIAS "step"
@@ -31,6 +33,8 @@ void cubie_kernel_dims_of(const cubie_plan *plan, const cubie_model *model, cubi
   dims->algorithm = plan->algorithm;
   const cubie_linear_solver_info *ls = cubie_linear_solver_at(plan->linear_solver);
   dims->linear_solver = ls ? ls->id : NULL;
+  dims->jacobian_nnz = cubie_model_jacobian_nnz(model);
+  dims->sparse_lu_nnz = plan->sparse_lu ? plan->sparse_lu->nnz : 0;
   dims->real_size = plan->real_size;
 }
 
@@ -43,10 +47,14 @@ static void sizes_of(const cubie_kernel_dims *d, long long *sizes) {
 #define CUBIE_N_ACCUMULATORS ((long long)d->accumulators)
 #define CUBIE_METHOD_STAGES ((long long)d->algorithm->stages)
 #define CUBIE_METHOD_DENSE_STAGES ((long long)d->algorithm->dense_stages)
+#define CUBIE_SPARSE_JAC_NNZ ((long long)d->jacobian_nnz)
+#define CUBIE_SPARSE_LU_NNZ ((long long)d->sparse_lu_nnz)
   int i = 0;
 #define BUFFER_SIZE(FAMILY, OWNER, PARENT, NAME, elements, what) sizes[i++] = (elements);
   CUBIE_BUFFER_ROWS(BUFFER_SIZE)
 #undef BUFFER_SIZE
+#undef CUBIE_SPARSE_LU_NNZ
+#undef CUBIE_SPARSE_JAC_NNZ
 #undef CUBIE_METHOD_DENSE_STAGES
 #undef CUBIE_METHOD_STAGES
 #undef CUBIE_N_ACCUMULATORS

@@ -27,6 +27,8 @@ typedef struct cubie_kernel_dims {
   int accumulators;                       /* summary accumulators per run (all items) */
   const cubie_algorithm_info *algorithm;  /* its family's buffers and stage count */
   const char *linear_solver;              /* "DENSE": its LINSOLVE_DENSE rows; NULL: none */
+  int jacobian_nnz;                       /* J's structural non-zeros (CUBIE_JAC_NNZ) */
+  int sparse_lu_nnz;                      /* the sparse LU's entries (CUBIE_SPARSE_LU_NNZ); 0: none */
   size_t real_size;                       /* bytes per element: 4 or 8 */
 } cubie_kernel_dims;
 

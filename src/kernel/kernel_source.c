@@ -6,6 +6,7 @@
 
 #include "util/error.h"
 #include "kernel/kernel_files.h"
+#include "kernel/kernel_linsolve.h"
 #include "model/model_jacobian.h"
 #include "kernels/status.h"
 #include "kernels/persist.def"
@@ -132,6 +133,7 @@ int cubie_kernel_source_build(const cubie_plan *plan, const cubie_model *model,
   /* Only a method that evaluates the Jacobian gets the derivative functions
    * (kernels/methods.def's jacobian column): explicit kernels stay as they were. */
   if (!rc && plan->algorithm->jacobian) rc = cubie_model_generate_jacobian(model, &out);
+  if (!rc) rc = cubie_kernel_linsolve_source(plan, model, &out);
   if (!rc) rc = cubie_kernel_source_inline("run.h", seen, &out);
   if (!rc)
     rc = cubie_kernel_persist_check(cubie_kernel_persist_fields(plan, cubie_model_n_states(model)),

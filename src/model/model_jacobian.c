@@ -201,7 +201,9 @@ int cubie_model_describe_jacobian(const cubie_model *m, cubie_strbuf *out) {
                                  CUBIE_MODEL_JACOBIAN_MAX_EXPRESSIONS));
   CUBIE_CALL(describe_pattern(m, out));
   static const char *const labels[CUBIE_MODEL_N_FUNCTIONS] = {
-      "f (rhs)", "J (jacobian)", "f and J (rhs_jacobian)", "J*v (jvp)", "df/dt (dfdt)"};
+      "f (rhs)",          "J (jacobian)",         "f and J (rhs_jacobian)",
+      "J*v (jvp)",        "df/dt (dfdt)",         "f, J non-zeros (sparse)",
+      "f, J diagonal (krylov)"};
   CUBIE_CALL(cubie_strbuf_append(
       out, "             generated code              expressions  temporaries\n"));
   for (int fn = 0; fn < CUBIE_MODEL_N_FUNCTIONS; fn++) {

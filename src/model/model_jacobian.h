@@ -67,15 +67,30 @@ int cubie_model_is_autonomous(const cubie_model *m);
  * (signatures in docs/model.md). Needs cubie_model_differentiate first. */
 int cubie_model_generate_jacobian(const cubie_model *m, cubie_strbuf *src);
 
-/* The generated functions, for their sizes. */
+/* The generated functions, for their sizes. The last two only a linear
+ * solver that needs them gets (cubie_model_generate_solver_function). */
 typedef enum cubie_model_function {
   CUBIE_MODEL_FUNCTION_RHS = 0,
   CUBIE_MODEL_FUNCTION_JACOBIAN,
   CUBIE_MODEL_FUNCTION_RHS_JACOBIAN,
   CUBIE_MODEL_FUNCTION_JVP,
   CUBIE_MODEL_FUNCTION_DFDT,
+  CUBIE_MODEL_FUNCTION_RHS_JACOBIAN_VALUES,
+  CUBIE_MODEL_FUNCTION_RHS_JACOBIAN_DIAGONAL,
   CUBIE_MODEL_N_FUNCTIONS
 } cubie_model_function;
+
+/* Append one function a linear solver needs besides cubie_model_generate_jacobian's
+ * (after that text), planned like them (f's subexpressions shared):
+ *   RHS_JACOBIAN_VALUES    cubie_model_rhs_jacobian_values(t, y, p, f, Jx):
+ *                          f and J's structural non-zeros, Jx[k] the k-th
+ *                          of cubie_model_jacobian_pattern (the sparse LU)
+ *   RHS_JACOBIAN_DIAGONAL  cubie_model_rhs_jacobian_diagonal(t, y, p, f, D):
+ *                          f and J's diagonal D[i] = df_i/dy_i, zeros
+ *                          written (the Krylov solver's preconditioner)
+ * Needs cubie_model_differentiate first. */
+int cubie_model_generate_solver_function(const cubie_model *m, cubie_model_function fn,
+                                         cubie_strbuf *src);
 
 /* Operations a generated function computes (each printed operation once:
  * arithmetic, calls, comparisons, selections) and how many of them are

@@ -32,10 +32,16 @@ static int function_roots(const cubie_model *m, cubie_model_function fn, int **r
   CUBIE_CHECK(*roots, CUBIE_ERR_MEMORY, "out of memory generating the model code");
   CUBIE_CHECK(d || fn == CUBIE_MODEL_FUNCTION_RHS, CUBIE_ERR_INTERNAL,
               "the model's derivatives are used before cubie_model_differentiate");
-  if (fn == CUBIE_MODEL_FUNCTION_RHS || fn == CUBIE_MODEL_FUNCTION_RHS_JACOBIAN)
+  if (fn == CUBIE_MODEL_FUNCTION_RHS || fn == CUBIE_MODEL_FUNCTION_RHS_JACOBIAN ||
+      fn == CUBIE_MODEL_FUNCTION_RHS_JACOBIAN_VALUES ||
+      fn == CUBIE_MODEL_FUNCTION_RHS_JACOBIAN_DIAGONAL)
     for (int i = 0; i < n; i++) (*roots)[(*n_roots)++] = m->derivative[i];
-  if (fn == CUBIE_MODEL_FUNCTION_JACOBIAN || fn == CUBIE_MODEL_FUNCTION_RHS_JACOBIAN)
+  if (fn == CUBIE_MODEL_FUNCTION_JACOBIAN || fn == CUBIE_MODEL_FUNCTION_RHS_JACOBIAN ||
+      fn == CUBIE_MODEL_FUNCTION_RHS_JACOBIAN_VALUES)
     for (int k = 0; k < nnz; k++) (*roots)[(*n_roots)++] = d->entry_node[k];
+  if (fn == CUBIE_MODEL_FUNCTION_RHS_JACOBIAN_DIAGONAL)
+    for (int k = 0; k < nnz; k++)
+      if (d->entries[k].row == d->entries[k].column) (*roots)[(*n_roots)++] = d->entry_node[k];
   const int *per_state = fn == CUBIE_MODEL_FUNCTION_JVP    ? d->jvp
                          : fn == CUBIE_MODEL_FUNCTION_DFDT ? d->dfdt
                                                            : NULL;
@@ -95,6 +101,39 @@ static int emit_jacobian_entries(cubie_model_emitter *E) {
   return CUBIE_OK;
 }
 
+/* J's structural non-zeros, in the pattern's (row-major) order. */
+static int emit_jacobian_values(cubie_model_emitter *E) {
+  const cubie_model *m = E->m;
+  const cubie_model_derivatives *d = m->derivatives;
+  for (int k = 0; k < d->n_entries; k++) {
+    CUBIE_CALL(emit_value_line(E, "Jx", k, d->entry_node[k]));
+    char wrt[512];
+    snprintf(wrt, sizeof wrt, "(%s)", m->symbols[CUBIE_SYMBOL_STATE][d->entries[k].column].name);
+    CUBIE_CALL(comment_derivative(E->out, m, d->entries[k].row, wrt));
+    CUBIE_CALL(cubie_strbuf_append(E->out, "\n"));
+  }
+  return CUBIE_OK;
+}
+
+/* J's diagonal, zeros written. */
+static int emit_jacobian_diagonal(cubie_model_emitter *E) {
+  const cubie_model *m = E->m;
+  const cubie_model_derivatives *d = m->derivatives;
+  int k = 0;
+  for (int i = 0; i < n_states_of(m); i++) {
+    while (k < d->n_entries && d->entries[k].row < i) k++;
+    int node = CUBIE_EXPR_ZERO;
+    for (int q = k; q < d->n_entries && d->entries[q].row == i; q++)
+      if (d->entries[q].column == i) node = d->entry_node[q];
+    CUBIE_CALL(emit_value_line(E, "D", i, node));
+    char wrt[512];
+    snprintf(wrt, sizeof wrt, "(%s)", m->symbols[CUBIE_SYMBOL_STATE][i].name);
+    CUBIE_CALL(comment_derivative(E->out, m, i, wrt));
+    CUBIE_CALL(cubie_strbuf_append(E->out, "\n"));
+  }
+  return CUBIE_OK;
+}
+
 static int emit_per_state(cubie_model_emitter *E, const char *array, const int *nodes,
                           const char *wrt) {
   const cubie_model *m = E->m;
@@ -135,13 +174,28 @@ static int emit_function(cubie_model_emitter *E, cubie_model_function fn) {
       CUBIE_CALL(cubie_strbuf_printf(out, "CUBIE_DEVICE void cubie_model_dfdt%sdfdt) {\n",
                                      cubie_model_signature_head));
       break;
+    case CUBIE_MODEL_FUNCTION_RHS_JACOBIAN_VALUES:
+      CUBIE_CALL(cubie_strbuf_printf(
+          out,
+          "CUBIE_DEVICE void cubie_model_rhs_jacobian_values%sf, cubie_real *CUBIE_RESTRICT Jx) {\n",
+          cubie_model_signature_head));
+      break;
+    case CUBIE_MODEL_FUNCTION_RHS_JACOBIAN_DIAGONAL:
+      CUBIE_CALL(cubie_strbuf_printf(
+          out,
+          "CUBIE_DEVICE void cubie_model_rhs_jacobian_diagonal%sf, cubie_real *CUBIE_RESTRICT D) {\n",
+          cubie_model_signature_head));
+      break;
     default: return CUBIE_RAISE(CUBIE_ERR_INTERNAL, "emit_function: not a derivative function");
   }
   CUBIE_CALL(cubie_strbuf_append(out, "  (void)t;\n  (void)y;\n  (void)p;\n"));
   if (fn == CUBIE_MODEL_FUNCTION_JVP) CUBIE_CALL(cubie_strbuf_append(out, "  (void)v;\n"));
   CUBIE_CALL(cubie_model_emit_temporaries(E));
-  if (fn == CUBIE_MODEL_FUNCTION_RHS_JACOBIAN)
+  if (fn == CUBIE_MODEL_FUNCTION_RHS_JACOBIAN || fn == CUBIE_MODEL_FUNCTION_RHS_JACOBIAN_VALUES ||
+      fn == CUBIE_MODEL_FUNCTION_RHS_JACOBIAN_DIAGONAL)
     CUBIE_CALL(emit_per_state(E, "f", E->m->derivative, NULL));
+  if (fn == CUBIE_MODEL_FUNCTION_RHS_JACOBIAN_VALUES) CUBIE_CALL(emit_jacobian_values(E));
+  if (fn == CUBIE_MODEL_FUNCTION_RHS_JACOBIAN_DIAGONAL) CUBIE_CALL(emit_jacobian_diagonal(E));
   if (fn == CUBIE_MODEL_FUNCTION_JACOBIAN || fn == CUBIE_MODEL_FUNCTION_RHS_JACOBIAN)
     CUBIE_CALL(emit_jacobian_entries(E));
   if (fn == CUBIE_MODEL_FUNCTION_JVP) CUBIE_CALL(emit_per_state(E, "Jv", d->jvp, "(y) v"));
@@ -166,6 +220,20 @@ int cubie_model_generate_jacobian(const cubie_model *m, cubie_strbuf *src) {
                                         CUBIE_MODEL_FUNCTION_RHS_JACOBIAN, CUBIE_MODEL_FUNCTION_JVP,
                                         CUBIE_MODEL_FUNCTION_DFDT};
   for (int k = 0; k < 4 && !rc; k++) rc = emit_function(&E, order[k]);
+  cubie_model_emitter_free(&E);
+  return rc;
+}
+
+int cubie_model_generate_solver_function(const cubie_model *m, cubie_model_function fn,
+                                         cubie_strbuf *src) {
+  CUBIE_CHECK(m->derivatives, CUBIE_ERR_INTERNAL,
+              "cubie_model_generate_solver_function before cubie_model_differentiate");
+  CUBIE_CHECK(fn == CUBIE_MODEL_FUNCTION_RHS_JACOBIAN_VALUES ||
+                  fn == CUBIE_MODEL_FUNCTION_RHS_JACOBIAN_DIAGONAL,
+              CUBIE_ERR_INTERNAL, "cubie_model_generate_solver_function: not a solver's function");
+  cubie_model_emitter E;
+  int rc = cubie_model_emitter_init(&E, m, src);
+  if (!rc) rc = emit_function(&E, fn);
   cubie_model_emitter_free(&E);
   return rc;
 }

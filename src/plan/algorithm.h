@@ -84,9 +84,10 @@ int cubie_algorithm_persist_counters(const cubie_algorithm_info *a);
 const cubie_linear_solver_info *cubie_linear_solver_at(cubie_linear_solver k);
 /* The deck names: "auto", then every row, in enum order (for validation). */
 const char *const *cubie_linear_solver_names(void);
-/* The solver a method uses for a model of n_states: `auto` picks dense,
- * the only one available (a sparse or Krylov solver, when added, is chosen
- * here by size and pattern); explicit methods use none (AUTO is returned). */
+/* The solver a method uses before its model's Jacobian is known: the one
+ * asked for, dense for `auto`; explicit methods use none (AUTO is
+ * returned). cubie_plan_choose_linear_solver (plan/linear_solver.h) makes
+ * the final choice from the Jacobian's pattern. */
 cubie_linear_solver cubie_linear_solver_resolve(cubie_linear_solver requested,
                                                 const cubie_algorithm_info *a, int n_states);
 

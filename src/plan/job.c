@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "model/model_jacobian.h"
+#include "plan/linear_solver.h"
 #include "util/error.h"
 
 /* The deck is loaded (job->cfg); apply the command-line settings and build
@@ -30,6 +31,9 @@ static int job_finish(cubie_job *job, const cubie_job_overrides *ov) {
   /* An implicit method needs the model's Jacobian: differentiating it here
    * refuses a model whose Jacobian cannot be formed before anything runs. */
   if (!rc && job->plan->algorithm->jacobian) rc = cubie_model_differentiate(job->model, job->cfg);
+  /* Its pattern decides the linear solver (`auto`) and whether the one
+   * asked for can hold the system: refused here, too, before anything runs. */
+  if (!rc) rc = cubie_plan_choose_linear_solver(job->plan, job->cfg, job->model);
   return rc;
 }
 

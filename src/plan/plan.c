@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "plan/driver_table.h"
+#include "plan/linear_solver.h"
+#include "plan/sparse_lu.h"
 #include "util/error.h"
 #include "kernels/status.h"
 
@@ -259,6 +261,8 @@ int cubie_plan_create(const cubie_config *cfg, const cubie_model *model, const c
   p->controller = ic->step_control;
   p->linear_solver =
       cubie_linear_solver_resolve(ic->linear_solver, ic->algorithm, cubie_model_n_states(model));
+  snprintf(p->linear_solver_why, sizeof p->linear_solver_why, "%s",
+           ic->linear_solver == CUBIE_LINEAR_SOLVER_AUTO ? "auto" : "integrator.linear_solver");
   p->n_events = cubie_model_n_events(model);
   p->event_slots = cubie_model_event_record_slots(model);
   p->t0 = ic->t0;
@@ -313,6 +317,7 @@ void cubie_plan_destroy(cubie_plan **plan) {
   if (!plan || !*plan) return;
   cubie_plan *p = *plan;
   cubie_plan_free_summaries(p);
+  cubie_sparse_lu_destroy(&p->sparse_lu);
   free(p->driver_table);
   free(p->outputs);
   free_names(p->output_names, p->n_outputs);
@@ -349,9 +354,26 @@ int cubie_plan_describe(const cubie_plan *p, const cubie_config *cfg, const cubi
   else
     CUBIE_CALL(cubie_strbuf_printf(out, ", rtol %g, atol %g", ic->rtol, ic->atol));
   CUBIE_CALL(cubie_strbuf_printf(out, ", %s", p->precision == CUBIE_FLOAT32 ? "float32" : "float64"));
-  const cubie_linear_solver_info *ls = cubie_linear_solver_at(p->linear_solver);
-  if (ls) CUBIE_CALL(cubie_strbuf_printf(out, ", linear solver %s", ls->name));
   CUBIE_CALL(cubie_strbuf_append(out, "\n"));
+  const cubie_linear_solver_info *ls = cubie_linear_solver_at(p->linear_solver);
+  if (ls) CUBIE_CALL(cubie_strbuf_printf(out, "linear solver: %s (%s)\n", ls->name, p->linear_solver_why));
+  const cubie_sparse_lu *lu = p->sparse_lu;
+  if (lu) {
+    char other[64] = "";
+    long long alt = lu->order == CUBIE_SPARSE_ORDER_NATURAL ? lu->minimum_degree_operations
+                                                            : lu->natural_operations;
+    if (alt >= 0)
+      snprintf(other, sizeof other, "; %s order: %lld",
+               cubie_sparse_order_name(lu->order == CUBIE_SPARSE_ORDER_NATURAL
+                                           ? CUBIE_SPARSE_ORDER_MINIMUM_DEGREE
+                                           : CUBIE_SPARSE_ORDER_NATURAL),
+               alt);
+    CUBIE_CALL(cubie_strbuf_printf(out,
+                                   "             %s order: factors of %d entries (%d of them "
+                                   "fill), %lld multiply-adds per factorisation%s\n",
+                                   cubie_sparse_order_name(lu->order), lu->nnz, lu->fill,
+                                   lu->operations, other));
+  }
   CUBIE_CALL(cubie_strbuf_printf(out, "runs:        %lld", p->total_runs));
   int n_axes = cubie_grid_n_axes(grid);
   if (n_axes > 0) {

@@ -52,6 +52,12 @@ typedef struct cubie_plan {
   const cubie_algorithm_info *algorithm;
   cubie_controller controller;
   cubie_linear_solver linear_solver;       /* resolved (never auto) for implicit methods; auto: none */
+  /* The sparse LU's symbolic factorisation (plan/sparse_lu.h) when
+   * linear_solver is sparse, else NULL; and why the solver was chosen (for
+   * `cubie check`). Both set by cubie_plan_choose_linear_solver
+   * (plan/linear_solver.h), once the model's Jacobian is known. */
+  struct cubie_sparse_lu *sparse_lu;
+  char linear_solver_why[320];
 
   /* Save grid: save point k at t_save_start + k * save_every for k <=
    * save_intervals; the last one (k = n_saves - 1) is t_end exactly. When

@@ -5,9 +5,14 @@
  * not, and the gap is printed as NOT CHECKED). Prints registers, spills and
  * shared memory per variant from ptxas's report.
  *
- * Usage: test_cuda_compile DECK.yaml CACHE_DIR [ALGORITHM]. With ALGORITHM,
- * only that algorithm's variants (a deck that checks one feature of the
- * kernel, not the methods). Exit 77 only when NVRTC cannot be loaded at all.
+ * Usage: test_cuda_compile DECK.yaml CACHE_DIR [ALGORITHM [LINEAR_SOLVER
+ * [PRECISION]]]. With ALGORITHM, only that algorithm's variants (a deck that
+ * checks one feature of the kernel, not the methods); with LINEAR_SOLVER,
+ * its integrator.linear_solver too (the plan must resolve to it); with
+ * PRECISION, one variant only: that precision, buffers local, the oldest
+ * architecture, and no cached-cubin check (a 100-state implicit kernel
+ * takes NVRTC one to two minutes).
+ * Exit 77 only when NVRTC cannot be loaded at all.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,20 +81,28 @@ static int check_corrupt_cubin_rebuilt(const char *source, int arch, const char 
 }
 
 /* Compile one variant for every arch; returns the number of failures. */
+static const char *linear_solver = NULL; /* argv[4] */
+static bool one_variant = false;         /* argv[5]: the cache check is the full runs' */
+
 static int compile_variant(const char *deck, const cubie_algorithm_info *alg, const char *precision,
                            bool all_shared, const int *archs, int n_archs, const char *cache) {
-  char set_alg[64], set_prec[64];
+  char set_alg[64], set_prec[64], set_solver[64];
   snprintf(set_alg, sizeof set_alg, "integrator.algorithm=%s", alg->name);
   snprintf(set_prec, sizeof set_prec, "integrator.precision=%s", precision);
-  const char *set[4] = {set_alg, set_prec, "integrator.dt=1e-3", NULL};
+  const char *set[5] = {set_alg, set_prec, "integrator.dt=1e-3", NULL, NULL};
   int n_set = 3;
   if (!cubie_algorithm_is_adaptive(alg)) set[n_set++] = "integrator.step_control=fixed";
+  if (linear_solver) {
+    snprintf(set_solver, sizeof set_solver, "integrator.linear_solver=%s", linear_solver);
+    set[n_set++] = set_solver;
+  }
   cubie_job_overrides ov = {.set = set, .n_set = n_set, .backend = -1, .threads = -1};
   cubie_job *job = NULL;
   cubie_buffer_registry *buffers = NULL;
   char *source = NULL;
   int failures = 0;
   CHECK_OK(cubie_job_prepare(deck, &ov, &job));
+  if (job && linear_solver) CHECK_STR(cubie_linear_solver_at(job->plan->linear_solver)->name, linear_solver);
   if (job) CHECK_OK(cubie_runner_buffer_layout(job, &buffers));
   /* Both extremes explicitly (the default heuristic may mix them). */
   for (int i = 0; buffers && i < cubie_buffer_registry_count(buffers); i++)
@@ -109,8 +122,8 @@ static int compile_variant(const char *deck, const cubie_algorithm_info *alg, co
     cubie_binary bin;
     char *log = NULL;
     int rc = cubie_cuda_compile(source, archs[a], cache, &bin, &log);
-    printf("%-10s %-8s %-7s sm_%d: ", alg->name, precision, all_shared ? "shared" : "local",
-           archs[a]);
+    printf("%-10s %-8s %-7s%s%s sm_%d: ", alg->name, precision, all_shared ? "shared" : "local",
+           linear_solver ? " " : "", linear_solver ? linear_solver : "", archs[a]);
     if (rc) {
       printf("FAILED\n%s\n", cubie_error_message());
       failures++;
@@ -131,7 +144,8 @@ static int compile_variant(const char *deck, const cubie_algorithm_info *alg, co
         has_symbol = memcmp(bin.data + i, sym, strlen(sym)) == 0;
       CHECK(has_symbol);
     }
-    if (!rc && !cache_checked) failures += check_corrupt_cubin_rebuilt(source, archs[a], cache, &bin);
+    if (!rc && !cache_checked && !one_variant)
+      failures += check_corrupt_cubin_rebuilt(source, archs[a], cache, &bin);
     free(log);
     cubie_binary_free(&bin);
   }
@@ -143,10 +157,14 @@ static int compile_variant(const char *deck, const cubie_algorithm_info *alg, co
 }
 
 int main(int argc, char **argv) {
-  if (argc != 3 && argc != 4) {
-    fprintf(stderr, "usage: test_cuda_compile DECK.yaml CACHE_DIR [ALGORITHM]\n");
+  if (argc < 3 || argc > 6) {
+    fprintf(stderr, "usage: test_cuda_compile DECK.yaml CACHE_DIR [ALGORITHM [LINEAR_SOLVER "
+                    "[PRECISION]]]\n");
     return 2;
   }
+  if (argc >= 5) linear_solver = argv[4];
+  const char *only_precision = argc == 6 ? argv[5] : NULL;
+  one_variant = only_precision != NULL;
   const cubie_nvrtc *nv = NULL;
   if (cubie_nvrtc_load(&nv) != CUBIE_OK) {
     printf("SKIPPED: %s\n", cubie_error_message());
@@ -158,15 +176,18 @@ int main(int argc, char **argv) {
   int archs[MAX_ARCHS];
   int n_archs = choose_archs(nv, archs);
   CHECK(n_archs > 0);
+  if (only_precision && n_archs > 1) n_archs = 1;
   int failures = 0, variants = 0;
   const char *precisions[] = {"float32", "float64"};
   for (int i = 0; i < cubie_algorithm_count(); i++) {
-    for (int p = 0; p < 2 && (argc < 4 || strcmp(cubie_algorithm_at(i)->name, argv[3]) == 0); p++)
-      for (int shared = 0; shared < 2; shared++) {
+    for (int p = 0; p < 2 && (argc < 4 || strcmp(cubie_algorithm_at(i)->name, argv[3]) == 0); p++) {
+      if (only_precision && strcmp(precisions[p], only_precision) != 0) continue;
+      for (int shared = 0; shared < (only_precision ? 1 : 2); shared++) {
         failures += compile_variant(argv[1], cubie_algorithm_at(i), precisions[p], shared, archs,
                                     n_archs, cache);
         variants++;
       }
+    }
   }
   printf("%d variants x %d architectures, %d failed\n", variants, n_archs, failures);
   CHECK_INT(failures, 0);
