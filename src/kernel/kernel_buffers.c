@@ -8,6 +8,8 @@
 
 #include "util/error.h"
 #include "kernels/buffers.def"
+#include "kernels/lists.h"
+#include "kernels/methods.def"
 
 /* The deck's name for the selected step family's buffer owner. */
 #define STEP_OWNER_ALIAS "step"
@@ -33,6 +35,15 @@ void cubie_kernel_dims_of(const cubie_plan *plan, const cubie_model *model, cubi
   dims->linear_solver = ls ? ls->id : NULL;
   dims->real_size = plan->real_size;
 }
+
+/* Every method's stage counts by name (CUBIE_METHOD_<ID>_STAGES, ...), as
+ * lists_generated.h gives them to the kernels: the rows of a family that
+ * runs other methods than the selected one (AUTO) are sized by them. */
+#define METHOD_STAGE_COUNTS(ID, name, aliases, description, FAMILY, stages, order, error_order, \
+                            fsal, dense_order, dense_degree, jacobian, dense_stages)            \
+  CUBIE_METHOD_##ID##_STAGES = stages, CUBIE_METHOD_##ID##_DENSE_STAGES = dense_stages,
+enum { CUBIE_METHODS(METHOD_STAGE_COUNTS) };
+#undef METHOD_STAGE_COUNTS
 
 /* Each row's size for these dimensions: buffers.def's expression with the
  * names it may use. */
