@@ -74,8 +74,8 @@
 #if CUBIE_ERK_ERROR_ORDER != CUBIE_ROS_ERROR_ORDER || CUBIE_ERK_ERROR_ORDER != CUBIE_METHOD_ERROR_ORDER
 #error "auto.h: both methods' error estimates must have the controller order of the auto row"
 #endif
-#if CUBIE_STEP_PERSIST_FIELDS != 2 + CUBIE_STEP_PERSIST_FIELDS_ERK + CUBIE_STEP_PERSIST_FIELDS_ROSENBROCK
-#error "auto.h: methods.def's AUTO row must persist 2 + ERK's + ROSENBROCK's fields"
+#if CUBIE_STEP_PERSIST_FIELDS != 3 + CUBIE_STEP_PERSIST_FIELDS_ERK + CUBIE_STEP_PERSIST_FIELDS_ROSENBROCK
+#error "auto.h: methods.def's AUTO row must persist 3 + ERK's + ROSENBROCK's fields"
 #endif
 
 /* Switching needs the verdicts of adaptive steps. */
@@ -84,8 +84,12 @@
 /* AutoSwitch's defaults (OrdinaryDiffEq.jl, AutoSwitch(nonstiffalg,
  * stiffalg; maxstiffstep = 10, maxnonstiffstep = 3, nonstifftol = 9//10,
  * stifftol = 9//10, dtfac = 2)). */
-#define CUBIE_AUTO_STIFF_AFTER 10
 #define CUBIE_AUTO_NONSTIFF_AFTER 3
+/* Into rodas5p: Hairer's counting (dopri5.f's IASTI and NONSTI), which
+ * controllers that reject at the stability limit cannot break up (their
+ * accepted steps alternate around the bound). */
+#define CUBIE_AUTO_STIFF_VERDICTS 15
+#define CUBIE_AUTO_NONSTIFF_RESET 6
 #define CUBIE_AUTO_TOL 0.9
 #define CUBIE_AUTO_DT_FACTOR 2.0
 
@@ -94,8 +98,9 @@
 #define CUBIE_AUTO_BOUND (CUBIE_AUTO_TOL * CUBIE_ERK_STIFF_BOUND)
 
 typedef struct cubie_auto_state {
-  int stiff;     /* 1: rodas5p takes this run's steps; 0: tsit5 */
-  int verdicts;  /* > 0: stiff verdicts in a row; < 0: non-stiff ones in a row */
+  int stiff;      /* 1: rodas5p takes this run's steps; 0: tsit5 */
+  int stiff_seen; /* tsit5: stiff verdicts since the count was last reset */
+  int calm;       /* non-stiff verdicts in a row */
   /* Not persisted (set by an attempt or an acceptance, read before the
    * next attempt): */
   int switched;    /* the step just accepted changed the mode */
@@ -117,17 +122,32 @@ typedef struct cubie_auto_work {
   w.erk = w##_erk_;                                \
   w.ros = w##_ros_
 
-/* Count one verdict (AutoSwitch's `count`). */
-CUBIE_INLINE void cubie_auto_count(cubie_auto_state *st, int stiff) {
-  if (stiff) st->verdicts = st->verdicts < 0 ? 1 : st->verdicts + 1;
-  else st->verdicts = st->verdicts > 0 ? -1 : st->verdicts - 1;
+/* Count one verdict; returns 1 when the run is to switch. tsit5: 15 stiff
+ * verdicts, never 6 non-stiff ones in a row between them (Hairer); rodas5p:
+ * 4 non-stiff ones in a row (AutoSwitch). */
+CUBIE_INLINE int cubie_auto_count(cubie_auto_state *st, int stiff) {
+  if (stiff) {
+    st->calm = 0;
+    st->stiff_seen += 1;
+  } else {
+    st->calm += 1;
+    if (st->calm >= CUBIE_AUTO_NONSTIFF_RESET) st->stiff_seen = 0;
+  }
+  const int turn = st->stiff ? st->calm > CUBIE_AUTO_NONSTIFF_AFTER
+                             : st->stiff_seen >= CUBIE_AUTO_STIFF_VERDICTS;
+  if (turn) {
+    st->stiff_seen = 0;
+    st->calm = 0;
+  }
+  return turn;
 }
 
 /* ---- the step contract (step.h), under the family's own names ----------- */
 
 CUBIE_DEVICE void cubie_auto_start(cubie_auto_state *st, cubie_auto_work *w) {
   st->stiff = 0;
-  st->verdicts = 0;
+  st->stiff_seen = 0;
+  st->calm = 0;
   st->switched = 0;
   st->h = 0.0;
   st->h_stable = 0.0;
@@ -173,8 +193,7 @@ CUBIE_INLINE void cubie_auto_accept(cubie_auto_state *st, cubie_auto_work *w, do
     /* h ‖J‖∞ <= bound: tsit5 is stable at this step (the negation keeps a
      * non-finite norm stiff). */
     const cubie_real norm = cubie_linsolve_jacobian_norm(&w->ros.ls);
-    cubie_auto_count(st, !((cubie_real)st->h * norm <= (cubie_real)CUBIE_AUTO_BOUND));
-    if (st->verdicts < -CUBIE_AUTO_NONSTIFF_AFTER) {
+    if (cubie_auto_count(st, !((cubie_real)st->h * norm <= (cubie_real)CUBIE_AUTO_BOUND))) {
       st->stiff = 0;
       st->switched = 1;
       st->h_stable = norm > (cubie_real)0 ? CUBIE_ERK_STIFF_BOUND / (double)norm : 0.0;
@@ -189,8 +208,7 @@ CUBIE_INLINE void cubie_auto_accept(cubie_auto_state *st, cubie_auto_work *w, do
 #endif
     cubie_erk_accept(&st->erk, &w->erk, t_new, y_new, p, counters);
 #if CUBIE_AUTO_SWITCHING
-    cubie_auto_count(st, stiff);
-    if (st->verdicts > CUBIE_AUTO_STIFF_AFTER) {
+    if (cubie_auto_count(st, stiff)) {
       st->stiff = 1;
       st->switched = 1;
       cubie_ros_start(&st->ros, &w->ros); /* a fresh Jacobian and f(t, y) */
@@ -232,21 +250,23 @@ CUBIE_INLINE const cubie_real *cubie_auto_dense_output(cubie_auto_state *st, cub
 CUBIE_DEVICE void cubie_auto_persist_store(const cubie_auto_state *st, const cubie_auto_work *w,
                                            double *base, cubie_i64 stride) {
   base[0] = (double)st->stiff;
-  base[1 * stride] = (double)st->verdicts;
-  cubie_erk_persist_store(&st->erk, &w->erk, base + 2 * stride, stride);
-  cubie_ros_persist_store(&st->ros, &w->ros, base + (2 + CUBIE_STEP_PERSIST_FIELDS_ERK) * stride,
+  base[1 * stride] = (double)st->stiff_seen;
+  base[2 * stride] = (double)st->calm;
+  cubie_erk_persist_store(&st->erk, &w->erk, base + 3 * stride, stride);
+  cubie_ros_persist_store(&st->ros, &w->ros, base + (3 + CUBIE_STEP_PERSIST_FIELDS_ERK) * stride,
                           stride);
 }
 
 CUBIE_DEVICE void cubie_auto_persist_load(cubie_auto_state *st, cubie_auto_work *w,
                                           const double *base, cubie_i64 stride) {
   st->stiff = (int)base[0];
-  st->verdicts = (int)base[1 * stride];
+  st->stiff_seen = (int)base[1 * stride];
+  st->calm = (int)base[2 * stride];
   st->switched = 0;
   st->h = 0.0;
   st->h_stable = 0.0;
-  cubie_erk_persist_load(&st->erk, &w->erk, base + 2 * stride, stride);
-  cubie_ros_persist_load(&st->ros, &w->ros, base + (2 + CUBIE_STEP_PERSIST_FIELDS_ERK) * stride,
+  cubie_erk_persist_load(&st->erk, &w->erk, base + 3 * stride, stride);
+  cubie_ros_persist_load(&st->ros, &w->ros, base + (3 + CUBIE_STEP_PERSIST_FIELDS_ERK) * stride,
                          stride);
 }
 
