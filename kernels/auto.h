@@ -11,22 +11,26 @@
  * touches the controller (the loop clears its history after a switch:
  * cubie_step_switched) and never writes outputs.
  *
- * Switching (OrdinaryDiffEq.jl's AutoSwitch, the heuristic of its
- * AutoTsit5(Rodas5P()), with its defaults; docs/algorithms.md#algorithm-auto):
+ * Switching (after OrdinaryDiffEq.jl's AutoSwitch, the heuristic of its
+ * AutoTsit5(Rodas5P()), with its defaults where they apply;
+ * docs/algorithms.md#algorithm-auto):
  *  - every accepted step gives a verdict, stiff or not:
  *      tsit5:   Hairer's estimate of h|λ| from two stages (erk.h,
- *               HNW I, IV.2) above CUBIE_AUTO_TOL × CUBIE_ERK_STIFF_BOUND
- *               (the test also behind the looked_stiff bit, with AutoSwitch's
- *               margin of 9/10);
+ *               HNW I, IV.2) above CUBIE_AUTO_BOUND = 9/10 (AutoSwitch's
+ *               stifftol) of CUBIE_ERK_STIFF_BOUND, the bound the
+ *               looked_stiff test uses (3.45 for tsit5);
  *      rodas5p: h ‖J‖∞ above the same bound, J the step's own Jacobian
- *               (OrdinaryDiffEq takes eigen_est = opnorm(J, Inf) in a
+ *               (AutoSwitch takes eigen_est = opnorm(J, Inf) in a
  *               composite algorithm): ‖J‖∞ bounds every eigenvalue, so a
  *               step below it is one tsit5 would take stably;
- *  - successive verdicts are counted, stiff ones up, non-stiff ones down
- *    (AutoSwitch's `count`: a verdict against the run's sign restarts it at
- *    ±1); more than CUBIE_AUTO_STIFF_AFTER stiff ones in a row switch tsit5
- *    to rodas5p, more than CUBIE_AUTO_NONSTIFF_AFTER non-stiff ones in a row
- *    switch back (hysteresis: rodas5p is kept until tsit5 is safe again);
+ *  - tsit5 -> rodas5p after 15 stiff verdicts with never 6 non-stiff ones
+ *    in a row between them (Hairer's count, dopri5.f's IASTI and NONSTI:
+ *    AutoSwitch's 11 stiff ones *in a row* rarely come with controllers
+ *    whose accepted steps alternate around the stability limit, as
+ *    Gustafsson's and I's do: measured, a Gustafsson run that never
+ *    switched); rodas5p -> tsit5 after 4 non-stiff verdicts
+ *    in a row (AutoSwitch's maxnonstiffstep = 3). The counts restart at
+ *    every switch;
  *  - a switch takes effect at the next step: the loop clears the
  *    controller's history (both methods' error estimates are of order 4,
  *    so the controller's exponents are the same, but the remembered norms
@@ -37,7 +41,9 @@
  *  - FSAL: tsit5's k_0 is invalid after rodas5p's steps (re-evaluated, one
  *    f); rodas5p starts with a fresh Jacobian (it takes one every step).
  * With fixed steps there is no verdict (no controller holds the step at the
- * stability limit, as for every explicit method): auto is then tsit5.
+ * stability limit, as for every explicit method): auto is then tsit5. An
+ * event that resets the state restarts the family (cubie_step_start): the
+ * run goes on with tsit5, as at t0.
  *
  * Counters: both families count what they evaluate; AUTO adds stiff_steps
  * (accepted steps taken by rodas5p) and method_switches (counters.def).
@@ -47,9 +53,9 @@
  * Buffers (buffers.def, family AUTO): tsit5's under owner TSIT5 and
  * rodas5p's under owner RODAS5P, with ERK's and ROSENBROCK's names, and the
  * linear solver's (owner LINSOLVE). Persisted (CUBIE_STEP_PERSIST_FIELDS =
- * 2 + (1 + N) + (6 + 2N), methods.def): the mode, the count of verdicts,
- * then ERK's fields, then ROSENBROCK's, so a run continued in the next time
- * window switches exactly where one window would.
+ * 3 + (1 + N) + (6 + 2N), methods.def): the mode, the two counts of
+ * verdicts, then ERK's fields, then ROSENBROCK's, so a run continued in the
+ * next time window switches exactly where one window would.
  */
 #ifndef CUBIE_AUTO_H
 #define CUBIE_AUTO_H
@@ -83,7 +89,7 @@
 
 /* AutoSwitch's defaults (OrdinaryDiffEq.jl, AutoSwitch(nonstiffalg,
  * stiffalg; maxstiffstep = 10, maxnonstiffstep = 3, nonstifftol = 9//10,
- * stifftol = 9//10, dtfac = 2)). */
+ * stifftol = 9//10, dtfac = 2)), except for the way into rodas5p. */
 #define CUBIE_AUTO_NONSTIFF_AFTER 3
 /* Into rodas5p: Hairer's counting (dopri5.f's IASTI and NONSTI), which
  * controllers that reject at the stability limit cannot break up (their
