@@ -51,9 +51,10 @@ def parse_array(body, name):
 
 
 def parse_methods_def(path):
+    """Each row's leading columns, whatever columns follow (dense_stages, ...)."""
     rows = {}
     for m in re.finditer(r'^ *M\((\w+), "[^"]*", "[^"]*", "[^"]*", (\w+), (\d+), (\d+), (\d+), '
-                         r"(\d+), (\d+), (\d+), (\d+)\)", open(path).read(), re.M):
+                         r"(\d+), (\d+), (\d+), (\d+)(?:, \d+)*\)", open(path).read(), re.M):
         rows[m.group(1)] = dict(family=m.group(2), stages=int(m.group(3)), order=int(m.group(4)),
                                 error_order=int(m.group(5)), fsal=int(m.group(6)),
                                 dense_order=int(m.group(7)), dense_degree=int(m.group(8)),

@@ -72,8 +72,9 @@ static void load_once(void) {
   } else {
     /* The toolkit this binary was configured with first: it is the NVRTC
      * the kernels were tested with. */
-    for (int i = 0; !h && names[i] && CUBIE_NVRTC_HINT[0]; i++) {
-      snprintf(path, sizeof path, "%s/%s", CUBIE_NVRTC_HINT, names[i]);
+    static const char hint[] = CUBIE_NVRTC_HINT; /* "" when configured without one */
+    for (int i = 0; !h && names[i] && hint[0] != '\0'; i++) {
+      snprintf(path, sizeof path, "%s/%s", hint, names[i]);
       h = try_open(path, tried, sizeof tried);
     }
     for (int i = 0; !h && names[i]; i++) {
