@@ -1,13 +1,15 @@
-/* bench_common.h — what the two baseline programs of the CPU benchmark
- * (lorenz_handloop.c, lorenz_arkode.c) share: the problem, the command
- * line, reading the rho values and writing the final states.
+/* bench_common.h — what the baseline programs of the CPU benchmarks share:
+ * the Lorenz problem and command line of lorenz_handloop.c and
+ * lorenz_arkode.c, and, for them and the stiff contender stiff_cvode.c,
+ * reading the swept values, writing the final states and the counter line.
  *
- * The problem is fixed by the benchmark (tests/bench/cpu_lorenz.py): the
- * Lorenz system with sigma = 10, beta = 8/3, u0 = (1, 0, 0), t in [0, t_end],
- * one run per rho value. The driver writes the rho values (float64, native
- * byte order) so every contender integrates exactly the same runs, and reads
- * back the final states (N x 3 float64) and one line of counters on stdout.
- * Nothing here is timed; the programs time only their integration loop.
+ * The Lorenz problem is fixed by its benchmark (tests/bench/cpu_lorenz.py):
+ * sigma = 10, beta = 8/3, u0 = (1, 0, 0), t in [0, t_end], one run per rho
+ * value. Each driver writes the swept values (float64, native byte order) so
+ * every contender integrates exactly the same runs, and reads back the final
+ * states (float64) and one line of counters on stdout. Nothing here is timed;
+ * the programs time only their integration loop. Everything is static inline
+ * so a program that uses only part of it compiles warning-free.
  */
 #ifndef CUBIE_BENCH_COMMON_H
 #define CUBIE_BENCH_COMMON_H
@@ -34,11 +36,11 @@ typedef struct bench_counts {
   long long accepted, rejected, rhs, failed;
 } bench_counts;
 
-static void bench_usage(const char *prog) {
+static inline void bench_usage(const char *prog) {
   fprintf(stderr, "usage: %s RHO_FILE OUT_FILE THREADS RTOL ATOL T_END\n", prog);
 }
 
-static int bench_parse_args(int argc, char **argv, bench_args *a) {
+static inline int bench_parse_args(int argc, char **argv, bench_args *a) {
   if (argc != 7) {
     bench_usage(argv[0]);
     return -1;
@@ -56,8 +58,10 @@ static int bench_parse_args(int argc, char **argv, bench_args *a) {
   return 0;
 }
 
-/* Reads the whole file of doubles; *n receives their number. */
-static double *bench_read_rho(const char *path, long *n) {
+/* Reads a whole file of doubles (native byte order); *n receives their
+ * number. What the file holds (rho values, rate constants) is the caller's
+ * business. */
+static inline double *bench_read_doubles(const char *path, long *n) {
   FILE *f = fopen(path, "rb");
   if (!f) {
     fprintf(stderr, "cannot open %s\n", path);
@@ -67,20 +71,24 @@ static double *bench_read_rho(const char *path, long *n) {
   long bytes = ftell(f);
   fseek(f, 0, SEEK_SET);
   *n = bytes / (long)sizeof(double);
-  double *rho = malloc((size_t)(*n > 0 ? *n : 1) * sizeof *rho);
-  if (!rho || *n < 1 || fread(rho, sizeof *rho, (size_t)*n, f) != (size_t)*n) {
-    fprintf(stderr, "cannot read the rho values from %s\n", path);
-    free(rho);
-    rho = NULL;
+  double *values = malloc((size_t)(*n > 0 ? *n : 1) * sizeof *values);
+  if (!values || *n < 1 || fread(values, sizeof *values, (size_t)*n, f) != (size_t)*n) {
+    fprintf(stderr, "cannot read the values in %s\n", path);
+    free(values);
+    values = NULL;
   }
   fclose(f);
-  return rho;
+  return values;
+}
+
+static inline double *bench_read_rho(const char *path, long *n) {
+  return bench_read_doubles(path, n);
 }
 
 /* The common start of both programs: arguments, the rho values, room for
  * the final states, the thread count. Returns the exit status to use on
  * failure (2 usage, 1 otherwise), 0 on success. */
-static int bench_start(int argc, char **argv, bench_args *a, double **rho, long *n_runs,
+static inline int bench_start(int argc, char **argv, bench_args *a, double **rho, long *n_runs,
                        double **y) {
   if (bench_parse_args(argc, argv, a)) return 2;
   *rho = bench_read_rho(a->rho_path, n_runs);
@@ -91,9 +99,10 @@ static int bench_start(int argc, char **argv, bench_args *a, double **rho, long 
   return 0;
 }
 
-static int bench_write_states(const char *path, const double *y, long n) {
+/* Writes count doubles (native byte order). */
+static inline int bench_write_doubles(const char *path, const double *values, long count) {
   FILE *f = fopen(path, "wb");
-  if (!f || fwrite(y, sizeof *y, (size_t)(n * BENCH_N_STATES), f) != (size_t)(n * BENCH_N_STATES)) {
+  if (!f || fwrite(values, sizeof *values, (size_t)count, f) != (size_t)count) {
     fprintf(stderr, "cannot write %s\n", path);
     if (f) fclose(f);
     return -1;
@@ -101,7 +110,11 @@ static int bench_write_states(const char *path, const double *y, long n) {
   return fclose(f) == 0 ? 0 : -1;
 }
 
-static void bench_print(double compute_seconds, int threads, long n, const bench_counts *c) {
+static inline int bench_write_states(const char *path, const double *y, long n) {
+  return bench_write_doubles(path, y, n * BENCH_N_STATES);
+}
+
+static inline void bench_print(double compute_seconds, int threads, long n, const bench_counts *c) {
   printf("compute_seconds=%.9f threads=%d runs=%ld accepted=%lld rejected=%lld rhs=%lld failed=%lld\n",
          compute_seconds, threads, n, c->accepted, c->rejected, c->rhs, c->failed);
 }

@@ -5,7 +5,9 @@
 # fetched with ../shared/device/fetch-debs.sh) and the netCDF4/cftime wheels
 # (.whl) travel with the tree. Usage, from the repository root:
 #   tests/device/gpu_session.sh OUT_DIR [STEPS...]
-# STEPS: build info gpu params bench (default: all). Logs go to OUT_DIR.
+# STEPS: build info gpu params bench stiff (default: all but stiff). Logs go to
+# OUT_DIR. stiff: tests/bench/gpu_stiff.py (needs PyYAML among the .whl wheels;
+# CuBIE through STIFF_ARGS="--cubie-python python3 ...", docs/benchmarks.md).
 set -uo pipefail
 out=${1:?output directory}
 shift
@@ -70,6 +72,12 @@ for step in $steps; do
         --min-exp "${BENCH_MIN_EXP:-10}" --max-exp "${BENCH_MAX_EXP:-23}" --repeat "${BENCH_REPEAT:-3}" \
         ${BENCH_ARGS:-} --csv "$out/gpu_anchor.csv" > "$out/gpu_anchor.md" 2> "$out/gpu_anchor.err"
       echo "bench: $?" >> "$out/summary.txt" ;;
+    stiff)
+      # shellcheck disable=SC2086  # STIFF_ARGS is a list of options
+      timeout "${BENCH_TIMEOUT:-420}" python3 tests/bench/gpu_stiff.py --cubie build-gpu/cubie \
+        --work-dir "${STIFF_WORK:-/tmp/stiff}" --repeats "${BENCH_REPEAT:-3}" ${STIFF_ARGS:-} \
+        --csv "$out/gpu_stiff.csv" --markdown "$out/gpu_stiff.md" > "$out/gpu_stiff.log" 2>&1
+      echo "stiff: $?" >> "$out/summary.txt" ;;
   esac
 done
 tail -n 3 "$out"/*.log "$out"/*.md 2>/dev/null | tail -n 60
