@@ -7,11 +7,15 @@
  * host says anything about it. This tool expands the lists once, at build
  * time, into
  *   lists_generated.h  the selected method's and controller's row (chosen by
- *                      CUBIE_ALGORITHM_<ID> / CUBIE_CONTROLLER_<ID>), the
- *                      selected family's persisted-field count, metric kinds
+ *                      CUBIE_ALGORITHM_<ID> / CUBIE_CONTROLLER_<ID>), every
+ *                      method's row by name (CUBIE_METHOD_<ID>_<COLUMN>, for
+ *                      a family that runs two methods), the selected
+ *                      family's persisted-field count (and every family's
+ *                      by name), metric kinds
  *                      with their accumulator and value counts, and every
  *                      buffer's size and default location;
- *   step_families.h    the #include of the selected family's header.
+ *   step_families.h    the #include of the selected family's header (and of
+ *                      the families whose methods it runs as well).
  * Both are embedded into libcubie with kernels/ (cmake/EmbedKernels.cmake)
  * and found by the kernel tests on their include path. Expressions are
  * copied as text, so the kernels evaluate exactly what the host evaluates.
@@ -63,6 +67,23 @@ static void write_methods(FILE *f) {
   CUBIE_METHODS(CUBIE_GEN_METHOD_ID_)
   fprintf(f, "\"\n#endif\n\n");
 
+  /* Every method's row by name, for a family that runs methods other than
+   * the selected one (auto.h runs tsit5 and rodas5p): CUBIE_METHOD_<ID>_<COLUMN>. */
+  fprintf(f, "/* ---- every method's row, by name (CUBIE_METHOD_ROW(ID, COLUMN)) ---- */\n");
+#define CUBIE_GEN_METHOD_ROW_(ID, name, aliases, description, FAMILY, stages, order, error_order, \
+                              fsal, dense_order, dense_degree, jacobian, dense_stages)          \
+  fprintf(f,                                                                                    \
+          "#define CUBIE_METHOD_" #ID "_STAGES %d\n#define CUBIE_METHOD_" #ID "_ORDER %d\n"     \
+          "#define CUBIE_METHOD_" #ID "_ERROR_ORDER %d\n#define CUBIE_METHOD_" #ID "_FSAL %d\n"  \
+          "#define CUBIE_METHOD_" #ID "_DENSE_ORDER %d\n"                                      \
+          "#define CUBIE_METHOD_" #ID "_DENSE_DEGREE %d\n"                                     \
+          "#define CUBIE_METHOD_" #ID "_JACOBIAN %d\n"                                         \
+          "#define CUBIE_METHOD_" #ID "_DENSE_STAGES %d\n",                                    \
+          stages, order, error_order, fsal, dense_order, dense_degree, jacobian, dense_stages);
+  CUBIE_METHODS(CUBIE_GEN_METHOD_ROW_)
+  fprintf(f, "#define CUBIE_METHOD_ROW(ID, COLUMN) CUBIE_METHOD_ROW_(ID, COLUMN)\n"
+             "#define CUBIE_METHOD_ROW_(ID, COLUMN) CUBIE_METHOD_##ID##_##COLUMN\n\n");
+
   fprintf(f, "/* ---- the selected step family (methods.def) ---- */\n");
 #define CUBIE_GEN_FAMILY_(ID, persist, counters, controller, description)                                    \
   fprintf(f,                                                                                    \
@@ -70,6 +91,17 @@ static void write_methods(FILE *f) {
           "#define CUBIE_STEP_PERSIST_COUNTERS (%s)\n#endif\n",                                 \
           #persist, #counters);
   CUBIE_STEP_FAMILIES(CUBIE_GEN_FAMILY_)
+  /* The parts of the selected family (methods.def CUBIE_STEP_PARTS). */
+#define CUBIE_GEN_PART_(FAMILY, PART, METHOD)                                                  \
+  fprintf(f,                                                                                    \
+          "#if defined(CUBIE_STEP_FAMILY_" #FAMILY ")\n#define CUBIE_STEP_USES_" #PART " 1\n"  \
+          "#define CUBIE_" #PART "_METHOD " #METHOD "\n#define CUBIE_ALGORITHM_" #METHOD " 1\n" \
+          "#endif\n");
+  CUBIE_STEP_PARTS(CUBIE_GEN_PART_)
+  /* Every family's count by name, for a family built on others (auto.h). */
+#define CUBIE_GEN_FAMILY_FIELDS_(ID, persist, counters, controller, description)                \
+  fprintf(f, "#define CUBIE_STEP_PERSIST_FIELDS_" #ID " (%s)\n", #persist);
+  CUBIE_STEP_FAMILIES(CUBIE_GEN_FAMILY_FIELDS_)
   fprintf(f, "\n");
 }
 
@@ -127,8 +159,15 @@ static void write_buffers(FILE *f) {
 
 static void write_families(FILE *f) {
   char buf[64];
+  /* A family's header is also included for a family that runs one of its
+   * methods (CUBIE_STEP_USES_<ID>). The host inlines each kernel file once,
+   * at its first #include, so that first #include must sit under a
+   * condition true for every kernel that needs the file: here, not inside
+   * the other family's header. */
 #define CUBIE_GEN_INCLUDE_(ID, persist, counters, controller, description)                                  \
-  fprintf(f, "#if defined(CUBIE_STEP_FAMILY_" #ID ")\n#include \"%s.h\"\n#endif\n",            \
+  fprintf(f,                                                                                    \
+          "#if defined(CUBIE_STEP_FAMILY_" #ID ") || defined(CUBIE_STEP_USES_" #ID ")\n"        \
+          "#include \"%s.h\"\n#endif\n",                                                      \
           lower(#ID, buf, sizeof buf));
   CUBIE_STEP_FAMILIES(CUBIE_GEN_INCLUDE_)
 }

@@ -9,8 +9,8 @@
  * states run over compile-time CUBIE_N_STATES, and nothing divides or calls
  * pow inside them.
  *
- * Buffers (buffers.def, owner ERK): STAGES holds CUBIE_METHOD_STAGES rows of
- * CUBIE_N_STATES, the stage derivatives k_j, then CUBIE_METHOD_DENSE_STAGES
+ * Buffers (buffers.def, owner ERK): STAGES holds CUBIE_ERK_STAGES rows of
+ * CUBIE_N_STATES, the stage derivatives k_j, then CUBIE_ERK_DENSE_STAGES
  * rows for the extra stages of the dense output (DOP853, Verner 7); row 0
  * holds k_0 = f(t, y) when an attempt starts (FSAL methods carry it over
  * from the previous step, the others evaluate it once per accepted step:
@@ -32,21 +32,43 @@
 #define CUBIE_ERK_H
 
 #include "step.h"
+
+/* The method this family runs: the selected one (its methods.def row), or,
+ * when a family built on ERK is selected (methods.def CUBIE_STEP_PARTS:
+ * AUTO runs tsit5), the one lists_generated.h names in CUBIE_ERK_METHOD
+ * (with CUBIE_ALGORITHM_<ID> for its coefficients). Everything below reads
+ * the method's row through these names only. */
+#if defined(CUBIE_ERK_METHOD)
+#define CUBIE_ERK_STAGES CUBIE_METHOD_ROW(CUBIE_ERK_METHOD, STAGES)
+#define CUBIE_ERK_ORDER CUBIE_METHOD_ROW(CUBIE_ERK_METHOD, ORDER)
+#define CUBIE_ERK_ERROR_ORDER CUBIE_METHOD_ROW(CUBIE_ERK_METHOD, ERROR_ORDER)
+#define CUBIE_ERK_FSAL CUBIE_METHOD_ROW(CUBIE_ERK_METHOD, FSAL)
+#define CUBIE_ERK_DENSE_DEGREE CUBIE_METHOD_ROW(CUBIE_ERK_METHOD, DENSE_DEGREE)
+#define CUBIE_ERK_DENSE_STAGES CUBIE_METHOD_ROW(CUBIE_ERK_METHOD, DENSE_STAGES)
+#else
+#define CUBIE_ERK_STAGES CUBIE_METHOD_STAGES
+#define CUBIE_ERK_ORDER CUBIE_METHOD_ORDER
+#define CUBIE_ERK_ERROR_ORDER CUBIE_METHOD_ERROR_ORDER
+#define CUBIE_ERK_FSAL CUBIE_METHOD_FSAL
+#define CUBIE_ERK_DENSE_DEGREE CUBIE_METHOD_DENSE_DEGREE
+#define CUBIE_ERK_DENSE_STAGES CUBIE_METHOD_DENSE_STAGES
+#endif
+
 #include "erk_tableaus.h"
 
 /* Stages evaluated inside an attempt: 1 .. CUBIE_ERK_BODY_STAGES-1. The
- * FSAL stage (the last one when CUBIE_METHOD_FSAL) is f(t + h, y_new) and
+ * FSAL stage (the last one when CUBIE_ERK_FSAL) is f(t + h, y_new) and
  * is handled separately: inside the attempt when the error estimate needs
  * it, after acceptance otherwise (cubie_step_accept). */
-#define CUBIE_ERK_BODY_STAGES (CUBIE_METHOD_STAGES - CUBIE_METHOD_FSAL)
-#define CUBIE_ERK_FSAL_IN_ATTEMPT (CUBIE_METHOD_FSAL && CUBIE_ERK_E_USES_FSAL_STAGE)
+#define CUBIE_ERK_BODY_STAGES (CUBIE_ERK_STAGES - CUBIE_ERK_FSAL)
+#define CUBIE_ERK_FSAL_IN_ATTEMPT (CUBIE_ERK_FSAL && CUBIE_ERK_E_USES_FSAL_STAGE)
 /* Fixed steps have no error estimate and no controller to drive h to the
  * stability limit, so they do not test (nor pay for the test). */
 #define CUBIE_ERK_STIFF_TEST (CUBIE_ERK_HAS_STIFF_PAIR && CUBIE_CONTROLLER_ADAPTIVE)
 
 typedef struct cubie_erk_state {
   int have_k0; /* row 0 of the stages holds f(t, y) */
-#if CUBIE_METHOD_DENSE_STAGES > 0
+#if CUBIE_ERK_DENSE_STAGES > 0
   /* The dense output's extra stages (and with them f(t + h, y_new)) of the
    * step just accepted are in the stage buffer; cleared by every attempt. */
   int have_extra;
@@ -63,12 +85,16 @@ typedef struct cubie_erk_work {
   cubie_real *stage; /* ERK.STAGE_STATE */
 } cubie_erk_work;
 
-#define CUBIE_ERK_DECLARE_WORK(w)                   \
-  CUBIE_BUFFER(ERK, STAGES, w##_k_);                \
-  CUBIE_BUFFER(ERK, STAGE_STATE, w##_stage_);       \
+/* The buffers of owner OWNER: ERK's own (buffers.def), or the owner a
+ * family built on ERK registers them under with the same names (auto.h:
+ * TSIT5). */
+#define CUBIE_ERK_DECLARE_WORK_OWNED(OWNER, w)      \
+  CUBIE_BUFFER(OWNER, STAGES, w##_k_);              \
+  CUBIE_BUFFER(OWNER, STAGE_STATE, w##_stage_);     \
   cubie_erk_work w;                                 \
   w.k = w##_k_;                                     \
   w.stage = w##_stage_
+#define CUBIE_ERK_DECLARE_WORK(w) CUBIE_ERK_DECLARE_WORK_OWNED(ERK, w)
 
 /* Stages 1.. and y_new = y + h Σ b_j k_j for a step of size h from (t, y).
  * `stage` is scratch of CUBIE_N_STATES. Returns the number of
@@ -100,8 +126,8 @@ CUBIE_INLINE int cubie_erk_stages(double t, double h, const cubie_real *CUBIE_RE
     y_new[n] = y[n] + hr * acc;
   }
 #if CUBIE_ERK_FSAL_IN_ATTEMPT
-  cubie_model_rhs(t + h, y_new, p, k + (CUBIE_METHOD_STAGES - 1) * CUBIE_N_STATES);
-  return CUBIE_METHOD_STAGES - 1;
+  cubie_model_rhs(t + h, y_new, p, k + (CUBIE_ERK_STAGES - 1) * CUBIE_N_STATES);
+  return CUBIE_ERK_STAGES - 1;
 #else
   return CUBIE_ERK_BODY_STAGES - 1;
 #endif
@@ -117,7 +143,7 @@ CUBIE_INLINE int cubie_erk_all_finite(const cubie_real *CUBIE_RESTRICT v) {
   return zero == (cubie_real)0;
 }
 
-#if CUBIE_METHOD_ERROR_ORDER > 0
+#if CUBIE_ERK_ERROR_ORDER > 0
 /* The error norm of an attempt (HNW I, II.4, eq. (4.11)):
  *   E = sqrt( (1/N) Σ_i ( err_i / (atol + rtol max(|y_i|, |y_new_i|)) )² ),
  *   err = h Σ_j e_j k_j,
@@ -137,7 +163,7 @@ CUBIE_INLINE cubie_real cubie_erk_error_norm(double h, const cubie_real *CUBIE_R
   for (int n = 0; n < CUBIE_N_STATES; n++) {
     cubie_real e = (cubie_real)0;
     CUBIE_UNROLL
-    for (int j = 0; j < CUBIE_METHOD_STAGES; j++)
+    for (int j = 0; j < CUBIE_ERK_STAGES; j++)
       if (cubie_erk_e[j] != 0.0) e += (cubie_real)cubie_erk_e[j] * k[j * CUBIE_N_STATES + n];
     const cubie_real inv_scale =
         (cubie_real)1 / (atol + rtol * cubie_max(cubie_fabs(y[n]), cubie_fabs(y_new[n])));
@@ -146,7 +172,7 @@ CUBIE_INLINE cubie_real cubie_erk_error_norm(double h, const cubie_real *CUBIE_R
 #if CUBIE_ERK_HAS_E3
     cubie_real e3 = (cubie_real)0;
     CUBIE_UNROLL
-    for (int j = 0; j < CUBIE_METHOD_STAGES; j++)
+    for (int j = 0; j < CUBIE_ERK_STAGES; j++)
       if (cubie_erk_e3[j] != 0.0) e3 += (cubie_real)cubie_erk_e3[j] * k[j * CUBIE_N_STATES + n];
     const cubie_real r3 = e3 * inv_scale;
     sum3 += r3 * r3;
@@ -174,13 +200,14 @@ CUBIE_INLINE cubie_real cubie_erk_error_norm(double h, const cubie_real *CUBIE_R
  * k_J − k_I ≈ ∂f/∂y (g_J − g_I) and
  *   h|λ| ≈ |h| ‖k_J − k_I‖ / ‖g_J − g_I‖ = ‖k_J − k_I‖ / ‖Σ_m (a_Jm − a_Im) k_m‖
  * (h cancels) estimates the dominant eigenvalue times the step. Returns 1
- * when it exceeds CUBIE_ERK_STIFF_BOUND: the controller is holding the step
- * at the stability limit rather than at the accuracy asked for. The squares
+ * when it exceeds `bound` (the looked_stiff test: CUBIE_ERK_STIFF_BOUND;
+ * auto.h: 9/10 of it): the controller is holding the step at the stability
+ * limit rather than at the accuracy asked for. The squares
  * are compared (no root, no division); a zero denominator (the two stage
  * states agree) is no evidence of stiffness. g_J − g_I is formed from the
  * stages rather than stored, so it is there whatever the dense output has
  * done with the stage-state buffer since. */
-CUBIE_INLINE int cubie_erk_stiff_verdict(const cubie_real *CUBIE_RESTRICT k) {
+CUBIE_INLINE int cubie_erk_stiff_verdict(const cubie_real *CUBIE_RESTRICT k, double bound) {
   cubie_real num = (cubie_real)0, den = (cubie_real)0;
   CUBIE_UNROLL
   for (int n = 0; n < CUBIE_N_STATES; n++) {
@@ -197,7 +224,7 @@ CUBIE_INLINE int cubie_erk_stiff_verdict(const cubie_real *CUBIE_RESTRICT k) {
     den += dg * dg;
   }
   return den > (cubie_real)0 &&
-         num > (cubie_real)(CUBIE_ERK_STIFF_BOUND * CUBIE_ERK_STIFF_BOUND) * den;
+         num > (cubie_real)(bound * bound) * den;
 }
 #endif
 
@@ -205,7 +232,7 @@ CUBIE_INLINE int cubie_erk_stiff_verdict(const cubie_real *CUBIE_RESTRICT k) {
  * buffer (before k_0 of the next step overwrites row 0). */
 CUBIE_INLINE void cubie_erk_judge_stiffness(cubie_erk_state *st, const cubie_erk_work *w) {
 #if CUBIE_ERK_STIFF_TEST
-  st->looked_stiff = cubie_erk_stiff_verdict(w->k);
+  st->looked_stiff = cubie_erk_stiff_verdict(w->k, CUBIE_ERK_STIFF_BOUND);
 #else
   (void)st;
   (void)w;
@@ -219,10 +246,10 @@ CUBIE_INLINE void cubie_erk_judge_stiffness(cubie_erk_state *st, const cubie_erk
  * read before they are written (have_extra), but the host compiler cannot
  * always prove it once the loop is inlined (-Wuninitialized). */
 CUBIE_INLINE void cubie_erk_clear_late_rows(cubie_erk_work *w) {
-#if CUBIE_METHOD_DENSE_STAGES > 0
+#if CUBIE_ERK_DENSE_STAGES > 0
   CUBIE_UNROLL
-  for (int i = (CUBIE_METHOD_STAGES - CUBIE_METHOD_FSAL) * CUBIE_N_STATES;
-       i < (CUBIE_METHOD_STAGES + CUBIE_METHOD_DENSE_STAGES) * CUBIE_N_STATES; i++)
+  for (int i = (CUBIE_ERK_STAGES - CUBIE_ERK_FSAL) * CUBIE_N_STATES;
+       i < (CUBIE_ERK_STAGES + CUBIE_ERK_DENSE_STAGES) * CUBIE_N_STATES; i++)
     w->k[i] = (cubie_real)0;
 #else
   (void)w;
@@ -231,7 +258,7 @@ CUBIE_INLINE void cubie_erk_clear_late_rows(cubie_erk_work *w) {
 
 CUBIE_DEVICE void cubie_erk_start(cubie_erk_state *st, cubie_erk_work *w) {
   st->have_k0 = 0;
-#if CUBIE_METHOD_DENSE_STAGES > 0
+#if CUBIE_ERK_DENSE_STAGES > 0
   st->have_extra = 0;
 #endif
 #if CUBIE_ERK_STIFF_TEST
@@ -251,7 +278,7 @@ CUBIE_DEVICE double cubie_erk_first_step(cubie_erk_state *st, cubie_erk_work *w,
   st->have_k0 = 1;
   counters[CUBIE_COUNTER_RHS_EVALS] += 2;
   return cubie_initial_step(t, a->t_end, y, p, w->k, w->k + CUBIE_N_STATES, w->stage, a,
-                            CUBIE_METHOD_ORDER);
+                            CUBIE_ERK_ORDER);
 }
 
 CUBIE_INLINE void cubie_erk_begin(cubie_erk_state *st, cubie_erk_work *w, double t, double h,
@@ -270,7 +297,7 @@ CUBIE_INLINE int cubie_erk_attempt(cubie_erk_state *st, cubie_erk_work *w, doubl
                                     const cubie_real *CUBIE_RESTRICT p,
                                     cubie_real *CUBIE_RESTRICT y_new, const cubie_chunk_args *a,
                                     cubie_real *err, cubie_i64 *counters) {
-#if CUBIE_METHOD_DENSE_STAGES > 0
+#if CUBIE_ERK_DENSE_STAGES > 0
   st->have_extra = 0;
 #else
   (void)st;
@@ -292,11 +319,11 @@ CUBIE_INLINE int cubie_erk_attempt(cubie_erk_state *st, cubie_erk_work *w, doubl
 CUBIE_INLINE void cubie_erk_accept(cubie_erk_state *st, cubie_erk_work *w, double t_new,
                                     const cubie_real *CUBIE_RESTRICT y_new,
                                     const cubie_real *CUBIE_RESTRICT p, cubie_i64 *counters) {
-#if CUBIE_METHOD_FSAL
+#if CUBIE_ERK_FSAL
   cubie_real *k = w->k;
-  cubie_real *last = k + (CUBIE_METHOD_STAGES - 1) * CUBIE_N_STATES;
+  cubie_real *last = k + (CUBIE_ERK_STAGES - 1) * CUBIE_N_STATES;
 #if !CUBIE_ERK_FSAL_IN_ATTEMPT
-#if CUBIE_METHOD_DENSE_STAGES > 0
+#if CUBIE_ERK_DENSE_STAGES > 0
   if (!st->have_extra) /* else the dense output evaluated it already */
 #endif
   {
@@ -323,7 +350,7 @@ CUBIE_INLINE void cubie_erk_accept(cubie_erk_state *st, cubie_erk_work *w, doubl
   cubie_erk_judge_stiffness(st, w);
   if (st->have_extra) {
     cubie_real *k = w->k;
-    const cubie_real *f_new = k + CUBIE_METHOD_STAGES * CUBIE_N_STATES;
+    const cubie_real *f_new = k + CUBIE_ERK_STAGES * CUBIE_N_STATES;
     CUBIE_UNROLL
     for (int n = 0; n < CUBIE_N_STATES; n++) k[n] = f_new[n];
   }
@@ -345,9 +372,9 @@ CUBIE_INLINE void cubie_erk_reject(cubie_erk_state *st, cubie_erk_work *w, int o
   (void)outcome;
 }
 
-#if CUBIE_METHOD_DENSE_STAGES > 0
+#if CUBIE_ERK_DENSE_STAGES > 0
 /* The dense output's extra stages of the step of size h just accepted from
- * (t, y) to y_new, into rows CUBIE_METHOD_STAGES.. of the stage buffer (and,
+ * (t, y) to y_new, into rows CUBIE_ERK_STAGES.. of the stage buffer (and,
  * for FSAL methods whose last stage waits for acceptance, that stage first:
  * the extra stages use it). `stage` is scratch. Returns the number of
  * right-hand-side evaluations. */
@@ -357,14 +384,14 @@ CUBIE_DEVICE int cubie_erk_extra_stages(double t, double h, const cubie_real *CU
                                         cubie_real *CUBIE_RESTRICT k,
                                         cubie_real *CUBIE_RESTRICT stage) {
   int evals = 0;
-#if CUBIE_METHOD_FSAL && !CUBIE_ERK_FSAL_IN_ATTEMPT
-  cubie_model_rhs(t + h, y_new, p, k + (CUBIE_METHOD_STAGES - 1) * CUBIE_N_STATES);
+#if CUBIE_ERK_FSAL && !CUBIE_ERK_FSAL_IN_ATTEMPT
+  cubie_model_rhs(t + h, y_new, p, k + (CUBIE_ERK_STAGES - 1) * CUBIE_N_STATES);
   evals += 1;
 #endif
   const cubie_real hr = (cubie_real)h;
   CUBIE_UNROLL
-  for (int i = 0; i < CUBIE_METHOD_DENSE_STAGES; i++) {
-    cubie_real *k_i = k + (CUBIE_METHOD_STAGES + i) * CUBIE_N_STATES;
+  for (int i = 0; i < CUBIE_ERK_DENSE_STAGES; i++) {
+    cubie_real *k_i = k + (CUBIE_ERK_STAGES + i) * CUBIE_N_STATES;
     if (CUBIE_ERK_EXTRA_IS_Y_NEW && i == 0) { /* y + h Σ b_j k_j is y_new itself */
       cubie_model_rhs(t + h, y_new, p, k_i);
     } else {
@@ -372,7 +399,7 @@ CUBIE_DEVICE int cubie_erk_extra_stages(double t, double h, const cubie_real *CU
       for (int n = 0; n < CUBIE_N_STATES; n++) {
         cubie_real acc = (cubie_real)0;
         CUBIE_UNROLL
-        for (int j = 0; j < CUBIE_METHOD_STAGES + i; j++)
+        for (int j = 0; j < CUBIE_ERK_STAGES + i; j++)
           if (cubie_erk_a_extra[i][j] != 0.0)
             acc += (cubie_real)cubie_erk_a_extra[i][j] * k[j * CUBIE_N_STATES + n];
         stage[n] = y[n] + hr * acc;
@@ -385,7 +412,7 @@ CUBIE_DEVICE int cubie_erk_extra_stages(double t, double h, const cubie_real *CU
 }
 #endif
 
-#if CUBIE_METHOD_DENSE_DEGREE > 0
+#if CUBIE_ERK_DENSE_DEGREE > 0
 /* The state at t + θh inside the step just accepted, into the stage-state
  * buffer: y + h Σ_j b_j(θ) k_j with b_j(θ) = Σ_m dense[j][m] θ^(m+1) over
  * the step's stages and the extra ones, or (CUBIE_ERK_DENSE_HAIRER) DOP853's
@@ -397,7 +424,7 @@ CUBIE_INLINE const cubie_real *cubie_erk_dense_output(cubie_erk_state *st, cubie
                                                      const cubie_real *CUBIE_RESTRICT y_new,
                                                      const cubie_real *CUBIE_RESTRICT p,
                                                      cubie_i64 *counters) {
-#if CUBIE_METHOD_DENSE_STAGES > 0
+#if CUBIE_ERK_DENSE_STAGES > 0
   if (!st->have_extra) {
     counters[CUBIE_COUNTER_RHS_EVALS] += cubie_erk_extra_stages(t, h, y, y_new, p, w->k, w->stage);
     st->have_extra = 1;
@@ -422,28 +449,28 @@ CUBIE_INLINE const cubie_real *cubie_erk_dense_output(cubie_erk_state *st, cubie
     for (int i = 0; i < 4; i++) {
       cubie_real acc = (cubie_real)0;
       CUBIE_UNROLL
-      for (int j = 0; j < CUBIE_METHOD_STAGES + CUBIE_METHOD_DENSE_STAGES; j++)
+      for (int j = 0; j < CUBIE_ERK_STAGES + CUBIE_ERK_DENSE_STAGES; j++)
         if (cubie_erk_dense_d[i][j] != 0.0)
           acc += (cubie_real)cubie_erk_dense_d[i][j] * k[j * CUBIE_N_STATES + n];
       f[i] = hr * acc;
     }
     const cubie_real dy = y_new[n] - y[n];
     const cubie_real bspl = hr * k[n] - dy;
-    const cubie_real f2 = dy - hr * k[(CUBIE_METHOD_STAGES - 1) * CUBIE_N_STATES + n] - bspl;
+    const cubie_real f2 = dy - hr * k[(CUBIE_ERK_STAGES - 1) * CUBIE_N_STATES + n] - bspl;
     const cubie_real cona = f[0] + th * (f[1] + th1 * (f[2] + th * f[3]));
     out[n] = y[n] + th * (dy + th1 * (bspl + th * (f2 + th1 * cona)));
   }
   return out;
 #else
   (void)y_new;
-  cubie_real wt[CUBIE_METHOD_STAGES + CUBIE_METHOD_DENSE_STAGES];
-  int used[CUBIE_METHOD_STAGES + CUBIE_METHOD_DENSE_STAGES];
+  cubie_real wt[CUBIE_ERK_STAGES + CUBIE_ERK_DENSE_STAGES];
+  int used[CUBIE_ERK_STAGES + CUBIE_ERK_DENSE_STAGES];
   CUBIE_UNROLL
-  for (int j = 0; j < CUBIE_METHOD_STAGES + CUBIE_METHOD_DENSE_STAGES; j++) {
+  for (int j = 0; j < CUBIE_ERK_STAGES + CUBIE_ERK_DENSE_STAGES; j++) {
     cubie_real bj = (cubie_real)0;
     used[j] = 0;
     CUBIE_UNROLL
-    for (int m = CUBIE_METHOD_DENSE_DEGREE - 1; m >= 0; m--) {
+    for (int m = CUBIE_ERK_DENSE_DEGREE - 1; m >= 0; m--) {
       bj = bj * th + (cubie_real)cubie_erk_dense[j][m];
       used[j] |= (cubie_erk_dense[j][m] != 0.0);
     }
@@ -453,7 +480,7 @@ CUBIE_INLINE const cubie_real *cubie_erk_dense_output(cubie_erk_state *st, cubie
   for (int n = 0; n < CUBIE_N_STATES; n++) {
     cubie_real acc = (cubie_real)0;
     CUBIE_UNROLL
-    for (int j = 0; j < CUBIE_METHOD_STAGES + CUBIE_METHOD_DENSE_STAGES; j++)
+    for (int j = 0; j < CUBIE_ERK_STAGES + CUBIE_ERK_DENSE_STAGES; j++)
       if (used[j]) acc += wt[j] * k[j * CUBIE_N_STATES + n];
     out[n] = y[n] + acc;
   }
@@ -477,7 +504,7 @@ CUBIE_DEVICE void cubie_erk_persist_store(const cubie_erk_state *st, const cubie
 CUBIE_DEVICE void cubie_erk_persist_load(cubie_erk_state *st, cubie_erk_work *w,
                                           const double *base, cubie_i64 stride) {
   st->have_k0 = (int)base[0];
-#if CUBIE_METHOD_DENSE_STAGES > 0
+#if CUBIE_ERK_DENSE_STAGES > 0
   st->have_extra = 0; /* only between an attempt and its acceptance */
 #endif
 #if CUBIE_ERK_STIFF_TEST
@@ -493,10 +520,10 @@ CUBIE_DEVICE void cubie_erk_persist_load(cubie_erk_state *st, cubie_erk_work *w,
  * so that another family (a per-run switch between two methods) can build
  * on it without the names clashing. */
 #if defined(CUBIE_STEP_FAMILY_ERK)
-#define CUBIE_STEP_ORDER CUBIE_METHOD_ORDER
-#define CUBIE_STEP_ERROR_ORDER CUBIE_METHOD_ERROR_ORDER
-#define CUBIE_STEP_DENSE (CUBIE_METHOD_DENSE_DEGREE > 0)
-#define CUBIE_STEP_DENSE_EXTRA (CUBIE_METHOD_DENSE_STAGES > 0)
+#define CUBIE_STEP_ORDER CUBIE_ERK_ORDER
+#define CUBIE_STEP_ERROR_ORDER CUBIE_ERK_ERROR_ORDER
+#define CUBIE_STEP_DENSE (CUBIE_ERK_DENSE_DEGREE > 0)
+#define CUBIE_STEP_DENSE_EXTRA (CUBIE_ERK_DENSE_STAGES > 0)
 #define CUBIE_STEP_STIFF_TEST CUBIE_ERK_STIFF_TEST
 typedef cubie_erk_state cubie_step_state;
 typedef cubie_erk_work cubie_step_work;

@@ -52,6 +52,12 @@
  *       norm <= tol (so tol is a fraction of the step's tolerance). Direct
  *       solvers ignore it: their solves are exact to round-off. Called by
  *       each family at the start of an attempt.
+ *   cubie_real cubie_linsolve_jacobian_norm(const cubie_linsolve_work *ls)
+ *       ‖J‖∞ (the largest absolute row sum) of the J last taken: a bound on
+ *       the size of every eigenvalue of J (auto.h's test for the end of
+ *       stiffness; no other family calls it). Counts nothing. A matrix-free
+ *       solver that cannot form it returns a bound of its own (e.g. from
+ *       J·v products) or refuses the methods that call it at the host.
  *   Only when CUBIE_LINSOLVE_COMPLEX (the method's jacobian column is 2:
  *   Radau IIA's complex pair; its buffers are rows of family
  *   LINSOLVE_<ID>_COMPLEX), a second, complex factorisation kept beside the

@@ -77,6 +77,19 @@ CUBIE_INLINE int cubie_linsolve_solve(cubie_linsolve_work *ls, cubie_real *CUBIE
   return CUBIE_STEP_OK;
 }
 
+CUBIE_DEVICE cubie_real cubie_linsolve_jacobian_norm(const cubie_linsolve_work *ls) {
+  const int n = CUBIE_N_STATES;
+  cubie_real norm = (cubie_real)0;
+  CUBIE_LU_UNROLL
+  for (int i = 0; i < n; i++) {
+    cubie_real row = (cubie_real)0;
+    CUBIE_LU_UNROLL
+    for (int j = 0; j < n; j++) row += cubie_fabs(ls->jac[i * n + j]);
+    norm = row > norm ? row : norm;
+  }
+  return norm;
+}
+
 #if CUBIE_LINSOLVE_COMPLEX
 CUBIE_DEVICE int cubie_linsolve_factor_complex(cubie_linsolve_work *ls, cubie_real alpha,
                                                cubie_real beta, cubie_i64 *counters) {

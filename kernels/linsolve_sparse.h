@@ -16,6 +16,7 @@
  *   cubie_slu_diag[s]               where step s's pivot is in the factors
  *   cubie_slu_j_pos[k]              where J's k-th non-zero (the pattern's
  *                                   row-major order) lands
+ *   cubie_slu_j_start[i..i+1)       J's non-zeros in row i (state order)
  *   cubie_slu_l_start[s..s+1)       the L entries of row s (columns of
  *                                   earlier steps, in elimination order):
  *     cubie_slu_l_pos, cubie_slu_l_step, cubie_slu_l_col
@@ -228,6 +229,18 @@ CUBIE_INLINE int cubie_linsolve_solve(cubie_linsolve_work *ls, cubie_real *CUBIE
   cubie_slu_solve(ls->lu, x);
   counters[CUBIE_COUNTER_LINEAR] += 1;
   return CUBIE_STEP_OK;
+}
+
+/* ‖J‖∞ over the pattern (structural zeros add nothing). */
+CUBIE_DEVICE cubie_real cubie_linsolve_jacobian_norm(const cubie_linsolve_work *ls) {
+  cubie_real norm = (cubie_real)0;
+  for (int i = 0; i < CUBIE_N_STATES; i++) {
+    cubie_real row = (cubie_real)0;
+    for (int k = (int)cubie_slu_j_start[i]; k < (int)cubie_slu_j_start[i + 1]; k++)
+      row += cubie_fabs(ls->jx[k]);
+    norm = row > norm ? row : norm;
+  }
+  return norm;
 }
 
 #if CUBIE_LINSOLVE_COMPLEX

@@ -60,6 +60,26 @@
 #define CUBIE_ROSENBROCK_H
 
 #include "step.h"
+
+/* The method this family runs: the selected one (its methods.def row), or,
+ * when a family built on ROSENBROCK is selected (methods.def CUBIE_STEP_PARTS:
+ * AUTO runs rodas5p), the one lists_generated.h names in CUBIE_ROSENBROCK_METHOD
+ * (with CUBIE_ALGORITHM_<ID> for its coefficients). Everything below reads
+ * the method's row through these names only. */
+#if defined(CUBIE_ROSENBROCK_METHOD)
+#define CUBIE_ROS_STAGES CUBIE_METHOD_ROW(CUBIE_ROSENBROCK_METHOD, STAGES)
+#define CUBIE_ROS_ORDER CUBIE_METHOD_ROW(CUBIE_ROSENBROCK_METHOD, ORDER)
+#define CUBIE_ROS_ERROR_ORDER CUBIE_METHOD_ROW(CUBIE_ROSENBROCK_METHOD, ERROR_ORDER)
+#define CUBIE_ROS_FSAL CUBIE_METHOD_ROW(CUBIE_ROSENBROCK_METHOD, FSAL)
+#define CUBIE_ROS_DENSE_DEGREE CUBIE_METHOD_ROW(CUBIE_ROSENBROCK_METHOD, DENSE_DEGREE)
+#else
+#define CUBIE_ROS_STAGES CUBIE_METHOD_STAGES
+#define CUBIE_ROS_ORDER CUBIE_METHOD_ORDER
+#define CUBIE_ROS_ERROR_ORDER CUBIE_METHOD_ERROR_ORDER
+#define CUBIE_ROS_FSAL CUBIE_METHOD_FSAL
+#define CUBIE_ROS_DENSE_DEGREE CUBIE_METHOD_DENSE_DEGREE
+#endif
+
 #include "rosenbrock_tableaus.h"
 #include "linsolve.h"
 
@@ -79,18 +99,19 @@
 /* An iterative linear solver's tolerance (linsolve.h's
  * cubie_linsolve_accuracy), as a fraction of the step's: no Newton
  * iteration corrects a Rosenbrock stage, so its solve error goes straight
- * into y_new and the error estimate; 1e-3 keeps it three orders below what
- * the controller accepts. Direct solvers ignore it. */
+ * into y_new and the error estimate. 1e-6: at 1e-3 ROBER ended 3990 × the
+ * tolerance off its reference (Jacobi leaves the residual a poor bound
+ * there; docs/algorithms.md#linear-solvers). Direct solvers ignore it. */
 #define CUBIE_ROS_LINEAR_TOL 1e-6
 
 /* Stages an attempt evaluates: all of them with an error estimate, else
  * those y_new needs. FSAL only when the last stage is evaluated. */
 #if CUBIE_CONTROLLER_ADAPTIVE
-#define CUBIE_ROS_ATTEMPT_STAGES CUBIE_METHOD_STAGES
-#define CUBIE_ROS_FSAL CUBIE_METHOD_FSAL
+#define CUBIE_ROS_ATTEMPT_STAGES CUBIE_ROS_STAGES
+#define CUBIE_ROS_FSAL_CARRIED CUBIE_ROS_FSAL
 #else
 #define CUBIE_ROS_ATTEMPT_STAGES CUBIE_ROS_SOLUTION_STAGES
-#define CUBIE_ROS_FSAL 0
+#define CUBIE_ROS_FSAL_CARRIED 0
 #endif
 
 typedef struct cubie_ros_state {
@@ -116,13 +137,17 @@ typedef struct cubie_ros_work {
   cubie_linsolve_work ls;
 } cubie_ros_work;
 
-#define CUBIE_ROS_DECLARE_WORK(w)                         \
-  CUBIE_BUFFER(ROSENBROCK, STAGES, w##_u_);               \
-  CUBIE_BUFFER(ROSENBROCK, STAGE_STATE, w##_stage_);      \
-  CUBIE_BUFFER(ROSENBROCK, F0, w##_f0_);                  \
-  CUBIE_BUFFER(ROSENBROCK, F_NEXT, w##_f_next_);          \
-  CUBIE_BUFFER(ROSENBROCK, DFDT, w##_dfdt_);              \
-  CUBIE_BUFFER(ROSENBROCK, JACOBIAN_POINT, w##_y_jac_);   \
+/* The buffers of owner OWNER: ROSENBROCK's own (buffers.def), or the owner
+ * a family built on it registers them under with the same names (auto.h:
+ * RODAS5P); the linear solver's are always owner LINSOLVE's. */
+#define CUBIE_ROS_DECLARE_WORK(w) CUBIE_ROS_DECLARE_WORK_OWNED(ROSENBROCK, w)
+#define CUBIE_ROS_DECLARE_WORK_OWNED(OWNER, w)            \
+  CUBIE_BUFFER(OWNER, STAGES, w##_u_);                    \
+  CUBIE_BUFFER(OWNER, STAGE_STATE, w##_stage_);           \
+  CUBIE_BUFFER(OWNER, F0, w##_f0_);                       \
+  CUBIE_BUFFER(OWNER, F_NEXT, w##_f_next_);               \
+  CUBIE_BUFFER(OWNER, DFDT, w##_dfdt_);                   \
+  CUBIE_BUFFER(OWNER, JACOBIAN_POINT, w##_y_jac_);        \
   CUBIE_LINSOLVE_DECLARE_WORK(w##_ls_);                   \
   cubie_ros_work w;                                       \
   w.u = w##_u_;                                           \
@@ -178,7 +203,7 @@ CUBIE_DEVICE double cubie_ros_first_step(cubie_ros_state *st, cubie_ros_work *w,
   cubie_model_rhs(t, y, p, w->f0);
   st->f0_valid = 1;
   counters[CUBIE_COUNTER_RHS_EVALS] += 2;
-  return cubie_initial_step(t, a->t_end, y, p, w->f0, w->u, w->stage, a, CUBIE_METHOD_ORDER);
+  return cubie_initial_step(t, a->t_end, y, p, w->f0, w->u, w->stage, a, CUBIE_ROS_ORDER);
 }
 
 CUBIE_INLINE void cubie_ros_begin(cubie_ros_state *st, cubie_ros_work *w, double t, double h,
@@ -234,7 +259,7 @@ CUBIE_INLINE cubie_real cubie_ros_error_norm(const cubie_real *CUBIE_RESTRICT y,
   for (int n = 0; n < CUBIE_N_STATES; n++) {
     cubie_real e = (cubie_real)0;
     CUBIE_UNROLL
-    for (int j = 0; j < CUBIE_METHOD_STAGES; j++)
+    for (int j = 0; j < CUBIE_ROS_STAGES; j++)
       if (cubie_ros_e[j] != 0.0) e += (cubie_real)cubie_ros_e[j] * u[j * CUBIE_N_STATES + n];
     const cubie_real r =
         e / (atol + rtol * cubie_max(cubie_fabs(y[n]), cubie_fabs(y_new[n])));
@@ -294,8 +319,8 @@ CUBIE_INLINE int cubie_ros_attempt(cubie_ros_state *st, cubie_ros_work *w, doubl
       }
       cubie_model_rhs(t + cubie_ros_alpha[i] * h, w->stage, p, ui);
       counters[CUBIE_COUNTER_RHS_EVALS] += 1;
-#if CUBIE_ROS_FSAL
-      if (i == CUBIE_METHOD_STAGES - 1) {
+#if CUBIE_ROS_FSAL_CARRIED
+      if (i == CUBIE_ROS_STAGES - 1) {
         CUBIE_UNROLL
         for (int n = 0; n < CUBIE_N_STATES; n++) w->f_next[n] = ui[n];
       }
@@ -353,7 +378,7 @@ CUBIE_INLINE void cubie_ros_accept(cubie_ros_state *st, cubie_ros_work *w, doubl
   (void)counters;
   st->jac_age += 1;
   st->h_lu = st->h_buf;
-#if CUBIE_ROS_FSAL
+#if CUBIE_ROS_FSAL_CARRIED
   CUBIE_UNROLL
   for (int n = 0; n < CUBIE_N_STATES; n++) w->f0[n] = w->f_next[n];
   st->f0_valid = 1;
@@ -371,7 +396,7 @@ CUBIE_INLINE void cubie_ros_reject(cubie_ros_state *st, cubie_ros_work *w, int o
   if (st->jac_age > 0) st->jac_refresh = 1;
 }
 
-#if CUBIE_METHOD_DENSE_DEGREE > 0
+#if CUBIE_ROS_DENSE_DEGREE > 0
 /* y + Σ_j w_j(θ) u_j, w_j(θ) = θ m_j + θ(1 − θ) Σ_k θ^k h_kj, into
  * STAGE_STATE. No evaluations. */
 CUBIE_INLINE const cubie_real *cubie_ros_dense_output(cubie_ros_state *st, cubie_ros_work *w,
@@ -388,14 +413,14 @@ CUBIE_INLINE const cubie_real *cubie_ros_dense_output(cubie_ros_state *st, cubie
   (void)counters;
   const cubie_real th = (cubie_real)theta;
   const cubie_real th1 = th * ((cubie_real)1 - th);
-  cubie_real wt[CUBIE_METHOD_STAGES];
-  int used[CUBIE_METHOD_STAGES];
+  cubie_real wt[CUBIE_ROS_STAGES];
+  int used[CUBIE_ROS_STAGES];
   CUBIE_UNROLL
-  for (int j = 0; j < CUBIE_METHOD_STAGES; j++) {
+  for (int j = 0; j < CUBIE_ROS_STAGES; j++) {
     cubie_real hj = (cubie_real)0;
     used[j] = cubie_ros_m[j] != 0.0;
     CUBIE_UNROLL
-    for (int k = CUBIE_METHOD_DENSE_DEGREE - 2; k >= 0; k--) {
+    for (int k = CUBIE_ROS_DENSE_DEGREE - 2; k >= 0; k--) {
       hj = hj * th + (cubie_real)cubie_ros_h[k][j];
       used[j] |= (cubie_ros_h[k][j] != 0.0);
     }
@@ -407,7 +432,7 @@ CUBIE_INLINE const cubie_real *cubie_ros_dense_output(cubie_ros_state *st, cubie
   for (int n = 0; n < CUBIE_N_STATES; n++) {
     cubie_real acc = (cubie_real)0;
     CUBIE_UNROLL
-    for (int j = 0; j < CUBIE_METHOD_STAGES; j++)
+    for (int j = 0; j < CUBIE_ROS_STAGES; j++)
       if (used[j]) acc += wt[j] * u[j * CUBIE_N_STATES + n];
     out[n] = y[n] + acc;
   }
@@ -450,9 +475,9 @@ CUBIE_DEVICE void cubie_ros_persist_load(cubie_ros_state *st, cubie_ros_work *w,
 
 /* ---- ROSENBROCK as the selected family: step.h's names ------------------ */
 #if defined(CUBIE_STEP_FAMILY_ROSENBROCK)
-#define CUBIE_STEP_ORDER CUBIE_METHOD_ORDER
-#define CUBIE_STEP_ERROR_ORDER CUBIE_METHOD_ERROR_ORDER
-#define CUBIE_STEP_DENSE (CUBIE_METHOD_DENSE_DEGREE > 0)
+#define CUBIE_STEP_ORDER CUBIE_ROS_ORDER
+#define CUBIE_STEP_ERROR_ORDER CUBIE_ROS_ERROR_ORDER
+#define CUBIE_STEP_DENSE (CUBIE_ROS_DENSE_DEGREE > 0)
 typedef cubie_ros_state cubie_step_state;
 typedef cubie_ros_work cubie_step_work;
 #define CUBIE_STEP_DECLARE_WORK(w) CUBIE_ROS_DECLARE_WORK(w)

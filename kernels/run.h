@@ -340,6 +340,10 @@ CUBIE_INLINE void cubie_run_adaptive_attempt(const cubie_chunk_args *a, cubie_i6
   if (s->stiff_steps > 0 || s->counters[CUBIE_COUNTER_ACCEPTED] % CUBIE_STIFF_TEST_EVERY == 0)
     cubie_run_count_stiffness(s, cubie_step_looked_stiff(&s->step));
 #endif
+#if CUBIE_STEP_SWITCHES
+  /* A new method (auto.h): the remembered error norms were the other's. */
+  if (cubie_step_switched(&s->step)) cubie_controller_init(&ctl);
+#endif
   cubie_run_commit_state(y, y_new);
   s->t = t_new;
   s->ctl = ctl;

@@ -3,8 +3,9 @@
  * family implements them, and the host selects one family per kernel from
  * the method's methods.def row.
  *
- * A *step family* (explicit Runge–Kutta: erk.h; later Rosenbrock-W,
- * ESDIRK/SDIRK, Radau IIA, backward Euler, a per-run tsit5/rodas5p switch)
+ * A *step family* (explicit Runge–Kutta: erk.h; Rosenbrock-W: rosenbrock.h,
+ * ESDIRK/SDIRK: sdirk.h, Radau IIA: radau.h, a per-run tsit5/rodas5p
+ * switch: auto.h)
  * is one header kernels/<family>.h plus, usually, a coefficients header. It
  * owns the arithmetic of a step and the data it keeps between steps; the
  * loop owns time (where a step starts and ends, which save points it covers,
@@ -72,6 +73,10 @@
  *                           stiffness as Hairer's DOPRI5 does: erk.h); it
  *                           then defines cubie_step_looked_stiff (below).
  *                           0 or undefined: no test
+ *   CUBIE_STEP_SWITCHES     1 when the family may change its method between
+ *                           steps (auto.h: tsit5 <-> rodas5p, per run); it
+ *                           then defines cubie_step_switched (below). 0 or
+ *                           undefined: it never does
  *   (CUBIE_STEP_PERSIST_FIELDS comes from the methods.def family row: the
  *    family stores and loads exactly that many doubles.)
  *
@@ -130,6 +135,14 @@
  *       the verdicts over consecutive accepted steps and sets the status bit
  *       CUBIE_RUN_LOOKED_STIFF (run.h); the test must not change y_new or
  *       anything else the step computes.
+ *   int cubie_step_switched(const cubie_step_state *st)
+ *       Only when CUBIE_STEP_SWITCHES: 1 when the step just accepted made
+ *       the family change its method (decided in cubie_step_accept: the
+ *       step itself, its dense output and its error estimate are the old
+ *       method's). The loop then clears the controller's history
+ *       (cubie_controller_init: the error norms it remembers are the other
+ *       method's) before it asks for the next step; the family's
+ *       cubie_step_propose may scale that step for the new method.
  *   void cubie_step_reject(cubie_step_state *st, cubie_step_work *w,
  *           int outcome)
  *       After a rejected attempt (outcome CUBIE_STEP_OK: the error was too
@@ -227,6 +240,9 @@ CUBIE_INLINE cubie_u32 cubie_step_stop_bit(int outcome) {
 #endif
 #ifndef CUBIE_STEP_STIFF_TEST
 #define CUBIE_STEP_STIFF_TEST 0
+#endif
+#ifndef CUBIE_STEP_SWITCHES
+#define CUBIE_STEP_SWITCHES 0
 #endif
 
 #endif

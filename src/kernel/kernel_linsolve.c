@@ -39,6 +39,7 @@ static int emit_sparse_tables(const cubie_sparse_lu *lu, cubie_strbuf *out) {
   CUBIE_CALL(emit_table(out, "cubie_slu_index", "cubie_slu_perm", lu->perm, lu->n));
   CUBIE_CALL(emit_table(out, "cubie_slu_index", "cubie_slu_diag", lu->diag, lu->n));
   CUBIE_CALL(emit_table(out, "cubie_slu_index", "cubie_slu_j_pos", lu->j_pos, lu->jac_nnz));
+  CUBIE_CALL(emit_table(out, "cubie_slu_offset", "cubie_slu_j_start", lu->j_start, lu->n + 1));
   CUBIE_CALL(emit_table(out, "cubie_slu_offset", "cubie_slu_l_start", lu->l_start, lu->n + 1));
   CUBIE_CALL(emit_table(out, "cubie_slu_index", "cubie_slu_l_pos", lu->l_pos, lu->l_nnz));
   CUBIE_CALL(emit_table(out, "cubie_slu_index", "cubie_slu_l_step", lu->l_step, lu->l_nnz));

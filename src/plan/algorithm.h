@@ -14,6 +14,7 @@
 
 #include "kernels/controllers.def"
 #include "kernels/linear_solvers.def"
+#include "kernels/methods.def"
 
 #define CUBIE_CONTROLLER_AS_ENUM_(ID, ...) CUBIE_CONTROLLER_##ID,
 typedef enum cubie_controller {
@@ -37,6 +38,18 @@ typedef struct cubie_algorithm_info {
   int dense_stages;         /* stages the dense output adds (extra stage rows in the buffer) */
   bool complex_pair;        /* also factors a complex iteration matrix (column 2: Radau IIA) */
 } cubie_algorithm_info;
+
+/* Every method's stage counts by name (CUBIE_METHOD_<ID>_STAGES,
+ * CUBIE_METHOD_<ID>_DENSE_STAGES), as lists_generated.h gives them to the
+ * kernels: buffers.def sizes the rows of a family that runs other methods
+ * than the selected one (AUTO) by them, and every host reader of its
+ * expressions needs the names. */
+#define CUBIE_METHOD_STAGE_COUNTS_(ID, name, aliases, description, FAMILY, stages, order,     \
+                                   error_order, fsal, dense_order, dense_degree, jacobian,   \
+                                   dense_stages)                                             \
+  CUBIE_METHOD_##ID##_STAGES = stages, CUBIE_METHOD_##ID##_DENSE_STAGES = dense_stages,
+enum { CUBIE_METHODS(CUBIE_METHOD_STAGE_COUNTS_) };
+#undef CUBIE_METHOD_STAGE_COUNTS_
 
 /* integrator.linear_solver: `auto`, then one constant per row of
  * kernels/linear_solvers.def (CUBIE_LINEAR_SOLVER_<ID>, in the list's order). */

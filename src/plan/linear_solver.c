@@ -200,6 +200,21 @@ int cubie_plan_choose_linear_solver(cubie_plan *p, const cubie_config *cfg, cons
     cubie_sparse_lu_destroy(&lu);
     return rc;
   }
+  /* Algorithm auto decides when stiffness has ended from ‖J‖∞
+   * (cubie_linsolve_jacobian_norm, kernels/linsolve.h), which a
+   * matrix-free solver never forms. */
+  if (k == CUBIE_LINEAR_SOLVER_KRYLOV && strcmp(p->algorithm->family, "AUTO") == 0) {
+    cubie_sparse_lu_destroy(&lu);
+    return cubie_config_error_at(
+        cfg, requested == CUBIE_LINEAR_SOLVER_AUTO ? cfg->integrator.algorithm_mark
+                                                   : cfg->integrator.linear_solver_mark,
+        "integrator.algorithm 'auto' cannot use the krylov linear solver%s: it decides when "
+        "stiffness has ended from the Jacobian's norm, which a matrix-free solver never forms; "
+        "use linear_solver dense or sparse, or algorithm rodas5p with krylov "
+        "(docs/algorithms.md#linear-solvers)",
+        requested == CUBIE_LINEAR_SOLVER_AUTO ? " (the only one that can hold this model's system)"
+                                              : "");
+  }
   p->linear_solver = k;
   char bytes[32];
   const long long used = k == CUBIE_LINEAR_SOLVER_DENSE    ? f.dense_bytes

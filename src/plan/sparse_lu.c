@@ -203,6 +203,7 @@ static void free_tables(cubie_sparse_lu *lu) {
   free(lu->perm);
   free(lu->diag);
   free(lu->j_pos);
+  free(lu->j_start);
   free(lu->l_start);
   free(lu->l_pos);
   free(lu->l_step);
@@ -275,7 +276,6 @@ int cubie_sparse_lu_create(int n, const cubie_model_jacobian_entry *pattern, int
   }
   free(row_start);
   free(cols);
-  free(jrow_start);
   free(perm);
   int pick = -1;
   if (!rc) {
@@ -295,6 +295,10 @@ int cubie_sparse_lu_create(int n, const cubie_model_jacobian_entry *pattern, int
     (*out)->minimum_degree_operations = verdicts[1].gave_up ? -1 : cand[1].operations;
     memset(&cand[pick], 0, sizeof cand[pick]);
   }
+  if (!rc) {
+    (*out)->j_start = jrow_start, jrow_start = NULL;
+  }
+  free(jrow_start);
   free_tables(&cand[0]);
   free_tables(&cand[1]);
   return rc;

@@ -45,6 +45,7 @@ typedef struct cubie_sparse_lu {
   int *perm;      /* [n] state eliminated at step s */
   int *diag;      /* [n] position of step s's pivot */
   int *j_pos;     /* [jac_nnz] position of J's k-th non-zero */
+  int *j_start;   /* [n + 1] J's row i is non-zeros [j_start[i], j_start[i + 1]) */
   int *l_start;   /* [n + 1] */
   int *l_pos, *l_step, *l_col; /* [l_nnz] */
   int *u_start;   /* [n + 1] */

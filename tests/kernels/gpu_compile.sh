@@ -59,10 +59,12 @@ compile() { # variant
       # an implicit method: its stages and the linear solver's LU shared
       # (the family's first buffer: Radau IIA's stage increments Z, the
       # other families' stages)
-      first=STAGES
+      # (auto: rodas5p's stages, owner RODAS5P, as many as the auto row's)
+      first=STAGES owner=$family
       [ "$family" = RADAU ] && first=Z
-      echo "#define CUBIE_BUF_${family}_${first}_LOC CUBIE_LOC_SHARED"
-      echo "#define CUBIE_BUF_${family}_${first}_OFFSET 0"
+      [ "$family" = AUTO ] && owner=RODAS5P
+      echo "#define CUBIE_BUF_${owner}_${first}_LOC CUBIE_LOC_SHARED"
+      echo "#define CUBIE_BUF_${owner}_${first}_OFFSET 0"
       echo '#define CUBIE_BUF_LINSOLVE_LU_LOC CUBIE_LOC_SHARED'
       echo '#define CUBIE_BUF_LINSOLVE_LU_OFFSET (CUBIE_METHOD_STAGES * CUBIE_N_STATES)'
       echo '#define CUBIE_SHARED_PER_RUN ((CUBIE_METHOD_STAGES + CUBIE_N_STATES) * CUBIE_N_STATES)'

@@ -28,6 +28,7 @@ int test_sparse_tables_build(int n, const int *rows, const int *cols, int nnz, t
   t->operations = lu->operations;
   /* Take the arrays over. */
   t->perm = lu->perm, t->diag = lu->diag, t->j_pos = lu->j_pos, t->l_start = lu->l_start;
+  t->j_start = lu->j_start;
   t->l_pos = lu->l_pos, t->l_step = lu->l_step, t->l_col = lu->l_col, t->u_start = lu->u_start;
   t->u_pos = lu->u_pos, t->u_col = lu->u_col, t->update = lu->update;
   memset(lu, 0, sizeof *lu);
@@ -36,7 +37,7 @@ int test_sparse_tables_build(int n, const int *rows, const int *cols, int nnz, t
 }
 
 void test_sparse_tables_free(test_sparse_tables *t) {
-  int **arrays[] = {&t->perm, &t->diag, &t->j_pos, &t->l_start, &t->l_pos, &t->l_step,
+  int **arrays[] = {&t->perm, &t->diag, &t->j_pos, &t->j_start, &t->l_start, &t->l_pos, &t->l_step,
                     &t->l_col, &t->u_start, &t->u_pos, &t->u_col, &t->update};
   for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++) {
     free(*arrays[i]);

@@ -11,7 +11,7 @@
 typedef struct test_sparse_tables {
   int nnz, fill, l_nnz, u_nnz, order; /* order: 1 = minimum degree */
   long long operations;
-  int *perm, *diag, *j_pos, *l_start, *l_pos, *l_step, *l_col, *u_start, *u_pos, *u_col, *update;
+  int *perm, *diag, *j_pos, *j_start, *l_start, *l_pos, *l_step, *l_col, *u_start, *u_pos, *u_col, *update;
 } test_sparse_tables;
 
 /* Tables for J's pattern (rows[k], cols[k], row-major); 0 on success. */

@@ -89,7 +89,13 @@ static double max_error(double dt0, double tol, long *steps) {
  * round-off and inside the asymptotic range (measured; see
  * docs/algorithms.md). ERROR_BOUND: the error at the finest step, ~5x the
  * measured value. */
-#if defined(CUBIE_ALGORITHM_EULER)
+#if defined(CUBIE_STEP_FAMILY_AUTO)
+/* auto with fixed steps is tsit5 (its kernel also defines
+ * CUBIE_ALGORITHM_TSIT5 and CUBIE_ALGORITHM_RODAS5P, for their coefficients:
+ * this case comes first). */
+#define STEPS_PER_SAVE {4, 8, 16, 32}
+#define ERROR_BOUND 1e-9
+#elif defined(CUBIE_ALGORITHM_EULER)
 #define STEPS_PER_SAVE {256, 512, 1024, 2048}
 #define ERROR_BOUND 0.03
 #elif defined(CUBIE_ALGORITHM_HEUN) || defined(CUBIE_ALGORITHM_RALSTON)

@@ -8,7 +8,8 @@
  * and counters must be bitwise identical every time, and identical when the
  * scratch buffers live in shared/persistent memory (relocated_variant.c),
  * with other thread counts and block sizes, and with the run-fastest layout.
- * Built per kernel variant (dense-output and landing methods, fixed step).
+ * Built per kernel variant (dense-output and landing methods, fixed step;
+ * algorithm auto with stiff runs that switch between its two methods).
  */
 #include "tu_prologue.h"
 #include "vdp_model.h"
@@ -22,20 +23,32 @@
 int cubie_cpu_run_chunk_relocated(const cubie_chunk_args *args, int n_threads, int block_size);
 
 #define N_RUNS 5
-#define SAVE_EVERY 0.01
 #define T_SAVE_START 0.35
-#define N_SAVES 601 /* t_end = 0.35 + 600 * 0.01 = 6.35 */
+#define N_SAVES 601 /* t_end = 0.35 + 600 * save_every */
 #define SUMMARY_EVERY 7
 
+#if defined(CUBIE_TEST_FAMILY_AUTO) && CUBIE_ADAPTIVE
+/* algorithm auto: stiff oscillators (mu 20 .. 100) over a few relaxation
+ * periods, so every run switches between tsit5 and rodas5p (measured: 7,
+ * 5, 3, 3, 1 switches) and window boundaries fall before, inside and after
+ * the steps that switch. (With fixed steps auto is tsit5: the others.) */
+#define SAVE_EVERY 0.1
+static const double run_params[N_RUNS][3] = {
+    {20.0, 0.0, 1.0}, {35.0, 0.2, 0.2}, {50.0, 1.0, 2.0}, {60.0, 0.0, 1.0}, {100.0, 0.3, 0.7}};
+static const double run_y0[N_RUNS][2] = {{2.0, 0.0}, {-2.0, 0.0}, {0.5, -1.0}, {0.0, 2.0}, {-1.0, 0.2}};
+#else
+#define SAVE_EVERY 0.01
+static const double run_params[N_RUNS][3] = {
+    {0.5, 0.0, 1.0}, {1.0, 0.5, 1.3}, {2.0, 1.0, 2.0}, {3.0, 0.3, 0.7}, {0.2, 2.0, 3.0}};
+static const double run_y0[N_RUNS][2] = {{2.0, 0.0}, {1.0, 1.0}, {0.5, -1.0}, {-1.0, 0.2}, {0.0, 2.0}};
+#endif
+
 static void setup(harness *h, int run_fastest) {
-  static const double params[N_RUNS][3] = {
-      {0.5, 0.0, 1.0}, {1.0, 0.5, 1.3}, {2.0, 1.0, 2.0}, {3.0, 0.3, 0.7}, {0.2, 2.0, 3.0}};
-  static const double y0[N_RUNS][2] = {{2.0, 0.0}, {1.0, 1.0}, {0.5, -1.0}, {-1.0, 0.2}, {0.0, 2.0}};
   harness_init(h, N_RUNS, N_SAVES, 0.0, T_SAVE_START, SAVE_EVERY,
                T_SAVE_START + (N_SAVES - 1) * SAVE_EVERY, SUMMARY_EVERY, run_fastest);
   for (int r = 0; r < N_RUNS; r++) {
-    for (int i = 0; i < 3; i++) harness_set_param(h, r, i, params[r][i]);
-    for (int i = 0; i < 2; i++) harness_set_y0(h, r, i, y0[r][i]);
+    for (int i = 0; i < 3; i++) harness_set_param(h, r, i, run_params[r][i]);
+    for (int i = 0; i < 2; i++) harness_set_y0(h, r, i, run_y0[r][i]);
   }
 #if CUBIE_ADAPTIVE
   h->a.dt0 = 0.0; /* Hairer's starting step, persisted like everything else */
@@ -43,7 +56,7 @@ static void setup(harness *h, int run_fastest) {
   h->a.atol = h->a.rtol = 1e-4; /* 2nd order: fewer steps than save points */
 #elif defined(CUBIE_PRECISION_FLOAT32) || defined(CUBIE_ALGORITHM_BS3) || \
     defined(CUBIE_TEST_FAMILY_ROSENBROCK) || defined(CUBIE_TEST_FAMILY_RADAU) || \
-    defined(CUBIE_TEST_FAMILY_SDIRK)
+    defined(CUBIE_TEST_FAMILY_SDIRK) || defined(CUBIE_TEST_FAMILY_AUTO)
   h->a.atol = h->a.rtol = 1e-5; /* BS3, implicit: fewer steps than save points */
 #else
   h->a.atol = h->a.rtol = 1e-7;
@@ -80,6 +93,15 @@ int main(void) {
     CHECK(accepted < (N_SAVES - 1) / 2);
 #else
     CHECK(accepted >= N_SAVES - 1); /* every save point ends a step */
+#endif
+#if defined(CUBIE_TEST_FAMILY_AUTO) && CUBIE_ADAPTIVE
+    /* Every run switches, so the windows below cut runs in both modes. */
+    printf("run %d: %llu switches, %llu steps by rodas5p\n", r,
+           harness_counter(&ref, r, CUBIE_COUNTER_METHOD_SWITCHES),
+           harness_counter(&ref, r, CUBIE_COUNTER_STIFF_STEPS));
+    CHECK(harness_counter(&ref, r, CUBIE_COUNTER_METHOD_SWITCHES) >= 1);
+    CHECK(harness_counter(&ref, r, CUBIE_COUNTER_STIFF_STEPS) > 0);
+    CHECK(harness_counter(&ref, r, CUBIE_COUNTER_STIFF_STEPS) < (cubie_u64)accepted);
 #endif
   }
 

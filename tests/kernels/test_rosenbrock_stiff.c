@@ -9,7 +9,9 @@
  *   within 10 × (atol + rtol |reference|) of SciPy's Radau at rtol 1e-12
  *   (stiff_reference.py); ROBER keeps y1 + y2 + y3 = 1 (a linear invariant
  *   Rosenbrock methods preserve) to round-off. float32 variants run both
- *   problems at rtol 1e-4.
+ *   problems at rtol 1e-4. Also built for algorithm auto (tsit5 switching
+ *   to rodas5p; both keep linear invariants): every run switches and takes
+ *   most of its steps with rodas5p.
  */
 #include "tu_prologue.h"
 #if defined(STIFF_ROBER)
@@ -92,6 +94,21 @@ int main(void) {
            (long)harness_counter(&h, r, CUBIE_COUNTER_JACOBIAN_EVALS),
            (long)harness_counter(&h, r, CUBIE_COUNTER_LU), worst);
     CHECK(worst <= 10.0);
+#if defined(CUBIE_STEP_FAMILY_AUTO)
+    /* Every run is stiff: auto switched to rodas5p (on VDPOL for most of its
+     * steps; ROBER with k2 = 1e7 spends ~300 steps at tsit5's stability
+     * limit before Hairer's estimate sees it: docs/algorithms.md). */
+    printf("; %ld switches, %ld steps by rodas5p",
+           (long)harness_counter(&h, r, CUBIE_COUNTER_METHOD_SWITCHES),
+           (long)harness_counter(&h, r, CUBIE_COUNTER_STIFF_STEPS));
+    CHECK(harness_counter(&h, r, CUBIE_COUNTER_METHOD_SWITCHES) >= 1);
+    CHECK(harness_counter(&h, r, CUBIE_COUNTER_JACOBIAN_EVALS) ==
+          harness_counter(&h, r, CUBIE_COUNTER_STIFF_STEPS));
+#if defined(STIFF_VDPOL)
+    CHECK(2 * harness_counter(&h, r, CUBIE_COUNTER_STIFF_STEPS) >
+          harness_counter(&h, r, CUBIE_COUNTER_ACCEPTED));
+#endif
+#endif
 #if defined(STIFF_ROBER)
     printf("; |y1 + y2 + y3 - 1| <= %.2e", drift);
     /* round-off over ~100-1000 steps (measured 4.4e-15, float32 6.8e-7) */
