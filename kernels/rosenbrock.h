@@ -83,6 +83,16 @@
 #include "rosenbrock_tableaus.h"
 #include "linsolve.h"
 
+/* A model whose derivatives include constant linear combinations of
+ * others (`dy3 = dy2 - dy4`) says so, with cubie_model_linear_derivatives
+ * (src/model/model_linear.c): every stage solution satisfies those lines
+ * exactly, and the family re-imposes them after each linear solve (the
+ * solve's rounding, relative to the largest components, would otherwise
+ * move the conserved quantity they define). */
+#if !defined(CUBIE_MODEL_N_LINEAR_DERIVATIVES)
+#define CUBIE_MODEL_N_LINEAR_DERIVATIVES 0
+#endif
+
 #if defined(CUBIE_MODEL_AUTONOMOUS)
 #define CUBIE_ROS_AUTONOMOUS CUBIE_MODEL_AUTONOMOUS
 #else
@@ -340,6 +350,9 @@ CUBIE_INLINE int cubie_ros_attempt(cubie_ros_state *st, cubie_ros_work *w, doubl
     }
     const int rc = cubie_linsolve_solve(&w->ls, ui, counters);
     if (rc != CUBIE_STEP_OK) outcome = rc;
+#if CUBIE_MODEL_N_LINEAR_DERIVATIVES > 0
+    cubie_model_linear_derivatives(ui);
+#endif
   }
   CUBIE_UNROLL
   for (int n = 0; n < CUBIE_N_STATES; n++) {

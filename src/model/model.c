@@ -266,6 +266,7 @@ void cubie_model_destroy(cubie_model **model) {
   cubie_model_parse_free(&m->parse);
   cubie_model_derivatives_free(&m->derivatives);
   cubie_model_events_free(m);
+  cubie_model_linear_free(m);
   cubie_expr_graph_destroy(&m->graph);
   free(m->drivers);
   free(m->derivative);

@@ -503,6 +503,7 @@ int cubie_model_generate(const cubie_model *m, const cubie_model_output *outputs
   int rc = emitter_init(&E, m, src);
   if (!rc) rc = emit_header(m, n_outputs, src);
   if (!rc) rc = emit_rhs(&E);
+  if (!rc) rc = cubie_model_generate_linear_derivatives(m, src);
   if (!rc) rc = emit_outputs(&E, outputs, n_outputs);
   emitter_free(&E);
   /* Events (model_events.c): no text at all for a model without them. */

@@ -65,6 +65,13 @@ struct cubie_model {
   size_t exprs_capacity;
   cubie_model_event *events;
   int n_events;
+  /* Derivatives that are constant linear combinations of other derivatives
+   * (model_linear.c), in dependency order: state linear_state[k]'s is
+   * Σ linear_coef[q] · d(state linear_term[q]) over q in
+   * [linear_start[k], linear_start[k + 1]). */
+  int n_linear;
+  int *linear_state, *linear_start, *linear_term;
+  double *linear_coef;
 };
 
 /* Parse and check cfg->model.events into m->events (model_events.c):
@@ -92,5 +99,14 @@ void cubie_model_derivatives_free(cubie_model_derivatives **d);
  * substitute them into each other, and build m->graph, m->derivative and
  * m->observable from m->parse (model_resolve.c). */
 int cubie_model_resolve(cubie_model *m, const cubie_config *cfg);
+/* From the parse graph (before cubie_model_resolve frees it), the
+ * definitions in dependency order (resolver vertices: observables, then
+ * derivatives). */
+int cubie_model_find_linear_derivatives(cubie_model *m, const int *order, int n_order);
+void cubie_model_linear_free(cubie_model *m);
+/* CUBIE_MODEL_N_LINEAR_DERIVATIVES and cubie_model_linear_derivatives(v),
+ * which sets each such component of v from the others; nothing for a model
+ * without such lines. */
+int cubie_model_generate_linear_derivatives(const cubie_model *m, cubie_strbuf *out);
 
 #endif

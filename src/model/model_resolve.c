@@ -273,6 +273,7 @@ int cubie_model_resolve(cubie_model *m, const cubie_config *cfg) {
   R.cfg = cfg;
   R.p = &m->parse;
   int rc = resolve(&R);
+  if (!rc) rc = cubie_model_find_linear_derivatives(m, R.order.data, R.order.n);
   free(R.dep_start);
   free(R.deps.data);
   free(R.order.data);

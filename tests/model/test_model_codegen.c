@@ -525,6 +525,58 @@ static void test_deep(void) {
   teardown(&c);
 }
 
+/* ---- derivatives that are linear combinations of others ---------------- */
+
+static void linear_ref(const double *pt, double *row) {
+  double a = pt[1], b = pt[2], c = pt[3], d = pt[4];
+  (void)d;
+  double da = -a * b, db = a * b - 2 * c, dd = 0.5 * b, dc = db - dd;
+  row[0] = da;
+  row[1] = db;
+  row[2] = dc;
+  row[3] = dd;
+  row[4] = -(dc + 2 * da) / 4 + 0.5 * da;
+  row[5] = da * db;
+  row[6] = da + 1;
+}
+
+/* Lines that are constant linear combinations of derivatives (E5's
+ * `dy3 = dy2 - dy4`) are emitted as cubie_model_linear_derivatives, in
+ * dependency order, with zero coefficients dropped; products of
+ * derivatives, constant terms and states are not such lines. */
+static void test_linear_derivatives(void) {
+  codegen_case c;
+  if (setup(&c, "linear", "a=1 b=2 c=3 d=4 e=5 f=6 g=7", NULL, "half=0.5",
+            "de = -(dc + 2*da)/4 + half*da\n"
+            "da = -a*b\n"
+            "db = a*b - 2*c\n"
+            "dc = db - dd\n"
+            "dd = 0.5 * b\n"
+            "df = da * db\n"
+            "dg = da + 1\n")) {
+    c.n_outputs = 0;
+    if (generate(&c)) {
+      CHECK(strstr(c.text, "#define CUBIE_MODEL_N_LINEAR_DERIVATIVES 2\n") != NULL);
+      const char *dc = strstr(c.text, "  v[2] = + v[1] - v[3];");
+      const char *de = strstr(c.text, "  v[4] = + (cubie_real)-0.25 * v[2];");
+      CHECK(dc != NULL);
+      CHECK(de != NULL);
+      CHECK(dc && de && dc < de);
+      CHECK(strstr(c.text, "v[5] =") == NULL);
+      CHECK(strstr(c.text, "v[6] =") == NULL);
+      double points[] = {0, 1.5, -2.25, 3.0, 0.5, 1, 2, 3};
+      check_case(&c, points, 1, linear_ref);
+    }
+  }
+  teardown(&c);
+  /* No such line, no such text. */
+  if (setup(&c, "no_linear", "x=1 y=2", NULL, NULL, "dx = -y\ndy = dx * x\n")) {
+    c.n_outputs = 0;
+    if (generate(&c)) CHECK(strstr(c.text, "LINEAR_DERIVATIVES") == NULL);
+  }
+  teardown(&c);
+}
+
 int main(void) {
   test_lorenz();
   test_every_function();
@@ -533,5 +585,6 @@ int main(void) {
   test_intermediates();
   test_collisions();
   test_deep();
+  test_linear_derivatives();
   CHECK_DONE();
 }
