@@ -8,7 +8,10 @@ set -uo pipefail
 cubie=$1 python=$2 src=$3 work=$4
 rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
 deck="$src/tests/reliability/long_lorenz.yaml"
-small=(--set "batch.sweep.rho.linspace=[0, 50, 6000]")
+# Long enough that the first job is still computing after the three
+# refused attempts, also under the sanitizers (whose start-up and exit scan
+# slow each attempt, not the compiled kernel): about 10 s of work alone.
+small=(--set "batch.sweep.rho.linspace=[0, 50, 16000]")
 failures=0
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 

@@ -4,6 +4,10 @@
 # examples/decay_api.c against that tree alone (see CMakeLists.txt).
 set -euo pipefail
 cmake=$1 build=$2 source=$3 work=$4 cc=$5 pkgconfig=$6 mpiexec=$7
+# A sanitized build (-DCUBIE_SANITIZE) installs an instrumented libcubie.a:
+# its consumers link the sanitizers' run-time too.
+san=()
+if [ -n "${CUBIE_CONSUMER_SANITIZERS:-}" ]; then san=("-fsanitize=$CUBIE_CONSUMER_SANITIZERS"); fi
 prefix=$work/prefix
 rm -rf "$work"
 mkdir -p "$work"
@@ -37,7 +41,8 @@ run_all() { # DIR PROGRAM
 }
 
 echo "== find_package(cubie)"
-"$cmake" -S "$work/examples" -B "$work/find" -DCMAKE_PREFIX_PATH="$prefix" >"$work/find.log" 2>&1 ||
+"$cmake" -S "$work/examples" -B "$work/find" -DCMAKE_PREFIX_PATH="$prefix" \
+  -DCMAKE_C_FLAGS="${san[*]}" -DCMAKE_EXE_LINKER_FLAGS="${san[*]}" >"$work/find.log" 2>&1 ||
   { cat "$work/find.log"; fail "configuring against the installed package"; }
 "$cmake" --build "$work/find" >>"$work/find.log" 2>&1 || { cat "$work/find.log"; fail "building"; }
 grep -q "$source/src" "$work/find/CMakeCache.txt" && fail "the consumer saw the source tree"
@@ -49,7 +54,7 @@ if [ -z "$pkgconfig" ] || [ ! -x "$pkgconfig" ]; then fail "no pkg-config"; fi
 mkdir -p "$work/pc"
 export PKG_CONFIG_PATH=$libdir/pkgconfig
 # shellcheck disable=SC2046  # pkg-config's words are flags
-"$cc" -o "$work/pc/decay_api" "$work/examples/decay_api.c" $("$pkgconfig" --cflags cubie) \
+"$cc" "${san[@]}" -o "$work/pc/decay_api" "$work/examples/decay_api.c" $("$pkgconfig" --cflags cubie) \
   $("$pkgconfig" --libs cubie) -lm "-Wl,-rpath,$libdir" || fail "building with pkg-config"
 run_all "$work/pc" "$work/pc/decay_api"
 echo "install_consumer: the installed libcubie builds and runs its consumers (find_package shared and static, pkg-config)"
