@@ -428,7 +428,7 @@ int cubie_expr_differentiate_leaf(cubie_expr_differentiator *d, cubie_expr_op op
       d->stack[top++] = parent;
     }
   }
-  qsort(d->touched, (size_t)d->n_touched, sizeof *d->touched, compare_ids);
+  if (d->n_touched > 1) qsort(d->touched, (size_t)d->n_touched, sizeof *d->touched, compare_ids);
   if (leaf >= 0) CUBIE_CALL(literal(d->g, 1.0, &d->tangent[leaf]));
   for (int k = 0; k < drivers; k++) {
     int id = d->driver_leaf[k];

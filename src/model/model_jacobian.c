@@ -102,7 +102,7 @@ int cubie_model_differentiate(cubie_model *m, const cubie_config *cfg) {
   if (!rc) rc = time_and_direction(m, D, d);
   if (!rc) {
     d->autonomous = !cubie_expr_depends_on(D, CUBIE_EXPR_TIME, 0);
-    qsort(entries, (size_t)n_entries, sizeof *entries, compare_entries);
+    if (n_entries > 1) qsort(entries, (size_t)n_entries, sizeof *entries, compare_entries);
     d->n_entries = n_entries;
     d->entries = malloc((size_t)(n_entries > 0 ? n_entries : 1) * sizeof *d->entries);
     d->entry_node = malloc((size_t)(n_entries > 0 ? n_entries : 1) * sizeof *d->entry_node);
