@@ -29,11 +29,12 @@ usage: stiff_radau.py CUBIE SOURCE_DIR WORK_DIR
 """
 import os
 import re
-import subprocess
 import sys
 
-import netCDF4
 import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from stiff_decks import data, reference, run  # noqa: E402
 
 FAILURES = []
 ROBER_1E11 = [0.2083340149701255e-07, 0.8333360770334713e-13, 0.9999999791665050]
@@ -46,29 +47,6 @@ def check(cond, what):
     if not cond:
         FAILURES.append(what)
         print("FAIL " + what)
-
-
-def reference(source, name):
-    text = open(os.path.join(source, "tests/kernels/stiff_reference.h")).read()
-    body = re.search(r"%s_REF\[(\d+)\]\[(\d+)\]\[(\d+)\] = \{(.*?)\n\};" % name, text, re.S)
-    shape = tuple(int(body.group(i)) for i in (1, 2, 3))
-    values = [float(v) for v in re.findall(r"[-+0-9.eE]+(?=[,}])", body.group(4))]
-    return np.array(values).reshape(shape)
-
-
-def run(cubie, deck, out, sets, timing=False):
-    cmd = [cubie, "run", deck, "-o", out, "--force", "--backend", "cpu"]
-    cmd += ["--timing"] if timing else ["--quiet"]
-    for s in sets:
-        cmd += ["--set", s]
-    p = subprocess.run(cmd, capture_output=True, text=True)
-    return p.returncode, p.stderr
-
-
-def data(path, names):
-    with netCDF4.Dataset(path) as d:
-        d.set_auto_mask(False)
-        return {n: np.array(d[n][:]) for n in names}
 
 
 def counters_add_up(tag, d):
