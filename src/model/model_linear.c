@@ -19,6 +19,7 @@
 #include "model/model_emit.h"
 #include "model/model_internal.h"
 #include "util/error.h"
+#include "util/growable.h"
 
 /* Deeper expressions are not searched: such lines are short. */
 #define LINEAR_MAX_DEPTH 64
@@ -60,9 +61,12 @@ int cubie_model_find_linear_derivatives(cubie_model *m, const int *order, int n_
   double *coef = malloc((size_t)(n_states > 0 ? n_states : 1) * sizeof *coef);
   m->linear_state = malloc((size_t)(n_states > 0 ? n_states : 1) * sizeof *m->linear_state);
   m->linear_start = malloc((size_t)(n_states + 1) * sizeof *m->linear_start);
-  CUBIE_CHECK(coef && m->linear_state && m->linear_start, CUBIE_ERR_MEMORY,
-              "out of memory looking for linear derivatives");
+  if (!coef || !m->linear_state || !m->linear_start) {
+    free(coef);
+    return CUBIE_RAISE(CUBIE_ERR_MEMORY, "out of memory looking for linear derivatives");
+  }
   int n_terms = 0, rc = CUBIE_OK;
+  size_t term_capacity = 0, coef_capacity = 0;
   m->n_linear = 0;
   m->linear_start[0] = 0;
   /* In dependency order: a line's terms are imposed before it is. */
@@ -71,22 +75,16 @@ int cubie_model_find_linear_derivatives(cubie_model *m, const int *order, int n_
     if (s < 0 || p->derivative_def[s] < 0) continue;
     for (int j = 0; j < n_states; j++) coef[j] = 0.0;
     if (!linear_form(p, p->defs[p->derivative_def[s]].root, 1.0, coef, 0)) continue;
-    int terms = 0;
-    for (int j = 0; j < n_states; j++) terms += coef[j] != 0.0 && isfinite(coef[j]);
-    if (terms == 0) continue;
-    int *t = realloc(m->linear_term, (size_t)(n_terms + terms) * sizeof *t);
-    if (t) m->linear_term = t;
-    double *c = realloc(m->linear_coef, (size_t)(n_terms + terms) * sizeof *c);
-    if (c) m->linear_coef = c;
-    if (!t || !c) {
-      rc = CUBIE_RAISE(CUBIE_ERR_MEMORY, "out of memory looking for linear derivatives");
-      break;
+    const int first = n_terms;
+    for (int j = 0; j < n_states && !rc; j++) {
+      if (!(coef[j] != 0.0 && isfinite(coef[j]))) continue;
+      rc = CUBIE_GROW(m->linear_term, n_terms + 1, term_capacity, "the linear derivatives");
+      if (!rc) rc = CUBIE_GROW(m->linear_coef, n_terms + 1, coef_capacity, "the linear derivatives");
+      if (rc) break;
+      m->linear_term[n_terms] = j;
+      m->linear_coef[n_terms++] = coef[j];
     }
-    for (int j = 0; j < n_states; j++)
-      if (coef[j] != 0.0 && isfinite(coef[j])) {
-        m->linear_term[n_terms] = j;
-        m->linear_coef[n_terms++] = coef[j];
-      }
+    if (rc || n_terms == first) continue;
     m->linear_state[m->n_linear++] = s;
     m->linear_start[m->n_linear] = n_terms;
   }
