@@ -75,9 +75,14 @@ int cubie_model_find_linear_derivatives(cubie_model *m, const int *order, int n_
     if (s < 0 || p->derivative_def[s] < 0) continue;
     for (int j = 0; j < n_states; j++) coef[j] = 0.0;
     if (!linear_form(p, p->defs[p->derivative_def[s]].root, 1.0, coef, 0)) continue;
+    /* A coefficient that overflowed is no line to impose (f itself is not
+     * finite there), not a term to drop. */
+    int finite = 1;
+    for (int j = 0; j < n_states; j++) finite &= isfinite(coef[j]) != 0;
+    if (!finite) continue;
     const int first = n_terms;
     for (int j = 0; j < n_states && !rc; j++) {
-      if (!(coef[j] != 0.0 && isfinite(coef[j]))) continue;
+      if (coef[j] == 0.0) continue;
       rc = CUBIE_GROW(m->linear_term, n_terms + 1, term_capacity, "the linear derivatives");
       if (!rc) rc = CUBIE_GROW(m->linear_coef, n_terms + 1, coef_capacity, "the linear derivatives");
       if (rc) break;

@@ -569,6 +569,14 @@ static void test_linear_derivatives(void) {
     }
   }
   teardown(&c);
+  /* An overflowed coefficient (1e300*(1e300*dz)) makes no line; the other term
+   * is not imposed alone. */
+  if (setup(&c, "overflowed_linear", "x=1 y=2 z=3", NULL, NULL,
+            "dx = -x\ndz = -z\ndy = dx + 1e300*(1e300*dz)\n")) {
+    c.n_outputs = 0;
+    if (generate(&c)) CHECK(strstr(c.text, "LINEAR_DERIVATIVES") == NULL);
+  }
+  teardown(&c);
   /* No such line, no such text. */
   if (setup(&c, "no_linear", "x=1 y=2", NULL, NULL, "dx = -y\ndy = dx * x\n")) {
     c.n_outputs = 0;
